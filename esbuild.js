@@ -1,0 +1,72 @@
+// One build for every bundle: the extension host, the CLI, the analysis worker, the
+// webview, and (with --tests) the test files. `node esbuild.js [--watch] [--tests] [--dev]`.
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const args = new Set(process.argv.slice(2));
+const production = !args.has('--dev');
+const watch = args.has('--watch');
+const withTests = args.has('--tests');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'inline',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const nodeCommon = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+
+function walk(dir, pred, out = []) {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, pred, out);
+    else if (pred(p)) out.push(p);
+  }
+  return out;
+}
+
+const builds = [
+  { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeCommon, entryPoints: ['src/host/worker.ts'], outfile: 'dist/worker.js' },
+  {
+    ...common,
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+].filter((b) => fs.existsSync(b.entryPoints[0]));
+
+if (withTests) {
+  // Tests are bundled one file each, so ESM-only dependencies (vega) load under CJS.
+  const unit = walk('test/unit', (p) => p.endsWith('.test.ts'));
+  const bench = walk('bench', (p) => p.endsWith('.ts'));
+  if (unit.length) builds.push({ ...nodeCommon, minify: false, sourcemap: 'inline', entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit' });
+  if (bench.length) builds.push({ ...nodeCommon, minify: false, entryPoints: bench, outdir: 'out/bench', outbase: 'bench' });
+  const integration = walk('test/integration', (p) => p.endsWith('.ts'));
+  if (integration.length) {
+    builds.push({ ...nodeCommon, minify: false, sourcemap: 'inline', entryPoints: integration, outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'] });
+  }
+}
+
+async function main() {
+  if (watch) {
+    const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    console.log('[esbuild] watching');
+    return;
+  }
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
