@@ -9,8 +9,11 @@ const production = !args.has('--dev');
 const watch = args.has('--watch');
 const withTests = args.has('--tests');
 
+const version = JSON.parse(fs.readFileSync(path.join(__dirname, 'package.json'), 'utf8')).version;
+
 const common = {
   bundle: true,
+  define: { __COLLAPSE_LENS_VERSION__: JSON.stringify(version) },
   minify: production,
   sourcemap: production ? false : 'inline',
   logLevel: 'warning',
@@ -31,7 +34,7 @@ function walk(dir, pred, out = []) {
 
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', define: { ...common.define, __CLI_ENTRY__: 'true' }, banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCommon, entryPoints: ['src/host/worker.ts'], outfile: 'dist/worker.js' },
   {
     ...common,

@@ -1,0 +1,444 @@
+// The analysis pipeline: read every input once as a stream, detect field roles on the first
+// records, feed per-generation accumulators, then compute metrics, trends and findings.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { AnalysisResult, GroupDetails, RollingPoint, RollingSeries } from '../shared/details';
+import type { GroupReport, InputSummary, Location, Report, Trend } from '../shared/report';
+import { METRICS } from '../shared/metrics';
+import { detectFields, fieldRoles, getField, readVector, DetectionError } from './detect';
+import type { DetectedFields } from './detect';
+import { compareGroupIds, naturalCompare } from './generations';
+import { chartThresholds, DEFAULT_SAMPLING, DEFAULT_THRESHOLDS } from './options';
+import type { AnalyzeOptions, SamplingOptions } from './options';
+import { formatFromPath, InputError, openFileStream, readRecords } from './readers/index';
+import type { RecordIssue, SourceRecord } from './readers/index';
+import { buildTextBaseline, finishTextMetrics, TextAccumulator, tokenize } from './metrics/text';
+import type { TextGroupResult } from './metrics/text';
+import { finishVectorMetrics, projectVectors, VectorAccumulator } from './metrics/vectors';
+import { finishLabelMetrics, LabelAccumulator, simpsonDiversity } from './metrics/labels';
+import type { LabelGroupResult } from './metrics/labels';
+import { buildValueBaseline, finishValueMetrics, sharedHistogramEdges, ValueAccumulator } from './metrics/values';
+import { mannKendall, theilSenSlope } from './metrics/trends';
+import { applyRules } from './rules';
+import type { GroupEvidence } from './rules';
+import { VERSION } from './version';
+
+export interface AnalyzeInput {
+  /** File system path to read. */
+  file: string;
+  /** Path shown in the report: relative to the working directory or workspace folder. */
+  display: string;
+  /** Byte source for files that do not live on the local disk; defaults to reading `file`. */
+  open?: () => AsyncIterable<Uint8Array>;
+  /** Size in bytes, when already known. */
+  bytes?: number;
+}
+
+export { InputError };
+
+/** Malformed records kept with their text, for messages and diagnostics. */
+export interface MalformedRecord extends RecordIssue {
+  file: string;
+}
+
+interface GroupState {
+  id: string;
+  file: string;
+  firstLine: number;
+  records: number;
+  text?: TextAccumulator;
+  vectors?: VectorAccumulator;
+  labels?: LabelAccumulator;
+  values?: ValueAccumulator;
+}
+
+const MAX_MALFORMED_LINES = 100;
+const MAX_ISSUES_KEPT = 100;
+
+export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: AnalyzeOptions = {}): Promise<AnalysisResult & { issues: MalformedRecord[] }> {
+  if (inputs.length === 0) throw new InputError('no input files were given');
+  const sampling: SamplingOptions = { ...DEFAULT_SAMPLING, ...options.sampling };
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const seed = options.seed ?? 42;
+  const ordered = [...inputs].sort((a, b) => naturalCompare(a.display, b.display));
+  const multipleFiles = ordered.length > 1;
+  const fileGroupIds = groupIdsForFiles(ordered.map((i) => i.display));
+
+  const sizes = await Promise.all(ordered.map(async (input) => input.bytes ?? (input.open ? 0 : (await statOrThrow(input)).size)));
+  const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  if (options.maxFileBytes && options.maxFileBytes > 0) {
+    ordered.forEach((input, i) => {
+      if (sizes[i]! > options.maxFileBytes!) {
+        throw new InputError(
+          `${input.display} is ${formatBytes(sizes[i]!)}, more than the ${formatBytes(options.maxFileBytes!)} limit; raise the limit (setting collapseLens.maxFileSizeMB, or --max-file-size) to analyze it`,
+          undefined, undefined, input.display,
+        );
+      }
+    });
+  }
+
+  const groups = new Map<string, GroupState>();
+  const inputSummaries: InputSummary[] = [];
+  const issues: MalformedRecord[] = [];
+  let detected: DetectedFields | undefined;
+  let rolling: RollingTracker | undefined;
+  let bytesBefore = 0;
+  let recordsSoFar = 0;
+
+  const newGroup = (id: string, file: string, line: number): GroupState => {
+    const g: GroupState = { id, file, firstLine: line, records: 0 };
+    const d = detected!;
+    if (d.roles.text) g.text = new TextAccumulator({ lowercase: options.lowercase ?? false, seed, selfBleuHypotheses: sampling.selfBleuHypotheses, nearDuplicateExact: sampling.nearDuplicateExact });
+    if (d.roles.vector) g.vectors = new VectorAccumulator({ seed, exactPairwiseLimit: sampling.pairwiseExact, sampledPairs: sampling.pairwisePairs, reservoir: sampling.vectorReservoir });
+    if (d.roles.label || d.roles.prediction) g.labels = new LabelAccumulator();
+    if (d.roles.value) g.values = new ValueAccumulator({ seed, reservoir: sampling.valueReservoir });
+    groups.set(id, g);
+    return g;
+  };
+
+  for (let fi = 0; fi < ordered.length; fi++) {
+    const input = ordered[fi]!;
+    const kind = formatFromPath(input.file) ?? formatFromPath(input.display);
+    if (!kind) {
+      throw new InputError(
+        `${input.display}: unknown file type; Collapse Lens reads .jsonl, .ndjson, .json, .csv and .tsv files, each optionally gzip-compressed (.gz)`,
+        undefined, undefined, input.display,
+      );
+    }
+    const summary: InputSummary = { file: input.display, format: kind.format, compressed: kind.compressed, bytes: sizes[fi]!, records: 0, malformed: 0 };
+    const malformedLines: number[] = [];
+    let pending: SourceRecord[] = [];
+
+    const process = (records: readonly SourceRecord[]) => {
+      const d = detected!;
+      for (const rec of records) {
+        let gid: string;
+        if (multipleFiles) gid = fileGroupIds[fi]!;
+        else if (d.roles.group) {
+          const v = getField(rec.value, d.roles.group);
+          gid = v === null || v === undefined || v === '' ? '(none)' : String(v);
+        } else gid = fileGroupIds[fi]!;
+        const g = groups.get(gid) ?? newGroup(gid, input.display, rec.line);
+        g.records++;
+        let tokens: string[] | undefined;
+        if (g.text) {
+          const t = getField(rec.value, d.roles.text!);
+          if (typeof t === 'string') {
+            g.text.add(t, rec.line);
+            if (rolling) tokens = tokenize(t, options.lowercase ?? false);
+          } else if (typeof t === 'number') g.text.add(String(t), rec.line);
+        }
+        if (g.vectors) {
+          const v = readVector(rec.value, d);
+          if (v) {
+            const err = g.vectors.add(v, rec.line);
+            if (err) noteIssue({ line: rec.line, column: 1, message: `${d.roles.vector}: ${err}` });
+          }
+        }
+        let output: string | undefined;
+        let reference: string | undefined;
+        if (g.labels) {
+          const p = d.roles.prediction ? getField(rec.value, d.roles.prediction) : undefined;
+          const l = d.roles.label ? getField(rec.value, d.roles.label) : undefined;
+          output = scalarText(d.roles.prediction ? p : l);
+          reference = d.roles.prediction ? scalarText(l) : undefined;
+          if (output !== undefined) g.labels.add(output, reference, rec.line);
+        }
+        if (g.values) {
+          const x = getField(rec.value, d.roles.value!);
+          if (typeof x === 'number' && Number.isFinite(x)) g.values.add(x, rec.line);
+        }
+        rolling?.add(rec.line, tokens, output, reference);
+      }
+      summary.records += records.length;
+      recordsSoFar += records.length;
+    };
+
+    const noteIssue = (issue: RecordIssue) => {
+      summary.malformed++;
+      if (malformedLines.length < MAX_MALFORMED_LINES) malformedLines.push(issue.line);
+      if (issues.length < MAX_ISSUES_KEPT) issues.push({ ...issue, file: input.display });
+    };
+
+    const detectNow = () => {
+      try {
+        detected = detectFields(pending.map((r) => r.value), options.fields ?? {}, { multipleFiles });
+      } catch (e) {
+        if (e instanceof DetectionError) throw new InputError(`${input.display}: ${e.message}`, undefined, undefined, input.display);
+        throw e;
+      }
+      const r = detected.roles;
+      if (!r.text && !r.vector && !r.label && !r.prediction && !r.value) {
+        throw new InputError(
+          `${input.display}: no usable field found (fields: ${detected.fields.join(', ') || 'none'}); name one with --text-field, --label-field, --value-field or --vector-field, or in the "fields" of collapselens.json`,
+          pending[0]?.line, undefined, input.display,
+        );
+      }
+      if (!multipleFiles && !r.group) {
+        rolling = new RollingTracker(options.rollingWindow ?? 100, r.text ? 'distinct_1' : 'simpson_diversity');
+      }
+    };
+
+    const stream = input.open ? input.open() : openFileStream(input.file);
+    try {
+      for await (const batch of readRecords(stream, { format: kind.format, compressed: kind.compressed, ...(options.signal ? { signal: options.signal } : {}) })) {
+        for (const issue of batch.issues) noteIssue(issue);
+        if (!detected) {
+          for (const r of batch.records) pending.push(r);
+          if (pending.length >= sampling.detectRecords) {
+            detectNow();
+            process(pending);
+            pending = [];
+          }
+        } else process(batch.records);
+        options.onProgress?.({ file: input.display, fileIndex: fi, files: ordered.length, bytes: bytesBefore + batch.bytes, totalBytes, records: recordsSoFar });
+      }
+    } catch (e) {
+      if (e instanceof InputError && !e.file) throw new InputError(`${input.display}: ${e.message}`, e.line, e.column, input.display);
+      throw e;
+    }
+    if (!detected && pending.length > 0) {
+      detectNow();
+      process(pending);
+      pending = [];
+    } else if (pending.length > 0) process(pending);
+
+    if (summary.records === 0) {
+      const first = issues.find((i) => i.file === input.display);
+      throw new InputError(
+        summary.malformed > 0
+          ? `${input.display}: none of its ${summary.malformed} records could be read (line ${first!.line}, column ${first!.column}: ${first!.message})`
+          : `${input.display} has no records`,
+        first?.line, first?.column, input.display,
+      );
+    }
+    if (malformedLines.length) summary.malformedLines = malformedLines;
+    inputSummaries.push(summary);
+    bytesBefore += sizes[fi]!;
+  }
+
+  const d = detected!;
+  const states = [...groups.values()];
+  if (!multipleFiles && d.roles.group) {
+    const cmp = compareGroupIds(states.map((g) => g.id));
+    states.sort((a, b) => cmp(a.id, b.id));
+  }
+  const baselineIndex = findBaseline(states, options.baseline, ordered);
+  const base = states[baselineIndex]!;
+
+  const textBase = firstWith(states, base, (g) => g.text);
+  const textBaseline = textBase ? buildTextBaseline(textBase) : undefined;
+  const valueBase = firstWith(states, base, (g) => (g.values && g.values.records > 0 ? g.values : undefined));
+  const valueBaseline = valueBase ? buildValueBaseline(valueBase) : undefined;
+  const labelBase = firstWith(states, base, (g) => (g.labels && g.labels.records > 0 ? g.labels : undefined));
+  const edges = valueBaseline ? sharedHistogramEdges(states.flatMap((g) => (g.values && g.values.records > 0 ? [g.values] : []))) : [];
+
+  const groupReports: GroupReport[] = [];
+  const detailGroups: GroupDetails[] = [];
+  const evidence: GroupEvidence[] = [];
+  for (const g of states) {
+    const metrics: Record<string, number> = {};
+    const sampled: Record<string, number> = {};
+    const detail: GroupDetails = { id: g.id, file: g.file };
+    let text: TextGroupResult | undefined;
+    let labels: LabelGroupResult | undefined;
+    if (g.text && textBaseline && g.text.records > 0) {
+      text = finishTextMetrics(g.text, textBaseline);
+      Object.assign(metrics, text.metrics);
+      Object.assign(sampled, text.sampled);
+      detail.rankFrequency = text.rankFrequency;
+      detail.topOutputs = text.topOutputs;
+    }
+    if (g.vectors && g.vectors.records > 0) {
+      const v = finishVectorMetrics(g.vectors);
+      Object.assign(metrics, v.metrics);
+      Object.assign(sampled, v.sampled);
+    }
+    if (g.labels && labelBase && g.labels.records > 0) {
+      labels = finishLabelMetrics(g.labels, labelBase);
+      Object.assign(metrics, labels.metrics);
+      detail.labelCounts = labels.counts.map((c) => ({ label: c.label, count: c.count }));
+    }
+    if (g.values && valueBaseline && g.values.records > 0) {
+      const v = finishValueMetrics(g.values, valueBaseline, edges);
+      Object.assign(metrics, v.metrics);
+      Object.assign(sampled, v.sampled);
+      detail.values = v.distribution;
+    }
+    const report: GroupReport = { id: g.id, records: g.records, location: { file: g.file, line: g.firstLine }, metrics: finiteOnly(metrics) };
+    if (Object.keys(sampled).length) report.sampled = sampled;
+    groupReports.push(report);
+    detailGroups.push(detail);
+    evidence.push({ group: report, text, labels, file: g.file });
+  }
+
+  const trends = computeTrends(groupReports, thresholds.trendMinGenerations);
+  const findings = applyRules({
+    groups: evidence,
+    baselineIndex,
+    trends,
+    thresholds,
+    inputs: inputSummaries,
+    issues,
+    fields: d.roles,
+    disabled: new Set(options.disabledRules ?? []),
+    severities: options.severities ?? {},
+  });
+
+  const report: Report = {
+    schemaVersion: 1,
+    tool: { name: 'collapse-lens', version: VERSION },
+    inputs: inputSummaries,
+    fields: fieldRoles(d),
+    baseline: base.id,
+    groups: groupReports,
+    trends,
+    findings,
+  };
+  const details: AnalysisResult['details'] = { groups: detailGroups, thresholds: chartThresholds(thresholds) };
+  if (valueBaseline) details.valueBounds = { p01: valueBaseline.p01, p99: valueBaseline.p99 };
+  const vectorStates = states.filter((g) => g.vectors && g.vectors.records > 0);
+  if (vectorStates.length) {
+    const projection = projectVectors(vectorStates.map((g) => g.vectors!), vectorStates.map((g) => g.id));
+    if (projection) details.projection = projection;
+  }
+  if (rolling) {
+    const series = rolling.finish();
+    if (series.points.length >= 2) details.rolling = series;
+  }
+  return { report, details, issues };
+}
+
+function finiteOnly(metrics: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(metrics)) if (Number.isFinite(v)) out[k] = v;
+  return out;
+}
+
+function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function firstWith<T>(states: GroupState[], base: GroupState, pick: (g: GroupState) => T | undefined): T | undefined {
+  return pick(base) ?? states.map(pick).find((x) => x !== undefined);
+}
+
+async function statOrThrow(input: AnalyzeInput) {
+  try {
+    const s = await stat(input.file);
+    if (s.isDirectory()) throw new InputError(`${input.display} is a folder; name the files inside it`, undefined, undefined, input.display);
+    return s;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${input.display} does not exist` : `${input.display} cannot be read (${code ?? String(e)})`, undefined, undefined, input.display);
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+
+/** Group ids for files: the file name without its extensions when unique, else the path. */
+function groupIdsForFiles(displays: string[]): string[] {
+  const stem = (p: string) => path.basename(p).replace(/(\.(jsonl|ndjson|json|csv|tsv))?(\.gz)?$/i, '');
+  const stems = displays.map(stem);
+  const unique = new Set(stems).size === stems.length;
+  return unique ? stems : displays;
+}
+
+function findBaseline(states: GroupState[], wanted: string | undefined, inputs: readonly AnalyzeInput[]): number {
+  if (wanted === undefined || wanted === '') return 0;
+  let i = states.findIndex((g) => g.id === wanted || g.file === wanted);
+  if (i < 0) {
+    const byPath = inputs.find((x) => x.file === wanted || path.resolve(x.file) === path.resolve(wanted) || path.basename(x.display) === wanted);
+    if (byPath) i = states.findIndex((g) => g.file === byPath.display);
+  }
+  if (i < 0) {
+    throw new InputError(`the baseline "${wanted}" is not one of the generations (${states.map((g) => g.id).slice(0, 20).join(', ')})`);
+  }
+  return i;
+}
+
+function computeTrends(groups: GroupReport[], minGenerations: number): Trend[] {
+  if (groups.length < minGenerations) return [];
+  const trends: Trend[] = [];
+  for (const m of METRICS) {
+    if (m.direction === 'none') continue;
+    const series = groups.map((g) => g.metrics[m.key]).filter((x): x is number => x !== undefined);
+    if (series.length < minGenerations || series.length !== groups.length) continue;
+    const mk = mannKendall(series);
+    trends.push({ metric: m.key, mannKendallS: mk.s, pValue: mk.pValue, theilSenSlope: theilSenSlope(series) });
+  }
+  return trends;
+}
+
+/**
+ * The seed's ModelMonitor for a single stream: diversity (and accuracy, when labels and
+ * predictions are both present) over consecutive windows of records.
+ */
+class RollingTracker {
+  private readonly points: RollingPoint[] = [];
+  private index = 0;
+  private firstLine = 0;
+  private count = 0;
+  private tokens = 0;
+  private readonly types = new Set<string>();
+  private readonly labels = new Map<string, number>();
+  private labelled = 0;
+  private correct = 0;
+  private compared = 0;
+
+  constructor(private readonly window: number, private readonly metric: 'distinct_1' | 'simpson_diversity') {}
+
+  add(line: number, tokens: string[] | undefined, output: string | undefined, reference: string | undefined): void {
+    if (this.count === 0) this.firstLine = line;
+    this.count++;
+    if (tokens) {
+      this.tokens += tokens.length;
+      for (const t of tokens) this.types.add(t);
+    }
+    if (output !== undefined) {
+      this.labels.set(output, (this.labels.get(output) ?? 0) + 1);
+      this.labelled++;
+      if (reference !== undefined) {
+        this.compared++;
+        if (reference === output) this.correct++;
+      }
+    }
+    if (this.count === this.window) this.flush();
+    this.index++;
+  }
+
+  private flush(): void {
+    const p: RollingPoint = { index: this.index - this.count + 1, line: this.firstLine };
+    if (this.metric === 'distinct_1' && this.tokens > 0) p.diversity = this.types.size / this.tokens;
+    if (this.metric === 'simpson_diversity' && this.labelled > 0) p.diversity = simpsonDiversity([...this.labels.values()]);
+    if (this.compared > 0) p.accuracy = this.correct / this.compared;
+    this.points.push(p);
+    this.count = 0;
+    this.tokens = 0;
+    this.types.clear();
+    this.labels.clear();
+    this.labelled = 0;
+    this.correct = 0;
+    this.compared = 0;
+  }
+
+  finish(): RollingSeries {
+    const max = 500;
+    let points = this.points;
+    if (points.length > max) {
+      const step = points.length / max;
+      points = Array.from({ length: max }, (_, i) => this.points[Math.floor(i * step)]!);
+    }
+    return { window: this.window, diversityMetric: this.metric, points };
+  }
+}
+
+export type { Location };

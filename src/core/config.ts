@@ -1,0 +1,136 @@
+// `collapselens.json`: field roles, baseline, thresholds and sampling for a folder of
+// model outputs, shared by the CLI and the extension.
+import { readFile } from 'node:fs/promises';
+import type { Severity } from '../shared/report';
+import { FIELD_ROLES } from '../shared/report';
+import { RULE_IDS } from '../shared/metrics';
+import { DEFAULT_SAMPLING, DEFAULT_THRESHOLDS } from './options';
+import type { AnalyzeOptions, FieldOverrides, RuleThresholds, SamplingOptions } from './options';
+
+export const CONFIG_FILE_NAME = 'collapselens.json';
+
+export class ConfigError extends Error {
+  constructor(message: string, readonly file: string) {
+    super(message);
+  }
+}
+
+/** The subset of AnalyzeOptions a config file can set. */
+export type FileConfig = Pick<AnalyzeOptions, 'fields' | 'baseline' | 'thresholds' | 'disabledRules' | 'severities' | 'lowercase' | 'seed' | 'sampling' | 'maxFileBytes'> & {
+  failOn?: Severity | 'never';
+};
+
+/** Reads a config file; a missing optional file gives an empty config. */
+export async function loadConfig(file: string, required: boolean): Promise<FileConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if (!required && (e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`, file);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new ConfigError(`${file} is not valid JSON: ${(e as Error).message}`, file);
+  }
+  return parseConfig(raw, file);
+}
+
+/** Validates a parsed config object, with a message naming the offending key. */
+export function parseConfig(raw: unknown, file: string): FileConfig {
+  const fail = (msg: string): never => {
+    throw new ConfigError(`${file}: ${msg}`, file);
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('expected a JSON object');
+  const o = raw as Record<string, unknown>;
+  const known = new Set(['$schema', 'fields', 'baseline', 'thresholds', 'rules', 'disabledRules', 'severities', 'lowercase', 'seed', 'sampling', 'maxFileBytes', 'failOn']);
+  for (const k of Object.keys(o)) if (!known.has(k)) fail(`unknown key "${k}" (known: ${[...known].filter((x) => x !== '$schema').join(', ')})`);
+  const cfg: FileConfig = {};
+
+  if (o.fields !== undefined) {
+    if (typeof o.fields !== 'object' || o.fields === null) fail('"fields" must be an object of role → field name');
+    const fields: FieldOverrides = {};
+    for (const [role, name] of Object.entries(o.fields as object)) {
+      if (!(FIELD_ROLES as readonly string[]).includes(role)) fail(`"fields.${role}" is not a role (roles: ${FIELD_ROLES.join(', ')})`);
+      if (name === null || name === '') continue;
+      if (typeof name !== 'string') fail(`"fields.${role}" must be a field name`);
+      fields[role as keyof FieldOverrides] = name as string;
+    }
+    cfg.fields = fields;
+  }
+  if (o.baseline !== undefined) {
+    if (typeof o.baseline !== 'string') fail('"baseline" must be a file name or a generation id');
+    cfg.baseline = o.baseline as string;
+  }
+  const thresholds = o.thresholds ?? o.rules;
+  if (thresholds !== undefined) cfg.thresholds = parseThresholds(thresholds, fail);
+  if (o.disabledRules !== undefined) {
+    if (!Array.isArray(o.disabledRules)) fail('"disabledRules" must be an array of rule ids');
+    for (const r of o.disabledRules as unknown[]) if (!(RULE_IDS as readonly unknown[]).includes(r)) fail(`"disabledRules" names an unknown rule "${String(r)}" (rules: ${RULE_IDS.join(', ')})`);
+    cfg.disabledRules = o.disabledRules as string[];
+  }
+  if (o.severities !== undefined) {
+    if (typeof o.severities !== 'object' || o.severities === null) fail('"severities" must map rule ids to error|warning|info');
+    for (const [r, s] of Object.entries(o.severities as object)) {
+      if (!(RULE_IDS as readonly string[]).includes(r)) fail(`"severities" names an unknown rule "${r}"`);
+      if (s !== 'error' && s !== 'warning' && s !== 'info') fail(`"severities.${r}" must be error, warning or info`);
+    }
+    cfg.severities = o.severities as Record<string, Severity>;
+  }
+  if (o.lowercase !== undefined) {
+    if (typeof o.lowercase !== 'boolean') fail('"lowercase" must be true or false');
+    cfg.lowercase = o.lowercase as boolean;
+  }
+  if (o.seed !== undefined) {
+    if (!Number.isInteger(o.seed)) fail('"seed" must be an integer');
+    cfg.seed = o.seed as number;
+  }
+  if (o.maxFileBytes !== undefined) {
+    if (typeof o.maxFileBytes !== 'number' || o.maxFileBytes < 0) fail('"maxFileBytes" must be a number of bytes (0 = no limit)');
+    cfg.maxFileBytes = o.maxFileBytes as number;
+  }
+  if (o.sampling !== undefined) {
+    if (typeof o.sampling !== 'object' || o.sampling === null) fail('"sampling" must be an object');
+    const s: Partial<SamplingOptions> = {};
+    for (const [k, v] of Object.entries(o.sampling as object)) {
+      if (!(k in DEFAULT_SAMPLING)) fail(`"sampling.${k}" is not a sampling option (options: ${Object.keys(DEFAULT_SAMPLING).join(', ')})`);
+      if (!Number.isInteger(v) || (v as number) < 1) fail(`"sampling.${k}" must be a positive integer`);
+      s[k as keyof SamplingOptions] = v as number;
+    }
+    cfg.sampling = s;
+  }
+  if (o.failOn !== undefined) {
+    if (!['error', 'warning', 'info', 'never'].includes(o.failOn as string)) fail('"failOn" must be error, warning, info or never');
+    cfg.failOn = o.failOn as Severity | 'never';
+  }
+  return cfg;
+}
+
+export function parseThresholds(raw: unknown, fail: (msg: string) => never): Partial<RuleThresholds> {
+  if (typeof raw !== 'object' || raw === null) fail('"thresholds" must be an object');
+  const out: Partial<RuleThresholds> = {};
+  for (const [k, v] of Object.entries(raw as object)) {
+    if (!(k in DEFAULT_THRESHOLDS)) fail(`"thresholds.${k}" is not a threshold (thresholds: ${Object.keys(DEFAULT_THRESHOLDS).join(', ')})`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`"thresholds.${k}" must be a non-negative number`);
+    out[k as keyof RuleThresholds] = v as number;
+  }
+  return out;
+}
+
+/** Later sources win: defaults < config file < flags. */
+export function mergeOptions(...layers: (AnalyzeOptions | FileConfig | undefined)[]): AnalyzeOptions {
+  const out: AnalyzeOptions = {};
+  for (const l of layers) {
+    if (!l) continue;
+    for (const [k, v] of Object.entries(l)) {
+      if (v === undefined) continue;
+      const key = k as keyof AnalyzeOptions;
+      if ((key === 'fields' || key === 'thresholds' || key === 'sampling' || key === 'severities') && typeof v === 'object') {
+        (out as Record<string, unknown>)[key] = { ...((out[key] as object | undefined) ?? {}), ...(v as object) };
+      } else (out as Record<string, unknown>)[key] = v;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+// Ordering of generations: files and group ids sort "naturally" (gen2 before gen10).
+
+const chunk = /(\d+|\D+)/g;
+
+/** Natural-sort comparison: digit runs compare as numbers, the rest as text. */
+export function naturalCompare(a: string, b: string): number {
+  const xa = a.match(chunk) ?? [];
+  const xb = b.match(chunk) ?? [];
+  const n = Math.min(xa.length, xb.length);
+  for (let i = 0; i < n; i++) {
+    const pa = xa[i]!;
+    const pb = xb[i]!;
+    if (pa === pb) continue;
+    const da = pa.charCodeAt(0) >= 48 && pa.charCodeAt(0) <= 57;
+    const db = pb.charCodeAt(0) >= 48 && pb.charCodeAt(0) <= 57;
+    if (da && db) {
+      const d = Number(pa) - Number(pb);
+      if (d !== 0) return d;
+      // "007" vs "7": shorter first, so the order is total.
+      if (pa.length !== pb.length) return pa.length - pb.length;
+      continue;
+    }
+    const la = pa.toLowerCase();
+    const lb = pb.toLowerCase();
+    if (la !== lb) return la < lb ? -1 : 1;
+    return pa < pb ? -1 : 1;
+  }
+  return xa.length - xb.length;
+}
+
+/** Orders group ids: numerically when every id is a number, naturally otherwise. */
+export function compareGroupIds(ids: readonly string[]): (a: string, b: string) => number {
+  const numeric = ids.every((id) => id.trim() !== '' && Number.isFinite(Number(id)));
+  return numeric ? (a, b) => Number(a) - Number(b) : naturalCompare;
+}

@@ -1,0 +1,99 @@
+// Analysis options: thresholds, field overrides, sampling. One shape for the CLI flags,
+// `collapselens.json`, and the extension's settings.
+import type { FieldRole, Severity } from '../shared/report';
+import type { ChartThresholds } from '../shared/details';
+
+export interface RuleThresholds {
+  /** diversity-drop: relative fall below the baseline for a warning (0.2 = 20%). */
+  dropWarning: number;
+  /** diversity-drop: relative fall below the baseline for an error. */
+  dropError: number;
+  /** diversity-trend: Mann-Kendall p-value below which a monotone fall is reported. */
+  trendPValue: number;
+  /** diversity-trend: minimum number of generations. */
+  trendMinGenerations: number;
+  /** pairwise-distance-collapse: mean pairwise Euclidean distance below this is an error. */
+  pairwiseDistance: number;
+  /** dominant-output: share of one label/decision/text above this is a warning. */
+  dominantShare: number;
+  /** repeated-outputs: exact-duplicate text rate above this is a warning. */
+  duplicateRate: number;
+  /** tail-loss: tail share below this fraction of the baseline's is a warning. */
+  tailLossRatio: number;
+  /** accuracy-below-threshold: accuracy below this is a warning. */
+  accuracy: number;
+}
+
+export const DEFAULT_THRESHOLDS: Readonly<RuleThresholds> = Object.freeze({
+  dropWarning: 0.2,
+  dropError: 0.5,
+  trendPValue: 0.05,
+  trendMinGenerations: 4,
+  pairwiseDistance: 0.1,
+  dominantShare: 0.6,
+  duplicateRate: 0.3,
+  tailLossRatio: 0.25,
+  accuracy: 0.7,
+});
+
+export type FieldOverrides = Partial<Record<FieldRole, string>>;
+
+export interface SamplingOptions {
+  /** Records read to detect field roles. */
+  detectRecords: number;
+  selfBleuHypotheses: number;
+  nearDuplicateExact: number;
+  pairwiseExact: number;
+  pairwisePairs: number;
+  vectorReservoir: number;
+  valueReservoir: number;
+}
+
+export const DEFAULT_SAMPLING: Readonly<SamplingOptions> = Object.freeze({
+  detectRecords: 1000,
+  selfBleuHypotheses: 500,
+  nearDuplicateExact: 2000,
+  pairwiseExact: 5000,
+  pairwisePairs: 2_000_000,
+  vectorReservoir: 5000,
+  valueReservoir: 1_000_000,
+});
+
+export interface AnalyzeOptions {
+  fields?: FieldOverrides;
+  /** Baseline generation: a file as given, or a group id. Default: the first generation. */
+  baseline?: string;
+  thresholds?: Partial<RuleThresholds>;
+  /** Rule ids that are not applied. */
+  disabledRules?: string[];
+  /** Severity overrides per rule id. */
+  severities?: Record<string, Severity>;
+  lowercase?: boolean;
+  seed?: number;
+  sampling?: Partial<SamplingOptions>;
+  /** Files larger than this are refused with a message (bytes; 0 = no limit). */
+  maxFileBytes?: number;
+  /** Window for the single-stream rolling view. */
+  rollingWindow?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: AnalyzeProgress) => void;
+}
+
+export interface AnalyzeProgress {
+  file: string;
+  fileIndex: number;
+  files: number;
+  bytes: number;
+  totalBytes: number;
+  records: number;
+}
+
+export function chartThresholds(t: RuleThresholds): ChartThresholds {
+  return {
+    dropWarning: t.dropWarning,
+    dropError: t.dropError,
+    dominantShare: t.dominantShare,
+    pairwiseDistance: t.pairwiseDistance,
+    accuracy: t.accuracy,
+  };
+}
