@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// `npm test`: every test layer a user or CI runs, in order, with one closing count.
+//   build + type-check → unit (node --test) → report page in Chromium →
+//   integration suite in a real VS Code extension host → UI flows through the workbench.
+// COLLAPSE_LENS_TEST_LAYERS=unit,page (comma list) runs a subset while developing.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const only = process.env.COLLAPSE_LENS_TEST_LAYERS?.split(',').map((s) => s.trim());
+const codeServerDir = path.join(root, '.vscode-test', 'code-server');
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    let out = '';
+    const relay = (stream, sink) => stream.on('data', (d) => { out += d; sink.write(d); });
+    relay(child.stdout, process.stdout);
+    relay(child.stderr, process.stderr);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), out }));
+  });
+}
+
+/** Reads a layer's own counts: node's test runner, or a plain `N passed, N failed` line. */
+function counts(out) {
+  const node = { pass: /^[#ℹ] pass (\d+)$/m.exec(out), fail: /^[#ℹ] fail (\d+)$/m.exec(out) };
+  if (node.pass && node.fail) return { passed: Number(node.pass[1]), failed: Number(node.fail[1]) };
+  const plain = [...out.matchAll(/^(?:\w+: )?(\d+) passed, (\d+) failed/gm)].pop();
+  if (plain) return { passed: Number(plain[1]), failed: Number(plain[2]) };
+  return undefined;
+}
+
+function walk(dir, pred, acc = []) {
+  if (!fs.existsSync(dir)) return acc;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, pred, acc);
+    else if (pred(p)) acc.push(p);
+  }
+  return acc;
+}
+
+function tempWorkspace() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-ws-'));
+  fs.cpSync(path.join(root, 'test', 'fixtures', 'workspace'), dir, { recursive: true });
+  return dir;
+}
+
+const layers = [
+  { name: 'build', run: () => run('node', ['esbuild.js', '--tests']) },
+  { name: 'typecheck', run: () => run('npx', ['tsc', '--noEmit', '-p', '.']) },
+  { name: 'typecheck-webview', when: () => fs.existsSync('webview/main.ts'), run: () => run('npx', ['tsc', '--noEmit', '-p', 'webview']) },
+  { name: 'unit', run: () => run('node', ['--test', '--test-reporter=spec', ...walk('out/test/unit', (p) => p.endsWith('.test.js')).sort()]) },
+  {
+    name: 'page',
+    when: () => fs.existsSync('test/e2e/report-page.mjs'),
+    run: () => run('node', ['test/e2e/report-page.mjs', '--out', 'test-results/screens']),
+  },
+  {
+    name: 'host-setup',
+    when: () => fs.existsSync('test/e2e/install-code-server.sh'),
+    run: () => run('bash', ['test/e2e/install-code-server.sh', codeServerDir]),
+  },
+  {
+    name: 'integration',
+    when: () => fs.existsSync('out/test/integration/index.js'),
+    run: () => run('node', ['test/e2e/run-extension-tests.mjs', '--code-server', codeServerDir, '--extension', '.',
+      '--tests', 'out/test/integration/index.js', '--workspace', tempWorkspace(), '--screenshot', 'test-results/screens/integration.png']),
+  },
+  {
+    name: 'ui',
+    when: () => fs.existsSync('test/e2e/ui-flows.mjs'),
+    run: () => run('node', ['test/e2e/ui-flows.mjs', '--code-server', codeServerDir, '--extension', '.',
+      '--workspace', tempWorkspace(), '--out', 'test-results/screens']),
+  },
+];
+
+fs.mkdirSync('test-results/screens', { recursive: true });
+let passed = 0;
+let failed = 0;
+const summary = [];
+for (const layer of layers) {
+  if (only && !only.includes(layer.name)) continue;
+  if (layer.when && !layer.when()) continue;
+  console.log(`\n=== ${layer.name} ===`);
+  const started = Date.now();
+  const { code, out } = await layer.run();
+  const c = counts(out);
+  let p = c?.passed ?? (code === 0 ? 1 : 0);
+  let f = c?.failed ?? (code === 0 ? 0 : 1);
+  if (code !== 0 && f === 0) f = 1; // a crash after a clean count still fails
+  passed += p;
+  failed += f;
+  summary.push(`${layer.name.padEnd(18)} ${String(p).padStart(4)} passed ${String(f).padStart(3)} failed  ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  if (code !== 0 && (layer.name === 'build' || layer.name === 'host-setup')) {
+    console.error(`\n${layer.name} failed; later layers depend on it.`);
+    break;
+  }
+}
+console.log('\n=== summary ===\n' + summary.join('\n'));
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
