@@ -7,6 +7,7 @@ export function naturalCompare(a: string, b: string): number {
   const xa = a.match(chunk) ?? [];
   const xb = b.match(chunk) ?? [];
   const n = Math.min(xa.length, xb.length);
+  let caseTie = 0;
   for (let i = 0; i < n; i++) {
     const pa = xa[i]!;
     const pb = xb[i]!;
@@ -23,9 +24,10 @@ export function naturalCompare(a: string, b: string): number {
     const la = pa.toLowerCase();
     const lb = pb.toLowerCase();
     if (la !== lb) return la < lb ? -1 : 1;
-    return pa < pb ? -1 : 1;
+    // Case only breaks ties, so "Gen3" still sorts between "gen2" and "gen10".
+    if (caseTie === 0) caseTie = pa < pb ? -1 : 1;
   }
-  return xa.length - xb.length;
+  return xa.length - xb.length || caseTie;
 }
 
 /** Orders group ids: numerically when every id is a number, naturally otherwise. */
