@@ -49,9 +49,7 @@ const builds = [
 if (withTests) {
   // Tests are bundled one file each, so ESM-only dependencies (vega) load under CJS.
   const unit = walk('test/unit', (p) => p.endsWith('.test.ts'));
-  const bench = walk('bench', (p) => p.endsWith('.ts'));
   if (unit.length) builds.push({ ...nodeCommon, minify: false, sourcemap: 'inline', entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit' });
-  if (bench.length) builds.push({ ...nodeCommon, minify: false, entryPoints: bench, outdir: 'out/bench', outbase: 'bench' });
   const integration = walk('test/integration', (p) => p.endsWith('.ts'));
   if (integration.length) {
     builds.push({ ...nodeCommon, minify: false, sourcemap: 'inline', entryPoints: integration, outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'] });

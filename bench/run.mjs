@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// `npm run bench`: generates synthetic inputs once (bench/data/, not committed), then runs
+// each case in its own process and prints throughput, time and peak RSS.
+//   BENCH_TEXT_MB=200 (size of the text JSONL)   BENCH_CASES=text,vectors,labels,vectors-compute
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = path.join(root, 'bench', 'data');
+fs.mkdirSync(dataDir, { recursive: true });
+const textMb = Number(process.env.BENCH_TEXT_MB || 200);
+const cases = (process.env.BENCH_CASES || 'text,vectors,labels,vectors-compute').split(',');
+
+const measure = path.join(root, 'out', 'bench', 'measure.cjs');
+await esbuild.build({ entryPoints: [path.join(root, 'bench', 'measure.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: measure, logLevel: 'warning' });
+
+let s = 12345;
+const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+
+function writeLines(file, targetBytes, makeLine) {
+  if (fs.existsSync(file) && Math.abs(fs.statSync(file).size - targetBytes) < targetBytes * 0.05) return;
+  const fd = fs.openSync(file, 'w');
+  let written = 0;
+  let i = 0;
+  let buf = [];
+  let bufBytes = 0;
+  while (written < targetBytes) {
+    const line = makeLine(i++) + '\n';
+    buf.push(line);
+    bufBytes += line.length;
+    written += line.length;
+    if (bufBytes > 1 << 20) { fs.writeSync(fd, buf.join('')); buf = []; bufBytes = 0; }
+  }
+  fs.writeSync(fd, buf.join(''));
+  fs.closeSync(fd);
+}
+
+// Zipf-distributed vocabulary of 50,000 words: text that looks like model output to the metrics.
+const vocab = Array.from({ length: 50_000 }, (_, i) => 'w' + i.toString(36));
+const cdf = new Float64Array(vocab.length);
+let acc = 0;
+for (let i = 0; i < vocab.length; i++) { acc += 1 / (i + 1); cdf[i] = acc; }
+const zipf = () => {
+  const r = rand() * acc;
+  let lo = 0, hi = cdf.length - 1;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < r) lo = mid + 1; else hi = mid; }
+  return vocab[lo];
+};
+
+const textFile = path.join(dataDir, `text-${textMb}mb.jsonl`);
+const vectorFile = path.join(dataDir, 'vectors-10000x384.jsonl');
+const labelFile = path.join(dataDir, 'labels-1m.csv');
+console.log('preparing inputs in bench/data/ (first run only)…');
+if (cases.includes('text')) {
+  writeLines(textFile, textMb * 1e6, (i) => {
+    const n = 15 + Math.floor(rand() * 30);
+    const words = [];
+    for (let k = 0; k < n; k++) words.push(zipf());
+    return JSON.stringify({ id: i, generation: Math.floor(i / 100_000), output: words.join(' '), score: Math.round(rand() * 1e4) / 1e4 });
+  });
+}
+if (cases.includes('vectors') && !fs.existsSync(vectorFile)) {
+  const fd = fs.openSync(vectorFile, 'w');
+  for (let k = 0; k < 10_000; k++) {
+    const v = Array.from({ length: 384 }, () => Math.round((rand() * 2 - 1) * 1e5) / 1e5);
+    fs.writeSync(fd, JSON.stringify({ id: k, generation: Math.floor(k / 2000), embedding: v }) + '\n');
+  }
+  fs.closeSync(fd);
+}
+if (cases.includes('labels') && !fs.existsSync(labelFile)) {
+  const classes = ['a', 'b', 'c', 'd', 'e'];
+  const rows = ['id,generation,label,prediction,score'];
+  for (let i = 0; i < 1_000_000; i++) rows.push(`${i},${Math.floor(i / 100_000)},${classes[Math.floor(rand() * 5)]},${classes[Math.floor(rand() * 5)]},${rand().toFixed(4)}`);
+  fs.writeFileSync(labelFile, rows.join('\n') + '\n');
+}
+
+const files = { text: textFile, vectors: vectorFile, labels: labelFile, 'vectors-compute': '' };
+const results = [];
+for (const c of cases) {
+  const r = spawnSync(process.execPath, [measure, c, files[c]], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
+  const line = JSON.parse(r.stdout.trim().split('\n').pop());
+  results.push(line);
+  console.log(JSON.stringify(line));
+}
+console.log('\ncase              size       time      throughput   peak RSS');
+for (const r of results) {
+  if (r.case === 'vectors-compute') {
+    console.log(`vendi n=10000 d=384: ${r.vendiMs} ms; exact pairwise n=5000: ${r.exactPairwise5000Ms} ms; peak RSS ${r.peakRssMb} MB`);
+  } else {
+    console.log(`${r.case.padEnd(16)} ${(r.bytes / 1e6).toFixed(0).padStart(5)} MB ${String(r.ms).padStart(7)} ms ${String(r.mbPerSec).padStart(8)} MB/s ${String(r.peakRssMb).padStart(7)} MB`);
+  }
+}
