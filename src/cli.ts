@@ -206,12 +206,23 @@ async function analyzeCommand(args: string[], io: CliIO): Promise<number> {
 
 /** The webview bundle and stylesheet, shipped beside the CLI bundle. */
 export async function readReportAssets(): Promise<{ script: string; style: string }> {
-  const root = path.resolve(__dirname, '..');
+  const root = packageRoot(__dirname);
   const script = await readFile(path.join(root, 'dist', 'webview.js'), 'utf8').catch(() => {
     throw new UsageError('the report bundle dist/webview.js is missing; run npm run build');
   });
   const style = await readFile(path.join(root, 'media', 'report.css'), 'utf8');
   return { script, style };
+}
+
+/** The folder holding package.json and media/, found upward from this bundle. */
+function packageRoot(from: string): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'media'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return path.resolve(from, '..');
+    dir = up;
+  }
 }
 
 function toDisplay(cwd: string, p: string): string {
