@@ -1,0 +1,97 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { analyzeFiles, InputError } from '../../src/core/analyze';
+
+function tmp(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-analyze-'));
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  return dir;
+}
+
+const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const varied = (n: number, seed = 0) => Array.from({ length: n }, (_, i) => `word${(i * 7 + seed) % 50} token${(i * 13 + seed) % 31} item${(i + seed) % 17} thing${i % 11}`);
+
+describe('analyzeFiles', () => {
+  test('one file with a generation field: groups in numeric order, metrics per group, findings located', async () => {
+    const rows: object[] = [];
+    for (const g of [10, 2, 1]) {
+      const texts = g === 10 ? Array(40).fill('the same answer every time') : varied(40, g);
+      texts.forEach((t, i) => rows.push({ generation: g, id: `${g}-${i}`, output: t }));
+    }
+    const dir = tmp({ 'gens.jsonl': jsonl(rows) });
+    const { report, details } = await analyzeFiles([{ file: path.join(dir, 'gens.jsonl'), display: 'gens.jsonl' }]);
+    assert.deepEqual(report.groups.map((g) => g.id), ['1', '2', '10']);
+    assert.equal(report.baseline, '1');
+    assert.equal(report.fields.group, 'generation');
+    assert.equal(report.groups[2]!.metrics.duplicate_rate, 1 - 1 / 40);
+    assert.equal(report.groups[2]!.location.line, 1, 'generation 10 starts on line 1');
+    assert.equal(report.groups[0]!.location.line, 81);
+    const rep = report.findings.find((f) => f.rule === 'repeated-outputs');
+    assert.ok(rep, 'repeated outputs found');
+    assert.equal(rep.group, '10');
+    assert.equal(rep.related?.[0]?.location.line, 1);
+    assert.ok(report.findings.some((f) => f.rule === 'diversity-drop' && f.severity === 'error'));
+    assert.equal(details.groups.length, 3);
+    assert.ok(details.groups[0]!.rankFrequency!.length > 0);
+  });
+
+  test('several files are generations in natural order; the baseline can be chosen', async () => {
+    const dir = tmp({
+      'gen10.jsonl': jsonl(varied(30, 3).map((output) => ({ output }))),
+      'gen2.jsonl': jsonl(varied(30, 2).map((output) => ({ output }))),
+      'gen1.jsonl': jsonl(varied(30, 1).map((output) => ({ output }))),
+    });
+    const inputs = ['gen10.jsonl', 'gen2.jsonl', 'gen1.jsonl'].map((f) => ({ file: path.join(dir, f), display: f }));
+    const a = await analyzeFiles(inputs);
+    assert.deepEqual(a.report.groups.map((g) => g.id), ['gen1', 'gen2', 'gen10']);
+    assert.deepEqual(a.report.inputs.map((i) => i.file), ['gen1.jsonl', 'gen2.jsonl', 'gen10.jsonl']);
+    const b = await analyzeFiles(inputs, { baseline: 'gen2.jsonl' });
+    assert.equal(b.report.baseline, 'gen2');
+    await assert.rejects(analyzeFiles(inputs, { baseline: 'gen7' }), /the baseline "gen7" is not one of the generations \(gen1, gen2, gen10\)/);
+  });
+
+  test('malformed lines are counted with line and column, the rest analyzed', async () => {
+    const good = varied(20).map((output) => JSON.stringify({ output }));
+    good.splice(4, 0, '{"output": "broken" }}');
+    good.splice(9, 0, '[1, 2]');
+    const dir = tmp({ 'bad.jsonl': good.join('\n') + '\n' });
+    const { report } = await analyzeFiles([{ file: path.join(dir, 'bad.jsonl'), display: 'bad.jsonl' }]);
+    assert.equal(report.inputs[0]!.records, 20);
+    assert.equal(report.inputs[0]!.malformed, 2);
+    assert.deepEqual(report.inputs[0]!.malformedLines, [5, 10]);
+    const f = report.findings.find((x) => x.rule === 'malformed-records')!;
+    assert.equal(f.location.line, 5);
+    assert.ok((f.location.column ?? 0) >= 1);
+    assert.match(f.message, /2 of 22 records could not be read/);
+  });
+
+  test('unusable input is an InputError with a clear message', async () => {
+    const dir = tmp({ 'empty.jsonl': '', 'flags.jsonl': jsonl([{ ok: true, meta: { a: null } }, { ok: false, meta: null }]), 'big.jsonl': jsonl(varied(50).map((output) => ({ output }))) });
+    await assert.rejects(analyzeFiles([{ file: path.join(dir, 'empty.jsonl'), display: 'empty.jsonl' }]), (e: unknown) => e instanceof InputError && /empty/.test((e as Error).message));
+    await assert.rejects(analyzeFiles([{ file: path.join(dir, 'flags.jsonl'), display: 'flags.jsonl' }]), /no usable field found \(fields: ok, meta(\.a)?\); name one with --text-field/);
+    await assert.rejects(analyzeFiles([{ file: path.join(dir, 'big.jsonl'), display: 'big.jsonl' }], { maxFileBytes: 100 }), /more than the 100 bytes limit/);
+    await assert.rejects(analyzeFiles([{ file: path.join(dir, 'missing.jsonl'), display: 'missing.jsonl' }]), /missing\.jsonl does not exist/);
+  });
+
+  test('progress is reported and an abort stops the work', async () => {
+    const dir = tmp({ 'a.jsonl': jsonl(varied(5000).map((output, i) => ({ id: i, output }))) });
+    let calls = 0;
+    await analyzeFiles([{ file: path.join(dir, 'a.jsonl'), display: 'a.jsonl' }], { onProgress: () => calls++ });
+    assert.ok(calls >= 1);
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(analyzeFiles([{ file: path.join(dir, 'a.jsonl'), display: 'a.jsonl' }], { signal: ac.signal }), (e: unknown) => (e as Error).name === 'AbortError');
+  });
+
+  test('a single stream gets the rolling ModelMonitor view', async () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ id: i, output: i < 500 ? varied(1, i)[0] : 'same same same', label: 'a', prediction: i % 3 ? 'a' : 'b' }));
+    const dir = tmp({ 's.jsonl': jsonl(rows) });
+    const { details } = await analyzeFiles([{ file: path.join(dir, 's.jsonl'), display: 's.jsonl' }], { rollingWindow: 100 });
+    assert.equal(details.rolling?.points.length, 10);
+    assert.ok(details.rolling!.points[0]!.diversity! > details.rolling!.points[9]!.diversity!);
+    assert.ok(Math.abs(details.rolling!.points[0]!.accuracy! - 0.66) < 0.02);
+  });
+});
