@@ -1,0 +1,213 @@
+// Runs analyses: reads the configuration, hands the files to a worker, reports progress
+// (notification + status bar), publishes findings as they arrive, and tells the user about
+// files that could not be analyzed.
+import * as vscode from 'vscode';
+import type { AnalyzeProgress } from '../core/options';
+import type { AnalysisResult } from '../shared/details';
+import type { ConfigStore } from './config';
+import { diagnosticsForResult } from './diagnostics';
+import type { AnalysisTarget } from './diagnostics';
+import { InputReadError, targetsOf, workerInput } from './inputs';
+import type { AnalysisStatusBar } from './statusBar';
+import type { AnalysisEntry, AnalysisRequest, FindingsStore } from './store';
+import type { AnalysisWorkerPool, WorkerRun } from './workerClient';
+import type { AnalysisJob, WorkerError } from './workerProtocol';
+
+export type RequestOutcome =
+  | { kind: 'result'; request: AnalysisRequest; entry: AnalysisEntry }
+  | { kind: 'error'; request: AnalysisRequest; error: WorkerError }
+  | { kind: 'cancelled'; request: AnalysisRequest };
+
+export interface RunOutcome {
+  outcomes: RequestOutcome[];
+  cancelled: boolean;
+}
+
+export interface RunOptions {
+  /** Notification (cancellable, with file and percentage) or the window's progress only. */
+  location: vscode.ProgressLocation.Notification | vscode.ProgressLocation.Window;
+  token?: vscode.CancellationToken;
+}
+
+/** A message shown to the user about an input, with where it points. */
+export interface InputErrorReport {
+  message: string;
+  uri?: vscode.Uri;
+  line?: number;
+  column?: number;
+}
+
+export interface ProgressReport {
+  file: string;
+  percent: number;
+}
+
+const OPEN_LINE = 'Open Line';
+const SHOW_LOG = 'Show Log';
+
+export class AnalysisRunner implements vscode.Disposable {
+  private readonly active = new Set<{ run: WorkerRun | undefined; cancel: vscode.CancellationTokenSource; uris: Set<string> }>();
+  private readonly progressEmitter = new vscode.EventEmitter<ProgressReport>();
+  private readonly runEmitter = new vscode.EventEmitter<RunOutcome>();
+  private readonly errorEmitter = new vscode.EventEmitter<InputErrorReport>();
+  readonly onDidProgress = this.progressEmitter.event;
+  readonly onDidFinishRun = this.runEmitter.event;
+  readonly onDidReportError = this.errorEmitter.event;
+
+  constructor(
+    private readonly pool: AnalysisWorkerPool,
+    private readonly config: ConfigStore,
+    private readonly store: FindingsStore,
+    private readonly status: AnalysisStatusBar,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get running(): boolean {
+    return this.active.size > 0;
+  }
+
+  /** Cancels every run in progress (same path as the notification's Cancel button). */
+  cancelAll(): void {
+    for (const a of this.active) a.cancel.cancel();
+  }
+
+  async run(requests: AnalysisRequest[], options: RunOptions): Promise<RunOutcome> {
+    const uris = new Set(requests.flatMap((r) => r.uris.map((u) => u.toString())));
+    // A newer analysis of the same file wins; the older one would only overwrite it.
+    for (const a of this.active) if ([...a.uris].some((u) => uris.has(u))) a.cancel.cancel();
+
+    const cancel = new vscode.CancellationTokenSource();
+    const handle: { run: WorkerRun | undefined; cancel: vscode.CancellationTokenSource; uris: Set<string> } = { run: undefined, cancel, uris };
+    this.active.add(handle);
+    const external = options.token?.onCancellationRequested(() => cancel.cancel());
+    const title = requests.length === 1 ? 'Collapse Lens' : `Collapse Lens: ${requests.length} analyses`;
+    let outcome: RunOutcome;
+    try {
+      outcome = await vscode.window.withProgress({ location: options.location, title, cancellable: true }, (progress, token) => {
+        const onCancel = token.onCancellationRequested(() => cancel.cancel());
+        return this.execute(requests, handle, progress).finally(() => onCancel.dispose());
+      });
+    } finally {
+      external?.dispose();
+      this.active.delete(handle);
+      cancel.dispose();
+      this.status.setRunning(undefined);
+      this.status.setCounts(this.store.counts());
+    }
+    this.reportErrors(outcome);
+    this.runEmitter.fire(outcome);
+    return outcome;
+  }
+
+  private async execute(
+    requests: AnalysisRequest[],
+    handle: { run: WorkerRun | undefined; cancel: vscode.CancellationTokenSource },
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+  ): Promise<RunOutcome> {
+    const config = await this.config.get(requests[0]?.uris[0]);
+    const outcomes: (RequestOutcome | undefined)[] = requests.map(() => undefined);
+    const targets = requests.map((r) => targetsOf(r.uris));
+
+    // Read what the worker cannot open (virtual file systems); a file that fails here fails its request only.
+    const jobs: AnalysisJob[] = [];
+    const jobRequest: number[] = [];
+    for (const [i, request] of requests.entries()) {
+      try {
+        jobs.push({ inputs: await Promise.all(targets[i]!.map((t) => workerInput(t, config.maxFileBytes))) });
+        jobRequest.push(i);
+      } catch (e) {
+        const error: WorkerError = e instanceof InputReadError ? e.error : { message: String(e), input: false };
+        outcomes[i] = { kind: 'error', request, error };
+      }
+      if (handle.cancel.token.isCancellationRequested) break;
+    }
+
+    if (!handle.cancel.token.isCancellationRequested && jobs.length) {
+      this.status.setRunning(0);
+      let reported = 0;
+      const onProgress = (job: number, p: AnalyzeProgress) => {
+        const within = p.totalBytes > 0 ? Math.min(1, p.bytes / p.totalBytes) : 0;
+        const percent = ((job + within) / jobs.length) * 100;
+        if (percent > reported) {
+          progress.report({ increment: percent - reported, message: `${p.file} — ${Math.floor(percent)}%` });
+          reported = percent;
+        }
+        this.status.setRunning(percent, p.file);
+        this.progressEmitter.fire({ file: p.file, percent });
+      };
+      // Diagnostics are built in order (they read documents), while the worker goes on.
+      let publishing = Promise.resolve();
+      const run = this.pool.run(jobs, config.analyze, {
+        onProgress,
+        onJob: (job, o) => {
+          const i = jobRequest[job]!;
+          const request = requests[i]!;
+          if (o.kind === 'error') outcomes[i] = { kind: 'error', request, error: o.error };
+          if (o.kind !== 'result') return;
+          // Published even if the run is cancelled later: a finished analysis is still true.
+          publishing = publishing.then(async () => {
+            const entry = await this.publish(request, targets[i]!, o.result, o.issues);
+            outcomes[i] = { kind: 'result', request, entry };
+          });
+        },
+      });
+      handle.run = run;
+      const stop = handle.cancel.token.onCancellationRequested(() => run.cancel());
+      if (handle.cancel.token.isCancellationRequested) run.cancel();
+      await run.done;
+      stop.dispose();
+      await publishing.catch((e) => this.log.error('publishing diagnostics failed', e));
+    }
+    const cancelled = handle.cancel.token.isCancellationRequested;
+    return { outcomes: requests.map((request, i) => outcomes[i] ?? { kind: 'cancelled', request }), cancelled };
+  }
+
+  private async publish(request: AnalysisRequest, targets: AnalysisTarget[], result: AnalysisResult, issues: AnalysisEntry['issues']): Promise<AnalysisEntry> {
+    const files = await diagnosticsForResult(result, issues, targets);
+    const entry: AnalysisEntry = { request, targets, result, issues, files };
+    this.store.set(entry);
+    const r = result.report;
+    this.log.info(`${targets.map((t) => t.display).join(', ')}: ${r.inputs.reduce((n, i) => n + i.records, 0)} records, ${r.findings.length} finding(s)`);
+    return entry;
+  }
+
+  private reportErrors(outcome: RunOutcome): void {
+    const failed = outcome.outcomes.filter((o): o is Extract<RequestOutcome, { kind: 'error' }> => o.kind === 'error');
+    for (const f of failed) {
+      this.log.warn(f.error.message);
+      if (f.error.stack) this.log.error(f.error.stack);
+    }
+    if (!failed.length) return;
+    if (outcome.outcomes.length > 1) {
+      const first = failed[0]!.error.message;
+      const message = `Collapse Lens could not analyze ${failed.length} of ${outcome.outcomes.length} files (${first}${failed.length > 1 ? '; …' : ''}).`;
+      this.errorEmitter.fire({ message });
+      void vscode.window.showWarningMessage(message, SHOW_LOG).then((choice) => {
+        if (choice === SHOW_LOG) this.log.show(true);
+      });
+      return;
+    }
+    const { error, request } = failed[0]!;
+    const uri = error.file ? targetsOf(request.uris).find((t) => t.display === error.file)?.uri ?? request.uris[0] : request.uris[0];
+    const report: InputErrorReport = { message: error.input ? error.message : `Collapse Lens failed: ${error.message}`, uri };
+    if (error.line !== undefined) report.line = error.line;
+    if (error.column !== undefined) report.column = error.column;
+    this.errorEmitter.fire(report);
+    const buttons = report.line !== undefined && uri ? [OPEN_LINE] : error.input ? [] : [SHOW_LOG];
+    // Not awaited: the message stays until the user closes it, the command is done now.
+    void vscode.window.showErrorMessage(report.message, ...buttons).then(async (choice) => {
+      if (choice === SHOW_LOG) this.log.show(true);
+      if (choice === OPEN_LINE && uri && report.line !== undefined) {
+        const pos = new vscode.Position(report.line - 1, Math.max(0, (report.column ?? 1) - 1));
+        await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
+      }
+    });
+  }
+
+  dispose(): void {
+    this.cancelAll();
+    this.progressEmitter.dispose();
+    this.runEmitter.dispose();
+    this.errorEmitter.dispose();
+  }
+}

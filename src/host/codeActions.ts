@@ -1,0 +1,152 @@
+// Quick fixes on Collapse Lens diagnostics. They open the report, jump to related records, or
+// change workspace settings (a field role, a threshold, a disabled rule) and analyze again;
+// they never edit the data file.
+import * as vscode from 'vscode';
+import type { RuleThresholds } from '../core/options';
+import type { Finding, Report } from '../shared/report';
+import type { ConfigStore } from './config';
+import { SECTION } from './config';
+import type { FindingsStore } from './store';
+
+export const COMMAND_OPEN_REPORT = 'collapseLens.openReport';
+/** Internal commands behind quick fixes (not contributed, so not in the palette). */
+export const COMMAND_CHOOSE_FIELD = 'collapseLens.chooseField';
+export const COMMAND_UPDATE_SETTING = 'collapseLens.updateSetting';
+
+/** Arguments of `collapseLens.openReport` when a quick fix names the finding. */
+export interface OpenReportArgs {
+  uri: vscode.Uri;
+  findingIndex: number;
+}
+
+export interface ChooseFieldArgs {
+  uri: vscode.Uri;
+  role: string;
+  /** Skips the quick pick (tests, or a caller that knows the field); '' returns to detection. */
+  field?: string;
+}
+
+export interface UpdateSettingArgs {
+  uri: vscode.Uri;
+  /** Key under `collapseLens.`. */
+  key: string;
+  value: unknown;
+}
+
+export interface ThresholdChange {
+  key: keyof RuleThresholds;
+  current: number;
+  value: number;
+}
+
+const up2 = (x: number) => Math.ceil(x * 100 - 1e-9) / 100;
+const down2 = (x: number) => Math.floor(x * 100 + 1e-9) / 100;
+const downSig = (x: number) => {
+  if (!(x > 0)) return 0;
+  const p = 10 ** (Math.floor(Math.log10(x)) - 1);
+  return Math.floor(x / p + 1e-9) * p;
+};
+
+/**
+ * The threshold change that would stop this finding from firing (the smallest round step past
+ * the finding's own number), or undefined when the rule has no threshold.
+ */
+export function loosenThreshold(finding: Finding, t: RuleThresholds, report?: Report): ThresholdChange | undefined {
+  const v = finding.value;
+  const change = (key: keyof RuleThresholds, value: number, raise: boolean): ThresholdChange | undefined => {
+    const current = t[key];
+    if (!Number.isFinite(value)) return undefined;
+    if (raise && value <= current) value = up2(current + 0.05);
+    if (!raise && value >= current) value = down2(current / 2);
+    return { key, current, value: Number(value.toPrecision(6)) };
+  };
+  switch (finding.rule) {
+    case 'diversity-drop': {
+      const b = finding.baseline;
+      const key = finding.severity === 'error' ? 'dropError' : 'dropWarning';
+      if (v === undefined || b === undefined || !(b > 0)) return change(key, t[key] + 0.1, true);
+      return change(key, Math.min(1, up2((b - v) / b + 0.005)), true);
+    }
+    case 'diversity-trend': {
+      const p = report?.trends?.find((x) => x.metric === finding.metric)?.pValue;
+      return change('trendPValue', p !== undefined && p > 0 ? downSig(p) : t.trendPValue / 5, false);
+    }
+    case 'pairwise-distance-collapse':
+      return v === undefined ? undefined : change('pairwiseDistance', downSig(v), false);
+    case 'dominant-output':
+      return v === undefined ? undefined : change('dominantShare', Math.min(1, up2(v)), true);
+    case 'repeated-outputs':
+      return v === undefined ? undefined : change('duplicateRate', Math.min(1, up2(v)), true);
+    case 'tail-loss': {
+      const b = finding.baseline;
+      return v === undefined || b === undefined || !(b > 0) ? undefined : change('tailLossRatio', down2(v / b), false);
+    }
+    case 'accuracy-below-threshold':
+      return v === undefined ? undefined : change('accuracy', down2(v), false);
+    default:
+      return undefined;
+  }
+}
+
+export class FindingCodeActionProvider implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(
+    private readonly store: FindingsStore,
+    private readonly config: ConfigStore,
+  ) {}
+
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    const ours = context.diagnostics.map((d) => ({ d, item: this.store.match(document.uri, d) })).filter((x) => x.item);
+    if (!ours.length) return [];
+    const cfg = await this.config.get(document.uri);
+    const entry = this.store.entryFor(document.uri);
+    const actions: vscode.CodeAction[] = [];
+    // Findings of one generation share its first line; offer each distinct fix once.
+    const titles = new Set<string>();
+    for (const { d, item } of ours) {
+      const { finding, findingIndex, role } = item!;
+      const action = (title: string, command: vscode.Command) => {
+        if (titles.has(title)) return;
+        titles.add(title);
+        const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+        a.diagnostics = [d];
+        a.command = command;
+        actions.push(a);
+      };
+      const open: OpenReportArgs = { uri: document.uri, findingIndex };
+      action(`Open the Collapse Lens report at this ${finding.rule} finding`, { command: COMMAND_OPEN_REPORT, title: 'Open Report', arguments: [open] });
+
+      for (const r of (item!.diagnostic.relatedInformation ?? []).slice(0, 3)) {
+        action(`Go to the related record: ${r.message} (line ${r.location.range.start.line + 1})`, {
+          command: 'vscode.open',
+          title: 'Go to Related Record',
+          arguments: [r.location.uri, { selection: r.location.range } satisfies vscode.TextDocumentShowOptions],
+        });
+      }
+
+      if (role) {
+        const current = entry?.result.report.fields[role];
+        const args: ChooseFieldArgs = { uri: document.uri, role };
+        action(`Use another field for the ${role} role${current ? ` (now "${current}")` : ''}…`, { command: COMMAND_CHOOSE_FIELD, title: 'Choose Field', arguments: [args] });
+      }
+
+      const loosen = loosenThreshold(finding, cfg.thresholds, entry?.result.report);
+      if (loosen) {
+        const verb = loosen.value > loosen.current ? 'Raise' : 'Lower';
+        const args: UpdateSettingArgs = { uri: document.uri, key: `rules.${loosen.key}`, value: loosen.value };
+        action(`${verb} ${SECTION}.rules.${loosen.key} to ${loosen.value} (now ${loosen.current}) in workspace settings`, {
+          command: COMMAND_UPDATE_SETTING,
+          title: 'Change Threshold',
+          arguments: [args],
+        });
+      }
+
+      if (!cfg.disabledRules.includes(finding.rule)) {
+        const args: UpdateSettingArgs = { uri: document.uri, key: 'rules.disabled', value: [...cfg.disabledRules, finding.rule] };
+        action(`Disable the ${finding.rule} rule in workspace settings`, { command: COMMAND_UPDATE_SETTING, title: 'Disable Rule', arguments: [args] });
+      }
+    }
+    return actions;
+  }
+}

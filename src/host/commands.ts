@@ -1,0 +1,164 @@
+// Every command of the extension, registered in one place. Contributed commands (package.json)
+// and the internal ones behind quick fixes share the map.
+import * as vscode from 'vscode';
+import { FIELD_ROLES } from '../shared/report';
+import type { FieldRole } from '../shared/report';
+import type { RunOutcome } from './analyzer';
+import { COMMAND_CHOOSE_FIELD, COMMAND_OPEN_REPORT, COMMAND_UPDATE_SETTING } from './codeActions';
+import type { ChooseFieldArgs, OpenReportArgs, UpdateSettingArgs } from './codeActions';
+import { fieldSettingKey } from './config';
+import type { CollapseLens } from './context';
+import { displayPath, isSupported, orderGenerations, targetsOf, workerInput } from './inputs';
+import type { AnalysisRequest } from './store';
+
+/** Analyze Workspace stops listing files here; the rest are named in the log. */
+export const MAX_WORKSPACE_FILES = 5000;
+
+const NOT_SUPPORTED = 'Collapse Lens reads .jsonl, .ndjson, .json, .csv and .tsv files, each optionally gzip-compressed (.gz)';
+
+type Command = (...args: any[]) => unknown;
+
+/** Explorer menus pass (clicked resource, all selected resources); the palette passes nothing. */
+function selection(uri: unknown, selected: unknown): vscode.Uri[] {
+  if (Array.isArray(selected) && selected.length && selected.every((u) => u instanceof vscode.Uri)) return selected as vscode.Uri[];
+  if (uri instanceof vscode.Uri) return [uri];
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc && !doc.isUntitled ? [doc.uri] : [];
+}
+
+function supportedOnly(uris: vscode.Uri[]): vscode.Uri[] {
+  const ok = uris.filter(isSupported);
+  const skipped = uris.filter((u) => !isSupported(u));
+  if (skipped.length) {
+    const names = skipped.slice(0, 3).map(displayPath).join(', ');
+    void vscode.window.showErrorMessage(`${NOT_SUPPORTED}; ${names}${skipped.length > 3 ? ', …' : ''} ${skipped.length === 1 ? 'is' : 'are'} not.`);
+  }
+  return ok;
+}
+
+async function workspaceFiles(ctx: CollapseLens): Promise<vscode.Uri[]> {
+  const found: vscode.Uri[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const cfg = await ctx.config.get(folder.uri);
+    const include = new vscode.RelativePattern(folder, cfg.include);
+    const exclude = cfg.exclude ? new vscode.RelativePattern(folder, cfg.exclude) : undefined;
+    found.push(...(await vscode.workspace.findFiles(include, exclude, MAX_WORKSPACE_FILES - found.length)).filter(isSupported));
+    if (found.length >= MAX_WORKSPACE_FILES) {
+      ctx.log.warn(`Analyze Workspace lists at most ${MAX_WORKSPACE_FILES} files; narrow collapseLens.include to choose which.`);
+      break;
+    }
+  }
+  return orderGenerations(found);
+}
+
+const analyzeFile = (ctx: CollapseLens): Command => async (uri?: unknown, selected?: unknown): Promise<RunOutcome | undefined> => {
+  const picked = selection(uri, selected);
+  if (!picked.length) {
+    void vscode.window.showInformationMessage('Open or select a JSONL, JSON, CSV or TSV file to analyze it with Collapse Lens.');
+    return undefined;
+  }
+  const uris = supportedOnly(picked);
+  if (!uris.length) return undefined;
+  return ctx.runner.run(uris.map((u) => ({ kind: 'file', uris: [u] })), { location: vscode.ProgressLocation.Notification });
+};
+
+const analyzeGenerations = (ctx: CollapseLens): Command => async (uri?: unknown, selected?: unknown): Promise<RunOutcome | undefined> => {
+  let uris = Array.isArray(selected) && selected.length > 1 ? supportedOnly(selection(uri, selected)) : [];
+  if (uris.length < 2) {
+    // From the palette (or a single file): let the user pick the generations.
+    const files = await workspaceFiles(ctx);
+    const chosen = await vscode.window.showQuickPick(
+      files.map((f) => ({ label: displayPath(f), uri: f, picked: uris.some((u) => u.toString() === f.toString()) })),
+      { canPickMany: true, title: 'Collapse Lens: choose the generations (the first in natural order is the baseline)', placeHolder: 'Select two or more files' },
+    );
+    if (!chosen) return undefined;
+    uris = chosen.map((c) => c.uri);
+  }
+  if (uris.length < 2) {
+    void vscode.window.showInformationMessage('Select at least two files to compare them as generations.');
+    return undefined;
+  }
+  return ctx.runner.run([{ kind: 'generations', uris: orderGenerations(uris) }], { location: vscode.ProgressLocation.Notification });
+};
+
+const analyzeWorkspace = (ctx: CollapseLens): Command => async (): Promise<RunOutcome | undefined> => {
+  const files = await workspaceFiles(ctx);
+  if (!files.length) {
+    const cfg = await ctx.config.get();
+    void vscode.window.showInformationMessage(`No file in the workspace matches collapseLens.include (${cfg.include}).`);
+    return undefined;
+  }
+  return ctx.runner.run(files.map((u) => ({ kind: 'file', uris: [u] })), { location: vscode.ProgressLocation.Notification });
+};
+
+const clearFindings = (ctx: CollapseLens): Command => () => {
+  ctx.runner.cancelAll();
+  ctx.store.clear();
+};
+
+const openReport = (ctx: CollapseLens): Command => async (arg?: unknown): Promise<void> => {
+  const args = arg && typeof arg === 'object' && 'findingIndex' in arg ? (arg as OpenReportArgs) : undefined;
+  const uri = args?.uri ?? (arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri);
+  const entry = (uri && ctx.store.entryFor(uri)) || ctx.store.latest();
+  if (!entry) {
+    void vscode.window.showInformationMessage('Collapse Lens has no results yet: analyze a file first (right-click it in the Explorer).');
+    return;
+  }
+  const focus = args ? entry.result.report.findings[args.findingIndex] : undefined;
+  await ctx.presenter.show(entry.result, focus);
+};
+
+/** Re-runs the analysis that covers `uri` (after a setting it depends on changed). */
+async function reanalyze(ctx: CollapseLens, uri: vscode.Uri): Promise<RunOutcome | undefined> {
+  const entry = ctx.store.entryFor(uri);
+  const request: AnalysisRequest = entry?.request ?? { kind: 'file', uris: [uri] };
+  return ctx.runner.run([request], { location: vscode.ProgressLocation.Window });
+}
+
+const chooseField = (ctx: CollapseLens): Command => async (args: ChooseFieldArgs): Promise<RunOutcome | undefined> => {
+  if (!(FIELD_ROLES as readonly string[]).includes(args.role)) return undefined;
+  const role = args.role as FieldRole;
+  let field = args.field;
+  if (field === undefined) {
+    const cfg = await ctx.config.get(args.uri);
+    const [input] = targetsOf([args.uri]);
+    let fields: string[];
+    try {
+      fields = await ctx.pool.listFields(await workerInput(input!, cfg.maxFileBytes));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Collapse Lens cannot list the fields of ${input!.display}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const current = ctx.store.entryFor(args.uri)?.result.report.fields[role];
+    const items: (vscode.QuickPickItem & { field: string })[] = [
+      ...fields.map((f) => ({ label: f, field: f, ...(f === current ? { description: 'in use' } : {}) })),
+      { label: '$(sparkle) Detect automatically', field: '', description: 'remove the override' },
+    ];
+    const chosen = await vscode.window.showQuickPick(items, { title: `Collapse Lens: field for the ${role} role`, placeHolder: `Written to collapseLens.fields.${role} in workspace settings` });
+    if (!chosen) return undefined;
+    field = chosen.field;
+  }
+  await ctx.config.update(fieldSettingKey(role), field === '' ? undefined : field, args.uri);
+  return reanalyze(ctx, args.uri);
+};
+
+const updateSetting = (ctx: CollapseLens): Command => async (args: UpdateSettingArgs): Promise<RunOutcome | undefined> => {
+  await ctx.config.update(args.key, args.value, args.uri);
+  return reanalyze(ctx, args.uri);
+};
+
+const COMMANDS = {
+  'collapseLens.analyzeFile': analyzeFile,
+  'collapseLens.analyzeGenerations': analyzeGenerations,
+  'collapseLens.analyzeWorkspace': analyzeWorkspace,
+  'collapseLens.clearFindings': clearFindings,
+  [COMMAND_OPEN_REPORT]: openReport,
+  [COMMAND_CHOOSE_FIELD]: chooseField,
+  [COMMAND_UPDATE_SETTING]: updateSetting,
+} satisfies Record<string, (ctx: CollapseLens) => Command>;
+
+export type CommandId = keyof typeof COMMANDS;
+
+export function registerCommands(ctx: CollapseLens): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, factory]) => vscode.commands.registerCommand(id, factory(ctx)));
+}

@@ -1,0 +1,110 @@
+// The extension's services and the events that tie them together: analysis on save, findings
+// that go away with their files, context keys for the menus, the status bar.
+import * as vscode from 'vscode';
+import type { AnalysisResult } from '../shared/details';
+import { AnalysisRunner } from './analyzer';
+import type { InputErrorReport, ProgressReport, RunOutcome } from './analyzer';
+import { FindingCodeActionProvider, COMMAND_OPEN_REPORT } from './codeActions';
+import { registerCommands } from './commands';
+import { ConfigStore } from './config';
+import { ProblemsPanelPresenter } from './report';
+import type { ReportPresenter } from './report';
+import { AnalysisStatusBar } from './statusBar';
+import { FindingsStore } from './store';
+import { AnalysisWorkerPool } from './workerClient';
+
+/** Saves closer together than this trigger one analysis. */
+export const SAVE_DEBOUNCE_MS = 500;
+
+/** What `activate` returns: for tests and for other extensions that want the results. */
+export interface CollapseLensApi {
+  readonly onDidFinishRun: vscode.Event<RunOutcome>;
+  readonly onDidProgress: vscode.Event<ProgressReport>;
+  /** Every message shown about an input that could not be analyzed. */
+  readonly onDidReportError: vscode.Event<InputErrorReport>;
+  /** The latest result that covers a file. */
+  resultFor(uri: vscode.Uri): AnalysisResult | undefined;
+  /** Cancels analyses in progress, as the notification's Cancel button does. */
+  cancel(): void;
+  readonly running: boolean;
+  /** Text of the status bar item ('' while hidden). */
+  readonly statusText: string;
+}
+
+export class CollapseLens implements vscode.Disposable {
+  readonly log = vscode.window.createOutputChannel('Collapse Lens', { log: true });
+  readonly config = new ConfigStore();
+  readonly store = new FindingsStore();
+  readonly status = new AnalysisStatusBar(COMMAND_OPEN_REPORT);
+  readonly pool: AnalysisWorkerPool;
+  readonly runner: AnalysisRunner;
+  /** The report panel replaces this presenter; nothing else changes. */
+  readonly presenter: ReportPresenter = new ProblemsPanelPresenter();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pendingSaves = new Map<string, NodeJS.Timeout>();
+
+  constructor(context: vscode.ExtensionContext) {
+    this.pool = new AnalysisWorkerPool(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
+    this.runner = new AnalysisRunner(this.pool, this.config, this.store, this.status, this.log);
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    this.disposables.push(
+      this.log,
+      this.config,
+      this.store,
+      this.status,
+      this.runner,
+      watcher,
+      ...registerCommands(this),
+      vscode.languages.registerCodeActionsProvider('*', new FindingCodeActionProvider(this.store, this.config), FindingCodeActionProvider.metadata),
+      this.store.onDidChange(() => {
+        void vscode.commands.executeCommand('setContext', 'collapseLens.hasResults', this.store.entries().length > 0);
+        if (!this.runner.running) this.status.setCounts(this.store.counts());
+      }),
+      vscode.workspace.onDidSaveTextDocument((doc) => this.scheduleReanalysis(doc.uri)),
+      // Deleted in the editor (files and folders) and outside it (watcher).
+      vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((u) => this.store.removeUnder(u))),
+      vscode.workspace.onDidRenameFiles((e) => e.files.forEach((f) => this.store.removeUnder(f.oldUri))),
+      watcher.onDidDelete((u) => this.store.removeUnder(u)),
+      { dispose: () => this.pendingSaves.forEach((t) => clearTimeout(t)) },
+    );
+  }
+
+  private scheduleReanalysis(uri: vscode.Uri): void {
+    const entry = this.store.entryFor(uri);
+    if (!entry) return;
+    // One timer per analysis: saving two generations of one comparison runs it once.
+    const key = entry.request.uris.map((u) => u.toString()).join('\n');
+    clearTimeout(this.pendingSaves.get(key));
+    this.pendingSaves.set(
+      key,
+      setTimeout(async () => {
+        this.pendingSaves.delete(key);
+        const cfg = await this.config.get(uri);
+        const current = this.store.entryFor(uri);
+        if (!cfg.analyzeOnSave || !current) return;
+        await this.runner.run([current.request], { location: vscode.ProgressLocation.Window });
+      }, SAVE_DEBOUNCE_MS),
+    );
+  }
+
+  api(): CollapseLensApi {
+    const { runner, store, status } = this;
+    return {
+      onDidFinishRun: runner.onDidFinishRun,
+      onDidProgress: runner.onDidProgress,
+      onDidReportError: runner.onDidReportError,
+      resultFor: (uri) => store.entryFor(uri)?.result,
+      cancel: () => runner.cancelAll(),
+      get running() {
+        return runner.running;
+      },
+      get statusText() {
+        return status.text;
+      },
+    };
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

@@ -1,0 +1,67 @@
+// Which files can be analyzed, how the report names them, and how their bytes reach the worker.
+import * as vscode from 'vscode';
+import { naturalCompare } from '../core/generations';
+import type { AnalysisTarget } from './diagnostics';
+import type { WorkerError, WorkerInput } from './workerProtocol';
+
+/** Same list as the menus' `when` clauses in package.json. */
+export const SUPPORTED_FILE = /\.(json|jsonl|ndjson|csv|tsv)(\.gz)?$/i;
+
+/**
+ * Files on a virtual file system are read by the host and handed to the worker whole; this
+ * caps the memory that takes, whatever collapseLens.maxFileSizeMB says.
+ */
+export const MAX_VIRTUAL_FILE_BYTES = 512 * 1024 * 1024;
+
+// Not imported from core/analyze: that would bundle the whole engine into the host.
+function formatBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
+}
+
+export function isSupported(uri: vscode.Uri): boolean {
+  return SUPPORTED_FILE.test(uri.path);
+}
+
+/** The path the report shows: relative to the workspace folder (with its name in multi-root). */
+export function displayPath(uri: vscode.Uri): string {
+  const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  return vscode.workspace.asRelativePath(uri, multiRoot);
+}
+
+/** Generations order: natural sort of the shown paths (gen2 before gen10); the first is the baseline. */
+export function orderGenerations(uris: readonly vscode.Uri[]): vscode.Uri[] {
+  return [...uris].sort((a, b) => naturalCompare(displayPath(a), displayPath(b)));
+}
+
+export function targetsOf(uris: readonly vscode.Uri[]): AnalysisTarget[] {
+  return uris.map((uri) => ({ uri, display: displayPath(uri) }));
+}
+
+export class InputReadError extends Error {
+  constructor(readonly error: WorkerError) {
+    super(error.message);
+  }
+}
+
+/** A `file:` URI is read by the worker from disk; anything else is read here through VS Code. */
+export async function workerInput(target: AnalysisTarget, maxFileBytes: number): Promise<WorkerInput> {
+  const { uri, display } = target;
+  if (uri.scheme === 'file') return { file: uri.fsPath, display };
+  const limit = maxFileBytes > 0 ? Math.min(maxFileBytes, MAX_VIRTUAL_FILE_BYTES) : MAX_VIRTUAL_FILE_BYTES;
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.size > limit) {
+      throw new InputReadError({
+        message: `${display} is ${formatBytes(stat.size)}; files outside the local disk are read into memory, up to ${formatBytes(limit)}. Copy it to a local folder to analyze it as a stream.`,
+        input: true,
+        file: display,
+      });
+    }
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    // A fresh buffer of exactly this file, so it can be transferred to the worker.
+    return { file: uri.path, display, bytes: bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice() };
+  } catch (e) {
+    if (e instanceof InputReadError) throw e;
+    throw new InputReadError({ message: `${display} cannot be read: ${(e as Error).message}`, input: true, file: display });
+  }
+}

@@ -1,0 +1,106 @@
+// The analysis worker: runs the engine off the extension host thread. One worker per run;
+// the host posts `start`, then possibly `cancel`, and terminates the worker after `done`.
+// No vscode import here: this file is bundled on its own into dist/worker.js.
+import { parentPort } from 'node:worker_threads';
+import { analyzeFiles, InputError } from '../core/analyze';
+import type { AnalyzeInput } from '../core/analyze';
+import { detectFields } from '../core/detect';
+import { formatFromPath, openFileStream, readRecords } from '../core/readers/index';
+import type {
+  HostToWorkerMessage,
+  ListFieldsRequest,
+  StartAnalysisRequest,
+  WorkerError,
+  WorkerInput,
+  WorkerToHostMessage,
+} from './workerProtocol';
+
+const port = parentPort;
+if (!port) throw new Error('dist/worker.js runs only as a worker thread');
+
+const abort = new AbortController();
+const post = (message: WorkerToHostMessage) => port.postMessage(message);
+
+port.on('message', (message: HostToWorkerMessage) => {
+  switch (message.kind) {
+    case 'start':
+      void runJobs(message);
+      break;
+    case 'cancel':
+      abort.abort();
+      break;
+    case 'listFields':
+      void listFields(message);
+      break;
+  }
+});
+
+function toAnalyzeInput(input: WorkerInput): AnalyzeInput {
+  const bytes = input.bytes;
+  if (!bytes) return { file: input.file, display: input.display };
+  return {
+    file: input.file,
+    display: input.display,
+    bytes: bytes.byteLength,
+    open: async function* () {
+      yield bytes;
+    },
+  };
+}
+
+function serializeError(e: unknown): WorkerError {
+  if (e instanceof InputError) {
+    const x = e as InputError & { file?: string };
+    return { message: x.message, input: true, file: x.file, line: x.line, column: x.column };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { message: err.message, input: false, stack: err.stack };
+}
+
+async function runJobs(request: StartAnalysisRequest): Promise<void> {
+  for (let job = 0; job < request.jobs.length; job++) {
+    if (abort.signal.aborted) break;
+    // Progress arrives per record batch; a few updates a second are enough for a progress bar.
+    let lastProgress = 0;
+    try {
+      const { issues, ...result } = await analyzeFiles(request.jobs[job]!.inputs.map(toAnalyzeInput), {
+        ...request.options,
+        signal: abort.signal,
+        onProgress: (progress) => {
+          const now = Date.now();
+          if (now - lastProgress < 100) return;
+          lastProgress = now;
+          post({ kind: 'progress', job, progress });
+        },
+      });
+      if (abort.signal.aborted) break;
+      post({
+        kind: 'result',
+        job,
+        result,
+        issues: issues.map((i) => ({ file: i.file, line: i.line, column: i.column, message: i.message })),
+      });
+    } catch (e) {
+      if (abort.signal.aborted) break;
+      post({ kind: 'error', job, error: serializeError(e) });
+    }
+  }
+  post({ kind: 'done', cancelled: abort.signal.aborted });
+}
+
+async function listFields(request: ListFieldsRequest): Promise<void> {
+  try {
+    const input = toAnalyzeInput(request.input);
+    const kind = formatFromPath(input.file) ?? formatFromPath(input.display);
+    if (!kind) throw new InputError(`${input.display}: unknown file type`);
+    const sample: Record<string, unknown>[] = [];
+    const stream = input.open ? input.open() : openFileStream(input.file);
+    for await (const batch of readRecords(stream, { format: kind.format, compressed: kind.compressed, signal: abort.signal })) {
+      for (const r of batch.records) sample.push(r.value);
+      if (sample.length >= request.sampleRecords) break;
+    }
+    post({ kind: 'fields', fields: sample.length ? detectFields(sample, {}, { multipleFiles: false }).fields : [] });
+  } catch (e) {
+    post({ kind: 'fields', fields: [], error: serializeError(e) });
+  }
+}

@@ -1,0 +1,126 @@
+// Runs analysis jobs in a worker thread so the extension host never computes metrics itself.
+// Each run gets its own worker: cancelling is then always possible, by terminating it.
+import { Worker } from 'node:worker_threads';
+import type { AnalysisResult } from '../shared/details';
+import type { AnalyzeProgress } from '../core/options';
+import type {
+  AnalysisJob,
+  HostToWorkerMessage,
+  WorkerAnalyzeOptions,
+  WorkerError,
+  WorkerInput,
+  WorkerIssue,
+  WorkerToHostMessage,
+} from './workerProtocol';
+
+/** How long a cancelled worker may take to stop on its own before it is terminated. */
+export const CANCEL_GRACE_MS = 2000;
+
+export type JobOutcome =
+  | { kind: 'result'; result: AnalysisResult; issues: WorkerIssue[] }
+  | { kind: 'error'; error: WorkerError }
+  | { kind: 'cancelled' };
+
+export interface RunCallbacks {
+  onProgress?(job: number, progress: AnalyzeProgress): void;
+  /** Called as soon as a job ends, so results show while later jobs still run. */
+  onJob?(job: number, outcome: JobOutcome): void;
+}
+
+export interface WorkerRun {
+  /** One outcome per job; jobs not run because of a cancel are `cancelled`. */
+  readonly done: Promise<JobOutcome[]>;
+  /** Asks the worker to stop; terminates it if it has not stopped within CANCEL_GRACE_MS. */
+  cancel(): void;
+}
+
+export class AnalysisWorkerPool {
+  constructor(private readonly workerPath: string) {}
+
+  run(jobs: AnalysisJob[], options: WorkerAnalyzeOptions, callbacks: RunCallbacks = {}): WorkerRun {
+    const worker = new Worker(this.workerPath);
+    const outcomes: (JobOutcome | undefined)[] = jobs.map(() => undefined);
+    let cancelled = false;
+    let settled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    let settle!: () => void;
+    const done = new Promise<JobOutcome[]>((resolve) => {
+      settle = () => {
+        if (settled) return;
+        settled = true;
+        if (killTimer) clearTimeout(killTimer);
+        void worker.terminate();
+        resolve(outcomes.map((o) => o ?? { kind: 'cancelled' }));
+      };
+    });
+
+    const finishJob = (job: number, outcome: JobOutcome) => {
+      outcomes[job] = outcome;
+      callbacks.onJob?.(job, outcome);
+    };
+
+    worker.on('message', (message: WorkerToHostMessage) => {
+      if (settled) return;
+      switch (message.kind) {
+        case 'progress':
+          if (!cancelled) callbacks.onProgress?.(message.job, message.progress);
+          break;
+        case 'result':
+          if (!cancelled) finishJob(message.job, { kind: 'result', result: message.result, issues: message.issues });
+          break;
+        case 'error':
+          if (!cancelled) finishJob(message.job, { kind: 'error', error: message.error });
+          break;
+        case 'done':
+          settle();
+          break;
+        case 'fields':
+          break;
+      }
+    });
+    worker.on('error', (err) => {
+      // A crash of the worker fails the job it was on; jobs after it are not run.
+      const job = outcomes.findIndex((o) => o === undefined);
+      if (job >= 0 && !cancelled) finishJob(job, { kind: 'error', error: { message: err.message, input: false, stack: err.stack } });
+      settle();
+    });
+    worker.on('exit', () => settle());
+
+    // Transfer file contents read by the host instead of copying them.
+    const transfer = jobs.flatMap((j) => j.inputs.flatMap((i) => (i.bytes ? [i.bytes.buffer as ArrayBuffer] : [])));
+    const start: HostToWorkerMessage = { kind: 'start', jobs, options };
+    worker.postMessage(start, transfer);
+
+    return {
+      done,
+      cancel: () => {
+        if (cancelled || settled) return;
+        cancelled = true;
+        const message: HostToWorkerMessage = { kind: 'cancel' };
+        worker.postMessage(message);
+        killTimer = setTimeout(settle, CANCEL_GRACE_MS);
+      },
+    };
+  }
+
+  /** Field names seen in the first records of a file (reading stops after `sampleRecords`). */
+  async listFields(input: WorkerInput, sampleRecords = 1000): Promise<string[]> {
+    const worker = new Worker(this.workerPath);
+    try {
+      return await new Promise<string[]>((resolve, reject) => {
+        worker.on('message', (message: WorkerToHostMessage) => {
+          if (message.kind !== 'fields') return;
+          if (message.error) reject(new Error(message.error.message));
+          else resolve(message.fields);
+        });
+        worker.on('error', reject);
+        worker.on('exit', () => reject(new Error('the analysis worker stopped before listing the fields')));
+        const request: HostToWorkerMessage = { kind: 'listFields', input, sampleRecords };
+        worker.postMessage(request, input.bytes ? [input.bytes.buffer as ArrayBuffer] : []);
+      });
+    } finally {
+      void worker.terminate();
+    }
+  }
+}
