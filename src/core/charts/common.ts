@@ -1,0 +1,104 @@
+// Pieces every chart spec shares: theme colours by reference, the generation colour scale,
+// number formatting for the text alternatives.
+import type { TopLevelSpec } from 'vega-lite';
+import type { AnalysisResult } from '../../shared/details';
+import type { ChartTable } from '../../shared/protocol';
+import type { GroupReport, Severity } from '../../shared/report';
+import { THEME_SIGNALS, type ThemeColor } from '../../shared/theme';
+
+export interface ChartDescriptor {
+  id: string;
+  title: string;
+  /** One sentence for screen readers. */
+  description: string;
+  spec: TopLevelSpec;
+  /** Text alternative. */
+  table: ChartTable;
+}
+
+export const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** A colour by reference to the theme signal, resolved when the page parses the spec. */
+export function themeColor(name: ThemeColor): { expr: string } {
+  return { expr: THEME_SIGNALS[name] };
+}
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+export const SEVERITY_SHAPES: Record<Severity, string> = { error: 'diamond', warning: 'triangle-up', info: 'circle' };
+
+/** Colour and shape encodings for a severity field, limited to the severities present. */
+export function severityEncoding(present: Iterable<Severity>, field = 'severity', legend: object | null = { title: 'Finding' }) {
+  const set = new Set(present);
+  const domain = SEVERITIES.filter((s) => set.has(s));
+  return {
+    color: { field, type: 'nominal' as const, scale: { domain, range: domain.map((s) => themeColor(s)) }, legend },
+    shape: { field, type: 'nominal' as const, scale: { domain, range: domain.map((s) => SEVERITY_SHAPES[s]) }, legend },
+  };
+}
+
+/** Generations in report order (natural order of the inputs). */
+export function generationIds(result: AnalysisResult): string[] {
+  return result.report.groups.map((g) => g.id);
+}
+
+export function baselineGroup(result: AnalysisResult): GroupReport | undefined {
+  const groups = result.report.groups;
+  return groups.find((g) => g.id === result.report.baseline) ?? groups[0];
+}
+
+/** Above this many generations a colour legend of swatches is unreadable; use a gradient. */
+const MAX_SWATCHES = 12;
+
+/**
+ * Colour for "which generation": a discrete legend for a few, a gradient over the index for
+ * many. Rows must carry `generation` (id) and `index` (position in `ids`).
+ */
+export function generationColor(ids: readonly string[], symbol: 'stroke' | 'circle' | 'square') {
+  if (ids.length <= MAX_SWATCHES) {
+    return {
+      field: 'generation',
+      type: 'ordinal' as const,
+      sort: [...ids],
+      scale: { domain: [...ids] },
+      legend: { title: 'Generation', symbolType: symbol },
+    };
+  }
+  return {
+    field: 'index',
+    type: 'quantitative' as const,
+    scale: { domain: [0, ids.length - 1] },
+    legend: { title: 'Generation', labelExpr: indexLabelExpr(ids), gradientLength: 160 },
+  };
+}
+
+/** Vega expression mapping an index tick to its generation id. */
+export function indexLabelExpr(ids: readonly string[], offset = 0): string {
+  return `(${JSON.stringify(ids)})[datum.value${offset ? ` - ${offset}` : ''}] || ''`;
+}
+
+/** Axis settings for generation ids on x: rotate long ids, thin out crowded labels. */
+export function generationAxis(ids: readonly string[], title: string | null = 'Generation') {
+  const longest = ids.reduce((m, id) => Math.max(m, id.length), 0);
+  return { title, labelAngle: longest > 6 || ids.length > 12 ? -40 : 0, labelOverlap: true, labelLimit: 90 };
+}
+
+export function truncate(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/gu, ' ').trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** Four significant digits, integers as they are: enough for a table, stable in snapshots. */
+export function round4(x: number): number {
+  if (!Number.isFinite(x) || Number.isInteger(x)) return x;
+  return Number(x.toPrecision(4));
+}
+
+export function share(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+export function list(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

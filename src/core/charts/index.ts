@@ -1,0 +1,72 @@
+// The report's charts: Vega-Lite specs built from an analysis by pure functions, and their
+// compilation to Vega on the host so the page only ships the Vega runtime.
+import { compile } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import type { Config as VegaConfig, Spec as VegaSpec } from 'vega';
+import type { AnalysisResult } from '../../shared/details';
+import type { CompiledChart, ReportPayload } from '../../shared/protocol';
+import type { ChartDescriptor } from './common';
+import { labelSharesChart } from './labelShares';
+import { METRIC_ROLES, metricsChart } from './metrics';
+import { projectionChart } from './projection';
+import { rankFrequencyChart } from './rankFrequency';
+import { rollingChart } from './rolling';
+import { topOutputsChart } from './topOutputs';
+import { valueDistributionsChart } from './valueDistributions';
+
+export type { ChartDescriptor } from './common';
+export { METRIC_ROLES, metricsChart, metricsSpec } from './metrics';
+export { rankFrequencyChart, rankFrequencySpec } from './rankFrequency';
+export { labelSharesChart, labelSharesSpec } from './labelShares';
+export { valueDistributionsChart, valueDistributionsSpec } from './valueDistributions';
+export { projectionChart, projectionSpec } from './projection';
+export { topOutputsChart, topOutputsSpec } from './topOutputs';
+export { rollingChart, rollingSpec } from './rolling';
+
+/** Every chart the analysis has data for, in page order. */
+export function buildCharts(result: AnalysisResult): ChartDescriptor[] {
+  const charts: (ChartDescriptor | undefined)[] = [
+    rollingChart(result),
+    ...METRIC_ROLES.map((role) => metricsChart(result, role)),
+    labelSharesChart(result),
+    topOutputsChart(result),
+    rankFrequencyChart(result),
+    valueDistributionsChart(result),
+    projectionChart(result),
+  ];
+  return charts.filter((c): c is ChartDescriptor => c !== undefined);
+}
+
+/**
+ * Vega-Lite → Vega. Without `themeConfig` the spec carries no colours at all and needs a
+ * config from `vegaThemeConfig` at parse time; with it, the config is embedded and the spec
+ * renders on its own (tests, exports). Vega-Lite warnings go to `warnings` when given.
+ */
+export function compileChartSpec(spec: TopLevelSpec, themeConfig?: VegaConfig, warnings?: string[]): VegaSpec {
+  const record = (level: string) =>
+    function (this: unknown, ...args: unknown[]) {
+      warnings?.push(`${level}: ${args.map(String).join(' ')}`);
+      return this;
+    };
+  const logger = { level: () => logger, error: record('error'), warn: record('warn'), info: () => logger, debug: () => logger };
+  const out = compile(spec, { logger: logger as never }).spec as VegaSpec & { background?: unknown };
+  // Vega-Lite writes its default white background; the theme decides instead.
+  delete out.background;
+  if (themeConfig) out.config = themeConfig;
+  return out;
+}
+
+export function compileCharts(result: AnalysisResult, themeConfig?: VegaConfig): CompiledChart[] {
+  return buildCharts(result).map((c) => ({ id: c.id, title: c.title, description: c.description, table: c.table, spec: compileChartSpec(c.spec, themeConfig) }));
+}
+
+/** What the page renders: `DidChangeReportNotification` params and the standalone file's data. */
+export function buildReportPayload(result: AnalysisResult, title: string, options: { canChangeBaseline?: boolean } = {}): ReportPayload {
+  return {
+    result,
+    title,
+    generationFiles: result.details.groups.map((g) => g.file),
+    charts: compileCharts(result),
+    canChangeBaseline: options.canChangeBaseline ?? false,
+  };
+}

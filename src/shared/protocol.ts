@@ -1,0 +1,89 @@
+// Messages between the report panel (host) and the report page (webview), one discriminated
+// union per direction. Naming as in GitLens: `…Command` goes from the page to the host,
+// `Did…Notification` from the host to the page. The standalone HTML report embeds a
+// `ReportPayload` and runs the same page without a host.
+import type { Spec as VegaSpec } from 'vega';
+import type { AnalysisResult } from './details';
+import type { Location } from './report';
+
+/** Text alternative of a chart: what a screen reader user or a copy-paste gets. */
+export interface ChartTable {
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+/** A chart ready for the page: Vega (already compiled from Vega-Lite on the host), no colours. */
+export interface CompiledChart {
+  id: string;
+  title: string;
+  /** One sentence for screen readers. */
+  description: string;
+  spec: VegaSpec;
+  table: ChartTable;
+}
+
+export interface ReportPayload {
+  result: AnalysisResult;
+  title: string;
+  /** The file of each generation, in generation order (from `details.groups`). */
+  generationFiles: string[];
+  charts: CompiledChart[];
+  /** Whether the host can re-run the analysis against another baseline. */
+  canChangeBaseline: boolean;
+}
+
+export type ExportKind = 'svg' | 'png' | 'json' | 'html';
+
+interface Message<M extends string, P> {
+  readonly method: M;
+  readonly params: P;
+}
+
+// ---- page → host ---------------------------------------------------------------------
+
+/** The page has loaded and listens; the host answers with `DidChangeReportNotification`. */
+export type ReadyCommand = Message<'webview/ready', { restored: boolean }>;
+/** Reveal a record: `file` as reported, `line` 1-based. */
+export type OpenLocationCommand = Message<'location/open', Location>;
+export type ChangeBaselineCommand = Message<'baseline/change', { groupId: string }>;
+/**
+ * Save something. `svg`/`png` carry `chartId` and `data` (SVG text, PNG data URL);
+ * `json` and `html` are written by the host from the report it holds.
+ */
+export type ExportCommand = Message<'export', { kind: ExportKind; chartId?: string; data?: string }>;
+
+export type WebviewCommand = ReadyCommand | OpenLocationCommand | ChangeBaselineCommand | ExportCommand;
+
+// ---- host → page ---------------------------------------------------------------------
+
+export type DidChangeReportNotification = Message<'report/didChange', ReportPayload>;
+export type DidChangeBusyNotification = Message<'busy/didChange', { busy: boolean; message?: string }>;
+export type DidFailNotification = Message<'report/didFail', { message: string; location?: Location }>;
+/** Where an export went; `file` is absent when the user cancelled. */
+export type DidExportNotification = Message<'export/didFinish', { kind: ExportKind; file?: string; error?: string }>;
+
+export type HostNotification = DidChangeReportNotification | DidChangeBusyNotification | DidFailNotification | DidExportNotification;
+
+const COMMAND_METHODS: ReadonlySet<string> = new Set<WebviewCommand['method']>(['webview/ready', 'location/open', 'baseline/change', 'export']);
+const NOTIFICATION_METHODS: ReadonlySet<string> = new Set<HostNotification['method']>([
+  'report/didChange',
+  'busy/didChange',
+  'report/didFail',
+  'export/didFinish',
+]);
+
+function isMessage(value: unknown): value is { method: string; params: unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { method?: unknown }).method === 'string' && 'params' in value;
+}
+
+/** Messages arrive as `unknown`; the host checks the method before dispatching. */
+export function isWebviewCommand(value: unknown): value is WebviewCommand {
+  return isMessage(value) && COMMAND_METHODS.has(value.method);
+}
+
+export function isHostNotification(value: unknown): value is HostNotification {
+  return isMessage(value) && NOTIFICATION_METHODS.has(value.method);
+}
+
+/** Id of the `<script type="application/json">` block that carries a `ReportPayload` in the page HTML. */
+export const PAYLOAD_ELEMENT_ID = 'collapse-lens-payload';
