@@ -85,7 +85,11 @@ export function generationAxis(ids: readonly string[], title: string | null = 'G
 
 export function truncate(text: string, max: number): string {
   const oneLine = text.replace(/\s+/gu, ' ').trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1).trimEnd()}…`;
+  if (oneLine.length <= max) return oneLine;
+  const cut = oneLine.slice(0, max - 1);
+  // End on a whole word unless that throws away too much.
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/u, '')}…`;
 }
 
 /** Four significant digits, integers as they are: enough for a table, stable in snapshots. */
