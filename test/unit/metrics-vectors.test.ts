@@ -1,0 +1,427 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GramAccumulator, gramAccumulate, mirrorUpper, symmetricEigen, topEigenvectors } from '../../src/core/linalg';
+import {
+  computeVendiScore,
+  effectiveRank,
+  finishVectorMetrics,
+  meanPairwiseDistance,
+  projectVectors,
+  totalVariance,
+  VectorAccumulator,
+  vendiScoreFromKernel,
+} from '../../src/core/metrics/vectors';
+import type { VectorMetricOptions } from '../../src/core/metrics/vectors';
+import { Random } from '../../src/core/random';
+
+const close = (actual: number, expected: number, tol: number, what = ''): void =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} is not within ${tol} of ${expected}`);
+
+function randomSymmetric(n: number, random: Random): Float64Array {
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const x = random.normal();
+      a[i * n + j] = x;
+      a[j * n + i] = x;
+    }
+  }
+  return a;
+}
+
+function randomRows(n: number, d: number, random: Random, scale = 1, offset = 0): number[][] {
+  return Array.from({ length: n }, () => Array.from({ length: d }, (_, i) => offset + scale * (i + 1) * random.normal()));
+}
+
+/** max_i |(A v)_i − λ v_i| */
+function residual(a: ArrayLike<number>, n: number, lambda: number, v: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += a[i * n + j]! * v[j]!;
+    worst = Math.max(worst, Math.abs(s - lambda * v[i]!));
+  }
+  return worst;
+}
+
+function naivePairwise(rows: number[][]): number {
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = i + 1; j < rows.length; j++) {
+      sum += Math.hypot(...rows[i]!.map((x, t) => x - rows[j]![t]!));
+      pairs++;
+    }
+  }
+  return sum / pairs;
+}
+
+function accumulate(rows: number[][], options?: VectorMetricOptions): VectorAccumulator {
+  const acc = new VectorAccumulator(options);
+  rows.forEach((r, i) => assert.equal(acc.add(r, i + 1), undefined));
+  return acc;
+}
+
+describe('symmetricEigen', () => {
+  test('diagonal matrix: its entries, ascending, with unit eigenvectors', () => {
+    const a = new Float64Array([3, 0, 0, 0, -1, 0, 0, 0, 2]);
+    const { values, vectors } = symmetricEigen(a, 3, { vectors: true });
+    assert.deepEqual([...values], [-1, 2, 3]);
+    // λ = −1 belongs to e₂, λ = 2 to e₃, λ = 3 to e₁ (up to sign).
+    assert.deepEqual([...vectors!].map(Math.abs), [0, 1, 0, 0, 0, 1, 1, 0, 0]);
+  });
+
+  test('2 × 2 closed form: (a+c)/2 ± √(((a−c)/2)² + b²)', () => {
+    for (const [a, b, c] of [[2, 1, 2], [4, -3, 0], [1e-3, 5, -7], [1, 0, 1]] as const) {
+      const m = (a + c) / 2;
+      const r = Math.hypot((a - c) / 2, b);
+      const { values } = symmetricEigen([a, b, b, c], 2);
+      close(values[0]!, m - r, 1e-14 * (1 + Math.abs(m) + r));
+      close(values[1]!, m + r, 1e-14 * (1 + Math.abs(m) + r));
+    }
+  });
+
+  test('tridiagonal [2, −1] matrix: 2 − √2, 2, 2 + √2', () => {
+    const { values } = symmetricEigen([2, -1, 0, -1, 2, -1, 0, -1, 2], 3);
+    close(values[0]!, 2 - Math.SQRT2, 1e-14);
+    close(values[1]!, 2, 1e-14);
+    close(values[2]!, 2 + Math.SQRT2, 1e-14);
+  });
+
+  test('random symmetric matrices: A v = λ v within 1e-9, orthonormal vectors, same values without vectors', () => {
+    const random = new Random(11);
+    for (const n of [1, 2, 3, 4, 7, 16, 33, 60]) {
+      const a = randomSymmetric(n, random);
+      const copy = Float64Array.from(a);
+      const { values, vectors } = symmetricEigen(a, n, { vectors: true });
+      assert.deepEqual(a, copy, 'input unchanged');
+      assert.deepEqual(symmetricEigen(a, n).values, values);
+      let trace = 0;
+      for (let i = 0; i < n; i++) trace += a[i * n + i]!;
+      close(values.reduce((s, x) => s + x, 0), trace, 1e-10, 'Σλ = trace');
+      for (let k = 0; k < n; k++) {
+        assert.ok(k === 0 || values[k - 1]! <= values[k]!, 'ascending');
+        const v = vectors!.subarray(k * n, (k + 1) * n);
+        assert.ok(residual(a, n, values[k]!, v) < 1e-9, `residual n=${n} k=${k}`);
+        for (let l = 0; l <= k; l++) {
+          const w = vectors!.subarray(l * n, (l + 1) * n);
+          let dot = 0;
+          for (let i = 0; i < n; i++) dot += v[i]! * w[i]!;
+          close(dot, k === l ? 1 : 0, 1e-12, 'orthonormal');
+        }
+      }
+    }
+  });
+
+  test('a rank-one matrix x xᵀ has eigenvalues 0, …, 0, |x|²', () => {
+    const x = [1, 2, 3, 4];
+    const a = x.flatMap((xi) => x.map((xj) => xi * xj));
+    const { values } = symmetricEigen(a, 4);
+    for (let i = 0; i < 3; i++) close(values[i]!, 0, 1e-13);
+    close(values[3]!, 30, 1e-13);
+  });
+});
+
+describe('topEigenvectors', () => {
+  test('agrees with the full decomposition: residual < 1e-9 and orthonormal', () => {
+    const random = new Random(5);
+    for (const n of [1, 2, 5, 40, 120]) {
+      const a = randomSymmetric(n, random);
+      const full = symmetricEigen(a, n);
+      const { values, vectors } = topEigenvectors(a, n, 3);
+      assert.deepEqual(values, full.values);
+      assert.equal(vectors.length, Math.min(3, n));
+      vectors.forEach((v, t) => {
+        assert.ok(residual(a, n, values[n - 1 - t]!, v) < 1e-9, `n=${n} t=${t}`);
+        vectors.forEach((w, u) => close(v.reduce((s, x, i) => s + x * w[i]!, 0), t === u ? 1 : 0, 1e-12));
+      });
+    }
+  });
+
+  test('repeated leading eigenvalue still gives orthonormal eigenvectors', () => {
+    const n = 30;
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) a[i * n + i] = i < 3 ? 5 : 1;
+    const { vectors } = topEigenvectors(a, n, 3);
+    vectors.forEach((v, t) => {
+      assert.ok(residual(a, n, 5, v) < 1e-12);
+      vectors.forEach((w, u) => close(v.reduce((s, x, i) => s + x * w[i]!, 0), t === u ? 1 : 0, 1e-12));
+    });
+  });
+});
+
+describe('Gram accumulation', () => {
+  test('GramAccumulator = gramAccumulate = Σ x xᵀ, for sizes that are not multiples of the tiles or the block', () => {
+    const random = new Random(2);
+    for (const [n, d] of [[1, 1], [3, 2], [64, 5], [65, 7], [150, 10], [200, 3]] as const) {
+      const rows = randomRows(n, d, random);
+      const naive = new Float64Array(d * d);
+      for (const r of rows) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) naive[i * d + j] = naive[i * d + j]! + r[i]! * r[j]!;
+      const blocked = new GramAccumulator(d);
+      const plain = new Float64Array(d * d);
+      for (const r of rows) {
+        blocked.add(r);
+        gramAccumulate(plain, r, d);
+      }
+      mirrorUpper(plain, d);
+      const g = blocked.finish();
+      for (let i = 0; i < d * d; i++) {
+        close(g[i]!, naive[i]!, 1e-10 * (1 + Math.abs(naive[i]!)), `blocked n=${n} d=${d}`);
+        close(plain[i]!, naive[i]!, 1e-10 * (1 + Math.abs(naive[i]!)), `plain n=${n} d=${d}`);
+      }
+    }
+  });
+
+  test('a scale multiplies the row before the outer product', () => {
+    const g = new GramAccumulator(2);
+    g.add([3, 4], 0.2); // (0.6, 0.8)
+    assert.deepEqual([...g.finish()].map((x) => +x.toFixed(12)), [0.36, 0.48, 0.48, 0.64]);
+  });
+});
+
+describe('vendi_score', () => {
+  test('Vendi README: score_K of [[1, .9, 0], [.9, 1, 0], [0, 0, 1]] is 2.1573', () => {
+    close(vendiScoreFromKernel([[1, 0.9, 0], [0.9, 1, 0], [0, 0, 1]]), 2.1573, 5e-5);
+  });
+
+  test('Vendi README: samples [0, 0, 10, 10, 20, 20] with k = exp(−|a − b|) score 2.9999', () => {
+    const samples = [0, 0, 10, 10, 20, 20];
+    const v = vendiScoreFromKernel(samples.map((a) => samples.map((b) => Math.exp(-Math.abs(a - b)))));
+    // Three clusters of two identical points, almost independent: just under 3.
+    assert.ok(v < 3 && v > 2.9999, String(v));
+  });
+
+  test('Vendi README: n-gram Vendi score of the five sentences with ns = [1, 2] is 3.91', () => {
+    // Tokens as nltk.word_tokenize gives them; CountVectorizer(lowercase=False) counts,
+    // rows L2-normalized, K = mean of the 1-gram and 2-gram cosine kernels (text_utils.py).
+    const sentences = [
+      ['Look', ',', 'Jane', '.'],
+      ['See', 'Spot', '.'],
+      ['See', 'Spot', 'run', '.'],
+      ['Run', ',', 'Spot', ',', 'run', '.'],
+      ['Jane', 'sees', 'Spot', 'run', '.'],
+    ];
+    const kernel = (n: number): number[][] => {
+      const counts = sentences.map((s) => {
+        const c = new Map<string, number>();
+        for (let i = 0; i + n <= s.length; i++) {
+          const g = s.slice(i, i + n).join(' ');
+          c.set(g, (c.get(g) ?? 0) + 1);
+        }
+        return c;
+      });
+      const norm = counts.map((c) => Math.sqrt([...c.values()].reduce((s, x) => s + x * x, 0)));
+      return counts.map((a, i) => counts.map((b, j) => [...a].reduce((s, [g, x]) => s + x * (b.get(g) ?? 0), 0) / (norm[i]! * norm[j]!)));
+    };
+    const k1 = kernel(1);
+    const k2 = kernel(2);
+    const k = k1.map((row, i) => row.map((x, j) => (x + k2[i]![j]!) / 2));
+    close(vendiScoreFromKernel(k), 3.91, 0.005);
+  });
+
+  test('hand-computed: orthogonal rows give n, identical rows give 1', () => {
+    // K = I₃ → K/3 has eigenvalues 1/3 ×3 → exp(ln 3) = 3.
+    close(computeVendiScore([[1, 0, 0], [0, 2, 0], [0, 0, 3]]), 3, 1e-12);
+    // K = all ones → K/3 has eigenvalues 1, 0, 0 → exp(0) = 1.
+    close(computeVendiScore([[1, 2], [2, 4], [0.5, 1]]), 1, 1e-12);
+  });
+
+  test('hand-computed: rows (1, 0) and (1, 1)', () => {
+    // Cosine kernel [[1, c], [c, 1]] with c = 1/√2; K/2 has eigenvalues (1 ± c)/2
+    // = 0.853553…, 0.146447…; VS = exp(−Σ λ ln λ) = 1.516637…
+    const c = Math.SQRT1_2;
+    const l1 = (1 + c) / 2;
+    const l2 = (1 - c) / 2;
+    const expected = Math.exp(-(l1 * Math.log(l1) + l2 * Math.log(l2)));
+    close(computeVendiScore([[1, 0], [1, 1]]), expected, 1e-12);
+    close(expected, 1.516637, 1e-6);
+  });
+
+  test('zero rows are dropped; positive scaling of a row changes nothing', () => {
+    const base = [[1, 0, 0], [0, 1, 0], [1, 1, 1]];
+    const v = computeVendiScore(base);
+    close(computeVendiScore([...base, [0, 0, 0]]), v, 1e-12);
+    close(computeVendiScore([[5, 0, 0], [0, 0.1, 0], [2, 2, 2]]), v, 1e-12);
+    assert.ok(Number.isNaN(computeVendiScore([[0, 0]])));
+  });
+
+  test('the d × d route (n > d) equals the n × n kernel on random data, and stays in 1..min(n, d)', () => {
+    const random = new Random(9);
+    for (const [n, d] of [[40, 8], [200, 16], [6, 9]] as const) {
+      const rows = randomRows(n, d, random, 1, 0.3);
+      const unit = rows.map((r) => {
+        const s = Math.hypot(...r);
+        return r.map((x) => x / s);
+      });
+      const kernel = unit.map((a) => unit.map((b) => a.reduce((s, x, i) => s + x * b[i]!, 0)));
+      const v = computeVendiScore(rows);
+      close(v, vendiScoreFromKernel(kernel), 1e-9, `n=${n} d=${d}`);
+      assert.ok(v >= 1 - 1e-12 && v <= Math.min(n, d) + 1e-9);
+    }
+  });
+});
+
+describe('mean_pairwise_distance', () => {
+  test('hand-computed: (0,0), (3,4), (6,8) → (5 + 10 + 5)/3', () => {
+    close(meanPairwiseDistance([[0, 0], [3, 4], [6, 8]]), 20 / 3, 1e-12);
+  });
+
+  test('equals the naive double loop for every tile remainder', () => {
+    const random = new Random(4);
+    for (let n = 2; n <= 13; n++) {
+      const rows = randomRows(n, 5, random);
+      close(meanPairwiseDistance(rows), naivePairwise(rows), 1e-12 * (1 + naivePairwise(rows)), `n=${n}`);
+    }
+    const rows = randomRows(101, 17, random);
+    close(meanPairwiseDistance(rows), naivePairwise(rows), 1e-10);
+  });
+
+  test('close points far from the origin keep their distances (no cancellation)', () => {
+    const random = new Random(8);
+    const rows = randomRows(20, 6, random, 1e-3, 1e6);
+    close(meanPairwiseDistance(rows), naivePairwise(rows), 1e-9 * naivePairwise(rows));
+  });
+
+  test('identical rows are at distance 0; fewer than 2 rows give NaN', () => {
+    assert.equal(meanPairwiseDistance([[1, 2], [1, 2], [1, 2], [1, 2]]), 0);
+    assert.ok(Number.isNaN(meanPairwiseDistance([[1, 2]])));
+  });
+});
+
+describe('effective_rank and total_variance', () => {
+  // X = (1,0), (−1,0), (0,2), (0,−2) is centered with orthogonal columns: singular values
+  // √2 and √8, p = (1/3, 2/3), erank = exp(ln 3 − (2/3) ln 2) = 3 / 2^(2/3) = 1.889882;
+  // column variances 2/3 and 8/3 → total variance 10/3.
+  const X = [[1, 0], [-1, 0], [0, 2], [0, -2]];
+
+  test('hand-computed effective rank 3 / 2^(2/3)', () => {
+    close(effectiveRank(X), 3 / 2 ** (2 / 3), 1e-12);
+    close(effectiveRank(X.map((r) => [r[0]! + 10, r[1]! - 4])), 3 / 2 ** (2 / 3), 1e-9, 'shift invariant');
+  });
+
+  test('hand-computed total variance 10/3', () => {
+    close(totalVariance(X), 10 / 3, 1e-12);
+  });
+
+  test('points on a line have effective rank 1; identical points 0; isotropic data ≈ d', () => {
+    const line = Array.from({ length: 12 }, (_, i) => [1 + i, 2 + 2 * i, 3 - i, 0.5 * i, 7]);
+    close(effectiveRank(line), 1, 1e-6);
+    assert.equal(effectiveRank([[1, 2, 3], [1, 2, 3], [1, 2, 3]]), 0);
+    const random = new Random(1);
+    const iso = Array.from({ length: 4000 }, () => [random.normal(), random.normal(), random.normal()]);
+    close(effectiveRank(iso), 3, 0.05);
+  });
+});
+
+describe('VectorAccumulator', () => {
+  test('a row of another length is refused with the counts in the message', () => {
+    const acc = new VectorAccumulator();
+    assert.equal(acc.add(new Array(384).fill(0.5), 1), undefined);
+    assert.equal(acc.add(new Array(12).fill(0.5), 2), 'expected 384 numbers, found 12');
+    assert.equal(acc.records, 1);
+    assert.equal(acc.dimension, 384);
+  });
+
+  test('empty and non-finite rows are refused', () => {
+    const acc = new VectorAccumulator();
+    assert.match(acc.add([], 1)!, /empty/);
+    assert.equal(acc.add([1, NaN], 2), 'element 1 is not a finite number (NaN)');
+    assert.equal(acc.add([Infinity, 1], 3), 'element 0 is not a finite number (Infinity)');
+    assert.equal(acc.records, 0);
+    assert.equal(acc.dimension, undefined);
+  });
+
+  test('zero rows are counted, left out of the Vendi score, and kept for the other metrics', () => {
+    const rows = [[0, 0], [1, 0], [0, 1], [0, 0]];
+    const acc = accumulate(rows);
+    assert.equal(acc.zeroRows, 2);
+    assert.equal(acc.records, 4);
+    const { metrics } = finishVectorMetrics(acc);
+    close(metrics.vendi_score!, 2, 1e-12);
+    close(metrics.total_variance!, totalVariance(rows), 1e-12);
+    close(metrics.mean_pairwise_distance!, meanPairwiseDistance(rows), 1e-12);
+  });
+
+  test('streaming results equal the pure functions: n ≤ d, n > d, and a reservoir smaller than n', () => {
+    const random = new Random(21);
+    const cases: [number, number, VectorMetricOptions | undefined][] = [
+      [5, 12, undefined],
+      [300, 12, undefined],
+      [6, 10, { reservoir: 3, exactPairwiseLimit: 3, sampledPairs: 1000 }],
+      [500, 4, { reservoir: 50, exactPairwiseLimit: 50, sampledPairs: 1000 }],
+    ];
+    for (const [n, d, options] of cases) {
+      const rows = randomRows(n, d, random, 1, 2);
+      const { metrics } = finishVectorMetrics(accumulate(rows, options));
+      const what = `n=${n} d=${d}`;
+      close(metrics.vendi_score!, computeVendiScore(rows), 1e-9, what);
+      close(metrics.effective_rank!, effectiveRank(rows), 1e-8, what);
+      close(metrics.total_variance!, totalVariance(rows), 1e-9 * totalVariance(rows), what);
+      if (!options) close(metrics.mean_pairwise_distance!, meanPairwiseDistance(rows), 1e-9, what);
+    }
+  });
+
+  test('embeddings far from the origin keep their total variance', () => {
+    const random = new Random(3);
+    const rows = randomRows(400, 8, random, 0.01, 1e5);
+    const { metrics } = finishVectorMetrics(accumulate(rows));
+    close(metrics.total_variance!, totalVariance(rows), 1e-7 * totalVariance(rows));
+  });
+
+  test('above the exact limit, sampled pairs are within 1% of the exact mean (n = 6000) and reported as sampled', () => {
+    const random = new Random(6);
+    const rows = randomRows(6000, 4, random);
+    const result = finishVectorMetrics(accumulate(rows));
+    assert.deepEqual(result.sampled, { mean_pairwise_distance: 2_000_000 });
+    const exact = meanPairwiseDistance(rows);
+    assert.ok(Math.abs(result.metrics.mean_pairwise_distance! - exact) < 0.01 * exact, `${result.metrics.mean_pairwise_distance} vs ${exact}`);
+  });
+
+  test('the same input and seed give the same numbers; exact metrics do not depend on the seed', () => {
+    const random = new Random(12);
+    const rows = randomRows(700, 3, random);
+    const options = { exactPairwiseLimit: 100, reservoir: 100, sampledPairs: 5000 };
+    const a = finishVectorMetrics(accumulate(rows, options));
+    const b = finishVectorMetrics(accumulate(rows, options));
+    assert.deepEqual(a, b);
+    const c = finishVectorMetrics(accumulate(rows, { ...options, seed: 7 }));
+    assert.equal(c.metrics.vendi_score, a.metrics.vendi_score);
+    assert.equal(c.metrics.total_variance, a.metrics.total_variance);
+    assert.notEqual(c.metrics.mean_pairwise_distance, a.metrics.mean_pairwise_distance);
+  });
+
+  test('one row: only the Vendi score (1); none for an empty group', () => {
+    assert.deepEqual(finishVectorMetrics(accumulate([[3, 4]])), { metrics: { vendi_score: 1 }, sampled: {} });
+    assert.deepEqual(finishVectorMetrics(new VectorAccumulator()), { metrics: {}, sampled: {} });
+  });
+});
+
+describe('projectVectors', () => {
+  test('the first axis follows the direction of largest spread, signs fixed', () => {
+    // Group a spreads along x, group b along y with a quarter of the spread; the pooled
+    // mean is 0, so the coordinates on the first axis (+x after the sign fix) are the x
+    // values themselves.
+    const a = Array.from({ length: 9 }, (_, i) => [i - 4, 0, 0]);
+    const b = Array.from({ length: 9 }, (_, i) => [0, (i - 4) / 4, 0]);
+    const p = projectVectors([accumulate(a), accumulate(b)], ['a', 'b'])!;
+    assert.equal(p.points.length, 18);
+    // Pooled variance: x: Σ(i−4)² = 60 over 17 → 60/17; y: 60/16/17 → explained 16/17, 1/17.
+    close(p.explained[0], 16 / 17, 1e-12);
+    close(p.explained[1], 1 / 17, 1e-12);
+    for (const pt of p.points.filter((q) => q.group === 'a')) close(pt.x, pt.line - 5, 1e-12);
+    for (const pt of p.points.filter((q) => q.group === 'b')) close(Math.abs(pt.y), Math.abs(pt.line - 5) / 4, 1e-12);
+  });
+
+  test('points are spread evenly over the groups and reproducible', () => {
+    const random = new Random(30);
+    const accs = [0, 1, 2].map((g) => accumulate(randomRows(1000, 5, random, 1, g)));
+    const p = projectVectors(accs, ['g0', 'g1', 'g2'], 300)!;
+    for (const id of ['g0', 'g1', 'g2']) assert.equal(p.points.filter((q) => q.group === id).length, 100);
+    assert.deepEqual(projectVectors(accs, ['g0', 'g1', 'g2'], 300), p);
+  });
+
+  test('groups of different dimension or no rows: no projection', () => {
+    assert.equal(projectVectors([accumulate([[1, 2]]), accumulate([[1, 2, 3]])], ['a', 'b']), undefined);
+    assert.equal(projectVectors([new VectorAccumulator()], ['a']), undefined);
+  });
+});
