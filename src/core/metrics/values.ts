@@ -1,0 +1,244 @@
+// Value-role metrics (METRICS.md, "Numeric values"): location, spread and tails of one
+// generation's numbers, and their distance from the baseline's distribution.
+//
+// mean and std are exact over the whole stream (Welford). The distribution measures
+// (percentiles, tail_mass, KS, Wasserstein, histogram) use the values themselves, kept in
+// a seeded reservoir: all of them up to `reservoir` values, a uniform sample above (the
+// result then says `sampled`).
+import type { HistogramBin, ValueDistribution } from '../../shared/details';
+import { DEFAULT_SEED, Reservoir } from '../random';
+
+export interface ValueMetricOptions {
+  seed?: number;
+  /** Values kept for the distribution measures. */
+  reservoir?: number;
+}
+
+export class ValueAccumulator {
+  private readonly reservoir: Reservoir<number>;
+  private n = 0;
+  private mean = 0;
+  private m2 = 0;
+  private sorted: Float64Array | undefined;
+
+  constructor(options: ValueMetricOptions = {}) {
+    this.reservoir = new Reservoir<number>(options.reservoir ?? 1_000_000, options.seed ?? DEFAULT_SEED);
+  }
+
+  /**
+   * Adds a value; non-finite numbers are ignored (the reader reports them). The line is
+   * part of the signature so that every accumulator reads alike; values need none.
+   */
+  add(x: number, _line: number): void {
+    if (!Number.isFinite(x)) return;
+    if (this.sorted) throw new Error('ValueAccumulator: add after the sample was sorted');
+    this.n++;
+    const delta = x - this.mean;
+    this.mean += delta / this.n;
+    this.m2 += delta * (x - this.mean);
+    this.reservoir.offer(x);
+  }
+
+  get records(): number {
+    return this.n;
+  }
+
+  /** Welford's running mean and Σ (x − mean)². */
+  get moments(): { n: number; mean: number; m2: number } {
+    return { n: this.n, mean: this.mean, m2: this.m2 };
+  }
+
+  /** True when more values arrived than the reservoir holds. */
+  get sampled(): boolean {
+    return this.reservoir.sampled;
+  }
+
+  /** The kept values, ascending; freezes the accumulator. */
+  sortedSample(): Float64Array {
+    this.sorted ??= Float64Array.from(this.reservoir.items).sort();
+    return this.sorted;
+  }
+}
+
+export interface ValueBaseline {
+  p01: number;
+  p99: number;
+  sorted: Float64Array;
+}
+
+export function buildValueBaseline(baseline: ValueAccumulator): ValueBaseline {
+  const sorted = baseline.sortedSample();
+  return { p01: percentile(sorted, 1), p99: percentile(sorted, 99), sorted };
+}
+
+export interface ValueGroupResult {
+  metrics: Record<string, number>;
+  /** Metric key → values used, for the measures computed on a sample. */
+  sampled: Record<string, number>;
+  distribution: ValueDistribution;
+}
+
+/**
+ * mean, std (n − 1), tail_mass, ks_vs_baseline, wasserstein_vs_baseline.
+ *
+ * tail_mass is the share of values strictly below the baseline's 1st percentile or
+ * strictly above its 99th; in the baseline itself that is 0.02 by construction (up to
+ * rounding of the percentile positions and ties at the cut points).
+ */
+export function finishValueMetrics(acc: ValueAccumulator, baseline: ValueBaseline, histogramEdges: number[]): ValueGroupResult {
+  const metrics: Record<string, number> = {};
+  const sampled: Record<string, number> = {};
+  const { n, mean, m2 } = acc.moments;
+  const sorted = acc.sortedSample();
+  if (n > 0) metrics.mean = mean;
+  if (n > 1) metrics.std = Math.sqrt(m2 / (n - 1));
+  if (sorted.length > 0) {
+    metrics.tail_mass = tailMass(sorted, baseline.p01, baseline.p99);
+    if (baseline.sorted.length > 0) {
+      metrics.ks_vs_baseline = ksStatistic(sorted, baseline.sorted);
+      metrics.wasserstein_vs_baseline = wasserstein1(sorted, baseline.sorted);
+    }
+    if (acc.sampled) {
+      for (const key of ['tail_mass', 'ks_vs_baseline', 'wasserstein_vs_baseline']) if (key in metrics) sampled[key] = sorted.length;
+    }
+  }
+  const distribution: ValueDistribution = {
+    histogram: histogram(sorted, histogramEdges),
+    p01: percentile(sorted, 1),
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+  };
+  return { metrics, sampled, distribution };
+}
+
+/**
+ * One set of equal-width bin edges (bins + 1 of them) for every group's histogram, from
+ * the lowest 0.5th percentile to the highest 99.5th percentile over the groups, so that
+ * the chart compares like with like and one outlier does not squeeze every bar into one.
+ * Values outside the edges are left out of the histograms. Empty groups are skipped; no
+ * values at all gives []. A zero-width range is widened to ±0.5 around its value.
+ */
+export function sharedHistogramEdges(groups: ValueAccumulator[], bins = 40): number[] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const g of groups) {
+    const s = g.sortedSample();
+    if (s.length === 0) continue;
+    lo = Math.min(lo, percentile(s, 0.5));
+    hi = Math.max(hi, percentile(s, 99.5));
+  }
+  if (!(lo <= hi)) return [];
+  if (lo === hi) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  const edges: number[] = [];
+  for (let i = 0; i <= bins; i++) edges.push(i === bins ? hi : lo + ((hi - lo) * i) / bins);
+  return edges;
+}
+
+/**
+ * The p-th percentile (p in 0..100) of ascending values by linear interpolation between
+ * the closest ranks: position (p/100)·(n − 1), numpy's default (`method='linear'`, type 7
+ * of Hyndman & Fan 1996). NaN for no values.
+ */
+export function percentile(sorted: Float64Array | number[], p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const pos = (Math.min(100, Math.max(0, p)) / 100) * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  const frac = pos - lo;
+  return frac === 0 ? a : a + (b - a) * frac;
+}
+
+/**
+ * Two-sample Kolmogorov–Smirnov statistic sup_x |F_a(x) − F_b(x)| of two ascending
+ * samples, with right-continuous empirical CDFs (ties handled as scipy's ks_2samp). NaN
+ * when either is empty.
+ */
+export function ksStatistic(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  const m = b.length;
+  if (n === 0 || m === 0) return NaN;
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < n && j < m) {
+    const x = Math.min(a[i]!, b[j]!);
+    while (i < n && a[i]! <= x) i++;
+    while (j < m && b[j]! <= x) j++;
+    d = Math.max(d, Math.abs(i / n - j / m));
+  }
+  return d;
+}
+
+/**
+ * 1-Wasserstein distance ∫ |F_a − F_b| dx between the empirical distributions of two
+ * ascending samples (scipy's wasserstein_distance without weights). NaN when either is
+ * empty.
+ */
+export function wasserstein1(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  const m = b.length;
+  if (n === 0 || m === 0) return NaN;
+  let i = 0;
+  let j = 0;
+  let x = Math.min(a[0]!, b[0]!);
+  let total = 0;
+  // Walk the pooled values; between two consecutive ones both CDFs are constant.
+  while (i < n || j < m) {
+    while (i < n && a[i]! <= x) i++;
+    while (j < m && b[j]! <= x) j++;
+    if (i === n && j === m) break;
+    const next = Math.min(i < n ? a[i]! : Infinity, j < m ? b[j]! : Infinity);
+    total += Math.abs(i / n - j / m) * (next - x);
+    x = next;
+  }
+  return total;
+}
+
+function tailMass(sorted: Float64Array, lo: number, hi: number): number {
+  const below = lowerBound(sorted, lo);
+  const above = sorted.length - upperBound(sorted, hi);
+  return (below + above) / sorted.length;
+}
+
+function histogram(sorted: Float64Array, edges: number[]): HistogramBin[] {
+  const bins: HistogramBin[] = [];
+  for (let k = 0; k + 1 < edges.length; k++) {
+    const x0 = edges[k]!;
+    const x1 = edges[k + 1]!;
+    // [x0, x1), the last bin closed on the right.
+    const last = k + 2 === edges.length;
+    const count = (last ? upperBound(sorted, x1) : lowerBound(sorted, x1)) - lowerBound(sorted, x0);
+    bins.push({ x0, x1, count });
+  }
+  return bins;
+}
+
+/** First index with sorted[i] >= x. */
+function lowerBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index with sorted[i] > x. */
+function upperBound(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
