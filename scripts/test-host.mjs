@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `npm run test:integration` / `npm run test:ui`: runs the host tests in code-server against a
+// fresh copy of test/fixtures/workspace, so the tests' writes (settings, generated files)
+// never reach the repository. Expects the bundles built (`node esbuild.js [--tests]`).
+//   node scripts/test-host.mjs integration|ui [--keep]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const layer = process.argv[2];
+const keep = process.argv.includes('--keep');
+if (layer !== 'integration' && layer !== 'ui') {
+  console.error('usage: node scripts/test-host.mjs integration|ui [--keep]');
+  process.exit(2);
+}
+const codeServer = path.join(root, '.vscode-test', 'code-server');
+const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-ws-'));
+fs.cpSync(path.join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+fs.mkdirSync(path.join(root, 'test-results', 'screens'), { recursive: true });
+
+const args = layer === 'integration'
+  ? ['test/e2e/run-extension-tests.mjs', '--code-server', codeServer, '--extension', '.', '--tests', 'out/test/integration/index.js',
+    '--workspace', workspace, '--screenshot', 'test-results/screens/integration.png']
+  : ['test/e2e/ui-flows.mjs', '--code-server', codeServer, '--extension', '.', '--workspace', workspace, '--out', 'test-results/screens'];
+
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+child.on('close', (code, signal) => {
+  if (keep) console.log(`workspace kept in ${workspace}`);
+  else fs.rmSync(workspace, { recursive: true, force: true });
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { CollapseLensApi } from '../../src/extension';
+import { activate, analyzeFile, clear, codeOf, fixture, ours, waitFor } from './helpers';
+
+describe('findings in the Problems panel', () => {
+  let api: CollapseLensApi;
+  before(async () => {
+    api = await activate();
+    await clear();
+  });
+  after(clear);
+
+  it('puts repeated outputs on the record line, the text value underlined, the most repeated record related', async () => {
+    const uri = fixture('repeated.jsonl');
+    const outcome = await analyzeFile(uri);
+    assert.equal(outcome.outcomes[0]!.kind, 'result');
+    const [d, ...rest] = ours(uri);
+    assert.ok(d, 'one diagnostic');
+    assert.equal(rest.length, 0);
+    assert.equal(codeOf(d), 'repeated-outputs');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(d.source, 'Collapse Lens');
+    assert.match(d.message, /50% of 10 outputs are exact duplicates/);
+    const code = d.code as { value: string; target: vscode.Uri };
+    assert.equal(code.target.toString(true), 'https://github.com/collapse-lens/collapse-lens#rule-repeated-outputs');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(d.range.start.line, 0);
+    assert.equal(doc.getText(d.range), '"The river bends past the old mill before it reaches town."');
+    const related = d.relatedInformation ?? [];
+    assert.equal(related.length, 1);
+    assert.equal(related[0]!.location.uri.toString(), uri.toString());
+    assert.equal(related[0]!.location.range.start.line, 1);
+    assert.equal(doc.getText(related[0]!.location.range), '"I am sorry, but I cannot help with that request."');
+    assert.match(related[0]!.message, /most repeated output \(6 times\)/);
+    assert.equal(api.statusText, '$(warning) 1 finding');
+  });
+
+  it('underlines the CSV cell of a dominant decision', async () => {
+    const uri = fixture('decisions.csv');
+    await analyzeFile(uri);
+    const [d] = ours(uri);
+    assert.ok(d);
+    assert.equal(codeOf(d), 'dominant-output');
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(d.range.start.line, 1, 'the first record, under the header');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.getText(d.range), 'approve');
+    assert.match(d.message, /"approve" is 80% of 20 records/);
+    assert.equal(api.statusText, '$(warning) 2 findings', 'counts add up across files');
+  });
+
+  it('reports no finding on healthy data and says so in the status bar', async () => {
+    await clear();
+    const uri = fixture('healthy.jsonl');
+    const outcome = await analyzeFile(uri);
+    assert.equal(outcome.outcomes[0]!.kind, 'result');
+    assert.equal(ours(uri).length, 0);
+    assert.equal(api.statusText, '$(check) no collapse');
+    assert.ok(api.resultFor(uri), 'the result is kept for the report');
+  });
+
+  it('marks each malformed line with its column and analyzes the rest', async () => {
+    const uri = fixture('malformed.jsonl');
+    await analyzeFile(uri);
+    const found = ours(uri).sort((a, b) => a.range.start.line - b.range.start.line);
+    assert.deepEqual(found.map((d) => [codeOf(d), d.range.start.line, d.range.start.character]), [
+      ['malformed-records', 3, 57],
+      ['malformed-records', 8, 25],
+    ]);
+    assert.match(found[0]!.message, /2 of 12 records could not be read/);
+    assert.match(found[1]!.message, /line 9, column 26/);
+    assert.equal(api.resultFor(uri)!.report.inputs[0]!.records, 10);
+  });
+
+  it('clears every finding and hides the status bar item', async () => {
+    await clear();
+    for (const f of ['repeated.jsonl', 'decisions.csv', 'malformed.jsonl']) assert.equal(ours(fixture(f)).length, 0, f);
+    assert.equal(api.statusText, '');
+  });
+
+  it('drops the findings of a file deleted from the editor', async () => {
+    const copy = fixture('to-delete.jsonl');
+    await vscode.workspace.fs.copy(fixture('repeated.jsonl'), copy, { overwrite: true });
+    await analyzeFile(copy);
+    assert.equal(ours(copy).length, 1);
+    const edit = new vscode.WorkspaceEdit();
+    edit.deleteFile(copy);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor('the diagnostics to go', () => ours(copy).length === 0);
+    assert.equal(api.resultFor(copy), undefined);
+  });
+
+  it('drops the findings of a file deleted outside the editor', async () => {
+    const copy = fixture('deleted-outside.jsonl');
+    await vscode.workspace.fs.copy(fixture('repeated.jsonl'), copy, { overwrite: true });
+    await analyzeFile(copy);
+    assert.equal(ours(copy).length, 1);
+    fs.unlinkSync(copy.fsPath);
+    await waitFor('the file watcher to drop the diagnostics', () => ours(copy).length === 0, 15_000);
+  });
+});
