@@ -1,0 +1,80 @@
+// Streaming record readers: bytes in, batches of records (each with its start line) out.
+// Malformed records become issues and reading goes on; input that cannot be read at all
+// (empty, binary, not UTF-8, wrong shape) throws an InputError.
+import { createReadStream } from 'node:fs';
+import type { InputFormat } from '../../shared/report';
+import { readDelimited } from './csv';
+import { readJson } from './json';
+import { readJsonl } from './jsonl';
+import { InputError, ReadContext, type ReadOptions, type RecordBatch } from './types';
+
+export { InputError, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RECORD_LENGTH } from './types';
+export type { ReadOptions, RecordBatch, RecordIssue, SourceRecord } from './types';
+
+const EXTENSIONS: Record<string, InputFormat> = {
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.json': 'json',
+  '.csv': 'csv',
+  '.tsv': 'tsv',
+};
+
+/** `.jsonl` `.ndjson` `.json` `.csv` `.tsv`, each optionally `.gz`, in any case. */
+export function formatFromPath(path: string): { format: InputFormat; compressed: boolean } | undefined {
+  let name = path.toLowerCase();
+  const compressed = name.endsWith('.gz');
+  if (compressed) name = name.slice(0, -3);
+  const dot = name.lastIndexOf('.');
+  if (dot === -1 || /[\\/]/.test(name.slice(dot))) return undefined;
+  const format = EXTENSIONS[name.slice(dot)];
+  return format ? { format, compressed } : undefined;
+}
+
+export async function* readRecords(chunks: AsyncIterable<Uint8Array>, options: ReadOptions): AsyncGenerator<RecordBatch> {
+  const ctx = new ReadContext(options);
+  switch (options.format) {
+    case 'jsonl':
+      yield* readJsonl(chunks, ctx);
+      return;
+    case 'json':
+      yield* readJson(chunks, ctx);
+      return;
+    case 'csv':
+      yield* readDelimited(chunks, ctx, ',');
+      return;
+    case 'tsv':
+      yield* readDelimited(chunks, ctx, '\t');
+      return;
+    default:
+      throw new InputError(`has an unsupported format (${String(options.format)}); use JSON Lines, JSON, CSV or TSV`);
+  }
+}
+
+const READ_CHUNK = 1024 * 1024;
+
+/** The file's bytes in 1 MiB chunks; a file that cannot be opened throws an InputError. */
+export async function* openFileStream(path: string): AsyncGenerator<Uint8Array> {
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
+  try {
+    for await (const chunk of stream) yield chunk as Uint8Array;
+  } catch (error) {
+    throw fileError(error);
+  } finally {
+    stream.destroy();
+  }
+}
+
+function fileError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new InputError('does not exist; check the path');
+    case 'EISDIR':
+      return new InputError('is a directory; name the files inside it');
+    case 'EACCES':
+    case 'EPERM':
+      return new InputError('cannot be read: permission denied');
+    default:
+      return typeof code === 'string' ? new InputError(`cannot be read (${code}: ${(error as Error).message})`) : error;
+  }
+}

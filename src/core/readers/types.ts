@@ -1,0 +1,127 @@
+import type { InputFormat } from '../../shared/report';
+
+export interface SourceRecord {
+  /** 1-based line where the record starts (JSONL/CSV: its physical line; JSON: the line of its `{`). */
+  line: number;
+  value: Record<string, unknown>;
+}
+
+/** A record that could not be read; the rest of the file still is. */
+export interface RecordIssue {
+  line: number;
+  /** 1-based, in UTF-16 code units like editor columns. */
+  column: number;
+  message: string;
+}
+
+export interface RecordBatch {
+  records: SourceRecord[];
+  issues: RecordIssue[];
+  /** Input bytes consumed so far (compressed bytes for gzip), for progress. */
+  bytes: number;
+  /** JSON only: the member of the top-level object that holds the records, e.g. `results`. */
+  recordsKey?: string;
+}
+
+export interface ReadOptions {
+  format: InputFormat;
+  compressed: boolean;
+  signal?: AbortSignal;
+  /** Records (plus issues) per batch; default 2048. */
+  batchSize?: number;
+  /**
+   * Longest record accepted, in characters; default 64 Mi. Beyond it the input is rejected
+   * rather than buffered, because a missing line break or an unclosed quote would otherwise
+   * pull the whole rest of the file into one string.
+   */
+  maxRecordLength?: number;
+}
+
+/**
+ * Input that cannot be analyzed at all (empty, binary, wrong encoding, wrong shape).
+ * The message is a predicate meant to follow the file name, e.g. `data.jsonl is empty (0 bytes)`,
+ * and says what was found and what to do.
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const DEFAULT_BATCH_SIZE = 2048;
+export const DEFAULT_MAX_RECORD_LENGTH = 64 * 1024 * 1024;
+
+export function abortError(signal: AbortSignal): Error {
+  const error = new Error('The read was aborted', { cause: signal.reason });
+  error.name = 'AbortError';
+  return error;
+}
+
+/** Collects records and issues into batches of `batchSize` and tracks progress. */
+export class ReadContext {
+  readonly batchSize: number;
+  readonly maxRecordLength: number;
+  readonly signal: AbortSignal | undefined;
+  /** Input bytes pulled from the caller's chunks. */
+  bytes = 0;
+  recordsKey: string | undefined;
+  private records: SourceRecord[] = [];
+  private issues: RecordIssue[] = [];
+  private ready: RecordBatch[] = [];
+  private yielded = false;
+
+  constructor(options: ReadOptions) {
+    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
+    this.maxRecordLength = Math.max(1, Math.floor(options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH));
+    this.signal = options.signal;
+  }
+
+  checkAborted(): void {
+    if (this.signal?.aborted) throw abortError(this.signal);
+  }
+
+  addRecord(line: number, value: Record<string, unknown>): void {
+    this.records.push({ line, value });
+    if (this.records.length + this.issues.length >= this.batchSize) this.seal();
+  }
+
+  addIssue(line: number, column: number, message: string): void {
+    this.issues.push({ line, column, message });
+    if (this.records.length + this.issues.length >= this.batchSize) this.seal();
+  }
+
+  get hasReady(): boolean {
+    return this.ready.length > 0;
+  }
+
+  /** Full batches collected so far. */
+  *drain(): Generator<RecordBatch> {
+    while (this.ready.length > 0) {
+      this.checkAborted();
+      const batch = this.ready.shift()!;
+      batch.bytes = this.bytes;
+      this.yielded = true;
+      yield batch;
+    }
+  }
+
+  /** Everything left, and one empty batch if nothing was yielded at all so the caller sees the byte count. */
+  *finish(): Generator<RecordBatch> {
+    if (this.records.length > 0 || this.issues.length > 0 || (!this.yielded && this.ready.length === 0)) this.seal();
+    yield* this.drain();
+  }
+
+  private seal(): void {
+    const batch: RecordBatch = { records: this.records, issues: this.issues, bytes: this.bytes };
+    if (this.recordsKey !== undefined) batch.recordsKey = this.recordsKey;
+    this.ready.push(batch);
+    this.records = [];
+    this.issues = [];
+  }
+}
