@@ -1,0 +1,51 @@
+// Turns a simulation (records per generation + ground truth) into a Scenario with option
+// checks and file encoding done once, the same way for all of them.
+import type { RuleId } from '../../shared/metrics';
+import { generationFiles, resolveOptions, ScenarioOptionError } from './common';
+import type { OutputRecord, Resolved } from './common';
+import type { Scenario, ScenarioParameter, ScenarioResult } from './types';
+
+export interface Simulation {
+  records: OutputRecord[][];
+  series: Record<string, number[]>;
+  expected: { rules: RuleId[]; description: string };
+}
+
+export interface ScenarioDefinition {
+  name: string;
+  title: string;
+  description: string;
+  source: string;
+  defaultGenerations: number;
+  minGenerations?: number;
+  parameters: ScenarioParameter[];
+  /** Cross-parameter checks beyond each parameter's own range. */
+  check?: (r: Resolved) => string[];
+  simulate(r: Resolved): Simulation;
+}
+
+export function defineScenario(def: ScenarioDefinition): Scenario {
+  const scenario: Scenario = {
+    name: def.name,
+    title: def.title,
+    description: def.description,
+    source: def.source,
+    defaultGenerations: def.defaultGenerations,
+    minGenerations: def.minGenerations ?? 2,
+    parameters: def.parameters,
+    run(options): ScenarioResult {
+      const resolved = resolveOptions(scenario, options);
+      const errors = def.check?.(resolved) ?? [];
+      if (errors.length) throw new ScenarioOptionError(errors);
+      const sim = def.simulate(resolved);
+      return {
+        files: generationFiles(sim.records, resolved.format),
+        series: sim.series,
+        expected: sim.expected,
+        params: resolved.params,
+        generations: resolved.generations,
+      };
+    },
+  };
+  return scenario;
+}
