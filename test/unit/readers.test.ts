@@ -345,6 +345,10 @@ describe('gzip', () => {
     await inputError(readAll(gz.subarray(0, gz.length - 20), 'jsonl'), /gzip data is truncated/);
   });
 
+  test('a byte-order mark alone is empty', async () => {
+    await inputError(readAll(Buffer.from([0xef, 0xbb, 0xbf]), 'csv'), /^is empty \(only a UTF-8 byte-order mark\)$/);
+  });
+
   test('gzip of nothing is empty', async () => {
     await inputError(readAll(gzipSync(Buffer.alloc(0)), 'jsonl'), /is empty \(it decompresses to 0 bytes\)/);
   });

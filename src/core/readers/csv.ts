@@ -45,11 +45,11 @@ export async function* readDelimited(
         );
         throw fatal;
       }
-      // One broken record can fail twice (a stray quote, then the field count): report it once.
+      // csv-parse may report more than one error for a record; one issue per record is enough.
       const recordLine = startLine(lines, text);
       if (recordLine === lastIssueRecordLine) return undefined;
       lastIssueRecordLine = recordLine;
-      const issue = describeCsvError(error, lines, text, recordLine, rows.width);
+      const issue = describeCsvError(error, lines, text, recordLine, rows.width, delimiter.charCodeAt(0));
       ctx.addIssue(issue.line, issue.column, issue.message);
       return undefined;
     },
@@ -137,6 +137,7 @@ function describeCsvError(
   raw: string,
   recordLine: number,
   width: number,
+  delimiter: number,
 ): { line: number; column: number; message: string } {
   const last = raw.length - 1;
   switch (error.code) {
@@ -149,7 +150,7 @@ function describeCsvError(
       };
     }
     case 'CSV_QUOTE_NOT_CLOSED': {
-      const quote = openingQuote(raw);
+      const quote = openingQuote(raw, delimiter);
       let line = lines;
       // Line breaks after the quote, except a final one, which csv-parse did not count.
       for (let i = raw.indexOf('\n', quote); i !== -1 && i < last; i = raw.indexOf('\n', i + 1)) line--;
@@ -165,7 +166,7 @@ function describeCsvError(
 }
 
 /** Offset of the opening quote of the field that is still open at the end of `raw`. */
-function openingQuote(raw: string): number {
+function openingQuote(raw: string, delimiter: number): number {
   let inQuote = false;
   let fieldStart = true;
   let opening = 0;
@@ -182,7 +183,7 @@ function openingQuote(raw: string): number {
       inQuote = true;
       opening = i;
     }
-    fieldStart = c === 0x2c || c === 0x09 || c === 0x0a;
+    fieldStart = c === delimiter || c === 0x0a;
   }
   return opening;
 }

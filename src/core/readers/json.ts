@@ -105,19 +105,19 @@ class JsonScanner {
       if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (c === BACKSLASH) this.escaped = true;
-        else if (c !== QUOTE && c !== NEWLINE) {
+        // A raw line break cannot be inside a JSON string: end the string there too, so that
+        // one missing quote spoils one record instead of everything after it.
+        else if (c === QUOTE || c === NEWLINE) this.endString(s, i);
+        else {
           // Most characters are inside strings; skip the plain ones in a tight loop.
           let k = i + 1;
-          for (; k < n; k++) {
+          while (k < n) {
             const d = s.charCodeAt(k);
             if (d === QUOTE || d === BACKSLASH || d === NEWLINE) break;
+            k++;
           }
           i = k - 1;
         }
-        else if (c === QUOTE) this.endString(s, i);
-        // A raw line break cannot be inside a JSON string: end the string here so that one
-        // missing quote spoils one record instead of everything after it.
-        else if (c === NEWLINE) this.endString(s, i);
         continue;
       }
       if (this.element === Element.Object || this.element === Element.Array) {

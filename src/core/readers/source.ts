@@ -217,7 +217,8 @@ async function* decodeUtf8(
     );
   }
   if (!sawContent) {
-    throw new InputError(total === 0 ? 'is empty (0 bytes)' : `is empty (only whitespace, ${total} bytes)`);
+    if (total > 0) throw new InputError(`is empty (only whitespace, ${total} bytes)`);
+    throw new InputError(firstOffset > 0 ? 'is empty (only a UTF-8 byte-order mark)' : 'is empty (0 bytes)');
   }
   ctx.checkAborted();
 }
@@ -230,7 +231,7 @@ function isWhitespace(text: string): boolean {
   return true;
 }
 
-export function countLineFeeds(text: string): number {
+function countLineFeeds(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
   return n;
