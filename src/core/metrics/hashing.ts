@@ -87,11 +87,12 @@ export function highBits(key: number): number {
  * Open-addressing hash set of 53-bit keys (linear probing, load ≤ 1/2) with one flag bit
  * per key. The flag lets one table answer two questions: `size` counts every key,
  * `flaggedSize` the keys that were added at least once with the flag — the n-gram sets use
- * it to count within-record n-grams and all n-grams of the joined text in one probe.
+ * it to count within-record n-grams and all n-grams of the joined text in one probe. The
+ * flag is the sign of the stored key, so a probe touches one array: past the CPU caches
+ * every insert is a cache miss, and that miss is the cost of exact counting.
  */
 export class HashSet53 {
   private keys: Float64Array;
-  private flags: Uint8Array;
   private mask: number;
   size = 0;
   flaggedSize = 0;
@@ -100,7 +101,6 @@ export class HashSet53 {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
     this.keys = new Float64Array(cap);
-    this.flags = new Uint8Array(cap);
     this.mask = cap - 1;
   }
 
@@ -119,20 +119,18 @@ export class HashSet53 {
     for (;;) {
       const k = keys[i]!;
       if (k === key) {
-        if (flag && this.flags[i] === 0) {
-          this.flags[i] = 1;
+        if (flag) {
+          keys[i] = -key;
           this.flaggedSize++;
         }
         return false;
       }
+      if (k === -key) return false;
       if (k === 0) break;
       i = (i + 1) & mask;
     }
-    keys[i] = key;
-    if (flag) {
-      this.flags[i] = 1;
-      this.flaggedSize++;
-    }
+    keys[i] = flag ? -key : key;
+    if (flag) this.flaggedSize++;
     this.size++;
     if (this.size * 2 > keys.length) this.grow();
     return true;
@@ -144,7 +142,7 @@ export class HashSet53 {
     let i = lowBits(key) & mask;
     for (;;) {
       const k = keys[i]!;
-      if (k === key) return true;
+      if (k === key || k === -key) return true;
       if (k === 0) return false;
       i = (i + 1) & mask;
     }
@@ -153,33 +151,129 @@ export class HashSet53 {
   /** Calls `fn` for every key with its flag. */
   forEach(fn: (key: number, flagged: boolean) => void): void {
     const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) fn(keys[i]!, this.flags[i] === 1);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (k !== 0) fn(Math.abs(k), k < 0);
+    }
   }
 
-  /** Bytes held by the table (for budgeting and tests). */
+  /** Bytes held by the table. */
   get bytes(): number {
-    return this.keys.byteLength + this.flags.byteLength;
+    return this.keys.byteLength;
   }
 
   private grow(): void {
     const oldKeys = this.keys;
-    const oldFlags = this.flags;
     const cap = oldKeys.length * 2;
     const keys = new Float64Array(cap);
-    const flags = new Uint8Array(cap);
     const mask = cap - 1;
     for (let j = 0; j < oldKeys.length; j++) {
       const k = oldKeys[j]!;
       if (k === 0) continue;
-      let i = lowBits(k) & mask;
+      let i = lowBits(Math.abs(k)) & mask;
       while (keys[i] !== 0) i = (i + 1) & mask;
       keys[i] = k;
-      flags[i] = oldFlags[j]!;
     }
     this.keys = keys;
-    this.flags = flags;
     this.mask = mask;
   }
+}
+
+/**
+ * Token interning for the streaming pass: token text → dense id, looked up by a hash the
+ * tokenizer computes while it scans (FNV-1a over UTF-16 code units) and confirmed by
+ * comparing characters, so a token already seen costs no string allocation. A JS Map
+ * would hash a freshly sliced string per token, about four times slower here.
+ *
+ * Each id also gets two random 32-bit words (`laneHi`, `laneLo`). An n-gram's hash is the
+ * XOR of its tokens' words rotated by position (tabulation hashing on ids), which costs a
+ * few instructions per order instead of a Murmur pass over every token of the n-gram.
+ */
+export class TokenTable {
+  private slots: Int32Array; // id + 1, 0 = empty
+  private mask: number;
+  private hashes: Int32Array;
+  laneHi: Int32Array;
+  laneLo: Int32Array;
+  readonly tokens: string[] = [];
+
+  constructor(initialCapacity = 1024) {
+    let cap = 16;
+    while (cap < initialCapacity * 2) cap *= 2;
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+    this.hashes = new Int32Array(initialCapacity);
+    this.laneHi = new Int32Array(initialCapacity);
+    this.laneLo = new Int32Array(initialCapacity);
+  }
+
+  get size(): number {
+    return this.tokens.length;
+  }
+
+  /** Id of `s.slice(start, end)`, whose scan hash is `hash`. */
+  intern(s: string, start: number, end: number, hash: number): number {
+    const h = fmix32(hash ^ (end - start)) | 0;
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = h & mask;
+    for (;;) {
+      const e = slots[i]!;
+      if (e === 0) break;
+      const id = e - 1;
+      if (this.hashes[id] === h && sameText(this.tokens[id]!, s, start, end)) return id;
+      i = (i + 1) & mask;
+    }
+    const id = this.tokens.length;
+    this.tokens.push(s.slice(start, end));
+    if (id >= this.hashes.length) {
+      this.hashes = growInt32(this.hashes);
+      this.laneHi = growInt32(this.laneHi);
+      this.laneLo = growInt32(this.laneLo);
+    }
+    this.hashes[id] = h;
+    this.laneHi[id] = fmix32(mixWord(LANE_HI, id));
+    this.laneLo[id] = fmix32(mixWord(LANE_LO, id));
+    slots[i] = id + 1;
+    if (this.tokens.length * 2 > slots.length) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const cap = this.slots.length * 2;
+    const slots = new Int32Array(cap);
+    const mask = cap - 1;
+    for (let id = 0; id < this.tokens.length; id++) {
+      let i = this.hashes[id]! & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = id + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+/** FNV-1a step over one UTF-16 code unit, the tokenizer's running hash. */
+export const TOKEN_HASH_SEED = 0x811c9dc5 | 0;
+export function tokenHashStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+
+function sameText(t: string, s: string, start: number, end: number): boolean {
+  if (t.length !== end - start) return false;
+  for (let k = 0; k < t.length; k++) if (t.charCodeAt(k) !== s.charCodeAt(start + k)) return false;
+  return true;
+}
+
+function growInt32(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Rotate left, for position-dependent tabulation hashing. */
+export function rotl(x: number, r: number): number {
+  return (x << r) | (x >>> (32 - r));
 }
 
 /**
@@ -402,13 +496,6 @@ export class KeyIndex53 {
       if (k === 0) return -1;
       i = (i + 1) & mask;
     }
-  }
-
-  /** Keys in id order. */
-  keysById(): Float64Array {
-    const out = new Float64Array(this.size);
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== 0) out[this.ids[i]!] = this.keys[i]!;
-    return out;
   }
 
   private grow(): void {

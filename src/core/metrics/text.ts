@@ -27,6 +27,10 @@ import {
   lowBits,
   mixWord,
   ngramHash53,
+  rotl,
+  TOKEN_HASH_SEED,
+  TokenTable,
+  tokenHashStep,
 } from './hashing';
 
 // ---------------------------------------------------------------------------------------
@@ -459,11 +463,15 @@ class CompressionSample {
   }
 
   add(text: string): void {
-    const piece = this.first ? text : ' ' + text;
+    // The separator is its own part: ' ' + text would build a rope that byteLength flattens.
+    let bytes = Buffer.byteLength(text, 'utf8');
+    if (!this.first) {
+      this.parts.push(' ');
+      bytes++;
+    }
     this.first = false;
-    const bytes = Buffer.byteLength(piece, 'utf8');
+    this.parts.push(text);
     this.totalBytes += bytes;
-    this.parts.push(piece);
     this.partBytes += bytes;
     if (this.partBytes >= this.chunkBytes) {
       this.chunks.offer({ index: this.index++, text: this.parts.join('') });
@@ -506,7 +514,7 @@ export class TextAccumulator {
   private tokenCount = 0;
 
   // Vocabulary: token → id in order of first occurrence, with counts by id.
-  private readonly vocab = new Map<string, number>();
+  private readonly vocab = new TokenTable();
   private typeCounts: Float64Array = new Float64Array(1024);
 
   // Joined-text n-grams of order 2..4 (order 1 is the vocabulary). The flag marks n-grams
@@ -558,18 +566,20 @@ export class TextAccumulator {
     let len = 0;
     let i = 0;
     while (i < n) {
-      while (i < n && isWhitespaceCode(s.charCodeAt(i))) i++;
-      if (i >= n) break;
-      const start = i;
-      i++;
-      while (i < n && !isWhitespaceCode(s.charCodeAt(i))) i++;
-      const token = s.slice(start, i);
-      let id = vocab.get(token);
-      if (id === undefined) {
-        id = vocab.size;
-        vocab.set(token, id);
-        if (id >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts, id + 1);
+      let c = s.charCodeAt(i);
+      if (isWhitespaceCode(c)) {
+        i++;
+        continue;
       }
+      const start = i;
+      let h = TOKEN_HASH_SEED;
+      do {
+        h = tokenHashStep(h, c);
+        if (++i >= n) break;
+        c = s.charCodeAt(i);
+      } while (!isWhitespaceCode(c));
+      const id = vocab.intern(s, start, i, h);
+      if (id >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts, id + 1);
       this.typeCounts[id]!++;
       if (len >= this.ids.length) {
         this.ids = growI32(this.ids, len + 1);
@@ -589,46 +599,55 @@ export class TextAccumulator {
     if (shingleSlot >= 0) this.shinglePool.items[shingleSlot] = { shingles: this.recordShingles(len), text: textKey };
   }
 
-  /** Feeds one token of the joined text; `pos` is its index inside its record. */
+  /**
+   * Feeds one token of the joined text; `pos` is its index inside its record. N-gram
+   * lanes are XORs of the tokens' random words rotated by distance from the end (see
+   * `TokenTable`); each order has its own set, so orders need no separating constant.
+   * The low lane goes through fmix32 (a bijection) so table slots and HyperLogLog
+   * registers see well-mixed bits.
+   */
   private token(id: number, pos: number): void {
     const seen = this.tokenCount + pos; // tokens of the joined text before this one
-    const w1 = this.w1;
-    const w2 = this.w2;
-    const w3 = this.w3;
+    const th = this.vocab.laneHi;
+    const tl = this.vocab.laneLo;
+    let hi = th[id]!;
+    let lo = tl[id]!;
     if (seen >= 1) {
-      const hi = fmix32(mixWord(mixWord(LANE_HI ^ 2, w3), id) ^ 2);
-      const lo = fmix32(mixWord(mixWord(LANE_LO ^ 2, w3), id) ^ 2);
-      this.bigrams.add(hi, lo, pos >= 1);
+      const w3 = this.w3;
+      hi ^= rotl(th[w3]!, 5);
+      lo ^= rotl(tl[w3]!, 5);
+      this.bigrams.add(hi, fmix32(lo), pos >= 1);
+      if (seen >= 2) {
+        const w2 = this.w2;
+        hi ^= rotl(th[w2]!, 10);
+        lo ^= rotl(tl[w2]!, 10);
+        const lo3 = fmix32(lo);
+        this.trigrams.add(hi, lo3, pos >= 2);
+        if (pos >= 2) this.shingles[pos - 2] = join53(hi, lo3);
+        if (seen >= 3) {
+          const w1 = this.w1;
+          this.fourgrams.add(hi ^ rotl(th[w1]!, 15), fmix32(lo ^ rotl(tl[w1]!, 15)), false);
+        }
+      }
     }
-    if (seen >= 2) {
-      const hi = fmix32(mixWord(mixWord(mixWord(LANE_HI ^ 3, w2), w3), id) ^ 3);
-      const lo = fmix32(mixWord(mixWord(mixWord(LANE_LO ^ 3, w2), w3), id) ^ 3);
-      this.trigrams.add(hi, lo, pos >= 2);
-      if (pos >= 2) this.shingles[pos - 2] = join53(hi, lo);
-    }
-    if (seen >= 3) {
-      const hi = fmix32(mixWord(mixWord(mixWord(mixWord(LANE_HI ^ 4, w1), w2), w3), id) ^ 4);
-      const lo = fmix32(mixWord(mixWord(mixWord(mixWord(LANE_LO ^ 4, w1), w2), w3), id) ^ 4);
-      this.fourgrams.add(hi, lo, false);
-    }
-    this.w1 = w2;
-    this.w2 = w3;
+    this.w1 = this.w2;
+    this.w2 = this.w3;
     this.w3 = id;
   }
 
-  /** The record's shingle hashes, sorted and unique (see `shingleSet` for short records). */
+  /**
+   * The record's shingle hashes (see `shingleSet` for short records), unsorted: most
+   * records offered to the reservoir are evicted later, so sorting waits for `finish`.
+   */
   private recordShingles(len: number): Float64Array {
     if (len < 3) return Float64Array.of(ngramHash53(this.ids, len, len));
-    const sorted = this.shingles.slice(0, len - 2).sort();
-    let m = 1;
-    for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i]!;
-    return sorted.slice(0, m);
+    return this.shingles.slice(0, len - 2);
   }
 
   /** The baseline's rare vocabulary (see `buildTextBaseline`). */
   rareTypes(): Set<string> {
     const total = this.tokenCount;
-    const types = [...this.vocab.entries()].map(([token, id]) => ({ token, count: this.typeCounts[id]!, tie: hashString53(token) }));
+    const types = this.vocab.tokens.map((token, id) => ({ token, count: this.typeCounts[id]!, tie: hashString53(token) }));
     types.sort((a, b) => a.count - b.count || a.tie - b.tie || (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
     const rare = new Set<string>();
     let cumulative = 0;
@@ -658,8 +677,9 @@ export class TextAccumulator {
 
     const vocabulary = this.vocab.size;
     metrics.distinct_1 = tokens === 0 ? 0 : vocabulary / tokens;
-    metrics.distinct_2 = this.withinBigrams === 0 ? 0 : this.bigrams.flaggedSize / this.withinBigrams;
-    metrics.distinct_3 = this.withinTrigrams === 0 ? 0 : this.trigrams.flaggedSize / this.withinTrigrams;
+    // An estimate can exceed the number of n-grams it counts; the ratio cannot exceed 1.
+    metrics.distinct_2 = this.withinBigrams === 0 ? 0 : Math.min(this.bigrams.flaggedSize, this.withinBigrams) / this.withinBigrams;
+    metrics.distinct_3 = this.withinTrigrams === 0 ? 0 : Math.min(this.trigrams.flaggedSize, this.withinTrigrams) / this.withinTrigrams;
     // When a set has moved to HyperLogLog the metric is an estimate over every n-gram; the
     // sample size reported is that total n-gram count.
     if (!this.bigrams.exact) sampled.distinct_2 = this.withinBigrams;
@@ -672,7 +692,7 @@ export class TextAccumulator {
     for (let k = 0; k < joined.length; k++) {
       const total = tokens - (k + 1);
       if (total <= 0) continue;
-      diversity += joined[k]!.size / total;
+      diversity += Math.min(joined[k]!.size, total) / total;
       joinedTotal += total;
       if (!joined[k]!.exact) joinedExact = false;
     }
@@ -685,11 +705,11 @@ export class TextAccumulator {
       if (this.compression.sampled) sampled.compression_ratio = compression.bytes; // sample size in bytes
     }
 
-    metrics.duplicate_rate = 1 - this.texts.distinct / records;
+    metrics.duplicate_rate = 1 - Math.min(this.texts.distinct, records) / records;
     if (!this.texts.exact) sampled.duplicate_rate = records;
 
     const pool = this.shinglePool.items;
-    const flags = nearDuplicateFlags(pool.map((e) => e.shingles), NEAR_DUPLICATE_THRESHOLD);
+    const flags = nearDuplicateFlags(pool.map((e) => sortedUnique(e.shingles)), NEAR_DUPLICATE_THRESHOLD);
     if (this.shinglePool.sampled) {
       // A sample only sees partners inside the sample, which undercounts: with a fraction f
       // of the records kept, a record with one near-duplicate finds it with probability f.
@@ -711,7 +731,8 @@ export class TextAccumulator {
     metrics.vocabulary_size = vocabulary;
     if (tokens > 0 && baseline.tokens > 0) {
       let rare = 0;
-      for (const [token, id] of this.vocab) if (baseline.rareTypes.has(token)) rare += this.typeCounts[id]!;
+      const types = this.vocab.tokens;
+      for (let id = 0; id < types.length; id++) if (baseline.rareTypes.has(types[id]!)) rare += this.typeCounts[id]!;
       metrics.rare_token_share = rare / tokens;
     }
     metrics.mean_length = tokens / records;
@@ -735,6 +756,14 @@ export class TextAccumulator {
     const value = selfBleuOnPool(pool.map((e) => e.ids), hyps, SELF_BLEU_N, repeated);
     return { value, sampled: this.bleuPool.sampled || hyps.length < r, hypotheses: hyps.length };
   }
+}
+
+/** A sorted copy without repeats. */
+function sortedUnique(values: Float64Array): Float64Array {
+  const sorted = Float64Array.from(values).sort();
+  let m = sorted.length > 0 ? 1 : 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i]!;
+  return sorted.subarray(0, m);
 }
 
 function sum(a: Uint8Array): number {
@@ -989,33 +1018,37 @@ export function nearDuplicateFlags(sets: readonly Float64Array[], threshold: num
   const flagged = new Uint8Array(m);
   for (let u = 0; u < m; u++) if (multiplicity[u]! >= 2 && 1 >= threshold) flagged[u] = 1;
 
-  // 2. Rank shingles by document frequency, rarest first (ties by hash).
+  // 2. Rank shingles by document frequency, rarest first (ties by first appearance), via
+  // one numeric sort of df · 2^32 + id.
   let totalShingles = 0;
   for (const s of uniq) totalShingles += s.length;
   const index = new KeyIndex53(Math.max(16, totalShingles));
   let df: Int32Array = new Int32Array(1024);
-  for (const s of uniq) {
+  const idsOf = uniq.map((s) => {
+    const ids = new Int32Array(s.length);
     for (let k = 0; k < s.length; k++) {
       const id = index.idOf(s[k]!);
       if (id >= df.length) df = growI32(df, id + 1);
       df[id]!++;
+      ids[k] = id;
     }
-  }
-  const keysById = index.keysById();
-  const byRank = Array.from({ length: index.size }, (_, id) => id);
-  byRank.sort((a, b) => df[a]! - df[b]! || keysById[a]! - keysById[b]!);
-  const rankOf = new Int32Array(index.size);
-  for (let r = 0; r < byRank.length; r++) rankOf[byRank[r]!] = r;
-  const ranked = uniq.map((s) => {
-    const out = new Int32Array(s.length);
-    for (let k = 0; k < s.length; k++) out[k] = rankOf[index.get(s[k]!)]!;
-    return out.sort();
+    return ids;
+  });
+  const distinct = index.size;
+  const byRank = new Float64Array(distinct);
+  for (let id = 0; id < distinct; id++) byRank[id] = df[id]! * 4294967296 + id;
+  byRank.sort();
+  const rankOf = new Int32Array(distinct);
+  for (let r = 0; r < distinct; r++) rankOf[byRank[r]! % 4294967296] = r;
+  const ranked = idsOf.map((ids) => {
+    for (let k = 0; k < ids.length; k++) ids[k] = rankOf[ids[k]!]!;
+    return ids.sort();
   });
 
   // 3. Probe and index prefixes, smallest sets first.
   const order = Array.from({ length: m }, (_, u) => u).sort((a, b) => ranked[a]!.length - ranked[b]!.length || a - b);
-  const lists: (number[] | undefined)[] = new Array(index.size);
-  const starts = new Int32Array(index.size);
+  const lists: (number[] | undefined)[] = new Array(distinct);
+  const starts = new Int32Array(distinct);
   const stamp = new Int32Array(m).fill(-1);
   for (const u of order) {
     const a = ranked[u]!;
