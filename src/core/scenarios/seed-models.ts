@@ -83,7 +83,8 @@ export class AdaptiveModel {
   readonly knowledge = new Map<string, string>();
   private approaches = 0;
 
-  constructor(public explorationRate: number, private readonly rng: Random, private readonly floor: number | undefined = 0.1) {}
+  /** `floor` null lets the rate decay to 0 (the guide's floor is 0.1). */
+  constructor(public explorationRate: number, private readonly rng: Random, private readonly floor: number | null = 0.1) {}
 
   makeDecision(situation: string): { decision: string; explored: boolean } {
     if (this.rng.next() < this.explorationRate) return { decision: this.explore(situation), explored: true };
@@ -104,7 +105,7 @@ export class AdaptiveModel {
 
   updateExplorationRate(): void {
     this.explorationRate *= 0.95;
-    if (this.floor !== undefined) this.explorationRate = Math.max(this.floor, this.explorationRate);
+    if (this.floor !== null) this.explorationRate = Math.max(this.floor, this.explorationRate);
   }
 }
 

@@ -248,7 +248,7 @@ export const exploration = defineScenario({
   ],
   simulate: ({ rng, generations: G, params }) => {
     const floor = bool(params, 'floor');
-    const model = new AdaptiveModel(num(params, 'rate'), rng, floor ? 0.1 : undefined);
+    const model = new AdaptiveModel(num(params, 'rate'), rng, floor ? 0.1 : null);
     const per = num(params, 'decisions');
     const records: OutputRecord[][] = [];
     const series = { exploration_rate: [] as number[], min_exploration_rate: [] as number[], new_approaches: [] as number[] };
