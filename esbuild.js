@@ -20,7 +20,15 @@ const common = {
   legalComments: 'none',
 };
 
-const nodeCommon = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+// vega-canvas's Node build awaits the optional `canvas` package at top level, which CJS
+// cannot bundle; its browser build returns no canvas, and SVG rendering needs none.
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
+};
 
 function walk(dir, pred, out = []) {
   if (!fs.existsSync(dir)) return out;

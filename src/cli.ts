@@ -79,9 +79,9 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       return EXIT_USAGE;
     }
     if (e instanceof InputError) {
-      const where = e.file ? `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ` : '';
-      const msg = e.file && e.message.startsWith(e.file) ? e.message.slice(e.file.length).replace(/^:\s*/, '') : e.message;
-      err(`collapse-lens: ${where}${msg}`);
+      // The message names the file already; add the position when it does not say it.
+      const pos = e.line && !e.message.includes(`line ${e.line}`) ? ` (line ${e.line}${e.column ? `, column ${e.column}` : ''})` : '';
+      err(`collapse-lens: ${e.message}${pos}`);
       return EXIT_USAGE;
     }
     if ((e as Error)?.name === 'TypeError' && /Unknown option|unexpected argument|argument missing/i.test((e as Error).message)) {

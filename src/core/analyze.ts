@@ -101,7 +101,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     const kind = formatFromPath(input.file) ?? formatFromPath(input.display);
     if (!kind) {
       throw new InputError(
-        `${input.display}: unknown file type; Collapse Lens reads .jsonl, .ndjson, .json, .csv and .tsv files, each optionally gzip-compressed (.gz)`,
+        `${input.display} has an unknown file type; Collapse Lens reads .jsonl, .ndjson, .json, .csv and .tsv files, each optionally gzip-compressed (.gz)`,
         undefined, undefined, input.display,
       );
     }
@@ -170,7 +170,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       const r = detected.roles;
       if (!r.text && !r.vector && !r.label && !r.prediction && !r.value) {
         throw new InputError(
-          `${input.display}: no usable field found (fields: ${detected.fields.join(', ') || 'none'}); name one with --text-field, --label-field, --value-field or --vector-field, or in the "fields" of collapselens.json`,
+          `${input.display} has no field Collapse Lens can analyze (fields: ${detected.fields.join(', ') || 'none'}); name one with --text-field, --label-field, --value-field or --vector-field, or in the "fields" of collapselens.json`,
           pending[0]?.line, undefined, input.display,
         );
       }
@@ -194,7 +194,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
         options.onProgress?.({ file: input.display, fileIndex: fi, files: ordered.length, bytes: bytesBefore + batch.bytes, totalBytes, records: recordsSoFar });
       }
     } catch (e) {
-      if (e instanceof InputError && !e.file) throw new InputError(`${input.display}: ${e.message}`, e.line, e.column, input.display);
+      if (e instanceof InputError && !e.file) throw new InputError(`${input.display} ${e.message}`, e.line, e.column, input.display);
       throw e;
     }
     if (!detected && pending.length > 0) {

@@ -160,7 +160,7 @@ export function applyRules(input: RuleInput): Finding[] {
     const topText = g.text?.topOutputs[0];
     if (topText && n > 0 && topText.count / n > t.dominantShare) {
       push('dominant-output', 'warning', {
-        message: `One text is ${pct(topText.count / n)} of ${n} records${where(g)} (threshold ${pct(t.dominantShare)}): "${clip(topText.text, 60)}".`,
+        message: `One text, "${clip(topText.text, 60)}", is ${pct(topText.count / n)} of ${n} records${where(g)} (threshold ${pct(t.dominantShare)}).`,
         group: g.group.id, value: topText.count / n, location: g.group.location,
         related: [{ message: `first occurrence of the dominant text (${topText.count} times)`, location: { file: g.file, line: topText.line } }],
       });

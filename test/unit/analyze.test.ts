@@ -71,7 +71,7 @@ describe('analyzeFiles', () => {
   test('unusable input is an InputError with a clear message', async () => {
     const dir = tmp({ 'empty.jsonl': '', 'flags.jsonl': jsonl([{ ok: true, meta: { a: null } }, { ok: false, meta: null }]), 'big.jsonl': jsonl(varied(50).map((output) => ({ output }))) });
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'empty.jsonl'), display: 'empty.jsonl' }]), (e: unknown) => e instanceof InputError && /empty/.test((e as Error).message));
-    await assert.rejects(analyzeFiles([{ file: path.join(dir, 'flags.jsonl'), display: 'flags.jsonl' }]), /no usable field found \(fields: ok, meta(\.a)?\); name one with --text-field/);
+    await assert.rejects(analyzeFiles([{ file: path.join(dir, 'flags.jsonl'), display: 'flags.jsonl' }]), /flags\.jsonl has no field Collapse Lens can analyze \(fields: ok, meta\.a, meta\); name one with --text-field/);
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'big.jsonl'), display: 'big.jsonl' }], { maxFileBytes: 100 }), /more than the 100 bytes limit/);
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'missing.jsonl'), display: 'missing.jsonl' }]), /missing\.jsonl does not exist/);
   });

@@ -45,10 +45,15 @@ export interface ReadOptions {
 export class InputError extends Error {
   override readonly name = 'InputError';
 
+  /**
+   * `file` is set once the message names its file (the readers' messages are written to
+   * follow the file name: "data.jsonl is empty (0 bytes)").
+   */
   constructor(
     message: string,
     readonly line?: number,
     readonly column?: number,
+    readonly file?: string,
   ) {
     super(message);
   }
