@@ -208,7 +208,9 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       throw new InputError(
         summary.malformed > 0
           ? `${input.display}: none of its ${summary.malformed} records could be read (line ${first!.line}, column ${first!.column}: ${first!.message})`
-          : `${input.display} has no records`,
+          : kind.format === 'csv' || kind.format === 'tsv'
+            ? `${input.display} has a header but no data rows`
+            : `${input.display} has no records`,
         first?.line, first?.column, input.display,
       );
     }
