@@ -138,7 +138,7 @@ describe('options and parameter validation', () => {
     const s = scenario('gaussian-refit');
     const { errors } = validateScenarioParams(s, { mode: 'sideways', samples: 'ten', outputs: '3', colour: 'red' });
     assert.equal(errors.length, 4);
-    assert.ok(errors.includes("parameter 'mode' of scenario 'gaussian-refit' must be one of replace, accumulate, fresh (got \"sideways\")"), errors.join('\n'));
+    assert.ok(errors.includes("parameter 'mode' of scenario 'gaussian-refit' must be one of replace, accumulate, fresh (got 'sideways')"), errors.join('\n'));
     assert.ok(errors.includes("parameter 'samples' of scenario 'gaussian-refit' must be an integer (got 'ten')"), errors.join('\n'));
     assert.ok(errors.includes("parameter 'outputs' of scenario 'gaussian-refit' must be between 10 and 100000 (got 3)"), errors.join('\n'));
     assert.ok(errors.includes("scenario 'gaussian-refit' has no parameter 'colour' (it has: samples, outputs, mode, fresh-fraction)"), errors.join('\n'));
@@ -154,6 +154,27 @@ describe('options and parameter validation', () => {
     assert.throws(() => s.run({ seed: 1, format: 'xml' as ScenarioFormat }), /format must be jsonl or csv/);
     assert.throws(() => s.run({ seed: 1, format: 'jsonl', params: { rate: 2 } }), /'rate' of scenario 'diversity-decay' must be between 0 and 0.5 \(got 2\)/);
     assert.throws(() => run('linear-regression', 1, { features: 10, 'train-size': 11 }), /train-size \(11\) must be greater than features \+ 1 \(11\)/);
+  });
+
+  test('every enum value and every parameter at its minimum runs, or is refused with a reason', () => {
+    for (const s of [...SCENARIOS, controlScenario]) {
+      const variants: Record<string, number | boolean | string>[] = [];
+      for (const p of s.parameters) {
+        if (p.type === 'enum') for (const v of p.values!) variants.push({ [p.name]: v });
+        if (p.type === 'boolean') variants.push({ [p.name]: !p.default });
+        if ((p.type === 'integer' || p.type === 'number') && p.min !== undefined) variants.push({ [p.name]: p.min });
+      }
+      for (const params of variants) {
+        try {
+          const r = s.run({ seed: 3, format: 'jsonl', generations: 3, params });
+          assert.equal(r.files.length, 3, `${s.name} ${JSON.stringify(params)}`);
+          assert.ok(r.files.every((f) => f.content.length > 0), `${s.name} ${JSON.stringify(params)}: empty file`);
+          for (const values of Object.values(r.series)) assert.ok(values.every((v) => !Number.isNaN(v)), `${s.name} ${JSON.stringify(params)}: NaN in series`);
+        } catch (e) {
+          assert.ok(e instanceof ScenarioOptionError, `${s.name} ${JSON.stringify(params)}: ${String(e)}`);
+        }
+      }
+    }
   });
 
   test('CSV cells are quoted when needed and vectors become x0..xN columns', () => {

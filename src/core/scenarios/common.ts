@@ -23,20 +23,22 @@ function describeRange(p: ScenarioParameter): string {
   return '';
 }
 
+const shown = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v));
+
 /** Checks one typed value against its declaration; returns a message or undefined. */
 export function checkParamValue(scenario: string, p: ScenarioParameter, value: unknown): string | undefined {
   const label = `parameter '${p.name}' of scenario '${scenario}'`;
   switch (p.type) {
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : `${label} must be true or false (got ${JSON.stringify(value)})`;
+      return typeof value === 'boolean' ? undefined : `${label} must be true or false (got ${shown(value)})`;
     case 'enum':
       return typeof value === 'string' && p.values?.includes(value)
         ? undefined
-        : `${label} must be one of ${(p.values ?? []).join(', ')} (got ${JSON.stringify(value)})`;
+        : `${label} must be one of ${(p.values ?? []).join(', ')} (got ${shown(value)})`;
     case 'integer':
     case 'number': {
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        return `${label} must be ${p.type === 'integer' ? 'an integer' : 'a number'} (got ${JSON.stringify(value)})`;
+        return `${label} must be ${p.type === 'integer' ? 'an integer' : 'a number'} (got ${shown(value)})`;
       }
       if (p.type === 'integer' && !Number.isInteger(value)) return `${label} must be an integer (got ${value})`;
       if ((p.min !== undefined && value < p.min) || (p.max !== undefined && value > p.max)) {

@@ -75,7 +75,7 @@ export const gaussianRefit = defineScenario({
         ? `Refitting on ${M} samples shrinks the variance by (M-1)/M per generation on average (expected sigma^2 ${expectedLast.toPrecision(2)} by generation ${G - 1}; this run: ${series.sigma2[G - 1]!.toPrecision(2)}), so values beyond the baseline's 1st/99th percentiles vanish and the standard deviation trends down.`
         : mode === 'accumulate'
           ? `Fitting on all data so far keeps the variance near 1 instead of collapsing (this run ends at sigma^2 ${series.sigma2[G - 1]!.toPrecision(2)}); single generations can still lose some tail mass by chance.`
-          : `With ${freshCount} of every ${M} fit samples fresh from the real distribution the variance no longer collapses: it stays around ${freshFixedPoint(M, freshCount / M).toFixed(2)} or above (the refit's fixed point; this run ends at sigma^2 ${series.sigma2[G - 1]!.toPrecision(2)}), though small fits make single generations noisy.`;
+          : `With ${freshCount} of every ${M} fit samples fresh from the real distribution the variance no longer collapses to 0 but settles around ${freshFixedPoint(M, freshCount / M).toFixed(2)} or above (the refit's fixed point; this run ends at sigma^2 ${series.sigma2[G - 1]!.toPrecision(2)}); below 1, so the tails stay thinner than the real data's and tail-loss can still fire. Raise fresh-fraction or samples to close the gap.`;
     return { records, series, expected: { rules: clearRules(rows), description } };
   },
 });
