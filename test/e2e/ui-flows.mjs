@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// What a user does, through the real workbench (code-server + headless Chromium): right-click a
+// file in the Explorer → Analyze File → the finding in the Problems panel and the status bar;
+// the quick fixes on the squiggle; generations from a multi-selection; cancelling a long run
+// from its notification; a bad file's message. A screenshot per step goes to --out.
+//
+// node test/e2e/ui-flows.mjs [--code-server DIR] --extension PATH --workspace PATH [--out DIR]
+// The flow writes a large generated file into the workspace: pass a copy (scripts/test-host.mjs).
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: opt } = parseArgs({
+  options: {
+    'code-server': { type: 'string', default: '.vscode-test/code-server' },
+    extension: { type: 'string', default: '.' },
+    workspace: { type: 'string' },
+    out: { type: 'string', default: 'test-results/screens' },
+  },
+});
+if (!opt.workspace) {
+  console.error('missing --workspace (a copy of test/fixtures/workspace)');
+  process.exit(2);
+}
+const codeServerBin = path.join(path.resolve(opt['code-server']), 'node_modules', '.bin', 'code-server');
+if (!fs.existsSync(codeServerBin)) {
+  console.error(`no code-server in ${opt['code-server']}; install it with: bash test/e2e/install-code-server.sh`);
+  process.exit(2);
+}
+const { chromium } = createRequire(path.join(process.cwd(), 'package.json'))('playwright-core');
+const workspace = path.resolve(opt.workspace);
+fs.mkdirSync(opt.out, { recursive: true });
+
+// A file large enough that its analysis runs for a few seconds, to cancel it from the notification.
+function writeLargeFile(file, records) {
+  const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon'.split(' ');
+  const fd = fs.openSync(file, 'w');
+  let chunk = '';
+  for (let i = 0; i < records; i++) {
+    const text = Array.from({ length: 24 }, (_, j) => words[(i * 7 + j * 13 + (i >> 3)) % words.length]).join(' ');
+    chunk += `{"id":${i},"output":"${text} ${i}","score":${(i % 997) / 997}}\n`;
+    if (chunk.length > 1 << 20) { fs.writeSync(fd, chunk); chunk = ''; }
+  }
+  fs.writeSync(fd, chunk);
+  fs.closeSync(fd);
+}
+writeLargeFile(path.join(workspace, 'large.jsonl'), 1_500_000);
+
+const port = await new Promise((resolve, reject) => {
+  const s = net.createServer();
+  s.on('error', reject);
+  s.listen(0, '127.0.0.1', () => { const { port: p } = s.address(); s.close(() => resolve(p)); });
+});
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-ui-'));
+fs.mkdirSync(path.join(root, 'user', 'User'), { recursive: true });
+fs.writeFileSync(path.join(root, 'user', 'User', 'settings.json'), JSON.stringify({
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'update.mode': 'none',
+}));
+const server = spawn(codeServerBin, [
+  '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+  '--disable-workspace-trust', '--ignore-last-opened', '--user-data-dir', path.join(root, 'user'), '--extensions-dir', path.join(root, 'ext'),
+], { detached: true, stdio: 'ignore', env: { ...process.env, XDG_CONFIG_HOME: path.join(root, 'c'), XDG_DATA_HOME: path.join(root, 'd') } });
+
+let browser;
+let page;
+let passed = 0;
+let failed = 0;
+const shot = async (name) => page.screenshot({ path: path.join(opt.out, name) });
+const step = async (name, fn) => {
+  const started = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${String(e?.message ?? e).split('\n').slice(0, 12).join('\n     ')}`);
+    await shot(`fail-${passed + failed}.png`).catch(() => {});
+  }
+};
+
+try {
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    try { await fetch(`${base}/healthz`); break; } catch { await new Promise((r) => setTimeout(r, 250)); }
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${path.resolve(opt.extension)}`]]);
+  await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+
+  const explorerRow = (name) => page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`);
+  const menuItem = (title) => page.locator('.context-view .action-label', { hasText: title });
+  // Menus ignore a click that lands right after they open (it would be the opening right-click's release).
+  const choose = async (title) => {
+    await menuItem(title).waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(300);
+    await menuItem(title).click();
+  };
+  const statusItem = () => page.locator('.statusbar-item', { hasText: /Collapse Lens: analyzing|finding|no collapse/ });
+  const problemRows = () => page.locator('.markers-panel .monaco-list-row');
+  const focusWorkbench = () => page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 5, y: 5 } });
+
+  await explorerRow('repeated.jsonl').waitFor({ timeout: 30_000 });
+
+  await step('the palette lists the commands (the extension is loaded)', async () => {
+    // The palette lists what is registered when it opens; the extension may load a moment later.
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    const end = Date.now() + 60_000;
+    for (;;) {
+      await page.keyboard.press('Control+Shift+P');
+      await page.keyboard.type('Collapse Lens');
+      const found = await rows.filter({ hasText: 'Analyze Workspace' }).first().waitFor({ timeout: 2_000 }).then(() => true, () => false);
+      if (found) break;
+      await page.keyboard.press('Escape');
+      if (Date.now() > end) throw new Error('Collapse Lens: Analyze Workspace never appeared in the palette');
+    }
+    await rows.filter({ hasText: 'Analyze Selected Files as Generations' }).first().waitFor({ timeout: 5_000 });
+    // Analyze File needs a data file in the editor; Clear and Open Report need results.
+    if (await rows.filter({ hasText: 'Clear Findings' }).count()) throw new Error('Clear Findings shows before any result');
+    await shot('0-palette.png');
+    await page.keyboard.press('Escape');
+  });
+
+  await step('right-click a JSONL file: the menu offers Analyze File', async () => {
+    await explorerRow('repeated.jsonl').click({ button: 'right' });
+    await menuItem('Analyze File').waitFor({ timeout: 10_000 });
+    if (await menuItem('Analyze Selected Files as Generations').count()) throw new Error('generations offered on a single file');
+    await shot('1-explorer-menu.png');
+  });
+
+  await step('Analyze File: the status bar counts the finding', async () => {
+    await choose('Analyze File');
+    await statusItem().filter({ hasText: '1 finding' }).waitFor({ timeout: 30_000 });
+    await shot('2-status-bar.png');
+  });
+
+  await step('the Problems panel lists the finding with its rule and line', async () => {
+    await focusWorkbench();
+    await page.keyboard.press('Control+Shift+M');
+    const row = problemRows().filter({ hasText: '50% of 10 outputs are exact duplicates' });
+    await row.first().waitFor({ timeout: 15_000 });
+    const text = await page.locator('.markers-panel').innerText();
+    if (!/repeated-outputs/.test(text)) throw new Error('the rule id is not shown');
+    if (!/Collapse Lens/.test(text)) throw new Error('the source is not shown');
+    await shot('3-problems.png');
+  });
+
+  await step('clicking the problem opens the record, the value underlined; Ctrl+. lists the quick fixes', async () => {
+    await problemRows().filter({ hasText: '50% of 10 outputs' }).first().click();
+    const squiggle = page.locator('.monaco-editor .squiggly-warning').first();
+    await squiggle.waitFor({ timeout: 15_000 });
+    // The cursor inside the underlined value, so the editor's own quick-fix menu opens.
+    await page.locator('.monaco-editor .view-line').first().click({ position: { x: 500, y: 8 } });
+    await page.keyboard.press('Control+.');
+    await page.getByText('Raise collapseLens.rules.duplicateRate', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.getByText('Use another field for the text role', { exact: false }).first().waitFor({ timeout: 5_000 });
+    await shot('4-quick-fixes.png');
+    await page.keyboard.press('Escape');
+  });
+
+  await step('a multi-selection offers Analyze Selected Files as Generations; gen10 shows the drop', async () => {
+    await explorerRow('generations').click();
+    await explorerRow('gen1.jsonl').waitFor({ timeout: 10_000 });
+    await explorerRow('gen1.jsonl').click();
+    await explorerRow('gen10.jsonl').click({ modifiers: ['Control'] });
+    await explorerRow('gen2.jsonl').click({ modifiers: ['Control'] });
+    await explorerRow('gen2.jsonl').click({ button: 'right' });
+    await choose('Analyze Selected Files as Generations');
+    await focusWorkbench();
+    await page.keyboard.press('Control+Shift+M');
+    await problemRows().filter({ hasText: /Distinct-1 fell \d+% below the baseline/ }).first().waitFor({ timeout: 30_000 });
+    await shot('5-generations.png');
+  });
+
+  await step('a long analysis shows its progress and stops on Cancel', async () => {
+    await explorerRow('notes.txt').click(); // ends the multi-selection
+    await explorerRow('large.jsonl').click({ button: 'right' });
+    await choose('Analyze File');
+    const toast = page.locator('.notification-toast', { hasText: 'Collapse Lens' });
+    await toast.locator('text=/large\\.jsonl — [1-9]\\d*%/').waitFor({ timeout: 30_000 });
+    await statusItem().filter({ hasText: /analyzing \d+%/ }).waitFor({ timeout: 5_000 });
+    await shot('6-progress.png');
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await statusItem().filter({ hasText: /finding/ }).waitFor({ timeout: 5_000 });
+    if (await toast.count()) await toast.first().waitFor({ state: 'detached', timeout: 5_000 });
+  });
+
+  await step('an empty file: the message says so', async () => {
+    await explorerRow('empty.jsonl').click({ button: 'right' });
+    await choose('Analyze File');
+    await page.locator('.notification-toast', { hasText: /empty\.jsonl.*empty/ }).waitFor({ timeout: 15_000 });
+    // The run is over: its progress notification closes, the message stays.
+    await page.locator('.notification-toast', { hasText: 'Cancel' }).waitFor({ state: 'detached', timeout: 5_000 });
+    await page.waitForTimeout(300);
+    await shot('7-empty-file.png');
+  });
+
+  await step('the status bar item opens the report (the Problems panel for now)', async () => {
+    await page.keyboard.press('Control+Shift+M'); // toggles the panel closed
+    await statusItem().click();
+    await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
+    await shot('8-open-report.png');
+  });
+} catch (e) {
+  failed++;
+  console.log(`FAIL setup: ${String(e?.message ?? e).split('\n')[0]}`);
+} finally {
+  await browser?.close().catch(() => {});
+  try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
+  fs.rmSync(root, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
