@@ -11,7 +11,7 @@ export const SUPPORTED_FILE = /\.(json|jsonl|ndjson|csv|tsv)(\.gz)?$/i;
  * Files on a virtual file system are read by the host and handed to the worker whole; this
  * caps the memory that takes, whatever collapseLens.maxFileSizeMB says.
  */
-export const MAX_VIRTUAL_FILE_BYTES = 512 * 1024 * 1024;
+export const MAX_VIRTUAL_FILE_BYTES = 256 * 1024 * 1024;
 
 // Not imported from core/analyze: that would bundle the whole engine into the host.
 function formatBytes(n: number): string {
@@ -57,9 +57,10 @@ export async function workerInput(target: AnalysisTarget, maxFileBytes: number):
         file: display,
       });
     }
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    // A fresh buffer of exactly this file, so it can be transferred to the worker.
-    return { file: uri.path, display, bytes: bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice() };
+    // A copy this extension owns: its buffer is transferred to the worker (and so detached
+    // here), and the one VS Code returned may be shared with a provider or a cache.
+    const bytes = (await vscode.workspace.fs.readFile(uri)).slice();
+    return { file: uri.path, display, bytes };
   } catch (e) {
     if (e instanceof InputReadError) throw e;
     throw new InputReadError({ message: `${display} cannot be read: ${(e as Error).message}`, input: true, file: display });

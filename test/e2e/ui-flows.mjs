@@ -48,7 +48,7 @@ function writeLargeFile(file, records) {
   fs.writeSync(fd, chunk);
   fs.closeSync(fd);
 }
-writeLargeFile(path.join(workspace, 'large.jsonl'), 1_500_000);
+writeLargeFile(path.join(workspace, 'large.jsonl'), 500_000);
 
 const port = await new Promise((resolve, reject) => {
   const s = net.createServer();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/host/analyzer';
+import { AnalysisWorkerPool } from '../../src/host/workerClient';
 import { activate, analyzeFile, clear, codeOf, fixture, ours, resetSetting } from './helpers';
 
 async function fixesAt(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
@@ -79,6 +80,14 @@ describe('quick fixes', () => {
     const first = outcome.outcomes[0]!;
     assert.ok(first.kind === 'result' && first.entry.result.report.fields.text === 'prompt');
     assert.equal(ours(uri()).length, 0);
+  });
+
+  it('lists the fields of a file for the quick pick, read in the worker', async () => {
+    const ext = vscode.extensions.getExtension('collapse-lens.collapse-lens')!;
+    const pool = new AnalysisWorkerPool(vscode.Uri.joinPath(ext.extensionUri, 'dist', 'worker.js').fsPath);
+    assert.deepEqual(await pool.listFields({ file: uri().fsPath, display: 'repeated.jsonl' }), ['id', 'prompt', 'output']);
+    assert.deepEqual(await pool.listFields({ file: fixture('decisions.csv').fsPath, display: 'decisions.csv' }), ['id', 'decision', 'score']);
+    await assert.rejects(pool.listFields({ file: fixture('notes.txt').fsPath, display: 'notes.txt' }), /unknown file type/);
   });
 
   it('never edits the data file', async () => {

@@ -25,6 +25,7 @@ describe('workspace analysis and collapselens.json', () => {
     }
     const names = outcome!.outcomes.map((o) => `${o.request.uris.map((u) => u.path.split('/').pop()).join('+')}:${o.kind}`);
     assert.deepEqual(names.sort(), [
+      'answers.json:result',
       'decisions.csv:result',
       'empty.jsonl:error',
       'gen1.jsonl:result',
@@ -36,7 +37,7 @@ describe('workspace analysis and collapselens.json', () => {
     ]);
     assert.equal(spy.messages.length, 0, 'no error pop-up per file');
     assert.equal(errors.length, 1);
-    assert.match(errors[0]!.message, /could not analyze 1 of 8 files/);
+    assert.match(errors[0]!.message, /could not analyze 1 of 9 files/);
     assert.ok(!ours(fixture('generations', 'gen10.jsonl')).some((d) => codeOf(d) === 'diversity-drop'), 'files are not compared');
     assert.ok(ours(fixture('repeated.jsonl')).length > 0);
   });
