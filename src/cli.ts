@@ -284,7 +284,8 @@ async function scenarioCommand(args: string[], io: CliIO): Promise<number> {
   }
   io.stdout.write(`${scenario.title}: wrote ${written.length} files to ${toDisplay(io.cwd, outDir)}\n`);
   io.stdout.write(`expect: ${result.expected.description}\n`);
-  io.stdout.write(`next: collapse-lens analyze ${toDisplay(io.cwd, outDir)}/${result.files.length > 1 ? '*' : result.files[0]!.name}\n`);
+  const ext = path.extname(result.files[0]!.name);
+  io.stdout.write(`next: collapse-lens analyze ${toDisplay(io.cwd, outDir)}/${result.files.length > 1 ? `gen-*${ext}` : result.files[0]!.name}\n`);
   return EXIT_OK;
 }
 

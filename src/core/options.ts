@@ -12,6 +12,11 @@ export interface RuleThresholds {
   trendPValue: number;
   /** diversity-trend: minimum number of generations. */
   trendMinGenerations: number;
+  /**
+   * diversity-trend: the Theil-Sen change over the whole series must reach this share of the
+   * metric's level, so a tiny but steady drift among many metrics is not reported.
+   */
+  trendMinChange: number;
   /** pairwise-distance-collapse: mean pairwise Euclidean distance below this is an error. */
   pairwiseDistance: number;
   /** dominant-output: share of one label/decision/text above this is a warning. */
@@ -20,6 +25,11 @@ export interface RuleThresholds {
   duplicateRate: number;
   /** tail-loss: tail share below this fraction of the baseline's is a warning. */
   tailLossRatio: number;
+  /**
+   * tail-loss: the loss must also be unlikely by chance: P(X ≤ observed) under the baseline's
+   * tail share (binomial) below this. Small generations cannot show a lost 2% tail.
+   */
+  tailLossPValue: number;
   /** accuracy-below-threshold: accuracy below this is a warning. */
   accuracy: number;
 }
@@ -29,10 +39,12 @@ export const DEFAULT_THRESHOLDS: Readonly<RuleThresholds> = Object.freeze({
   dropError: 0.5,
   trendPValue: 0.05,
   trendMinGenerations: 4,
+  trendMinChange: 0.1,
   pairwiseDistance: 0.1,
   dominantShare: 0.6,
   duplicateRate: 0.3,
   tailLossRatio: 0.25,
+  tailLossPValue: 0.01,
   accuracy: 0.7,
 });
 

@@ -121,6 +121,8 @@ export function applyRules(input: RuleInput): Finding[] {
       if (!towardCollapse || !(tr.pValue < t.trendPValue)) continue;
       const first = groups[0]!.group.metrics[tr.metric];
       const lastV = last.group.metrics[tr.metric];
+      const level = Math.max(Math.abs(first ?? 0), Math.abs(lastV ?? 0));
+      if (level > 0 && Math.abs(tr.theilSenSlope * (groups.length - 1)) < t.trendMinChange * level) continue;
       push('diversity-trend', 'warning', {
         message: `${labelOf(tr.metric)} ${info.direction === 'up' ? 'falls' : 'rises'} across ${groups.length} generations (Mann-Kendall S = ${tr.mannKendallS}, p = ${num(tr.pValue)}; Theil-Sen slope ${num(tr.theilSenSlope)} per generation${first !== undefined && lastV !== undefined ? `, ${num(first)} → ${num(lastV)}` : ''}).`,
         group: last.group.id, metric: tr.metric, value: tr.theilSenSlope,
@@ -184,7 +186,8 @@ export function applyRules(input: RuleInput): Finding[] {
         const b = base.group.metrics[key];
         const v = m[key];
         if (b === undefined || v === undefined || !(b > 0)) continue;
-        if (v < t.tailLossRatio * b) {
+        const trials = key === 'tail_mass' ? (g.group.sampled?.tail_mass ?? n) : Math.round((m.mean_length ?? 0) * n);
+        if (v < t.tailLossRatio * b && binomialCdf(Math.round(v * trials), trials, b) < t.tailLossPValue) {
           const what = key === 'tail_mass' ? "values beyond the baseline's 1st/99th percentiles" : "tokens from the baseline's rare vocabulary";
           push('tail-loss', 'warning', {
             message: `The tails vanished${where(g)}: ${pct(v)} of ${what}, against ${pct(b)} in the baseline (below ${pct(t.tailLossRatio)} of it).`,
@@ -231,6 +234,21 @@ export function sortFindings(findings: Finding[]): Finding[] {
       (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
       (a.metric ?? '').localeCompare(b.metric ?? ''),
   );
+}
+
+/** P(X ≤ k) for X ~ Binomial(n, p), summed in log space (k is small where it is used). */
+export function binomialCdf(k: number, n: number, p: number): number {
+  if (k >= n) return 1;
+  if (p <= 0) return 1;
+  if (p >= 1) return k >= n ? 1 : 0;
+  let logTerm = n * Math.log1p(-p); // i = 0
+  let sum = Math.exp(logTerm);
+  const ratio = Math.log(p) - Math.log1p(-p);
+  for (let i = 1; i <= k; i++) {
+    logTerm += Math.log(n - i + 1) - Math.log(i) + ratio;
+    sum += Math.exp(logTerm);
+  }
+  return Math.min(1, sum);
 }
 
 function clip(s: string, n: number): string {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyRules, num, pct } from '../../src/core/rules';
+import { applyRules, binomialCdf, num, pct } from '../../src/core/rules';
 import type { GroupEvidence, RuleInput } from '../../src/core/rules';
 import { DEFAULT_THRESHOLDS } from '../../src/core/options';
 import type { Trend } from '../../src/shared/report';
@@ -55,6 +55,11 @@ describe('diversity-trend', () => {
     assert.ok(f.every((x) => x.rule === 'diversity-trend' && x.group === 'g4'));
     assert.match(f.find((x) => x.metric === 'token_entropy')!.message, /Mann-Kendall S = -10, p = 0\.01; Theil-Sen slope -0\.05 per generation/);
   });
+  test('a significant but tiny drift (under 10% of the level over the series) is not reported', () => {
+    const flat = [0.9, 0.899, 0.898, 0.897, 0.896].map((v, i) => group(`g${i}`, { token_entropy: v }));
+    const th = { ...DEFAULT_THRESHOLDS, dropWarning: 0.9, dropError: 0.95 };
+    assert.equal(run(flat, { thresholds: th, trends: [{ metric: 'token_entropy', mannKendallS: -10, pValue: 0.01, theilSenSlope: -0.001 }] }).length, 0);
+  });
   test('not significant, or rising diversity, or too few generations: nothing', () => {
     const th = { ...DEFAULT_THRESHOLDS, dropWarning: 0.9, dropError: 0.95 };
     assert.equal(run(gens, { thresholds: th, trends: [trend('token_entropy', -4, 0.2)] }).length, 0);
@@ -92,8 +97,19 @@ describe('per-generation rules', () => {
     assert.match(f[0]!.message, /45% of 20 outputs are exact duplicates \(threshold 30%\); the most repeated appears 9 times/);
   });
   test('tail-loss when the tail share falls below 25% of the baseline\'s (Shumailov et al.)', () => {
-    const f = run([group('g0', { tail_mass: 0.02 }), group('g1', { tail_mass: 0.004 }), group('g2', { tail_mass: 0.006 })]);
+    const f = run([group('g0', { tail_mass: 0.02 }, 1000), group('g1', { tail_mass: 0.004 }, 1000), group('g2', { tail_mass: 0.006 }, 1000)]);
     assert.deepEqual(f.map((x) => [x.rule, x.group]), [['tail-loss', 'g1']]);
+  });
+  test('tail-loss is not reported when a small generation could miss the tail by chance', () => {
+    // 100 records, baseline tail 2%: P(no tail value) = 0.98^100 = 0.13, not below 0.01.
+    assert.equal(run([group('g0', { tail_mass: 0.02 }, 100), group('g1', { tail_mass: 0 }, 100)]).length, 0);
+    assert.equal(run([group('g0', { tail_mass: 0.02 }, 400), group('g1', { tail_mass: 0 }, 400)]).length, 1, '0.98^400 = 3e-4');
+  });
+  test('binomialCdf matches hand-computed values', () => {
+    assert.ok(Math.abs(binomialCdf(0, 100, 0.02) - Math.pow(0.98, 100)) < 1e-12);
+    // P(X ≤ 1 | 3, 0.5) = (1 + 3) / 8
+    assert.ok(Math.abs(binomialCdf(1, 3, 0.5) - 0.5) < 1e-12);
+    assert.equal(binomialCdf(3, 3, 0.5), 1);
   });
   test('accuracy-below-threshold under 0.7 (seed: continuous evaluation)', () => {
     const f = run([group('g0', { accuracy: 0.69 })]);
