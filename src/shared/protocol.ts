@@ -20,6 +20,8 @@ export interface CompiledChart {
   description: string;
   spec: VegaSpec;
   table: ChartTable;
+  /** About how tall the drawn chart is, in pixels (placeholder before it is drawn). */
+  height: number;
 }
 
 export interface ReportPayload {
@@ -83,6 +85,34 @@ export function isWebviewCommand(value: unknown): value is WebviewCommand {
 
 export function isHostNotification(value: unknown): value is HostNotification {
   return isMessage(value) && NOTIFICATION_METHODS.has(value.method);
+}
+
+/**
+ * A chart tooltip, filled in on hover from the datum under the pointer. Vega-Lite's own
+ * tooltips build an object for every mark item when the chart is drawn; at 100 generations
+ * that was a fifth of the render time. The spec carries this constant string instead.
+ */
+export interface TooltipField {
+  field: string;
+  title: string;
+  /** `number`: 4 significant digits; `percent`: one decimal. Otherwise shown as is. */
+  format?: 'number' | 'percent';
+}
+
+const TOOLTIP_PREFIX = 'collapse-lens-tooltip:';
+
+export function encodeTooltip(fields: TooltipField[]): string {
+  return TOOLTIP_PREFIX + JSON.stringify(fields);
+}
+
+export function decodeTooltip(value: unknown): TooltipField[] | undefined {
+  if (typeof value !== 'string' || !value.startsWith(TOOLTIP_PREFIX)) return undefined;
+  try {
+    const fields: unknown = JSON.parse(value.slice(TOOLTIP_PREFIX.length));
+    return Array.isArray(fields) ? (fields as TooltipField[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Id of the `<script type="application/json">` block that carries a `ReportPayload` in the page HTML. */

@@ -20,6 +20,7 @@ import {
   type ChartDescriptor,
 } from '../../src/core/charts';
 import type { AnalysisResult } from '../../src/shared/details';
+import { type TooltipField, decodeTooltip, encodeTooltip } from '../../src/shared/protocol';
 import { DARK_PALETTE, LIGHT_PALETTE, THEME_SIGNALS, vegaThemeConfig } from '../../src/shared/theme';
 import { syntheticResult } from '../fixtures/analysis/synthetic';
 
@@ -66,6 +67,23 @@ async function renderSvg(chart: ChartDescriptor, palette = LIGHT_PALETTE): Promi
   } finally {
     view.finalize();
   }
+}
+
+/** Every tooltip field list a spec carries (resolved by the page on hover). */
+function tooltips(spec: unknown): TooltipField[][] {
+  const out: TooltipField[][] = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+        const fields = k === 'tooltip' ? decodeTooltip((v as { value?: unknown }).value) : undefined;
+        if (fields) out.push(fields);
+        else visit(v);
+      }
+    }
+  };
+  visit(spec);
+  return out;
 }
 
 const count = (s: string, needle: string) => s.split(needle).length - 1;
@@ -252,10 +270,10 @@ describe('the other charts', () => {
     assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
     assert.equal(rows[0]!.text, 'The answer depends on several factors, and it is important to consider all of them.');
     assert.equal(rows[0]!.generation, 'gen5');
-    const text = JSON.stringify(c.spec);
-    assert.match(text, /The answer depends on several factors, and it…/u);
-    assert.match(text, /"field":"text","title":"Output"/u);
-    assert.match(text, /"field":"line","title":"First line"/u);
+    assert.match(JSON.stringify(c.spec), /The answer depends on several factors, and it…/u);
+    const fields = tooltips(c.spec).flat();
+    assert.ok(fields.some((f) => f.field === 'text' && f.title === 'Output'));
+    assert.ok(fields.some((f) => f.field === 'line' && f.title === 'First line'));
   });
 
   test('rolling window: diversity and accuracy rows over record index, the accuracy line drawn', () => {
@@ -335,6 +353,28 @@ describe('snapshots: spec and SVG', () => {
   test('rendering is deterministic', async () => {
     const chart = projectionChart(sample)!;
     assert.equal(await renderSvg(chart), await renderSvg(chart));
+  });
+});
+
+describe('tooltips', () => {
+  test('a constant per mark, decoded by the page; nothing built per item at render', () => {
+    const fields: TooltipField[] = [{ field: 'value', title: 'Value', format: 'number' }];
+    assert.deepEqual(decodeTooltip(encodeTooltip(fields)), fields);
+    assert.equal(decodeTooltip('plain text'), undefined);
+    assert.equal(decodeTooltip(42), undefined);
+    for (const chart of compileCharts(sample)) {
+      const text = JSON.stringify(chart.spec);
+      assert.doesNotMatch(text, /"tooltip":\{"signal"/u, chart.id);
+      assert.doesNotMatch(text, /"description":\{"signal"/u, chart.id);
+      assert.ok(tooltips(chart.spec).length > 0, chart.id);
+    }
+  });
+
+  test('every tooltip field exists in the chart data', () => {
+    for (const c of buildCharts(sample)) {
+      const keys = new Set(dataRows(c.spec).flatMap((r) => Object.keys(r)));
+      for (const f of tooltips(c.spec).flat()) assert.ok(keys.has(f.field), `${c.id}: ${f.field}`);
+    }
   });
 });
 

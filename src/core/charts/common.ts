@@ -2,7 +2,7 @@
 // number formatting for the text alternatives.
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
-import type { ChartTable } from '../../shared/protocol';
+import { type ChartTable, type TooltipField, encodeTooltip } from '../../shared/protocol';
 import type { GroupReport, Severity } from '../../shared/report';
 import { THEME_SIGNALS, type ThemeColor } from '../../shared/theme';
 
@@ -14,6 +14,8 @@ export interface ChartDescriptor {
   spec: TopLevelSpec;
   /** Text alternative. */
   table: ChartTable;
+  /** About how tall the drawn chart is, in pixels: the page's placeholder until it is drawn. */
+  height: number;
 }
 
 export const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -21,6 +23,11 @@ export const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** A colour by reference to the theme signal, resolved when the page parses the spec. */
 export function themeColor(name: ThemeColor): { expr: string } {
   return { expr: THEME_SIGNALS[name] };
+}
+
+/** A tooltip the page resolves on hover (see `TooltipField`): a constant, nothing per item. */
+export function tooltip(fields: TooltipField[]): { value: string } {
+  return { value: encodeTooltip(fields) };
 }
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -75,6 +82,36 @@ export function generationColor(ids: readonly string[], symbol: 'stroke' | 'circ
 /** Vega expression mapping an index tick to its generation id. */
 export function indexLabelExpr(ids: readonly string[], offset = 0): string {
   return `(${JSON.stringify(ids)})[datum.value${offset ? ` - ${offset}` : ''}] || ''`;
+}
+
+/**
+ * Generations on x by position, labelled with their ids. A quantitative axis keeps a handful
+ * of ticks however many generations there are; an ordinal one lays out (and then hides) one
+ * label per generation in every panel, which dominates render time at 100 generations.
+ */
+export function generationIndexX(ids: readonly string[], title: string | null = null) {
+  const n = ids.length;
+  const longest = ids.reduce((m, id) => Math.max(m, id.length), 0);
+  return {
+    field: 'index',
+    type: 'quantitative' as const,
+    scale: { domain: [0, Math.max(1, n - 1)], nice: false, zero: false, padding: 6 },
+    axis: { title, labelExpr: indexLabelExpr(ids), tickMinStep: 1, tickCount: Math.min(n, 6), labelAngle: longest > 6 ? -40 : 0, labelOverlap: true, labelLimit: 90, grid: false, labelFlush: false },
+  };
+}
+
+/**
+ * At most `max` generations, evenly spaced, always with the first, the baseline and the last:
+ * for charts that draw one line per generation, where a hundred overlapping lines say less
+ * than a dozen (their data tables still list every generation).
+ */
+export function sampleGenerations(ids: readonly string[], baseline: string | undefined, max = 12): string[] {
+  if (ids.length <= max) return [...ids];
+  const keep = new Set<number>([0, ids.length - 1]);
+  const b = baseline === undefined ? -1 : ids.indexOf(baseline);
+  if (b >= 0) keep.add(b);
+  for (let i = 0; keep.size < max && i < max; i++) keep.add(Math.round((i * (ids.length - 1)) / (max - 1)));
+  return ids.filter((_, i) => keep.has(i));
 }
 
 /** Axis settings for generation ids on x: rotate long ids, thin out crowded labels. */

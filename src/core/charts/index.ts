@@ -49,15 +49,26 @@ export function compileChartSpec(spec: TopLevelSpec, themeConfig?: VegaConfig, w
       return this;
     };
   const logger = { level: () => logger, error: record('error'), warn: record('warn'), info: () => logger, debug: () => logger };
-  const out = compile(spec, { logger: logger as never }).spec as VegaSpec & { background?: unknown };
-  // Vega-Lite writes its default white background; the theme decides instead.
+  // No generated aria description per mark: an expression per point and per frame, the main
+  // render cost at 100 generations, and a screen reader gets the chart's description and its
+  // data table instead of thousands of "x: …; y: …" items.
+  // Data is finite by construction, so no per-datum validity filter or `defined` test either.
+  const out = compile(spec, { logger: logger as never, config: { mark: { aria: false, invalid: 'show' } } }).spec as VegaSpec & { background?: unknown };
+  // Vega-Lite writes its default white background, and echoes the compile config (already
+  // applied to every mark); the theme decides the rest at parse time.
   delete out.background;
+  delete out.config;
   if (themeConfig) out.config = themeConfig;
   return out;
 }
 
 export function compileCharts(result: AnalysisResult, themeConfig?: VegaConfig): CompiledChart[] {
-  return buildCharts(result).map((c) => ({ id: c.id, title: c.title, description: c.description, table: c.table, spec: compileChartSpec(c.spec, themeConfig) }));
+  return buildCharts(result).map((c) => {
+    const spec = compileChartSpec(c.spec, themeConfig);
+    // The SVG's aria-label: the full sentence, not the spec's short note.
+    spec.description = c.description;
+    return { id: c.id, title: c.title, description: c.description, table: c.table, height: c.height, spec };
+  });
 }
 
 /** What the page renders: `DidChangeReportNotification` params and the standalone file's data. */

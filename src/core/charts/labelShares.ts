@@ -2,7 +2,7 @@
 // a bar segment crossing the line is one label taking over.
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
-import { type ChartDescriptor, VL_SCHEMA, generationAxis, generationIds, share, themeColor } from './common';
+import { type ChartDescriptor, VL_SCHEMA, generationAxis, generationIds, share, themeColor, tooltip } from './common';
 
 export function labelSharesChart(result: AnalysisResult): ChartDescriptor | undefined {
   const order = generationIds(result);
@@ -40,12 +40,12 @@ export function labelSharesChart(result: AnalysisResult): ChartDescriptor | unde
           y: { field: 'count', type: 'quantitative', stack: 'normalize', axis: { title: 'Share of records', format: '.0%', tickCount: 5 } },
           color: { field: 'label', type: 'nominal', sort: labels, scale: { domain: labels }, legend: { title: field } },
           order: { field: 'labelOrder', type: 'quantitative', sort: 'ascending' },
-          tooltip: [
+          tooltip: tooltip([
             { field: 'generation', title: 'Generation' },
             { field: 'label', title: field },
             { field: 'count', title: 'Records' },
-            { field: 'share', title: 'Share', format: '.1%' },
-          ],
+            { field: 'share', title: 'Share', format: 'percent' },
+          ]),
         },
       },
       {
@@ -67,6 +67,7 @@ export function labelSharesChart(result: AnalysisResult): ChartDescriptor | unde
     (over.length ? `one value passes it in ${over.join(', ')}.` : 'no value passes it.');
   return {
     id: 'label-shares',
+    height: 240 + 70,
     title: 'Label shares',
     description,
     spec,

@@ -9,13 +9,14 @@ import {
   type ChartDescriptor,
   VL_SCHEMA,
   baselineGroup,
-  generationAxis,
+  generationIndexX,
   generationIds,
   list,
   round4,
   SEVERITIES,
   severityEncoding,
   themeColor,
+  tooltip,
 } from './common';
 
 export const METRIC_ROLES: readonly MetricRole[] = ['text', 'vectors', 'labels', 'values'];
@@ -93,13 +94,13 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
       // The point sits on the line: a trend finding's `value` is a slope, not the metric.
       const value = g?.metrics[m.key] ?? f.value;
       if (g === undefined || value === undefined) continue;
-      rows.push({ ...common, kind: 'finding', generation: g.id, value, severity: f.severity, rule: f.rule, message: f.message, file: f.location.file, line: f.location.line });
+      rows.push({ ...common, kind: 'finding', generation: g.id, index: groups.indexOf(g), value, severity: f.severity, rule: f.rule, message: f.message, file: f.location.file, line: f.location.line });
       severities.add(f.severity);
       findingCount++;
     }
   }
 
-  const x = { field: 'generation', type: 'ordinal' as const, sort: ids, scale: { domain: ids }, axis: generationAxis(ids, null) };
+  const x = generationIndexX(ids);
   const y = { field: 'value', type: 'quantitative' as const, title: null, axis: { tickCount: 4, labelExpr: NUMBER_LABEL } };
   const sev = severityEncoding(severities);
   // One layer per zone colour: a colour scale would merge with the findings' legend.
@@ -111,10 +112,10 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
       x2: { value: 'width' },
       y: { field: 'y0', type: 'quantitative' },
       y2: { field: 'y1' },
-      tooltip: [
+      tooltip: tooltip([
         { field: 'title', title: 'Metric' },
         { field: 'why', title: `${severity === 'error' ? 'Error' : 'Warning'} zone` },
-      ],
+      ]),
     },
   });
   const layers: object[] = [
@@ -124,11 +125,11 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
       mark: { type: 'rule', strokeDash: [4, 3], color: themeColor('muted'), strokeWidth: 1.2 },
       encoding: {
         y: { field: 'value', type: 'quantitative' },
-        tooltip: [
+        tooltip: tooltip([
           { field: 'title', title: 'Metric' },
           { field: 'generation', title: 'Baseline' },
-          { field: 'value', title: 'Baseline value', format: '.4~r' },
-        ],
+          { field: 'value', title: 'Baseline value', format: 'number' },
+        ]),
       },
     },
     {
@@ -137,12 +138,12 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
       encoding: {
         x,
         y,
-        tooltip: [
+        tooltip: tooltip([
           { field: 'title', title: 'Metric' },
           { field: 'generation', title: 'Generation' },
-          { field: 'value', title: 'Value', format: '.4~r' },
-          { field: 'baseline', title: 'Baseline', format: '.4~r' },
-        ],
+          { field: 'value', title: 'Value', format: 'number' },
+          { field: 'baseline', title: 'Baseline', format: 'number' },
+        ]),
       },
     },
   ];
@@ -151,16 +152,16 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
       transform: [{ filter: "datum.kind === 'finding'" }],
       mark: { type: 'point', filled: true, size: 90, opacity: 1, stroke: themeColor('background'), strokeWidth: 1 },
       encoding: {
-        x: { field: 'generation', type: 'ordinal', sort: ids },
+        x: { field: 'index', type: 'quantitative' },
         y: { field: 'value', type: 'quantitative' },
         color: sev.color,
         shape: sev.shape,
-        tooltip: [
+        tooltip: tooltip([
           { field: 'severity', title: 'Severity' },
           { field: 'rule', title: 'Rule' },
           { field: 'message', title: 'Finding' },
           { field: 'line', title: 'Line' },
-        ],
+        ]),
       },
     });
   }
@@ -193,7 +194,8 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
     columns: ['Generation', ...titles],
     rows: groups.map((g) => [g.id === base?.id ? `${g.id} (baseline)` : g.id, ...metrics.map((m) => (g.metrics[m.key] === undefined ? '' : round4(g.metrics[m.key]!)))]),
   };
-  return { id: `metrics-${role}`, title: ROLE_TITLES[role], description, spec, table };
+  const rowCount = Math.ceil(metrics.length / Math.min(4, metrics.length));
+  return { id: `metrics-${role}`, title: ROLE_TITLES[role], description, spec, table, height: rowCount * (96 + 58) + 20 };
 }
 
 export function metricsSpec(result: AnalysisResult, role: MetricRole): TopLevelSpec | undefined {

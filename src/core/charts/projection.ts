@@ -2,7 +2,7 @@
 // collapse is the cloud shrinking and its small modes emptying.
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
-import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, round4 } from './common';
+import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, round4, tooltip } from './common';
 
 export function projectionChart(result: AnalysisResult): ChartDescriptor | undefined {
   const projection = result.details.projection;
@@ -24,13 +24,13 @@ export function projectionChart(result: AnalysisResult): ChartDescriptor | undef
       y: { field: 'y', type: 'quantitative', scale: { zero: false }, axis: { title: pc(2, e2), tickCount: 6 } },
       color: generationColor(ids, 'circle'),
       order: { field: 'index', type: 'quantitative' },
-      tooltip: [
+      tooltip: tooltip([
         { field: 'generation', title: 'Generation' },
         { field: 'file', title: 'File' },
         { field: 'line', title: 'Line' },
-        { field: 'x', title: 'PC1', format: '.3~r' },
-        { field: 'y', title: 'PC2', format: '.3~r' },
-      ],
+        { field: 'x', title: 'PC1', format: 'number' },
+        { field: 'y', title: 'PC2', format: 'number' },
+      ]),
     },
   } as unknown as TopLevelSpec;
 
@@ -51,6 +51,7 @@ export function projectionChart(result: AnalysisResult): ChartDescriptor | undef
     (stats.length > 1 ? `; the mean distance to the centre goes from ${round4(first.spread)} in ${first.id} to ${round4(last.spread)} in ${last.id}.` : '.');
   return {
     id: 'projection',
+    height: 320 + 60,
     title: 'Embedding projection (PCA)',
     description,
     spec,

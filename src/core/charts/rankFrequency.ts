@@ -2,17 +2,19 @@
 // getting steeper and shorter, the rare tail (high ranks) disappearing first.
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
-import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds } from './common';
+import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, sampleGenerations, tooltip } from './common';
 
 export function rankFrequencyChart(result: AnalysisResult): ChartDescriptor | undefined {
   const ids = generationIds(result);
+  const withData = result.details.groups.filter((d) => (d.rankFrequency ?? []).length > 0).map((d) => d.id);
+  const drawn = new Set(sampleGenerations(withData, result.report.baseline));
   const rows: Record<string, unknown>[] = [];
   const table: (string | number)[][] = [];
   for (const d of result.details.groups) {
     const points = d.rankFrequency ?? [];
     if (points.length === 0) continue;
     const index = ids.indexOf(d.id);
-    for (const p of points) if (p.rank > 0 && p.frequency > 0) rows.push({ generation: d.id, index, rank: p.rank, frequency: p.frequency });
+    if (drawn.has(d.id)) for (const p of points) if (p.rank > 0 && p.frequency > 0) rows.push({ generation: d.id, index, rank: p.rank, frequency: p.frequency });
     const at = (rank: number) => points.find((p) => p.rank >= rank)?.frequency ?? '';
     table.push([d.id, points[points.length - 1]!.rank, points[0]!.frequency, at(10), at(100)]);
   }
@@ -30,22 +32,24 @@ export function rankFrequencyChart(result: AnalysisResult): ChartDescriptor | un
       color: generationColor(ids, 'stroke'),
       detail: { field: 'generation', type: 'nominal' },
       order: { field: 'rank', type: 'quantitative' },
-      tooltip: [
+      tooltip: tooltip([
         { field: 'generation', title: 'Generation' },
         { field: 'rank', title: 'Rank' },
         { field: 'frequency', title: 'Frequency' },
-      ],
+      ]),
     },
   } as unknown as TopLevelSpec;
   const n = table.length;
   const first = table[0]!;
   const last = table[n - 1]!;
+  const shown = drawn.size < n ? ` (${drawn.size} of them drawn, evenly spaced)` : '';
   const description =
     n > 1
-      ? `Token frequency by rank on log scales for ${n} generations; the highest rank goes from ${first[1]} in ${first[0]} to ${last[1]} in ${last[0]}, so the rare tail ${Number(last[1]) < Number(first[1]) ? 'shrinks' : 'holds'}.`
+      ? `Token frequency by rank on log scales for ${n} generations${shown}; the highest rank goes from ${first[1]} in ${first[0]} to ${last[1]} in ${last[0]}, so the rare tail ${Number(last[1]) < Number(first[1]) ? 'shrinks' : 'holds'}.`
       : `Token frequency by rank on log scales for ${first[0]}, up to rank ${first[1]}.`;
   return {
     id: 'rank-frequency',
+    height: 260 + 60,
     title: 'Token rank–frequency',
     description,
     spec,

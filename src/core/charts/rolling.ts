@@ -3,7 +3,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
 import { METRIC_BY_KEY } from '../../shared/metrics';
-import { type ChartDescriptor, VL_SCHEMA, round4, severityEncoding, themeColor } from './common';
+import { type ChartDescriptor, VL_SCHEMA, round4, severityEncoding, themeColor, tooltip } from './common';
 
 export function rollingChart(result: AnalysisResult): ChartDescriptor | undefined {
   const rolling = result.details.rolling;
@@ -45,11 +45,11 @@ export function rollingChart(result: AnalysisResult): ChartDescriptor | undefine
       encoding: {
         x,
         y: { field: metric, type: 'quantitative', scale: metric === 'accuracy' ? { domain: [0, 1] } : { zero: false }, axis: { title, tickCount: 5 } },
-        tooltip: [
+        tooltip: tooltip([
           { field: 'index', title: 'Record' },
           { field: 'line', title: 'Line' },
-          { field: metric, title, format: '.4~r' },
-        ],
+          { field: metric, title, format: 'number' },
+        ]),
       },
     });
     if (metric === 'accuracy') {
@@ -68,11 +68,11 @@ export function rollingChart(result: AnalysisResult): ChartDescriptor | undefine
           y: { field: 'value', type: 'quantitative' },
           color: sev.color,
           shape: sev.shape,
-          tooltip: [
+          tooltip: tooltip([
             { field: 'severity', title: 'Severity' },
             { field: 'message', title: 'Finding' },
             { field: 'line', title: 'Line' },
-          ],
+          ]),
         },
       });
     }
@@ -98,6 +98,7 @@ export function rollingChart(result: AnalysisResult): ChartDescriptor | undefine
   const description = `Rolling window of ${rolling.window} records over records ${first.index} to ${last.index}${parts.length ? `: ${parts.join('; ')}` : ''}.`;
   return {
     id: 'rolling',
+    height: (hasDiversity && hasAccuracy ? 2 : 1) * (120 + 50),
     title: `Rolling window (${rolling.window} records)`,
     description,
     spec,

@@ -2,7 +2,7 @@
 // falls back to shows as the longest bar, and its first occurrence is one click away.
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
-import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, themeColor, truncate } from './common';
+import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, themeColor, truncate, tooltip } from './common';
 
 const MAX_BARS = 12;
 const LABEL_CHARS = 48;
@@ -24,13 +24,13 @@ export function topOutputsChart(result: AnalysisResult): ChartDescriptor | undef
     line: o.line,
     file: o.file,
   }));
-  const tooltip = [
+  const tips = tooltip([
     { field: 'text', title: 'Output' },
     { field: 'count', title: 'Times' },
     { field: 'generation', title: 'Generation' },
     { field: 'file', title: 'File' },
     { field: 'line', title: 'First line' },
-  ];
+  ]);
   // Bars are keyed by rank: the same text can top several generations. The axis shows the text.
   const labels = rows.map((r) => truncate(r.text, LABEL_CHARS));
   const y = {
@@ -54,12 +54,12 @@ export function topOutputsChart(result: AnalysisResult): ChartDescriptor | undef
           // Room on the right for the count label.
           x: { field: 'count', type: 'quantitative', scale: { domain: [0, Math.ceil(maxCount * 1.25)] }, axis: { title: 'Times repeated', tickCount: 5, format: 'd' } },
           color: multi ? generationColor(ids, 'square') : { value: themeColor('accent') },
-          tooltip,
+          tooltip: tips,
         },
       },
       {
         mark: { type: 'text', align: 'left', dx: 4, color: themeColor('foreground') },
-        encoding: { x: { field: 'count', type: 'quantitative' }, text: { field: 'note' }, tooltip },
+        encoding: { x: { field: 'count', type: 'quantitative' }, text: { field: 'note' }, tooltip: tips },
       },
     ],
   } as unknown as TopLevelSpec;
@@ -67,6 +67,7 @@ export function topOutputsChart(result: AnalysisResult): ChartDescriptor | undef
   const description = `The ${rows.length} most repeated outputs; the first, "${truncate(lead.text, 60)}", appears ${lead.count} times${multi ? ` in ${lead.generation}` : ''}.`;
   return {
     id: 'top-outputs',
+    height: rows.length * 22 + 60,
     title: 'Most repeated outputs',
     description,
     spec,

@@ -2,16 +2,17 @@
 // percentiles: the tails beyond those lines empty out first (Shumailov et al. 2024).
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
-import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, round4, share, themeColor } from './common';
+import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, round4, sampleGenerations, share, themeColor, tooltip } from './common';
 
 export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor | undefined {
   const ids = generationIds(result);
   const present = result.details.groups.filter((d) => d.values && d.values.histogram.length > 0);
   if (present.length === 0) return undefined;
+  const drawn = new Set(sampleGenerations(present.map((d) => d.id), result.report.baseline));
   const rows: Record<string, unknown>[] = [];
   let lo = Infinity;
   let hi = -Infinity;
-  for (const d of present) {
+  for (const d of present.filter((x) => drawn.has(x.id))) {
     const total = d.values!.histogram.reduce((a, b) => a + b.count, 0) || 1;
     const index = ids.indexOf(d.id);
     for (const b of d.values!.histogram) {
@@ -33,7 +34,7 @@ export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor
     layers.push({
       data: { values: tails },
       mark: { type: 'rect', color: themeColor('muted'), opacity: 0.1 },
-      encoding: { x: { field: 'a', type: 'quantitative', scale: x.scale }, x2: { field: 'b' }, tooltip: [{ field: 'side', title: 'Tail' }] },
+      encoding: { x: { field: 'a', type: 'quantitative', scale: x.scale }, x2: { field: 'b' }, tooltip: tooltip([{ field: 'side', title: 'Tail' }]) },
     });
   }
   layers.push({
@@ -44,13 +45,13 @@ export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor
       y: { field: 'share', type: 'quantitative', axis: { title: 'Share of records per bin', format: '.0%', tickCount: 5 } },
       color: generationColor(ids, 'stroke'),
       detail: { field: 'generation', type: 'nominal' },
-      tooltip: [
+      tooltip: tooltip([
         { field: 'generation', title: 'Generation' },
-        { field: 'x0', title: 'From', format: '.3~r' },
-        { field: 'x1', title: 'To', format: '.3~r' },
+        { field: 'x0', title: 'From', format: 'number' },
+        { field: 'x1', title: 'To', format: 'number' },
         { field: 'count', title: 'Records' },
-        { field: 'share', title: 'Share', format: '.1%' },
-      ],
+        { field: 'share', title: 'Share', format: 'percent' },
+      ]),
     },
   });
   if (bounds) {
@@ -62,7 +63,7 @@ export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor
       {
         data: { values: lines },
         mark: { type: 'rule', color: themeColor('foreground'), strokeDash: [4, 3], strokeWidth: 1.2 },
-        encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: [{ field: 'text', title: 'Line' }, { field: 'v', title: 'Value', format: '.4~r' }] },
+        encoding: { x: { field: 'v', type: 'quantitative' }, tooltip: tooltip([{ field: 'text', title: 'Line' }, { field: 'v', title: 'Value', format: 'number' }]) },
       },
       ...lines.map((l) => ({
         data: { values: [l] },
@@ -83,11 +84,12 @@ export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor
   const first = present[0]!;
   const last = present[present.length - 1]!;
   const description =
-    `Histogram of ${field} for ${present.length} generation${present.length === 1 ? '' : 's'} on shared bins` +
+    `Histogram of ${field} for ${present.length} generation${present.length === 1 ? '' : 's'}${drawn.size < present.length ? ` (${drawn.size} drawn, evenly spaced)` : ''} on shared bins` +
     (bounds ? ` with the baseline 1st and 99th percentiles (${round4(bounds.p01)}, ${round4(bounds.p99)}) as dashed lines` : '') +
     (present.length > 1 ? `; the 1st–99th percentile range goes from ${round4(first.values!.p99 - first.values!.p01)} in ${first.id} to ${round4(last.values!.p99 - last.values!.p01)} in ${last.id}.` : '.');
   return {
     id: 'value-distributions',
+    height: 240 + 60,
     title: 'Value distributions',
     description,
     spec,

@@ -1,0 +1,317 @@
+// Browser check of the report page, from the built bundle (dist/webview.js, media/report.css;
+// build them first with `node esbuild.js`). Writes standalone HTML reports from the fixtures,
+// opens them in headless Chromium and checks: every chart drew marks, no CSP violation, no
+// console error, the 100-generation × 20-metric report renders in under 500 ms; then runs the
+// webview page against a fake VS Code API to check the messages it sends. Screenshots (light,
+// dark) go to test-results/screens/.
+//   CHROMIUM_PATH=/path/to/chromium node test/e2e/report-page.mjs
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const script = join(root, 'dist', 'webview.js');
+const style = join(root, 'media', 'report.css');
+const screens = join(root, 'test-results', 'screens');
+const RENDER_BUDGET_MS = 500;
+
+let passed = 0;
+let failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(`not ok - ${name}\n  ${String(error?.stack ?? error).split('\n').join('\n  ')}`);
+  }
+}
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+if (!existsSync(script) || !existsSync(style)) {
+  console.error('dist/webview.js or media/report.css is missing: run `node esbuild.js` first.');
+  process.exit(1);
+}
+
+// The HTML writer and the fixture generator are TypeScript: bundle them for this run.
+const work = mkdtempSync(join(tmpdir(), 'collapse-lens-e2e-'));
+const lib = join(work, 'lib.cjs');
+await esbuild.build({
+  stdin: {
+    contents: `export * from './src/core/html'; export { syntheticResult, syntheticStream } from './test/fixtures/analysis/synthetic';`,
+    resolveDir: root,
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: lib,
+  logLevel: 'warning',
+  // vega-canvas's Node build awaits `import('canvas')` at top level, which a CJS bundle cannot hold.
+  alias: { 'vega-canvas': join(root, 'node_modules', 'vega-canvas', 'build', 'vega-canvas.browser.js') },
+});
+const { renderStandaloneHtml, renderReportHtml, syntheticResult } = createRequire(import.meta.url)(lib);
+
+const assets = { script: readFileSync(script, 'utf8'), style: readFileSync(style, 'utf8') };
+const fixture = (name) => JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'analysis', `${name}.json`), 'utf8'));
+const pages = {
+  sample: { result: fixture('sample-result'), title: 'runs (6 generations)' },
+  stream: { result: fixture('sample-stream'), title: 'monitor/stream.jsonl' },
+  large: { result: syntheticResult({ generations: 100, metrics: 20 }), title: '100 generations × 20 metrics' },
+};
+for (const [name, p] of Object.entries(pages)) {
+  p.file = join(work, `${name}.html`);
+  writeFileSync(p.file, renderStandaloneHtml(p.result, assets, { title: p.title }));
+}
+
+const DARK_VARIABLES = {
+  '--vscode-editor-foreground': '#cccccc',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-editorWidget-border': '#454545',
+  '--vscode-editorWidget-background': '#202020',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-editorError-foreground': '#f14c4c',
+  '--vscode-editorWarning-foreground': '#cca700',
+  '--vscode-editorInfo-foreground': '#3794ff',
+  '--vscode-textLink-foreground': '#4daafc',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-list-hoverBackground': '#2a2d2e',
+  '--vscode-badge-background': '#616161',
+  '--vscode-badge-foreground': '#f8f8f8',
+  '--vscode-font-family': 'system-ui, "Ubuntu", "Segoe UI", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+  '--vscode-button-border': '#ffffff12',
+  '--vscode-foreground': '#cccccc',
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/** A page that records console errors, uncaught exceptions, CSP violations and requests. */
+async function open(url, { fakeVsCode = false, state } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = { console: [], errors: [], csp: [], requests: [] };
+  page.on('console', (m) => m.type() === 'error' && problems.console.push(m.text()));
+  page.on('pageerror', (e) => problems.errors.push(e.message));
+  page.on('request', (r) => !/^(file|data|blob):/u.test(r.url()) && problems.requests.push(r.url()));
+  await page.addInitScript(
+    ({ fakeVsCode, state }) => {
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI}`));
+      if (fakeVsCode) {
+        window.__posted = [];
+        window.__state = state;
+        window.acquireVsCodeApi = () => ({
+          postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+          getState: () => window.__state,
+          setState: (s) => {
+            window.__state = JSON.parse(JSON.stringify(s));
+          },
+        });
+      }
+    },
+    { fakeVsCode, state },
+  );
+  await page.goto(url);
+  await page.waitForSelector('#app[data-render="done"]', { timeout: 30_000 });
+  return { page, context, problems };
+}
+
+async function clean(page, problems, what) {
+  problems.csp.push(...(await page.evaluate(() => window.__csp)));
+  assert(problems.csp.length === 0, `${what}: CSP violations: ${problems.csp.join('; ')}`);
+  assert(problems.console.length === 0, `${what}: console errors: ${problems.console.join('; ')}`);
+  assert(problems.errors.length === 0, `${what}: page errors: ${problems.errors.join('; ')}`);
+  assert(problems.requests.length === 0, `${what}: network requests: ${problems.requests.join('; ')}`);
+}
+
+/** Marks drawn per chart: graphical elements inside Vega's data-mark groups. */
+async function marksPerChart(page) {
+  return page.$$eval('section.chart', (sections) =>
+    sections.map((s) => ({
+      id: s.dataset.chart,
+      svg: s.querySelectorAll('.chart-canvas svg.marks').length,
+      marks: s.querySelectorAll('.chart-canvas g.role-mark path, .chart-canvas g.role-mark line, .chart-canvas g.role-mark rect, .chart-canvas g.role-mark text').length,
+    })),
+  );
+}
+
+async function setDarkTheme(page) {
+  await page.evaluate((vars) => {
+    for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+    document.getElementById('app').dataset.render = 'pending';
+    document.body.classList.add('vscode-dark');
+  }, DARK_VARIABLES);
+  await page.waitForSelector('#app[data-render="done"]', { timeout: 30_000 });
+}
+
+mkdirSync(screens, { recursive: true });
+
+try {
+  for (const name of ['sample', 'stream']) {
+    await check(`standalone ${name}: every chart draws marks, no CSP violation, no console error, offline`, async () => {
+      const { page, context, problems } = await open(pathToFileURL(pages[name].file).href);
+      const charts = await marksPerChart(page);
+      const expected = name === 'sample' ? 9 : 2;
+      assert(charts.length === expected, `expected ${expected} charts, got ${charts.length}`);
+      for (const c of charts) assert(c.svg === 1 && c.marks > 0, `${c.id}: ${c.svg} svg, ${c.marks} marks`);
+      await page.screenshot({ path: join(screens, `${name}-light.png`), fullPage: true });
+      await setDarkTheme(page);
+      const dark = await page.$eval('.chart-canvas svg.marks', (svg) => getComputedStyle(svg).backgroundColor);
+      assert(dark === 'rgb(31, 31, 31)', `dark background not applied to the chart: ${dark}`);
+      await page.screenshot({ path: join(screens, `${name}-dark.png`), fullPage: true });
+      await clean(page, problems, name);
+      await context.close();
+    });
+  }
+
+  await check('standalone: header, findings, tables, tooltips, downloads without a host', async () => {
+    const { page, context, problems } = await open(pathToFileURL(pages.sample.file).href);
+    const text = await page.textContent('.report-header');
+    assert(text.includes('1,200') && text.includes('Malformed records') && text.includes('runs/gen2.jsonl (line 57, 118)'), `header: ${text}`);
+    assert((await page.$$('vscode-single-select')).length === 0, 'no baseline picker without a host');
+    const findings = await page.$$eval('.finding', (els) => els.length);
+    assert(findings === pages.sample.result.report.findings.length, `findings listed: ${findings}`);
+    await page.click('section[data-chart="top-outputs"] summary');
+    const rows = await page.$$eval('section[data-chart="top-outputs"] tbody tr', (r) => r.length);
+    assert(rows === 12, `data table rows: ${rows}`);
+    const bar = await page.$('section[data-chart="top-outputs"] g.role-mark path');
+    await bar.hover();
+    await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5000 });
+    const tip = await page.textContent('#vg-tooltip-element');
+    assert(tip.includes('The answer depends on several factors, and it is important to consider all of them.'), `tooltip: ${tip}`);
+    const download = page.waitForEvent('download');
+    await page.click('section[data-chart="label-shares"] vscode-button[aria-label$="as SVG"]');
+    const file = await download;
+    assert(file.suggestedFilename() === 'label-shares.svg', file.suggestedFilename());
+    const svg = readFileSync(await file.path(), 'utf8');
+    assert(svg.startsWith('<svg') && svg.includes('role-mark'), 'downloaded SVG');
+    const png = page.waitForEvent('download');
+    await page.click('section[data-chart="projection"] vscode-button[aria-label$="as PNG"]');
+    const pngFile = await png;
+    const bytes = readFileSync(await pngFile.path());
+    assert(bytes.subarray(1, 4).toString() === 'PNG' && bytes.length > 5000, `downloaded PNG, ${bytes.length} bytes`);
+    await clean(page, problems, 'interactions');
+    await context.close();
+  });
+
+  await check(`100 generations × 20 metrics render in under ${RENDER_BUDGET_MS} ms`, async () => {
+    const { page, context, problems } = await open(pathToFileURL(pages.large.file).href);
+    const first = await page.evaluate(() => performance.getEntriesByName('collapse-lens:render')[0].duration);
+    const charts = await marksPerChart(page);
+    for (const c of charts) assert(c.marks > 0, `${c.id}: no marks`);
+    // Re-render (theme switch) a few times for a figure without first-load compilation.
+    const again = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = Date.now();
+      await page.evaluate((i) => {
+        document.getElementById('app').dataset.render = 'pending';
+        document.documentElement.style.setProperty('--vscode-charts-blue', `#1a85f${i}`);
+      }, i);
+      await page.waitForSelector('#app[data-render="done"]');
+      again.push(Date.now() - t0);
+    }
+    console.log(`  render: first ${first.toFixed(0)} ms; re-render on theme change ${again.join(', ')} ms (including the 50 ms debounce); ${charts.length} charts`);
+    await page.screenshot({ path: join(screens, 'large-light.png'), fullPage: false });
+    assert(first < RENDER_BUDGET_MS, `first render took ${first.toFixed(0)} ms`);
+    await clean(page, problems, 'large');
+    await context.close();
+  });
+
+  await check('webview page: CSP by nonce, Ready, open location by mouse and keyboard, baseline, exports, state restore', async () => {
+    const nonce = 'dGVzdC1ub25jZS0xMjM0NTY3OA';
+    const html = renderReportHtml({
+      result: pages.sample.result,
+      title: pages.sample.title,
+      scriptUri: pathToFileURL(script).href,
+      styleUri: pathToFileURL(style).href,
+      cspSource: 'file:',
+      nonce,
+      mode: 'webview',
+      canChangeBaseline: true,
+    });
+    const file = join(work, 'webview.html');
+    writeFileSync(file, html);
+    const { page, context, problems } = await open(pathToFileURL(file).href, { fakeVsCode: true });
+    const posted = () => page.evaluate(() => window.__posted);
+    assert((await posted()).some((m) => m.method === 'webview/ready' && m.params.restored === false), 'ReadyCommand');
+    await page.click('.finding:first-child .finding-main');
+    const first = pages.sample.result.report.findings[0];
+    assert((await posted()).some((m) => m.method === 'location/open' && m.params.file === first.location.file && m.params.line === first.location.line), 'OpenLocationCommand by click');
+    await page.focus('.finding:nth-child(2) .finding-main');
+    await page.keyboard.press('Enter');
+    const opened = (await posted()).filter((m) => m.method === 'location/open');
+    assert(opened.length === 2, `OpenLocationCommand by keyboard: ${opened.length}`);
+    const focusable = await page.$$eval('vscode-button, vscode-single-select, button, summary, a[href]', (els) => els.filter((e) => e.tabIndex >= 0).length);
+    assert(focusable > 20, `keyboard-reachable controls: ${focusable}`);
+    await page.evaluate(() => {
+      const select = document.querySelector('vscode-single-select');
+      select.value = 'gen3';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    assert((await posted()).some((m) => m.method === 'baseline/change' && m.params.groupId === 'gen3'), 'ChangeBaselineCommand');
+    assert((await page.getAttribute('#app', 'aria-busy')) === 'true', 'busy while re-analyzing');
+    await page.click('section[data-chart="rank-frequency"] vscode-button[aria-label$="as SVG"]');
+    await page.click('section[data-chart="rank-frequency"] vscode-button[aria-label$="as PNG"]');
+    await page.click('.actions vscode-button[aria-label^="Export a standalone HTML"]');
+    await page.waitForFunction(() => window.__posted.filter((m) => m.method === 'export').length === 3);
+    const exports = (await posted()).filter((m) => m.method === 'export').map((m) => m.params);
+    const byKind = Object.fromEntries(exports.map((e) => [e.kind, e]));
+    assert(byKind.svg?.chartId === 'rank-frequency' && byKind.svg.data.startsWith('<svg'), 'ExportCommand svg');
+    assert(byKind.png?.data.startsWith('data:image/png;base64,'), 'ExportCommand png');
+    assert(byKind.html && byKind.html.data === undefined, 'ExportCommand html');
+    // The host answers a baseline change with a new report.
+    const other = JSON.parse(JSON.stringify(pages.sample.result));
+    other.report.baseline = 'gen3';
+    const payload = await page.evaluate(() => JSON.parse(document.getElementById('collapse-lens-payload').textContent));
+    await page.evaluate((p) => {
+      document.getElementById('app').dataset.render = 'pending';
+      window.postMessage({ method: 'report/didChange', params: p }, '*');
+    }, { ...payload, result: other, title: 'rebased' });
+    await page.waitForSelector('#app[data-render="done"]');
+    assert((await page.getAttribute('#app', 'aria-busy')) === 'false', 'not busy after the new report');
+    assert((await page.textContent('h1')).includes('rebased'), 'new report shown');
+    await page.click('section[data-chart="projection"] summary');
+    await page.waitForFunction(() => window.__state.openTables.includes('projection'));
+    const state = await page.evaluate(() => window.__state);
+    assert(state.payload.title === 'rebased' && state.openTables.includes('projection'), 'state saved');
+    await page.screenshot({ path: join(screens, 'webview-light.png'), fullPage: false });
+    await clean(page, problems, 'webview');
+    await context.close();
+
+    // Reload: the page restores from the saved state and tells the host so.
+    const restored = await open(pathToFileURL(file).href, { fakeVsCode: true, state });
+    assert((await restored.page.textContent('h1')).includes('rebased'), 'restored report');
+    assert((await restored.page.$$eval('section[data-chart="projection"] details[open] tbody tr', (r) => r.length)) > 0, 'restored open table');
+    assert((await restored.page.evaluate(() => window.__posted)).some((m) => m.method === 'webview/ready' && m.params.restored === true), 'Ready(restored)');
+    await clean(restored.page, restored.problems, 'restored');
+    await restored.context.close();
+  });
+} finally {
+  await browser.close();
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+console.log(`screenshots: ${screens}`);
+process.exit(failed === 0 ? 0 : 1);
