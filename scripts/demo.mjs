@@ -14,8 +14,8 @@ const scenario = process.env.COLLAPSE_LENS_DEMO_SCENARIO || 'ngram-self-training
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(outDir, { recursive: true });
 
-function cl(args, { show = true } = {}) {
-  if (show) console.log(`\n$ collapse-lens ${args.join(' ')}`);
+function cl(args, { show = true, shown } = {}) {
+  if (show) console.log(`\n$ collapse-lens ${shown ?? args.join(' ')}`);
   const r = spawnSync(process.execPath, [cli, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
   // 1 means "findings at or above --fail-on": expected here, since the scenario collapses.
   if (r.status !== 0 && r.status !== 1) {
@@ -30,14 +30,14 @@ console.log(`Collapse Lens demo: the "${scenario}" scenario, simulated, then ana
 const scenarioDir = path.join(outDir, scenario);
 cl(['scenario', scenario, '--seed', '42', '--out', scenarioDir]);
 const generated = files(scenarioDir);
-cl(['analyze', ...generated, '--format', 'text']);
+cl(['analyze', ...generated, '--format', 'text'], { shown: `analyze ${scenarioDir}/gen-*.jsonl` });
 cl(['analyze', ...generated, '--format', 'json', '--out', path.join(outDir, 'report.json')], { show: false });
 cl(['analyze', ...generated, '--format', 'sarif', '--out', path.join(outDir, 'report.sarif')], { show: false });
 cl(['analyze', ...generated, '--format', 'html', '--out', path.join(outDir, 'report.html')], { show: false });
 
 console.log('\nThe shipped examples (examples/):');
 const chat = files(path.join('examples', 'chat-generations'));
-cl(['analyze', ...chat, '--format', 'text']);
+cl(['analyze', ...chat, '--format', 'text'], { shown: 'analyze examples/chat-generations/gen*.jsonl' });
 cl(['analyze', ...chat, '--format', 'json', '--out', path.join(outDir, 'examples-chat.json')], { show: false });
 cl(['analyze', ...chat, '--format', 'html', '--out', path.join(outDir, 'examples-chat.html')], { show: false });
 cl(['analyze', 'examples/classifier-eval.csv', '--format', 'json', '--out', path.join(outDir, 'examples-classifier.json')], { show: false });

@@ -143,7 +143,7 @@ export const ngramSelfTraining = defineScenario({
       series,
       expected: {
         rules: clearRules(rows),
-        description: `Generation 0 is ${per} real sentences; every later generation is sampled from a model trained only on the one before. The vocabulary shrinks from ${series.vocabulary_size[0]} to ${series.vocabulary_size[G - 1]} words and distinct-n falls; rare words ${temperature < 1 ? 'vanish fast under the low temperature (rare-token share, tail-loss)' : 'go extinct one by one'}.`,
+        description: `Generation 0 is ${per} real sentences; every later generation is sampled from a model trained only on the one before. The vocabulary shrinks from ${series.vocabulary_size[0]} to ${series.vocabulary_size[G - 1]} words and distinct-n falls; rare words ${temperature < 1 ? 'thin out fast under the low temperature (the rare-token share falls)' : 'go extinct one by one'}.`,
       },
     };
   },
