@@ -10,7 +10,7 @@ import type { AnalysisTarget } from './diagnostics';
 import { InputReadError, targetsOf, workerInput } from './inputs';
 import type { AnalysisStatusBar } from './statusBar';
 import type { AnalysisEntry, AnalysisRequest, FindingsStore } from './store';
-import type { AnalysisWorkerPool, WorkerRun } from './workerClient';
+import type { AnalysisWorkerPool } from './workerClient';
 import type { AnalysisJob, WorkerError } from './workerProtocol';
 
 export type RequestOutcome =
@@ -42,11 +42,19 @@ export interface ProgressReport {
   percent: number;
 }
 
+interface ActiveRun {
+  cancel: vscode.CancellationTokenSource;
+  uris: Set<string>;
+  /** Last progress, so the status bar can go back to a run still going when another ends. */
+  percent: number;
+  file?: string;
+}
+
 const OPEN_LINE = 'Open Line';
 const SHOW_LOG = 'Show Log';
 
 export class AnalysisRunner implements vscode.Disposable {
-  private readonly active = new Set<{ run: WorkerRun | undefined; cancel: vscode.CancellationTokenSource; uris: Set<string> }>();
+  private readonly active = new Set<ActiveRun>();
   private readonly progressEmitter = new vscode.EventEmitter<ProgressReport>();
   private readonly runEmitter = new vscode.EventEmitter<RunOutcome>();
   private readonly errorEmitter = new vscode.EventEmitter<InputErrorReport>();
@@ -77,7 +85,7 @@ export class AnalysisRunner implements vscode.Disposable {
     for (const a of this.active) if ([...a.uris].some((u) => uris.has(u))) a.cancel.cancel();
 
     const cancel = new vscode.CancellationTokenSource();
-    const handle: { run: WorkerRun | undefined; cancel: vscode.CancellationTokenSource; uris: Set<string> } = { run: undefined, cancel, uris };
+    const handle: ActiveRun = { cancel, uris, percent: 0 };
     this.active.add(handle);
     const external = options.token?.onCancellationRequested(() => cancel.cancel());
     const title = requests.length === 1 ? 'Collapse Lens' : `Collapse Lens: ${requests.length} analyses`;
@@ -91,8 +99,9 @@ export class AnalysisRunner implements vscode.Disposable {
       external?.dispose();
       this.active.delete(handle);
       cancel.dispose();
-      this.status.setRunning(undefined);
+      const other = [...this.active].at(-1);
       this.status.setCounts(this.store.counts());
+      this.status.setRunning(other?.percent, other?.file);
     }
     this.reportErrors(outcome);
     this.runEmitter.fire(outcome);
@@ -101,10 +110,9 @@ export class AnalysisRunner implements vscode.Disposable {
 
   private async execute(
     requests: AnalysisRequest[],
-    handle: { run: WorkerRun | undefined; cancel: vscode.CancellationTokenSource },
+    handle: ActiveRun,
     progress: vscode.Progress<{ message?: string; increment?: number }>,
   ): Promise<RunOutcome> {
-    const config = await this.config.get(requests[0]?.uris[0]);
     const outcomes: (RequestOutcome | undefined)[] = requests.map(() => undefined);
     const targets = requests.map((r) => targetsOf(r.uris));
 
@@ -113,7 +121,8 @@ export class AnalysisRunner implements vscode.Disposable {
     const jobRequest: number[] = [];
     for (const [i, request] of requests.entries()) {
       try {
-        jobs.push({ inputs: await Promise.all(targets[i]!.map((t) => workerInput(t, config.maxFileBytes))) });
+        const config = await this.config.get(request.uris[0]);
+        jobs.push({ inputs: await Promise.all(targets[i]!.map((t) => workerInput(t, config.maxFileBytes))), options: config.analyze });
         jobRequest.push(i);
       } catch (e) {
         const error: WorkerError = e instanceof InputReadError ? e.error : { message: String(e), input: false };
@@ -132,12 +141,14 @@ export class AnalysisRunner implements vscode.Disposable {
           progress.report({ increment: percent - reported, message: `${p.file} — ${Math.floor(percent)}%` });
           reported = percent;
         }
+        handle.percent = percent;
+        handle.file = p.file;
         this.status.setRunning(percent, p.file);
         this.progressEmitter.fire({ file: p.file, percent });
       };
       // Diagnostics are built in order (they read documents), while the worker goes on.
       let publishing = Promise.resolve();
-      const run = this.pool.run(jobs, config.analyze, {
+      const run = this.pool.run(jobs, {
         onProgress,
         onJob: (job, o) => {
           const i = jobRequest[job]!;
@@ -151,7 +162,6 @@ export class AnalysisRunner implements vscode.Disposable {
           });
         },
       });
-      handle.run = run;
       const stop = handle.cancel.token.onCancellationRequested(() => run.cancel());
       if (handle.cancel.token.isCancellationRequested) run.cancel();
       await run.done;

@@ -26,6 +26,16 @@ function selection(uri: unknown, selected: unknown): vscode.Uri[] {
   return doc && !doc.isUntitled ? [doc.uri] : [];
 }
 
+/** The analysis reads files from disk; say so when the editor holds unsaved changes. */
+function warnIfUnsaved(uris: readonly vscode.Uri[]): void {
+  const keys = new Set(uris.map((u) => u.toString()));
+  const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && keys.has(d.uri.toString()));
+  if (dirty.length) {
+    const names = dirty.map((d) => displayPath(d.uri)).join(', ');
+    void vscode.window.showWarningMessage(`${names} ${dirty.length === 1 ? 'has' : 'have'} unsaved changes; Collapse Lens analyzes the saved file. Save to analyze your edits.`);
+  }
+}
+
 function supportedOnly(uris: vscode.Uri[]): vscode.Uri[] {
   const ok = uris.filter(isSupported);
   const skipped = uris.filter((u) => !isSupported(u));
@@ -59,6 +69,7 @@ const analyzeFile = (ctx: CollapseLens): Command => async (uri?: unknown, select
   }
   const uris = supportedOnly(picked);
   if (!uris.length) return undefined;
+  warnIfUnsaved(uris);
   return ctx.runner.run(uris.map((u) => ({ kind: 'file', uris: [u] })), { location: vscode.ProgressLocation.Notification });
 };
 
@@ -78,6 +89,7 @@ const analyzeGenerations = (ctx: CollapseLens): Command => async (uri?: unknown,
     void vscode.window.showInformationMessage('Select at least two files to compare them as generations.');
     return undefined;
   }
+  warnIfUnsaved(uris);
   return ctx.runner.run([{ kind: 'generations', uris: orderGenerations(uris) }], { location: vscode.ProgressLocation.Notification });
 };
 

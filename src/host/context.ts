@@ -58,7 +58,7 @@ export class CollapseLens implements vscode.Disposable {
       vscode.languages.registerCodeActionsProvider('*', new FindingCodeActionProvider(this.store, this.config), FindingCodeActionProvider.metadata),
       this.store.onDidChange(() => {
         void vscode.commands.executeCommand('setContext', 'collapseLens.hasResults', this.store.entries().length > 0);
-        if (!this.runner.running) this.status.setCounts(this.store.counts());
+        this.status.setCounts(this.store.counts());
       }),
       vscode.workspace.onDidSaveTextDocument((doc) => this.scheduleReanalysis(doc.uri)),
       // Deleted in the editor (files and folders) and outside it (watcher).

@@ -63,8 +63,9 @@ async function runJobs(request: StartAnalysisRequest): Promise<void> {
     // Progress arrives per record batch; a few updates a second are enough for a progress bar.
     let lastProgress = 0;
     try {
-      const { issues, ...result } = await analyzeFiles(request.jobs[job]!.inputs.map(toAnalyzeInput), {
-        ...request.options,
+      const { inputs, options } = request.jobs[job]!;
+      const { issues, ...result } = await analyzeFiles(inputs.map(toAnalyzeInput), {
+        ...options,
         signal: abort.signal,
         onProgress: (progress) => {
           const now = Date.now();

@@ -6,7 +6,6 @@ import type { AnalyzeProgress } from '../core/options';
 import type {
   AnalysisJob,
   HostToWorkerMessage,
-  WorkerAnalyzeOptions,
   WorkerError,
   WorkerInput,
   WorkerIssue,
@@ -37,7 +36,7 @@ export interface WorkerRun {
 export class AnalysisWorkerPool {
   constructor(private readonly workerPath: string) {}
 
-  run(jobs: AnalysisJob[], options: WorkerAnalyzeOptions, callbacks: RunCallbacks = {}): WorkerRun {
+  run(jobs: AnalysisJob[], callbacks: RunCallbacks = {}): WorkerRun {
     const worker = new Worker(this.workerPath);
     const outcomes: (JobOutcome | undefined)[] = jobs.map(() => undefined);
     let cancelled = false;
@@ -89,7 +88,7 @@ export class AnalysisWorkerPool {
 
     // Transfer file contents read by the host instead of copying them.
     const transfer = jobs.flatMap((j) => j.inputs.flatMap((i) => (i.bytes ? [i.bytes.buffer as ArrayBuffer] : [])));
-    const start: HostToWorkerMessage = { kind: 'start', jobs, options };
+    const start: HostToWorkerMessage = { kind: 'start', jobs };
     worker.postMessage(start, transfer);
 
     return {

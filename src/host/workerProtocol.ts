@@ -10,9 +10,13 @@ export interface WorkerInput {
   bytes?: Uint8Array;
 }
 
-/** One call of `analyzeFiles`: a single file, or several files as generations. */
+/**
+ * One call of `analyzeFiles`: a single file, or several files as generations, with the options
+ * of the workspace folder they belong to (folders of a multi-root workspace may differ).
+ */
 export interface AnalysisJob {
   inputs: WorkerInput[];
+  options: WorkerAnalyzeOptions;
 }
 
 /** The options that survive structured cloning (no signal, no callback). */
@@ -39,7 +43,6 @@ export interface WorkerError {
 export interface StartAnalysisRequest {
   kind: 'start';
   jobs: AnalysisJob[];
-  options: WorkerAnalyzeOptions;
 }
 
 export interface CancelAnalysisRequest {

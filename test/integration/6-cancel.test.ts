@@ -76,7 +76,7 @@ describe('a worker that ignores cancel', () => {
     // Answers nothing and never yields to its message loop once started, as a hung engine would.
     fs.writeFileSync(script, "require('node:worker_threads').parentPort.on('message', (m) => { if (m.kind === 'start') for (;;) {} });\n");
     try {
-      const run = new AnalysisWorkerPool(script).run([{ inputs: [{ file: 'x.jsonl', display: 'x.jsonl' }] }], {});
+      const run = new AnalysisWorkerPool(script).run([{ inputs: [{ file: 'x.jsonl', display: 'x.jsonl' }], options: {} }]);
       await new Promise((r) => setTimeout(r, 200));
       const cancelledAt = Date.now();
       run.cancel();
