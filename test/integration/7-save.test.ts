@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CollapseLensApi } from '../../src/extension';
-import { activate, analyzeFile, clear, fixture, ours, waitFor } from './helpers';
+import { activate, analyzeFile, clear, fixture, ours, resetSetting, waitFor } from './helpers';
 
 describe('analysis on save', () => {
   let api: CollapseLensApi;
@@ -26,9 +26,9 @@ describe('analysis on save', () => {
     // Replace every repeated output with a distinct one: the duplicates are gone.
     const text = editor.document.getText().split('\n').map((l, i) => l.replace('I am sorry, but I cannot help with that request.', `A distinct answer number ${i}.`)).join('\n');
     await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), text));
-    await editor.document.save();
-    await editor.edit((e) => e.insert(new vscode.Position(0, 0), ''));
-    await editor.document.save();
+    assert.ok(await editor.document.save());
+    await editor.edit((e) => e.insert(editor.document.lineAt(0).range.end, ' '));
+    assert.ok(await editor.document.save(), 'a second save within the debounce window');
     await waitFor('the re-analysis', () => runs > 0, 5_000);
     await new Promise((r) => setTimeout(r, 800));
     sub.dispose();
@@ -39,13 +39,36 @@ describe('analysis on save', () => {
   it('does not analyze a file that has no results', async () => {
     let runs = 0;
     const sub = api.onDidFinishRun(() => runs++);
-    const other = fixture('healthy.jsonl');
-    const editor = await vscode.window.showTextDocument(other);
-    await editor.edit((e) => e.insert(new vscode.Position(0, 0), ''));
-    await editor.document.save();
-    await new Promise((r) => setTimeout(r, 900));
-    sub.dispose();
-    assert.equal(runs, 0);
-    assert.equal(api.resultFor(other), undefined);
+    const other = fixture('unanalyzed.jsonl');
+    await vscode.workspace.fs.copy(fixture('repeated.jsonl'), other, { overwrite: true });
+    try {
+      const editor = await vscode.window.showTextDocument(other);
+      await editor.edit((e) => e.insert(editor.document.lineAt(0).range.end, ' '));
+      assert.ok(await editor.document.save());
+      await new Promise((r) => setTimeout(r, 900));
+      sub.dispose();
+      assert.equal(runs, 0);
+      assert.equal(api.resultFor(other), undefined);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(other);
+    }
+  });
+
+  it('does nothing on save when collapseLens.analyzeOnSave is off', async () => {
+    await analyzeFile(copy());
+    await vscode.workspace.getConfiguration('collapseLens').update('analyzeOnSave', false, vscode.ConfigurationTarget.Workspace);
+    let runs = 0;
+    const sub = api.onDidFinishRun(() => runs++);
+    try {
+      const editor = await vscode.window.showTextDocument(copy());
+      await editor.edit((e) => e.insert(editor.document.lineAt(0).range.end, ' '));
+      assert.ok(await editor.document.save());
+      await new Promise((r) => setTimeout(r, 900));
+      assert.equal(runs, 0);
+    } finally {
+      sub.dispose();
+      await resetSetting('analyzeOnSave');
+    }
   });
 });
