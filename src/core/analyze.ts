@@ -55,7 +55,10 @@ interface GroupState {
 const MAX_MALFORMED_LINES = 100;
 const MAX_ISSUES_KEPT = 100;
 
-export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: AnalyzeOptions = {}): Promise<AnalysisResult & { issues: MalformedRecord[] }> {
+/** The result, the malformed records found, and every field seen while detecting roles. */
+export type AnalyzeOutcome = AnalysisResult & { issues: MalformedRecord[]; fieldNames: string[] };
+
+export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: AnalyzeOptions = {}): Promise<AnalyzeOutcome> {
   if (inputs.length === 0) throw new InputError('no input files were given');
   const sampling: SamplingOptions = { ...DEFAULT_SAMPLING, ...options.sampling };
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
@@ -308,7 +311,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     const series = rolling.finish();
     if (series.points.length >= 2) details.rolling = series;
   }
-  return { report, details, issues };
+  return { report, details, issues, fieldNames: d.fields };
 }
 
 function finiteOnly(metrics: Record<string, number>): Record<string, number> {
