@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { Random } from '../../src/core/random';
 import { DistinctCounter, fsum, HashSet53, HyperLogLog, hashString53 } from '../../src/core/metrics/hashing';
 import {
+  BudgetReservoir,
   buildTextBaseline,
   compressionRatio,
   distinctN,
@@ -424,6 +425,29 @@ describe('TextAccumulator', () => {
     assert.deepEqual(r.topOutputs.map((t) => t.text).sort(), ['repeat 0', 'repeat 10', 'repeat 20']);
     // counts are lower bounds after pruning, never more than the truth
     for (const t of r.topOutputs) assert.ok(t.count <= 667 && t.count >= 600, `${t.text}: ${t.count}`);
+  });
+
+  test('the quadratic samples keep to a size budget and stay uniform', () => {
+    // items of size 10, capacity 100, budget 500: the sample shrinks to 50 items
+    const inclusion = new Float64Array(1000);
+    for (let seed = 1; seed <= 400; seed++) {
+      const r = new BudgetReservoir<{ size: number; id: number }>(100, 500, seed);
+      for (let id = 0; id < 1000; id++) {
+        const slot = r.offer();
+        if (slot >= 0) r.put(slot, { size: 10, id });
+      }
+      assert.equal(r.items.length, 50);
+      assert.ok(r.sampled);
+      for (const it of r.items) inclusion[it.id]!++;
+    }
+    // each of the 1000 items is kept with probability 50/1000: compare early, middle and late thirds
+    const third = (a: number) => inclusion.slice(a, a + 333).reduce((x, y) => x + y, 0) / 333 / 400;
+    for (const start of [0, 333, 666]) assert.ok(Math.abs(third(start) - 0.05) < 0.005, `${start}: ${third(start)}`);
+    // under budget it is plain Algorithm R, and everything is kept while it fits
+    const small = new BudgetReservoir<{ size: number }>(10, 1e9, 1);
+    for (let i = 0; i < 10; i++) small.put(small.offer(), { size: 1 });
+    assert.equal(small.items.length, 10);
+    assert.ok(!small.sampled);
   });
 
   test('compression ratio on a chunk sample is close to the whole', () => {

@@ -225,7 +225,7 @@ export class TokenTable {
       i = (i + 1) & mask;
     }
     const id = this.tokens.length;
-    this.tokens.push(s.slice(start, end));
+    this.tokens.push(detach(s.slice(start, end)));
     if (id >= this.hashes.length) {
       this.hashes = growInt32(this.hashes);
       this.laneHi = growInt32(this.laneHi);
@@ -257,6 +257,15 @@ export class TokenTable {
 export const TOKEN_HASH_SEED = 0x811c9dc5 | 0;
 export function tokenHashStep(h: number, c: number): number {
   return Math.imul(h ^ c, 0x01000193);
+}
+
+/**
+ * A copy of `s` that does not point into a larger string. V8 represents a slice of 13 or
+ * more characters as a view on its parent, so keeping the slice would keep the whole
+ * record (in a multi-GB input, potentially every record with a new long token) alive.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 function sameText(t: string, s: string, start: number, end: number): boolean {
