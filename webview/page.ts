@@ -11,7 +11,7 @@ import type { Host, PageState } from './host';
 import { themeConfig } from './theme';
 
 /** Findings shown before "Show all": a long list would push the charts out of sight. */
-const FINDINGS_PREVIEW = 50;
+const FINDINGS_PREVIEW = 8;
 const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
 const SEVERITY_WORDS: Record<Severity, [string, string]> = { error: ['error', 'errors'], warning: ['warning', 'warnings'], info: ['note', 'notes'] };
 
@@ -105,8 +105,8 @@ export class ReportPage {
   }
 
   /**
-   * Draws every chart, those on screen first, one per task so the page paints and answers
-   * input in between; a chart scrolled into view jumps the queue. Measures
+   * Draws every chart, those on screen first, in slices so the page paints and answers input
+   * in between; a chart scrolled into view jumps the queue. Measures
    * `collapse-lens:render:first-screen` and `collapse-lens:render` (all charts).
    */
   private async draw(run: number): Promise<void> {
@@ -127,6 +127,7 @@ export class ReportPage {
     });
     for (const e of queue) observer.observe(e.section);
     queue.sort((a, b) => Number(onScreen(b)) - Number(onScreen(a)));
+    let lastYield = t0;
     try {
       if (firstScreen === 0) performance.measure(`${RENDER_MEASURE}:first-screen`, { start: t0 });
       while (queue.length > 0) {
@@ -142,8 +143,14 @@ export class ReportPage {
         }
         e.body.classList.remove('placeholder');
         e.body.style.minHeight = '';
-        if (--firstScreen === 0) performance.measure(`${RENDER_MEASURE}:first-screen`, { start: t0 });
-        if (queue.length > 0) await nextTask();
+        const screenDone = --firstScreen === 0;
+        if (screenDone) performance.measure(`${RENDER_MEASURE}:first-screen`, { start: t0 });
+        // Yield when the screen is complete and then every ~50 ms: often enough to paint and
+        // answer input, rarely enough that relayouts of the growing page stay cheap.
+        if (queue.length > 0 && (screenDone || performance.now() - lastYield > 50)) {
+          await nextTask();
+          lastYield = performance.now();
+        }
       }
     } finally {
       observer.disconnect();

@@ -138,8 +138,3 @@ export function round4(x: number): number {
 export function share(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
-
-export function list(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}

@@ -52,10 +52,14 @@ export function labelSharesChart(result: AnalysisResult): ChartDescriptor | unde
         data: { values: [{ threshold, text: `dominant share ${Math.round(threshold * 100)}%` }] },
         layer: [
           { mark: { type: 'rule', color: themeColor('warning'), strokeWidth: 2, strokeDash: [6, 3] }, encoding: { y: { field: 'threshold', type: 'quantitative' } } },
-          {
-            mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -2, dy: -3, fontWeight: 600, color: themeColor('foreground') },
+          // A halo in the background colour keeps the label readable over the bars.
+          ...[
+            { stroke: themeColor('background'), strokeWidth: 4, strokeJoin: 'round' },
+            {},
+          ].map((halo) => ({
+            mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -4, fontWeight: 600, color: themeColor('foreground'), ...halo },
             encoding: { y: { field: 'threshold', type: 'quantitative' }, x: { value: 'width' }, text: { field: 'text' } },
-          },
+          })),
         ],
       },
     ],

@@ -11,7 +11,6 @@ import {
   baselineGroup,
   generationIndexX,
   generationIds,
-  list,
   round4,
   SEVERITIES,
   severityEncoding,
@@ -27,6 +26,8 @@ const ROLE_TITLES: Record<MetricRole, string> = {
   labels: 'Label diversity by generation',
   values: 'Value distribution by generation',
 };
+
+const ROLE_NOUN: Record<MetricRole, string> = { text: 'text', vectors: 'embedding', labels: 'label', values: 'value' };
 
 const ROLE_FIELD: Record<MetricRole, 'text' | 'vector' | 'label' | 'value'> = { text: 'text', vectors: 'vector', labels: 'label', values: 'value' };
 
@@ -101,7 +102,7 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
   }
 
   const x = generationIndexX(ids);
-  const y = { field: 'value', type: 'quantitative' as const, title: null, axis: { tickCount: 4, labelExpr: NUMBER_LABEL } };
+  const y = { field: 'value', type: 'quantitative' as const, title: null, axis: { tickCount: 4, labelExpr: NUMBER_LABEL, labelFlush: true } };
   const sev = severityEncoding(severities);
   // One layer per zone colour: a colour scale would merge with the findings' legend.
   const bandLayer = (severity: Severity) => ({
@@ -176,7 +177,7 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
       field: 'title',
       type: 'nominal',
       sort: titles,
-      header: { title: null, labelAnchor: 'start', labelFontWeight: 600, labelPadding: 4, labelLimit: 165 },
+      header: { title: null, labelAnchor: 'start', labelFontWeight: 600, labelPadding: 6, labelLimit: 200 },
     },
     columns: Math.min(4, metrics.length),
     spacing: { row: 18, column: 20 },
@@ -187,7 +188,7 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
 
   const baselineText = base ? `the dashed line is baseline ${base.id}` : 'no baseline';
   const description =
-    `${list(titles)} for ${groups.length} generations, one panel each; ${baselineText}, shaded zones are where rules warn or fail` +
+    `${metrics.length === 1 ? titles[0] : `${metrics.length} ${ROLE_NOUN[role]} metrics`} for ${groups.length} generations, one panel each; ${baselineText}, shaded zones are where rules warn or fail` +
     (findingCount ? `, and ${findingCount} finding${findingCount === 1 ? ' is' : 's are'} marked.` : ', and no finding fired.');
 
   const table = {

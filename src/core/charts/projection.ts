@@ -15,8 +15,8 @@ export function projectionChart(result: AnalysisResult): ChartDescriptor | undef
   const spec = {
     $schema: VL_SCHEMA,
     description: 'Embeddings projected on two principal components, by generation.',
-    width: 380,
-    height: 320,
+    width: 440,
+    height: 340,
     data: { values: rows },
     mark: { type: 'point', filled: true, size: 30, opacity: 0.75 },
     encoding: {
@@ -51,7 +51,7 @@ export function projectionChart(result: AnalysisResult): ChartDescriptor | undef
     (stats.length > 1 ? `; the mean distance to the centre goes from ${round4(first.spread)} in ${first.id} to ${round4(last.spread)} in ${last.id}.` : '.');
   return {
     id: 'projection',
-    height: 320 + 60,
+    height: 340 + 60,
     title: 'Embedding projection (PCA)',
     description,
     spec,

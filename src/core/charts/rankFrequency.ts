@@ -22,8 +22,8 @@ export function rankFrequencyChart(result: AnalysisResult): ChartDescriptor | un
   const spec = {
     $schema: VL_SCHEMA,
     description: 'Token rank against frequency per generation, log–log.',
-    width: 420,
-    height: 260,
+    width: 480,
+    height: 280,
     data: { values: rows },
     mark: { type: 'line', strokeWidth: 1.6, interpolate: 'monotone', opacity: 0.9 },
     encoding: {
@@ -49,7 +49,7 @@ export function rankFrequencyChart(result: AnalysisResult): ChartDescriptor | un
       : `Token frequency by rank on log scales for ${first[0]}, up to rank ${first[1]}.`;
   return {
     id: 'rank-frequency',
-    height: 260 + 60,
+    height: 280 + 60,
     title: 'Token rank–frequency',
     description,
     spec,

@@ -43,7 +43,7 @@ export function topOutputsChart(result: AnalysisResult): ChartDescriptor | undef
   const spec = {
     $schema: VL_SCHEMA,
     description: 'Most repeated outputs with their counts.',
-    width: 300,
+    width: 340,
     height: { step: 22 },
     data: { values: rows },
     encoding: { y },

@@ -75,8 +75,8 @@ export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor
   const spec = {
     $schema: VL_SCHEMA,
     description: `Distribution of ${field} per generation.`,
-    width: 460,
-    height: 240,
+    width: 500,
+    height: 260,
     layer: layers,
   } as unknown as TopLevelSpec;
 
@@ -89,7 +89,7 @@ export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor
     (present.length > 1 ? `; the 1st–99th percentile range goes from ${round4(first.values!.p99 - first.values!.p01)} in ${first.id} to ${round4(last.values!.p99 - last.values!.p01)} in ${last.id}.` : '.');
   return {
     id: 'value-distributions',
-    height: 240 + 60,
+    height: 260 + 60,
     title: 'Value distributions',
     description,
     spec,
