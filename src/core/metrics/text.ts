@@ -251,14 +251,21 @@ export interface TextMetricOptions {
   seed?: number;
   /** Self-BLEU hypotheses: all records up to this many, else a seeded sample of this size. Default 500 (Texygen). */
   selfBleuHypotheses?: number;
-  /** Self-BLEU references: all records up to this many, else a seeded reservoir of this size. Default 5000. */
+  /**
+   * Self-BLEU references: all records up to this many, else a seeded reservoir of this size
+   * (which the hypotheses are drawn from). Default 5000. The reservoir also keeps to 1M
+   * tokens, dropping records at random when long records would exceed it.
+   */
   selfBleuReferencePool?: number;
   /**
    * Near-duplicates are exact on at least this many records. Default 2000. The similarity
    * join used is exact, so in fact it is exact on every group that fits the sample below.
    */
   nearDuplicateExact?: number;
-  /** Near-duplicates on a seeded reservoir of this many records when the group is larger. Default 20,000. */
+  /**
+   * Near-duplicates on a seeded reservoir of this many records when the group is larger.
+   * Default 20,000, and at most 4M shingles (long records shrink the sample).
+   */
   nearDuplicateSample?: number;
   /** Compression on a seeded sample of contiguous chunks of about this many bytes when the joined text is larger. Default 8 MiB. */
   compressionSampleBytes?: number;
@@ -558,7 +565,7 @@ export class BudgetReservoir<T extends { size: number }> {
 const SELF_BLEU_TOKEN_BUDGET = 1_000_000;
 const NEAR_DUPLICATE_SHINGLE_BUDGET = 4_000_000;
 
-/** A record of the near-duplicate sample: its sorted unique shingle hashes and the hash of its text. */
+/** A record of the near-duplicate sample: its shingle hashes (sorted at finish) and the hash of its text. */
 interface ShingleEntry {
   shingles: Float64Array;
   text: number;
@@ -759,8 +766,8 @@ export class TextAccumulator {
     metrics.ngram_diversity = diversity;
     if (!joinedExact) sampled.ngram_diversity = joinedTotal;
 
-    const compression = this.compression.ratio();
     if (this.compression.totalBytes > 0) {
+      const compression = this.compression.ratio();
       metrics.compression_ratio = compression.ratio;
       if (this.compression.sampled) sampled.compression_ratio = compression.bytes; // sample size in bytes
     }
