@@ -35,6 +35,7 @@ const where = (l: Location) => `${l.file}:${l.line}`;
 export class ReportPage {
   private payload: ReportPayload | undefined;
   private entries: ChartEntry[] = [];
+  private payloadKey = '';
   private state: PageState;
   private renderRun = 0;
   private readonly status: HTMLElement;
@@ -60,11 +61,18 @@ export class ReportPage {
 
   handle(message: HostNotification): void {
     switch (message.method) {
-      case 'report/didChange':
+      case 'report/didChange': {
         this.setBusy(false);
         this.showAlert(undefined);
-        void this.show(message.params);
+        // The page already shows the report embedded in its HTML or restored from state;
+        // answering Ready with the same report must not draw everything twice.
+        const key = JSON.stringify(message.params);
+        if (key !== this.payloadKey) {
+          this.payloadKey = key;
+          void this.show(message.params);
+        }
         break;
+      }
       case 'busy/didChange':
         this.setBusy(message.params.busy, message.params.message);
         break;
@@ -86,6 +94,7 @@ export class ReportPage {
     performance.mark(`${RENDER_MEASURE}:start`);
     const restoreScroll = this.payload === undefined;
     this.payload = payload;
+    this.payloadKey ||= JSON.stringify(payload);
     this.save({ payload });
     this.disposeViews();
     this.entries = payload.charts.map((chart) => this.chartSection(chart));

@@ -175,11 +175,11 @@ try {
       const expected = name === 'sample' ? 9 : 2;
       assert(charts.length === expected, `expected ${expected} charts, got ${charts.length}`);
       for (const c of charts) assert(c.svg === 1 && c.marks > 0, `${c.id}: ${c.svg} svg, ${c.marks} marks`);
-      await page.screenshot({ path: join(screens, `${name}-light.png`), fullPage: true });
+      await page.screenshot({ path: join(screens, `report-${name}-light.png`), fullPage: true });
       await setDarkTheme(page);
       const dark = await page.$eval('.chart-canvas svg.marks', (svg) => getComputedStyle(svg).backgroundColor);
       assert(dark === 'rgb(31, 31, 31)', `dark background not applied to the chart: ${dark}`);
-      await page.screenshot({ path: join(screens, `${name}-dark.png`), fullPage: true });
+      await page.screenshot({ path: join(screens, `report-${name}-dark.png`), fullPage: true });
       await clean(page, problems, name);
       await context.close();
     });
@@ -248,7 +248,7 @@ try {
       `  render of all ${charts.length} charts: first load ${first.map((x) => x.toFixed(0)).join(', ')} ms (best ${best.toFixed(0)}); ` +
         `first screen ${Math.min(...firstScreen).toFixed(0)} ms; redraw on theme change ${redraws.join(', ')} ms`,
     );
-    await page.screenshot({ path: join(screens, 'large-light.png'), fullPage: false });
+    await page.screenshot({ path: join(screens, 'report-large-light.png'), fullPage: false });
     assert(best < RENDER_BUDGET_MS, `best first render took ${best.toFixed(0)} ms`);
     await clean(page, problems, 'large');
     await context.close();
@@ -311,7 +311,7 @@ try {
     await page.waitForFunction(() => window.__state.openTables.includes('projection'));
     const state = await page.evaluate(() => window.__state);
     assert(state.payload.title === 'rebased' && state.openTables.includes('projection'), 'state saved');
-    await page.screenshot({ path: join(screens, 'webview-light.png'), fullPage: false });
+    await page.screenshot({ path: join(screens, 'report-webview-light.png'), fullPage: false });
     await clean(page, problems, 'webview');
     await context.close();
 

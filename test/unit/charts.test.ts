@@ -237,7 +237,7 @@ describe('the other charts', () => {
     assert.ok(dataRows(c.spec).some((r) => r.threshold === 0.6));
     assert.deepEqual(c.table.columns, ['Generation', 'approve', 'reject', 'escalate', 'defer', 'unclear']);
     assert.equal(c.table.rows[5]![1], '75.0%');
-    assert.match(c.description, /passes it in gen4, gen5\.$/u);
+    assert.match(c.description, /passes it in generations gen4, gen5\.$/u);
   });
 
   test('value distributions: shares per bin and the baseline percentiles as rules', () => {

@@ -186,7 +186,7 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
     resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
   } as unknown as TopLevelSpec;
 
-  const baselineText = base ? `the dashed line is baseline ${base.id}` : 'no baseline';
+  const baselineText = base ? `the dashed line is the baseline, generation ${base.id}` : 'no baseline';
   const description =
     `${metrics.length === 1 ? titles[0] : `${metrics.length} ${ROLE_NOUN[role]} metrics`} for ${groups.length} generations, one panel each; ${baselineText}, shaded zones are where rules warn or fail` +
     (findingCount ? `, and ${findingCount} finding${findingCount === 1 ? ' is' : 's are'} marked.` : ', and no finding fired.');

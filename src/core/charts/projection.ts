@@ -48,7 +48,7 @@ export function projectionChart(result: AnalysisResult): ChartDescriptor | undef
   const last = stats[stats.length - 1]!;
   const description =
     `${rows.length} embeddings on the first two principal components (${((e1 + e2) * 100).toFixed(0)}% of variance), coloured by generation` +
-    (stats.length > 1 ? `; the mean distance to the centre goes from ${round4(first.spread)} in ${first.id} to ${round4(last.spread)} in ${last.id}.` : '.');
+    (stats.length > 1 ? `; the mean distance to the centre goes from ${round4(first.spread)} in generation ${first.id} to ${round4(last.spread)} in generation ${last.id}.` : '.');
   return {
     id: 'projection',
     height: 340 + 60,

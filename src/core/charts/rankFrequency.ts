@@ -45,8 +45,8 @@ export function rankFrequencyChart(result: AnalysisResult): ChartDescriptor | un
   const shown = drawn.size < n ? ` (${drawn.size} of them drawn, evenly spaced)` : '';
   const description =
     n > 1
-      ? `Token frequency by rank on log scales for ${n} generations${shown}; the highest rank goes from ${first[1]} in ${first[0]} to ${last[1]} in ${last[0]}, so the rare tail ${Number(last[1]) < Number(first[1]) ? 'shrinks' : 'holds'}.`
-      : `Token frequency by rank on log scales for ${first[0]}, up to rank ${first[1]}.`;
+      ? `Token frequency by rank on log scales for ${n} generations${shown}; the highest rank goes from ${first[1]} in generation ${first[0]} to ${last[1]} in generation ${last[0]}, so the rare tail ${Number(last[1]) < Number(first[1]) ? 'shrinks' : 'holds'}.`
+      : `Token frequency by rank on log scales for generation ${first[0]}, up to rank ${first[1]}.`;
   return {
     id: 'rank-frequency',
     height: 280 + 60,

@@ -41,7 +41,13 @@ export function rollingChart(result: AnalysisResult): ChartDescriptor | undefine
     layer.push({
       data: { values: rows },
       transform: [{ filter: `isValid(datum.${metric})` }],
-      mark: { type: 'line', color: themeColor(metric === 'accuracy' ? 'good' : 'accent'), strokeWidth: 1.6 },
+      mark: {
+        type: 'line',
+        color: themeColor(metric === 'accuracy' ? 'good' : 'accent'),
+        strokeWidth: 1.6,
+        // A short stream: show where the windows are.
+        point: rows.length <= 30 ? { filled: true, size: 24, color: themeColor(metric === 'accuracy' ? 'good' : 'accent') } : false,
+      },
       encoding: {
         x,
         y: { field: metric, type: 'quantitative', scale: metric === 'accuracy' ? { domain: [0, 1] } : { zero: false }, axis: { title, tickCount: 5 } },

@@ -64,7 +64,7 @@ export function topOutputsChart(result: AnalysisResult): ChartDescriptor | undef
     ],
   } as unknown as TopLevelSpec;
   const lead = rows[0]!;
-  const description = `The ${rows.length} most repeated outputs; the first, "${truncate(lead.text, 60)}", appears ${lead.count} times${multi ? ` in ${lead.generation}` : ''}.`;
+  const description = `The ${rows.length} most repeated outputs; the first, "${truncate(lead.text, 60)}", appears ${lead.count} times${multi ? ` in generation ${lead.generation}` : ''}.`;
   return {
     id: 'top-outputs',
     height: rows.length * 22 + 60,

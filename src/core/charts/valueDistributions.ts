@@ -56,8 +56,9 @@ export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor
   });
   if (bounds) {
     const lines = [
-      { v: bounds.p01, text: 'baseline p1', align: 'right', dx: -4 },
-      { v: bounds.p99, text: 'baseline p99', align: 'left', dx: 4 },
+      // Labels inside the bounds: outside, they would run into the axis or the legend.
+      { v: bounds.p01, text: 'baseline p1', align: 'left', dx: 4 },
+      { v: bounds.p99, text: 'baseline p99', align: 'right', dx: -4 },
     ];
     layers.push(
       {
@@ -86,7 +87,7 @@ export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor
   const description =
     `Histogram of ${field} for ${present.length} generation${present.length === 1 ? '' : 's'}${drawn.size < present.length ? ` (${drawn.size} drawn, evenly spaced)` : ''} on shared bins` +
     (bounds ? ` with the baseline 1st and 99th percentiles (${round4(bounds.p01)}, ${round4(bounds.p99)}) as dashed lines` : '') +
-    (present.length > 1 ? `; the 1st–99th percentile range goes from ${round4(first.values!.p99 - first.values!.p01)} in ${first.id} to ${round4(last.values!.p99 - last.values!.p01)} in ${last.id}.` : '.');
+    (present.length > 1 ? `; the 1st–99th percentile range goes from ${round4(first.values!.p99 - first.values!.p01)} in generation ${first.id} to ${round4(last.values!.p99 - last.values!.p01)} in generation ${last.id}.` : '.');
   return {
     id: 'value-distributions',
     height: 260 + 60,
