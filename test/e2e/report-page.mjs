@@ -7,7 +7,7 @@
 //   CHROMIUM_PATH=/path/to/chromium node test/e2e/report-page.mjs
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -137,6 +137,42 @@ async function open(url, { fakeVsCode = false, state } = {}) {
   return { page, context, problems };
 }
 
+/** `open`, with a Chrome trace around the load: wall and main-thread CPU time of the render. */
+async function openTraced(url) {
+  const traceFile = join(work, `trace-${Date.now()}.json`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems = { console: [], errors: [], csp: [], requests: [] };
+  page.on('console', (m) => m.type() === 'error' && problems.console.push(m.text()));
+  page.on('pageerror', (e) => problems.errors.push(e.message));
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI}`));
+  });
+  await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+  await page.goto(url);
+  await page.waitForSelector('#app[data-render="done"]', { timeout: 30_000 });
+  await browser.stopTracing();
+  const trace = JSON.parse(readFileSync(traceFile, 'utf8'));
+  const events = Array.isArray(trace) ? trace : trace.traceEvents;
+  const marks = events.filter((e) => e.name === 'collapse-lens:render' && /user_timing/u.test(e.cat));
+  const begin = marks.find((e) => e.ph === 'b' || e.ph === 'B');
+  const end = marks.find((e) => e.ph === 'e' || e.ph === 'E');
+  assert(begin && end, 'render measure in the trace');
+  // The renderer main thread: the one with the most task time.
+  const busy = new Map();
+  for (const e of events) if (e.name === 'RunTask' && e.ph === 'X') busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) ?? 0) + e.dur);
+  const main = [...busy.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  let cpu = 0;
+  for (const e of events) {
+    if (e.name !== 'RunTask' || e.ph !== 'X' || `${e.pid}:${e.tid}` !== main || !e.dur) continue;
+    const overlap = Math.min(e.ts + e.dur, end.ts) - Math.max(e.ts, begin.ts);
+    if (overlap > 0) cpu += ((e.tdur ?? e.dur) * overlap) / e.dur;
+  }
+  const wall = await page.evaluate(() => performance.getEntriesByName('collapse-lens:render')[0].duration);
+  return { page, context, problems, wall, cpu: cpu / 1000 };
+}
+
 async function clean(page, problems, what) {
   problems.csp.push(...(await page.evaluate(() => window.__csp)));
   assert(problems.csp.length === 0, `${what}: CSP violations: ${problems.csp.join('; ')}`);
@@ -196,6 +232,7 @@ try {
     const findings = await page.$$eval('.finding', (els) => els.length);
     assert(findings === total, `findings listed: ${findings}`);
     await page.click('section[data-chart="top-outputs"] summary');
+    await page.waitForSelector('section[data-chart="top-outputs"] tbody tr');
     const rows = await page.$$eval('section[data-chart="top-outputs"] tbody tr', (r) => r.length);
     assert(rows === 12, `data table rows: ${rows}`);
     const bar = await page.$('section[data-chart="top-outputs"] g.role-mark path');
@@ -219,13 +256,17 @@ try {
   });
 
   await check(`100 generations × 20 metrics render in under ${RENDER_BUDGET_MS} ms`, async () => {
-    // Best of three fresh loads: a busy machine (parallel test runs) slows single runs down.
-    const first = [];
+    // Wall time (performance.now around the render) depends on what else the machine runs;
+    // the main thread's CPU time over the same window, from a Chrome trace, does not. Best
+    // of three fresh loads for both.
+    const wall = [];
+    const cpu = [];
     const firstScreen = [];
     let kept;
     for (let i = 0; i < 3; i++) {
-      const run = await open(pathToFileURL(pages.large.file).href);
-      first.push(await run.page.evaluate(() => performance.getEntriesByName('collapse-lens:render')[0].duration));
+      const run = await openTraced(pathToFileURL(pages.large.file).href);
+      wall.push(run.wall);
+      cpu.push(run.cpu);
       firstScreen.push(await run.page.evaluate(() => performance.getEntriesByName('collapse-lens:render:first-screen')[0].duration));
       if (kept) await run.context.close();
       else kept = run;
@@ -243,13 +284,13 @@ try {
       await page.waitForSelector('#app[data-render="done"]');
     }
     const redraws = await page.evaluate(() => performance.getEntriesByName('collapse-lens:render').slice(1).map((m) => Math.round(m.duration)));
-    const best = Math.min(...first);
+    const ms = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
     console.log(
-      `  render of all ${charts.length} charts: first load ${first.map((x) => x.toFixed(0)).join(', ')} ms (best ${best.toFixed(0)}); ` +
-        `first screen ${Math.min(...firstScreen).toFixed(0)} ms; redraw on theme change ${redraws.join(', ')} ms`,
+      `  render of all ${charts.length} charts on first load: wall ${ms(wall)} ms (best ${Math.min(...wall).toFixed(0)}), main-thread CPU ${ms(cpu)} ms (best ${Math.min(...cpu).toFixed(0)}); ` +
+        `first screen ${Math.min(...firstScreen).toFixed(0)} ms; redraw on theme change ${redraws.join(', ')} ms; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`,
     );
     await page.screenshot({ path: join(screens, 'report-large-light.png'), fullPage: false });
-    assert(best < RENDER_BUDGET_MS, `best first render took ${best.toFixed(0)} ms`);
+    assert(Math.min(...cpu) < RENDER_BUDGET_MS, `best first render used ${Math.min(...cpu).toFixed(0)} ms of main-thread CPU`);
     await clean(page, problems, 'large');
     await context.close();
   });
