@@ -402,6 +402,8 @@ export class ReportPage {
     const fileCol = t.columns.indexOf('File');
     const lineCol = t.columns.findIndex((c) => /line$/iu.test(c));
     const linkable = !this.host.standalone && fileCol >= 0 && lineCol >= 0;
+    // Right-align a column of numbers, its header included.
+    const numeric = t.columns.map((_, i) => t.rows.some((r) => typeof r[i] === 'number') && t.rows.every((r) => typeof r[i] === 'number' || r[i] === ''));
     return h(
       'div',
       { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': `${title} data` },
@@ -409,7 +411,7 @@ export class ReportPage {
         'table',
         {},
         h('caption', { class: 'visually-hidden' }, title),
-        h('thead', {}, h('tr', {}, t.columns.map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, t.columns.map((c, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : undefined }, c)))),
         h(
           'tbody',
           {},

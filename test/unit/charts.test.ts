@@ -19,6 +19,7 @@ import {
   valueDistributionsChart,
   type ChartDescriptor,
 } from '../../src/core/charts';
+import { sampleGenerations } from '../../src/core/charts/common';
 import type { AnalysisResult } from '../../src/shared/details';
 import { type TooltipField, decodeTooltip, encodeTooltip } from '../../src/shared/protocol';
 import { DARK_PALETTE, LIGHT_PALETTE, THEME_SIGNALS, vegaThemeConfig } from '../../src/shared/theme';
@@ -284,6 +285,20 @@ describe('the other charts', () => {
     assert.ok(rows.some((r) => r.threshold === 0.7));
     assert.ok(rows.some((r) => r.severity === 'warning' && typeof r.index === 'number'));
     assert.equal(c.table.columns[2], 'Distinct-1');
+  });
+
+  test('many generations: lines for at most 12, evenly spaced, with the first, the baseline and the last', () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `g${i}`);
+    const drawn = sampleGenerations(ids, 'g37');
+    assert.ok(drawn.length <= 12);
+    for (const id of ['g0', 'g37', 'g99']) assert.ok(drawn.includes(id), id);
+    assert.deepEqual(drawn, [...drawn].sort((a, b) => ids.indexOf(a) - ids.indexOf(b)));
+    assert.deepEqual(sampleGenerations(ids.slice(0, 6), 'g0'), ids.slice(0, 6));
+    const big = syntheticResult({ generations: 100, metrics: 20 });
+    const lines = new Set(dataRows(valueDistributionsChart(big)!.spec).map((r) => r.generation).filter((g) => g !== undefined));
+    assert.ok(lines.size <= 12 && lines.has('gen0') && lines.has('gen99'));
+    assert.equal(valueDistributionsChart(big)!.table.rows.length, 100);
+    assert.match(labelSharesChart(big)!.description, /passes it in \d+ generations, first in gen\d+\.$/u);
   });
 
   test('many generations: a gradient instead of 100 swatches, generation ids on its labels', () => {

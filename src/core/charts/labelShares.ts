@@ -68,7 +68,11 @@ export function labelSharesChart(result: AnalysisResult): ChartDescriptor | unde
   const over = present.filter((d) => d.labelCounts!.some((c) => c.count / totals.get(d.id)! > threshold)).map((d) => d.id);
   const description =
     `Share of each ${field} value in ${ids.length} generation${ids.length === 1 ? '' : 's'}, stacked to 100% with a line at ${Math.round(threshold * 100)}%; ` +
-    (over.length ? `one value passes it in generation${over.length === 1 ? '' : 's'} ${over.join(', ')}.` : 'no value passes it.');
+    (over.length === 0
+      ? 'no value passes it.'
+      : over.length <= 5
+        ? `one value passes it in generation${over.length === 1 ? '' : 's'} ${over.join(', ')}.`
+        : `one value passes it in ${over.length} generations, first in ${over[0]}.`);
   return {
     id: 'label-shares',
     height: 240 + 70,
