@@ -9,6 +9,7 @@ import type { ChooseFieldArgs, OpenReportArgs, UpdateSettingArgs } from './codeA
 import { fieldSettingKey } from './config';
 import type { CollapseLens } from './context';
 import { displayPath, isSupported, orderGenerations, targetsOf, workerInput } from './inputs';
+import { COMMAND_RUN_SCENARIO, runScenario } from './scenarioCommand';
 import type { AnalysisRequest } from './store';
 
 /** Analyze Workspace stops listing files here; the rest are named in the log. */
@@ -165,6 +166,7 @@ const COMMANDS = {
   'collapseLens.analyzeWorkspace': analyzeWorkspace,
   'collapseLens.clearFindings': clearFindings,
   [COMMAND_OPEN_REPORT]: openReport,
+  [COMMAND_RUN_SCENARIO]: runScenario,
   [COMMAND_CHOOSE_FIELD]: chooseField,
   [COMMAND_UPDATE_SETTING]: updateSetting,
 } satisfies Record<string, (ctx: CollapseLens) => Command>;

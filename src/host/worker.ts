@@ -6,9 +6,16 @@ import { analyzeFiles, InputError } from '../core/analyze';
 import type { AnalyzeInput } from '../core/analyze';
 import { detectFields } from '../core/detect';
 import { formatFromPath, openFileStream, readRecords } from '../core/readers/index';
+import { getScenario, MAX_GENERATIONS, SCENARIOS, ScenarioOptionError, validateScenarioParams } from '../core/scenarios/index';
+import type { ParamValue } from '../core/scenarios/index';
+import { scenarioReadme } from '../core/scenarios/readme';
+import { README_NAME } from '../core/scenarios/write';
 import type {
+  GeneratedFile,
   HostToWorkerMessage,
   ListFieldsRequest,
+  RunScenarioRequest,
+  ScenarioInfo,
   StartAnalysisRequest,
   WorkerError,
   WorkerInput,
@@ -19,7 +26,7 @@ const port = parentPort;
 if (!port) throw new Error('dist/worker.js runs only as a worker thread');
 
 const abort = new AbortController();
-const post = (message: WorkerToHostMessage) => port.postMessage(message);
+const post = (message: WorkerToHostMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 port.on('message', (message: HostToWorkerMessage) => {
   switch (message.kind) {
@@ -31,6 +38,12 @@ port.on('message', (message: HostToWorkerMessage) => {
       break;
     case 'listFields':
       void listFields(message);
+      break;
+    case 'listScenarios':
+      post({ kind: 'scenarios', scenarios: SCENARIOS.map(scenarioInfo) });
+      break;
+    case 'runScenario':
+      runScenario(message);
       break;
   }
 });
@@ -103,5 +116,36 @@ async function listFields(request: ListFieldsRequest): Promise<void> {
     post({ kind: 'fields', fields: sample.length ? detectFields(sample, {}, { multipleFiles: false }).fields : [] });
   } catch (e) {
     post({ kind: 'fields', fields: [], error: serializeError(e) });
+  }
+}
+
+function scenarioInfo({ run: _run, ...info }: (typeof SCENARIOS)[number]): ScenarioInfo {
+  return { ...info, maxGenerations: MAX_GENERATIONS };
+}
+
+function runScenario(request: RunScenarioRequest): void {
+  try {
+    const scenario = getScenario(request.name);
+    if (!scenario) {
+      throw new ScenarioOptionError([`unknown scenario '${request.name}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`]);
+    }
+    // Strings are parsed as the CLI parses its flags; typed values are checked by run() itself.
+    const strings: Record<string, string> = {};
+    const typed: Record<string, ParamValue> = {};
+    for (const [key, value] of Object.entries(request.params)) {
+      if (typeof value === 'string') strings[key] = value;
+      else typed[key.replace(/_/g, '-')] = value;
+    }
+    const parsed = validateScenarioParams(scenario, strings);
+    if (parsed.errors.length) throw new ScenarioOptionError(parsed.errors);
+    const { seed, generations, format } = request;
+    const result = scenario.run({ seed, generations, format, params: { ...parsed.params, ...typed } });
+    const readme = scenarioReadme(result, { scenario: scenario.name, title: scenario.title, seed, generations: result.generations, format, params: result.params });
+    const encoder = new TextEncoder();
+    const files: GeneratedFile[] = [...result.files, { name: README_NAME, content: readme }].map((f) => ({ name: f.name, bytes: encoder.encode(f.content) }));
+    post({ kind: 'scenario', result: { files, expected: result.expected, params: result.params, generations: result.generations } }, files.map((f) => f.bytes.buffer as ArrayBuffer));
+  } catch (e) {
+    const error = e instanceof ScenarioOptionError ? { message: e.message, input: true } : serializeError(e);
+    post({ kind: 'scenario', error });
   }
 }

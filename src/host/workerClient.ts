@@ -5,12 +5,23 @@ import type { AnalysisResult } from '../shared/details';
 import type { AnalyzeProgress } from '../core/options';
 import type {
   AnalysisJob,
+  GeneratedScenario,
   HostToWorkerMessage,
+  RunScenarioRequest,
+  ScenarioInfo,
   WorkerError,
   WorkerInput,
   WorkerIssue,
   WorkerToHostMessage,
 } from './workerProtocol';
+
+/** A scenario's options refused (`input`), or the simulation failed; the message names the problem. */
+export class ScenarioError extends Error {
+  constructor(readonly error: WorkerError) {
+    super(error.message);
+    this.name = 'ScenarioError';
+  }
+}
 
 /** How long a cancelled worker may take to stop on its own before it is terminated. */
 export const CANCEL_GRACE_MS = 2000;
@@ -75,6 +86,8 @@ export class AnalysisWorkerPool {
           settle();
           break;
         case 'fields':
+        case 'scenarios':
+        case 'scenario':
           break;
       }
     });
@@ -119,6 +132,50 @@ export class AnalysisWorkerPool {
         worker.postMessage(request, input.bytes ? [input.bytes.buffer as ArrayBuffer] : []);
       });
     } finally {
+      void worker.terminate();
+    }
+  }
+
+  /** The sample scenarios' names, descriptions and parameters. */
+  listScenarios(): Promise<ScenarioInfo[]> {
+    return this.ask({ kind: 'listScenarios' }, (m) => (m.kind === 'scenarios' ? m.scenarios : undefined));
+  }
+
+  /**
+   * Simulates a scenario in a worker of its own (the largest ones take a second or more), and
+   * terminates it when `signal` aborts. Rejects with a ScenarioError for refused options.
+   */
+  runScenario(request: Omit<RunScenarioRequest, 'kind'>, signal?: AbortSignal): Promise<GeneratedScenario> {
+    return this.ask({ kind: 'runScenario', ...request }, (m) => {
+      if (m.kind !== 'scenario') return undefined;
+      if (m.error) throw new ScenarioError(m.error);
+      return m.result;
+    }, signal);
+  }
+
+  /** Posts one request to a fresh worker and resolves with the first answer `accept` takes. */
+  private async ask<T>(message: HostToWorkerMessage, accept: (m: WorkerToHostMessage) => T | undefined, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    const worker = new Worker(this.workerPath);
+    let onAbort: (() => void) | undefined;
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        worker.on('message', (m: WorkerToHostMessage) => {
+          try {
+            const value = accept(m);
+            if (value !== undefined) resolve(value);
+          } catch (e) {
+            reject(e);
+          }
+        });
+        worker.on('error', reject);
+        worker.on('exit', () => reject(new Error('the Collapse Lens worker stopped before it answered')));
+        onAbort = () => reject(signal!.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        worker.postMessage(message);
+      });
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
     }
   }

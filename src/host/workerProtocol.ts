@@ -2,6 +2,7 @@
 // discriminated union per direction. Both sides import this file; it must not import vscode.
 import type { AnalysisResult } from '../shared/details';
 import type { AnalyzeOptions, AnalyzeProgress } from '../core/options';
+import type { ParamValue, Scenario, ScenarioExpectation, ScenarioFormat } from '../core/scenarios/types';
 
 /** One file to read. `bytes` is set for files the worker cannot open itself (virtual file systems). */
 export interface WorkerInput {
@@ -56,7 +57,25 @@ export interface ListFieldsRequest {
   sampleRecords: number;
 }
 
-export type HostToWorkerMessage = StartAnalysisRequest | CancelAnalysisRequest | ListFieldsRequest;
+/** The sample scenarios, for the quick pick (the host does not bundle the simulations). */
+export interface ListScenariosRequest {
+  kind: 'listScenarios';
+}
+
+/**
+ * Simulates one scenario. A `params` value given as a string is parsed as on the command
+ * line (`'0.5'`, `'yes'`); numbers and booleans are checked as they are.
+ */
+export interface RunScenarioRequest {
+  kind: 'runScenario';
+  name: string;
+  seed: number;
+  generations?: number;
+  format: ScenarioFormat;
+  params: Record<string, ParamValue>;
+}
+
+export type HostToWorkerMessage = StartAnalysisRequest | CancelAnalysisRequest | ListFieldsRequest | ListScenariosRequest | RunScenarioRequest;
 
 export interface DidProgressNotification {
   kind: 'progress';
@@ -89,9 +108,41 @@ export interface DidListFieldsResponse {
   error?: WorkerError;
 }
 
+/** A scenario without its `run`, plus the generation limit every scenario shares. */
+export type ScenarioInfo = Omit<Scenario, 'run'> & { maxGenerations: number };
+
+export interface DidListScenariosResponse {
+  kind: 'scenarios';
+  scenarios: ScenarioInfo[];
+}
+
+/** A file of a generated scenario, UTF-8 encoded in the worker (its buffer is transferred). */
+export interface GeneratedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface GeneratedScenario {
+  /** The generation files in order, then README.md. */
+  files: GeneratedFile[];
+  expected: ScenarioExpectation;
+  /** Parameters after defaults were applied. */
+  params: Record<string, ParamValue>;
+  generations: number;
+}
+
+/** `error.input` marks options the scenario refused (the message is for the user). */
+export interface DidRunScenarioResponse {
+  kind: 'scenario';
+  result?: GeneratedScenario;
+  error?: WorkerError;
+}
+
 export type WorkerToHostMessage =
   | DidProgressNotification
   | DidFinishJobNotification
   | DidFailJobNotification
   | DidFinishRunNotification
-  | DidListFieldsResponse;
+  | DidListFieldsResponse
+  | DidListScenariosResponse
+  | DidRunScenarioResponse;

@@ -27,6 +27,7 @@ describe('commands and contributions', () => {
       'collapseLens.analyzeWorkspace': 'Collapse Lens: Analyze Workspace',
       'collapseLens.clearFindings': 'Collapse Lens: Clear Findings',
       'collapseLens.openReport': 'Collapse Lens: Open Report',
+      'collapseLens.runScenario': 'Collapse Lens: Run Sample Scenario…',
     });
   });
 
