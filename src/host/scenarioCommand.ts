@@ -21,6 +21,8 @@ export const DEFAULT_SCENARIO_SEED = 42;
 /** Seeds are used as 32-bit integers; larger ones would silently alias smaller ones. */
 const SEED_MIN = -(2 ** 31);
 const SEED_MAX = 2 ** 31 - 1;
+/** Files written at the same time. */
+const WRITES_IN_FLIGHT = 8;
 /** What the scenario writes (and so what Replace may delete): generation files and the README. */
 const SCENARIO_FILE = /^(gen-\d+\.(jsonl|csv)|README\.md)$/;
 
@@ -243,10 +245,10 @@ async function editOptions(choice: Choice): Promise<Step<'run'>> {
       {
         label: '$(play) Run with these options',
         action: 'run',
-        detail: `seed ${choice.seed} · ${choice.generations} generations · ${choice.format.toUpperCase()} · into ${where}`,
+        detail: `seed ${choice.seed} · ${choice.generations} generations · ${choice.format.toUpperCase()} · ${where}`,
       },
       ...(changed ? [{ label: '$(discard) Reset to defaults', action: 'reset' as const }] : []),
-      { label: 'Run', kind: vscode.QuickPickItemKind.Separator },
+      { label: 'Options', kind: vscode.QuickPickItemKind.Separator },
       { label: 'seed', description: String(choice.seed), detail: 'The same seed gives byte-identical files', action: 'seed' },
       { label: 'generations', description: String(choice.generations), detail: `One file per generation, ${s.minGenerations} to ${s.maxGenerations}`, action: 'generations' },
       { label: 'format', description: choice.format.toUpperCase(), detail: 'JSONL or CSV', action: 'format' },
@@ -282,7 +284,7 @@ async function editOptions(choice: Choice): Promise<Step<'run'>> {
         active = 'run';
         continue;
       case 'seed':
-        edited = await input({ title: `${s.name}: seed`, value: String(choice.seed), prompt: 'Random seed (an integer)', validate: (v) => seedError(toNumber(v)) });
+        edited = await input({ title: `${s.name}: seed`, value: String(choice.seed), prompt: 'Random seed (an integer)', validate: (v) => seedError(toNumber(v), v) });
         if (typeof edited === 'string') choice.seed = Number(edited);
         break;
       case 'generations':
@@ -290,7 +292,7 @@ async function editOptions(choice: Choice): Promise<Step<'run'>> {
           title: `${s.name}: generations`,
           value: String(choice.generations),
           prompt: `Generations to simulate, ${s.minGenerations} to ${s.maxGenerations} (default ${s.defaultGenerations})`,
-          validate: (v) => generationsError(s, toNumber(v)),
+          validate: (v) => generationsError(s, toNumber(v), v),
         });
         if (typeof edited === 'string') choice.generations = Number(edited);
         break;
@@ -310,6 +312,8 @@ async function editOptions(choice: Choice): Promise<Step<'run'>> {
         if (edited !== undefined && edited !== BACK) choice.params[action.name] = edited as ParamValue;
     }
     if (edited === undefined) return undefined;
+    // Edited: the next Enter runs. Back from the editor: stay on the option.
+    if (edited !== BACK) active = 'run';
   }
 }
 
@@ -381,14 +385,15 @@ async function placeFolder(choice: Choice): Promise<{ folder: vscode.Uri; replac
   const name = (u: vscode.Uri) => u.path.slice(u.path.lastIndexOf('/') + 1);
   const other = `Write to ${name(sibling)}`;
   const replace = 'Replace Files';
-  const buttons = state === 'folder' ? [replace, other] : [other];
+  // The first button is the default one (Enter): the choice that keeps every existing file.
+  const buttons = state === 'folder' ? [other, replace] : [other];
   const answer = await vscode.window.showWarningMessage(
     `${displayPath(target)} already exists.`,
     {
       modal: true,
       detail:
         state === 'folder'
-          ? `Replace replaces the scenario files in it (gen-*.csv, gen-*.jsonl, README.md); anything else in the folder stays. Or write to a new folder, ${name(sibling)}.`
+          ? `Write the files to a new folder, ${name(sibling)}, or replace the scenario files in this one (gen-*.jsonl, gen-*.csv, README.md); anything else in it stays.`
           : `It is a file. Write to a new folder, ${name(sibling)}?`,
     },
     ...buttons,
@@ -472,7 +477,7 @@ async function produce(
     const simulateMs = Date.now() - t;
     progress.report({ increment: 10 });
     t = Date.now();
-    const written = await writeFiles(folder, generated, replace, token, (name, i, n) => progress.report({ increment: 90 / n, message: `writing ${name} (${i + 1} of ${n})` }));
+    const written = await writeFiles(folder, generated, replace, token, (name, i, n) => progress.report({ increment: 90 / n, message: `wrote ${name} (${i + 1} of ${n})` }));
     if (token.isCancellationRequested) return { kind: 'cancelled' };
     return { generated, written, timings: { simulateMs, writeMs: Date.now() - t } };
   } finally {
@@ -483,7 +488,7 @@ async function produce(
 /**
  * Writes the generation files and README.md. Replace first deletes scenario files of an earlier
  * run that this one does not rewrite (more generations then), so the folder holds one run.
- * Cancelled: removes what it wrote, and the folder if it made it.
+ * Cancelled or failed: removes what it wrote, and the folder if it made it.
  */
 async function writeFiles(
   folder: vscode.Uri,
@@ -501,20 +506,34 @@ async function writeFiles(
       if (type === vscode.FileType.File && SCENARIO_FILE.test(name) && !names.has(name)) await fs.delete(vscode.Uri.joinPath(folder, name));
     }
   }
-  const written: vscode.Uri[] = [];
-  for (const [i, f] of generated.files.entries()) {
-    if (token.isCancellationRequested) break;
-    onFile(f.name, i, generated.files.length);
-    const uri = vscode.Uri.joinPath(folder, f.name);
-    await fs.writeFile(uri, f.bytes);
-    written.push(uri);
-  }
-  if (token.isCancellationRequested) {
-    if (created) await fs.delete(folder, { recursive: true, useTrash: false });
-    else for (const u of written) await fs.delete(u);
+  const uris = generated.files.map((f) => vscode.Uri.joinPath(folder, f.name));
+  const written = new Set<vscode.Uri>();
+  let next = 0;
+  let done = 0;
+  let failure: unknown;
+  // A few writes in flight: each is a round trip to the file service, and they do not depend on each other.
+  const writer = async () => {
+    while (next < uris.length && !token.isCancellationRequested && failure === undefined) {
+      const i = next++;
+      try {
+        await fs.writeFile(uris[i]!, generated.files[i]!.bytes);
+      } catch (e) {
+        failure ??= e;
+        return;
+      }
+      written.add(uris[i]!);
+      onFile(generated.files[i]!.name, done++, uris.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, uris.length) }, writer));
+  if (token.isCancellationRequested || failure !== undefined) {
+    // Half a scenario would be analyzed as if it were whole: take it away again.
+    const remove = created ? [folder] : [...written];
+    for (const u of remove) await fs.delete(u, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    if (failure !== undefined) throw failure;
     return [];
   }
-  return written;
+  return uris;
 }
 
 function summarize(name: string, g: GeneratedScenario, found: readonly string[], display: string, readme: vscode.Uri): void {
@@ -524,7 +543,7 @@ function summarize(name: string, g: GeneratedScenario, found: readonly string[],
   const count = `${found.length} finding${found.length === 1 ? '' : 's'} in ${g.generations} generations`;
   const verdict = !expected.length
     ? found.length
-      ? 'none was expected for these options: see the README'
+      ? 'none expected for these options (see the README)'
       : 'none expected'
     : missing.length
       ? `the README also expects ${missing.join(', ')}, which this run did not show`
@@ -594,16 +613,17 @@ function showValue(p: ScenarioParameter, v: ParamValue): string {
 
 const toNumber = (text: string): number => (text.trim() === '' ? NaN : Number(text));
 
-function seedError(seed: unknown): string | undefined {
+/** `typed` is what the user typed, shown as typed; otherwise the value given to the command. */
+function seedError(seed: unknown, typed?: string): string | undefined {
   return typeof seed === 'number' && Number.isInteger(seed) && seed >= SEED_MIN && seed <= SEED_MAX
     ? undefined
-    : `seed must be an integer between ${SEED_MIN} and ${SEED_MAX} (got ${JSON.stringify(seed)})`;
+    : `seed must be an integer between ${SEED_MIN} and ${SEED_MAX} (got ${typed !== undefined ? `'${typed}'` : JSON.stringify(seed)})`;
 }
 
-function generationsError(s: ScenarioInfo, generations: unknown): string | undefined {
+function generationsError(s: ScenarioInfo, generations: unknown, typed?: string): string | undefined {
   return typeof generations === 'number' && Number.isInteger(generations) && generations >= s.minGenerations && generations <= s.maxGenerations
     ? undefined
-    : `generations for scenario '${s.name}' must be an integer between ${s.minGenerations} and ${s.maxGenerations} (got ${JSON.stringify(generations)})`;
+    : `generations for scenario '${s.name}' must be an integer between ${s.minGenerations} and ${s.maxGenerations} (got ${typed !== undefined ? `'${typed}'` : JSON.stringify(generations)})`;
 }
 
 function sentence(message: string): string {

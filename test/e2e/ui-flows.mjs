@@ -2,7 +2,8 @@
 // What a user does, through the real workbench (code-server + headless Chromium): right-click a
 // file in the Explorer → Analyze File → the finding in the Problems panel and the status bar;
 // the quick fixes on the squiggle; generations from a multi-selection; cancelling a long run
-// from its notification; a bad file's message. A screenshot per step goes to --out.
+// from its notification; a bad file's message; Run Sample Scenario… from the palette, its
+// options and the question before an existing folder is reused. A screenshot per step goes to --out.
 //
 // node test/e2e/ui-flows.mjs [--code-server DIR] --extension PATH --workspace PATH [--out DIR]
 // The flow writes a large generated file into the workspace: pass a copy (scripts/test-host.mjs).
@@ -214,6 +215,92 @@ try {
     await statusItem().click();
     await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
     await shot('8-open-report.png');
+  });
+
+  const quickRows = () => page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  const runScenarioFromPalette = async () => {
+    await focusWorkbench();
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('Run Sample Scenario');
+    await quickRows().filter({ hasText: 'Run Sample Scenario' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await quickRows().filter({ hasText: 'gaussian-refit' }).first().waitFor({ timeout: 15_000 });
+  };
+
+  await step('Run Sample Scenario…: the palette lists the twelve scenarios with their sources', async () => {
+    await runScenarioFromPalette();
+    await quickRows().filter({ hasText: 'Shumailov' }).first().waitFor({ timeout: 5_000 });
+    await shot('9-scenario-pick.png');
+  });
+
+  await step('pick one, Enter runs it with the defaults: files in the explorer, findings in the Problems panel', async () => {
+    await page.keyboard.type('biased-decisions');
+    await quickRows().filter({ hasText: 'EthicalAI' }).first().waitFor({ timeout: 5_000 });
+    await page.keyboard.press('Enter');
+    await quickRows().filter({ hasText: 'Run with these options' }).first().waitFor({ timeout: 5_000 });
+    await quickRows().filter({ hasText: 'final-share' }).first().waitFor({ timeout: 5_000 });
+    await shot('10-scenario-options.png');
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: /biased-decisions: \d+ findings in 10 generations, as expected/ }).waitFor({ timeout: 30_000 });
+    await explorerRow('biased-decisions-seed42').waitFor({ timeout: 10_000 });
+    await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
+    await problemRows().filter({ hasText: /is \d+% of 100 records in generation gen-0\d/ }).first().waitFor({ timeout: 10_000 });
+    const text = await page.locator('.markers-panel').innerText();
+    if (!/dominant-output/.test(text)) throw new Error('no dominant-output finding in the Problems panel');
+    await shot('11-scenario-problems.png');
+  });
+
+  await step('again with a changed parameter: the existing folder is not overwritten without asking', async () => {
+    await runScenarioFromPalette();
+    // The last scenario run is the active one.
+    await page.keyboard.press('Enter');
+    await quickRows().filter({ hasText: 'Run with these options' }).first().waitFor({ timeout: 5_000 });
+    await page.keyboard.type('final-share');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'biased-decisions: final-share' }).waitFor({ timeout: 5_000 });
+    await page.keyboard.type('2');
+    await page.locator('.quick-input-message', { hasText: /must be between 0 and 1 \(got 2\)/ }).waitFor({ timeout: 5_000 });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('0.75');
+    await page.keyboard.press('Enter');
+    await quickRows().filter({ hasText: '0.75 (default 0.9)' }).first().waitFor({ timeout: 5_000 });
+    await shot('12-scenario-changed-option.png');
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'biased-decisions-seed42 already exists' });
+    await dialog.waitFor({ timeout: 10_000 });
+    await dialog.locator('.monaco-button', { hasText: 'Replace Files' }).waitFor({ timeout: 5_000 });
+    await shot('13-scenario-exists.png');
+    await dialog.locator('.monaco-button', { hasText: 'Write to biased-decisions-seed42-2' }).click();
+    await explorerRow('biased-decisions-seed42-2').waitFor({ timeout: 30_000 });
+    await page.locator('.notification-toast', { hasText: /biased-decisions: \d+ findings.*seed42-2/ }).waitFor({ timeout: 30_000 });
+    await shot('14-scenario-second-run.png');
+  });
+  await step('a long simulation stops on Cancel and leaves no folder behind', async () => {
+    await runScenarioFromPalette();
+    await page.keyboard.type('ngram-self');
+    await page.keyboard.press('Enter');
+    await quickRows().filter({ hasText: 'Run with these options' }).first().waitFor({ timeout: 5_000 });
+    for (const [option, value] of [['sentences', '1600'], ['generations', '200']]) {
+      await page.keyboard.type(option);
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: `ngram-self-training: ${option}` }).waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(value);
+      await page.keyboard.press('Enter');
+      await quickRows().filter({ hasText: 'Run with these options' }).first().waitFor({ timeout: 5_000 });
+    }
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast', { hasText: 'simulating 200 generations' });
+    await toast.waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(300); // the toast fades in
+    await shot('15-scenario-simulating.png');
+    const started = Date.now();
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await toast.waitFor({ state: 'detached', timeout: 5_000 });
+    console.log(`     (the simulation stopped ${Date.now() - started} ms after Cancel)`);
+    await page.waitForTimeout(500);
+    if (await explorerRow('ngram-self-training-seed42').count()) throw new Error('a cancelled scenario left its folder');
+    if (fs.existsSync(path.join(workspace, 'collapse-lens-scenarios', 'ngram-self-training-seed42'))) throw new Error('a cancelled scenario left files');
   });
 } catch (e) {
   failed++;
