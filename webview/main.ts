@@ -34,12 +34,22 @@ function main(): void {
   if (payload) void page.show(payload);
   else page.setBusy(true, 'Waiting for the report…');
   let theme = themeKey();
-  watchTheme(() => {
+  const stopWatchingTheme = watchTheme(() => {
     const next = themeKey();
     if (next === theme) return;
     theme = next;
     void page.rethemeCharts();
   });
+  // A webview without retainContextWhenHidden is torn down when its tab is hidden or closed:
+  // finalize the Vega views (timers, listeners) on the way out.
+  window.addEventListener(
+    'pagehide',
+    () => {
+      stopWatchingTheme();
+      page.dispose();
+    },
+    { once: true },
+  );
   host.post({ method: 'webview/ready', params: { restored: saved?.payload !== undefined } });
 }
 

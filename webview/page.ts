@@ -38,6 +38,10 @@ export class ReportPage {
   private payloadKey = '';
   private state: PageState;
   private renderRun = 0;
+  /** A finding to bring into view once the report is shown (the focus came before the report). */
+  private pendingFocus: number | undefined;
+  /** Lists every finding when only the preview is shown. */
+  private expandFindings: (() => void) | undefined;
   private readonly status: HTMLElement;
   private readonly alert: HTMLElement;
   private readonly content: HTMLElement;
@@ -85,7 +89,34 @@ export class ReportPage {
         this.status.textContent = p.error ? `Export failed: ${p.error}` : p.file ? `Saved ${p.kind.toUpperCase()} to ${p.file}` : '';
         break;
       }
+      case 'finding/didFocus':
+        this.focusFinding(message.params.index);
+        break;
     }
+  }
+
+  /** Marks a finding and scrolls it into view, listing every finding when it is past the preview. */
+  focusFinding(index: number): void {
+    const count = this.payload?.result.report.findings.length;
+    if (count === undefined) {
+      this.pendingFocus = index;
+      return;
+    }
+    if (!Number.isInteger(index) || index < 0 || index >= count) return;
+    const find = () => this.content.querySelector<HTMLElement>(`.finding[data-index="${index}"]`);
+    if (!find()) this.expandFindings?.();
+    const item = find();
+    if (!item) return;
+    for (const el of this.content.querySelectorAll('.finding.focused')) el.classList.remove('focused');
+    item.classList.add('focused');
+    item.scrollIntoView({ block: 'center' });
+    item.querySelector<HTMLElement>('.finding-main')?.focus({ preventScroll: true });
+  }
+
+  /** The page is going away (panel closed or hidden): stop drawing and release every Vega view. */
+  dispose(): void {
+    this.renderRun++;
+    this.disposeViews();
   }
 
   /** Builds the page for a report and draws its charts; resolves when every chart is drawn. */
@@ -104,6 +135,10 @@ export class ReportPage {
     document.title = `Collapse Lens: ${payload.title}`;
     // Placeholders hold the layout, so a restored scroll position lands where it was.
     if (restoreScroll && this.state.scrollY > 0) window.scrollTo(0, this.state.scrollY);
+    if (this.pendingFocus !== undefined) {
+      this.focusFinding(this.pendingFocus);
+      this.pendingFocus = undefined;
+    }
     await this.draw(run);
   }
 
@@ -284,20 +319,24 @@ export class ReportPage {
     }
     const list = h('ul', { class: 'finding-list' });
     const shown = this.state.showAllFindings ? all : all.slice(0, FINDINGS_PREVIEW);
-    for (const f of shown) list.appendChild(this.finding(f));
+    shown.forEach((f, i) => list.appendChild(this.finding(f, i)));
     section.appendChild(list);
+    this.expandFindings = undefined;
     if (shown.length < all.length) {
-      const more = this.button(`Show all ${fmt(all.length)} findings`, undefined, () => {
+      const expand = () => {
+        this.expandFindings = undefined;
         this.save({ showAllFindings: true });
-        list.replaceChildren(...all.map((f) => this.finding(f)));
+        list.replaceChildren(...all.map((f, i) => this.finding(f, i)));
         more.remove();
-      });
+      };
+      const more = this.button(`Show all ${fmt(all.length)} findings`, undefined, expand);
+      this.expandFindings = expand;
       section.appendChild(more);
     }
     return section;
   }
 
-  private finding(f: Finding): HTMLElement {
+  private finding(f: Finding, index: number): HTMLElement {
     const label = h(
       'span',
       { class: 'finding-text' },
@@ -312,7 +351,7 @@ export class ReportPage {
           severityIcon(f.severity),
           label,
         );
-    const item = h('li', { class: `finding severity-${f.severity}` }, h('span', { class: 'visually-hidden' }, `${f.severity}: `), main);
+    const item = h('li', { class: `finding severity-${f.severity}`, 'data-index': index }, h('span', { class: 'visually-hidden' }, `${f.severity}: `), main);
     if (f.related?.length) {
       item.appendChild(
         h(

@@ -2,11 +2,15 @@
 // standalone file (everything inlined) that opens offline in any browser. Both carry the
 // report payload as a JSON data block the page script reads on load.
 import type { AnalysisResult } from '../shared/details';
-import { PAYLOAD_ELEMENT_ID, type ReportPayload } from '../shared/protocol';
+import { PAYLOAD_ELEMENT_ID, type ReportPayload, type ReportSource } from '../shared/protocol';
 import { buildReportPayload } from './charts';
 
 export interface ReportHtmlOptions {
-  result: AnalysisResult;
+  /**
+   * The report to embed. Without it the page shows its saved state or waits for the host's
+   * `DidChangeReportNotification` (a panel restored after a window reload).
+   */
+  result?: AnalysisResult;
   title: string;
   scriptUri: string;
   styleUri: string;
@@ -16,6 +20,8 @@ export interface ReportHtmlOptions {
   mode: 'webview';
   /** Whether the host can re-run the analysis on another baseline (shows the picker). */
   canChangeBaseline?: boolean;
+  /** Kept in the page's state so the host can restore the panel (see `ReportSource`). */
+  source?: ReportSource;
 }
 
 export function escapeHtml(s: string): string {
@@ -47,7 +53,7 @@ function nonceSource(nonce: string): string {
   return `'nonce-${nonce}'`;
 }
 
-function page(parts: { csp: string; title: string; head: string; payload: ReportPayload; nonce: string; body: string }): string {
+function page(parts: { csp: string; title: string; head: string; payload?: ReportPayload; nonce: string; body: string }): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -60,8 +66,7 @@ ${parts.head}
 </head>
 <body>
 <main id="app" aria-busy="true"><p class="loading">Loading the report…</p></main>
-<script type="application/json" id="${PAYLOAD_ELEMENT_ID}">${jsonForScript(parts.payload)}</script>
-${parts.body}
+${parts.payload ? `<script type="application/json" id="${PAYLOAD_ELEMENT_ID}">${jsonForScript(parts.payload)}</script>\n` : ''}${parts.body}
 </body>
 </html>
 `;
@@ -77,7 +82,7 @@ export function renderReportHtml(options: ReportHtmlOptions): string {
     `img-src ${options.cspSource} data: blob:`,
     `font-src ${options.cspSource}`,
   ].join('; ');
-  const payload = buildReportPayload(options.result, options.title, { canChangeBaseline: options.canChangeBaseline ?? false });
+  const payload = options.result && buildReportPayload(options.result, options.title, { canChangeBaseline: options.canChangeBaseline ?? false, source: options.source });
   return page({
     csp,
     title: options.title,

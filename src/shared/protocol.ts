@@ -24,6 +24,18 @@ export interface CompiledChart {
   height: number;
 }
 
+/**
+ * What the host needs to analyze the same files again: the page keeps it in its saved state,
+ * so a report panel restored after a window reload can be filled without the old result.
+ */
+export interface ReportSource {
+  kind: 'file' | 'generations';
+  /** The files as URI strings, in generation order. */
+  uris: string[];
+  /** The baseline chosen in the report (a group id); absent: the first generation. */
+  baseline?: string;
+}
+
 export interface ReportPayload {
   result: AnalysisResult;
   title: string;
@@ -32,6 +44,8 @@ export interface ReportPayload {
   charts: CompiledChart[];
   /** Whether the host can re-run the analysis against another baseline. */
   canChangeBaseline: boolean;
+  /** Absent in the standalone file, which has no host to analyze anything. */
+  source?: ReportSource;
 }
 
 export type ExportKind = 'svg' | 'png' | 'json' | 'html';
@@ -63,8 +77,15 @@ export type DidChangeBusyNotification = Message<'busy/didChange', { busy: boolea
 export type DidFailNotification = Message<'report/didFail', { message: string; location?: Location }>;
 /** Where an export went; `file` is absent when the user cancelled. */
 export type DidExportNotification = Message<'export/didFinish', { kind: ExportKind; file?: string; error?: string }>;
+/** Bring a finding into view and mark it: `index` into `report.findings` (a quick fix's "open the report at this finding"). */
+export type DidFocusFindingNotification = Message<'finding/didFocus', { index: number }>;
 
-export type HostNotification = DidChangeReportNotification | DidChangeBusyNotification | DidFailNotification | DidExportNotification;
+export type HostNotification =
+  | DidChangeReportNotification
+  | DidChangeBusyNotification
+  | DidFailNotification
+  | DidExportNotification
+  | DidFocusFindingNotification;
 
 const COMMAND_METHODS: ReadonlySet<string> = new Set<WebviewCommand['method']>(['webview/ready', 'location/open', 'baseline/change', 'export']);
 const NOTIFICATION_METHODS: ReadonlySet<string> = new Set<HostNotification['method']>([
@@ -72,6 +93,7 @@ const NOTIFICATION_METHODS: ReadonlySet<string> = new Set<HostNotification['meth
   'busy/didChange',
   'report/didFail',
   'export/didFinish',
+  'finding/didFocus',
 ]);
 
 function isMessage(value: unknown): value is { method: string; params: unknown } {

@@ -319,6 +319,15 @@ try {
     await page.keyboard.press('Enter');
     const opened = (await posted()).filter((m) => m.method === 'location/open');
     assert(opened.length === 2, `OpenLocationCommand by keyboard: ${opened.length}`);
+    // A quick fix's "open the report at this finding", at one past the preview: listed, marked, in view.
+    const last = pages.sample.result.report.findings.length - 1;
+    await page.evaluate((index) => window.postMessage({ method: 'finding/didFocus', params: { index } }, '*'), last);
+    await page.waitForSelector(`.finding.focused[data-index="${last}"]`, { timeout: 5000 });
+    const inView = await page.$eval('.finding.focused', (el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight && document.activeElement === el.querySelector('.finding-main');
+    });
+    assert(inView, 'focused finding scrolled into view and its button focused');
     const focusable = await page.$$eval('vscode-button, vscode-single-select, button, summary, a[href]', (els) => els.filter((e) => e.tabIndex >= 0).length);
     assert(focusable > 20, `keyboard-reachable controls: ${focusable}`);
     await page.evaluate(() => {

@@ -84,6 +84,20 @@ describe('renderReportHtml (webview)', () => {
     assert.equal(payloadOf(renderReportHtml({ ...options, canChangeBaseline: true })).canChangeBaseline, true);
   });
 
+  test('the source of the report rides in the payload, for the panel to be restored', () => {
+    const source = { kind: 'generations' as const, uris: ['file:///w/gen1.jsonl', 'file:///w/gen2.jsonl'], baseline: 'gen2' };
+    assert.deepEqual(payloadOf(renderReportHtml({ ...options, source })).source, source);
+    assert.equal(payloadOf(html).source, undefined);
+  });
+
+  test('without a result: the same page and CSP, no payload block (a restored panel waits for the host)', () => {
+    const { result: _result, ...rest } = options;
+    const shell = renderReportHtml(rest);
+    assert.equal(csp(shell), csp(html));
+    assert.ok(!shell.includes(PAYLOAD_ELEMENT_ID));
+    assert.ok(shell.includes(`<script nonce="${NONCE}" src="${options.scriptUri}"></script>`));
+  });
+
   test('a weak nonce is refused', () => {
     assert.throws(() => renderReportHtml({ ...options, nonce: 'abc' }), /nonce/u);
     assert.throws(() => renderReportHtml({ ...options, nonce: `${NONCE}" onload="x` }), /nonce/u);

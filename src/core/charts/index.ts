@@ -4,7 +4,7 @@ import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Config as VegaConfig, Spec as VegaSpec } from 'vega';
 import type { AnalysisResult } from '../../shared/details';
-import type { CompiledChart, ReportPayload } from '../../shared/protocol';
+import type { CompiledChart, ReportPayload, ReportSource } from '../../shared/protocol';
 import type { ChartDescriptor } from './common';
 import { labelSharesChart } from './labelShares';
 import { METRIC_ROLES, metricsChart } from './metrics';
@@ -72,12 +72,13 @@ export function compileCharts(result: AnalysisResult, themeConfig?: VegaConfig):
 }
 
 /** What the page renders: `DidChangeReportNotification` params and the standalone file's data. */
-export function buildReportPayload(result: AnalysisResult, title: string, options: { canChangeBaseline?: boolean } = {}): ReportPayload {
+export function buildReportPayload(result: AnalysisResult, title: string, options: { canChangeBaseline?: boolean; source?: ReportSource } = {}): ReportPayload {
   return {
     result,
     title,
     generationFiles: result.details.groups.map((g) => g.file),
     charts: compileCharts(result),
     canChangeBaseline: options.canChangeBaseline ?? false,
+    ...(options.source ? { source: options.source } : {}),
   };
 }
