@@ -266,6 +266,14 @@ describe('TextAccumulator', () => {
     }
   });
 
+  test('record texts that differ only in whitespace are different texts', () => {
+    const texts = ['a b', 'a  b', 'a\tb', 'a b', ' a b', 'a b ', '', ' ', ''];
+    // distinct: 'a b', 'a  b', 'a\tb', ' a b', 'a b ', '', ' ' = 7 of 9
+    close(run(texts).metrics.duplicate_rate!, 1 - 7 / 9);
+    close(duplicateRate(texts), 1 - 7 / 9);
+    close(run(texts, { lowercase: true }).metrics.duplicate_rate!, 1 - 7 / 9);
+  });
+
   test('lowercase folds tokens, not the record texts', () => {
     const texts = ['The cat', 'the CAT', 'the cat'];
     const r = run(texts, { lowercase: true });

@@ -621,18 +621,24 @@ export class TextAccumulator {
 
   add(text: string, line: number): void {
     this.recordCount++;
-    const textKey = hashString53(text);
-    this.texts.add(textKey, line, text);
     this.compression.add(text);
 
-    const s = this.o.lowercase ? text.toLowerCase() : text;
+    const lowercase = this.o.lowercase;
+    const s = lowercase ? text.toLowerCase() : text;
     const n = s.length;
     const vocab = this.vocab;
+    // The record's text hash, folded into the scan: the sequence of token ids (exact, as
+    // interned) and whitespace code units (as negative words) spells the text. With
+    // lowercase on, the tokens no longer spell it, and the text is hashed on its own.
+    let ha = LANE_HI;
+    let hb = LANE_LO;
     let len = 0;
     let i = 0;
     while (i < n) {
       let c = s.charCodeAt(i);
       if (isWhitespaceCode(c)) {
+        ha = mixWord(ha, ~c);
+        hb = mixWord(hb, ~c);
         i++;
         continue;
       }
@@ -644,6 +650,8 @@ export class TextAccumulator {
         c = s.charCodeAt(i);
       } while (!isWhitespaceCode(c));
       const id = vocab.intern(s, start, i, h);
+      ha = mixWord(ha, id);
+      hb = mixWord(hb, id);
       if (id >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts, id + 1);
       this.typeCounts[id]!++;
       if (len >= this.ids.length) {
@@ -657,6 +665,8 @@ export class TextAccumulator {
     this.tokenCount += len;
     if (len >= 2) this.withinBigrams += len - 1;
     if (len >= 3) this.withinTrigrams += len - 2;
+    const textKey = lowercase ? hashString53(text) : join53(fmix32(ha ^ n), fmix32(hb ^ len));
+    this.texts.add(textKey, line, text);
 
     const bleuSlot = this.bleuPool.offer();
     if (bleuSlot >= 0) this.bleuPool.put(bleuSlot, { ids: this.ids.slice(0, len), text: textKey, size: len });
