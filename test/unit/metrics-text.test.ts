@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { Random } from '../../src/core/random';
-import { DistinctCounter, fsum, HashSet53, HyperLogLog, hashString53 } from '../../src/core/metrics/hashing';
+import { DistinctCounter, fsum, HashSet53, HyperLogLog, hashString53, TokenTable } from '../../src/core/metrics/hashing';
 import {
   BudgetReservoir,
   buildTextBaseline,
@@ -529,6 +529,27 @@ describe('hashing', () => {
     for (let i = 0; i < 10000; i++) s.add(i * 7919, i, false);
     assert.equal(s.size, 10000);
     assert.equal(s.flaggedSize, 3334);
+  });
+
+  test('TokenTable tells tokens apart by their characters, whatever the hash', () => {
+    const t = new TokenTable(4);
+    const words = ['a', 'b', 'ab', 'ba', '\ud800', '\udc00x', 'x'.repeat(20000), 'x'.repeat(20001)];
+    const text = words.join(' ');
+    const ids: number[] = [];
+    let at = 0;
+    // every token with the same scan hash: only the character comparison separates them
+    for (const w of words) {
+      ids.push(t.intern(text, at, at + w.length, 12345));
+      at += w.length + 1;
+    }
+    assert.deepEqual(ids, words.map((_, i) => i));
+    at = 0;
+    for (let i = 0; i < words.length; i++) {
+      assert.equal(t.intern(text, at, at + words[i]!.length, 12345), i);
+      assert.equal(t.token(i), words[i]);
+      at += words[i]!.length + 1;
+    }
+    assert.equal(t.size, words.length);
   });
 
   test('HyperLogLog is within 2% from small to large cardinalities', () => {

@@ -182,33 +182,38 @@ export class HashSet53 {
 /**
  * Token interning for the streaming pass: token text → dense id, looked up by a hash the
  * tokenizer computes while it scans (FNV-1a over UTF-16 code units) and confirmed by
- * comparing characters, so a token already seen costs no string allocation. A JS Map
- * would hash a freshly sliced string per token, about four times slower here.
+ * comparing characters, so a token already seen costs no string allocation (a JS Map
+ * would hash a freshly sliced string per token, about four times slower here). Slots hold
+ * hash and id side by side, and the characters of all types live in one UTF-16 arena, so
+ * a lookup touches two places in memory and the vocabulary costs 2 bytes a character plus
+ * ~28 bytes a type, with no string objects for the garbage collector.
  *
  * Each id also gets two random 32-bit words (`laneHi`, `laneLo`). An n-gram's hash is the
  * XOR of its tokens' words rotated by position (tabulation hashing on ids), which costs a
  * few instructions per order instead of a Murmur pass over every token of the n-gram.
  */
 export class TokenTable {
-  private slots: Int32Array; // id + 1, 0 = empty
+  private slots: Int32Array; // pairs (hash, id + 1); id + 1 = 0 marks an empty slot
   private mask: number;
-  private hashes: Int32Array;
+  private chars: Uint16Array;
+  private starts: Int32Array; // type id → offset of its characters; starts[size] = end
+  private count = 0;
   laneHi: Int32Array;
   laneLo: Int32Array;
-  readonly tokens: string[] = [];
 
   constructor(initialCapacity = 1024) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
-    this.slots = new Int32Array(cap);
+    this.slots = new Int32Array(cap * 2);
     this.mask = cap - 1;
-    this.hashes = new Int32Array(initialCapacity);
+    this.chars = new Uint16Array(initialCapacity * 8);
+    this.starts = new Int32Array(initialCapacity + 1);
     this.laneHi = new Int32Array(initialCapacity);
     this.laneLo = new Int32Array(initialCapacity);
   }
 
   get size(): number {
-    return this.tokens.length;
+    return this.count;
   }
 
   /** Id of `s.slice(start, end)`, whose scan hash is `hash`. */
@@ -218,35 +223,66 @@ export class TokenTable {
     const mask = this.mask;
     let i = h & mask;
     for (;;) {
-      const e = slots[i]!;
+      const e = slots[2 * i + 1]!;
       if (e === 0) break;
-      const id = e - 1;
-      if (this.hashes[id] === h && sameText(this.tokens[id]!, s, start, end)) return id;
+      if (slots[2 * i] === h && this.matches(e - 1, s, start, end)) return e - 1;
       i = (i + 1) & mask;
     }
-    const id = this.tokens.length;
-    this.tokens.push(detach(s.slice(start, end)));
-    if (id >= this.hashes.length) {
-      this.hashes = growInt32(this.hashes);
+    const id = this.count++;
+    if (id + 1 >= this.starts.length) {
+      this.starts = growInt32(this.starts);
       this.laneHi = growInt32(this.laneHi);
       this.laneLo = growInt32(this.laneLo);
     }
-    this.hashes[id] = h;
+    const at = this.starts[id]!;
+    const len = end - start;
+    if (at + len > this.chars.length) {
+      let cap = this.chars.length * 2;
+      while (cap < at + len) cap *= 2;
+      const chars = new Uint16Array(cap);
+      chars.set(this.chars);
+      this.chars = chars;
+    }
+    const chars = this.chars;
+    for (let k = 0; k < len; k++) chars[at + k] = s.charCodeAt(start + k);
+    this.starts[id + 1] = at + len;
     this.laneHi[id] = fmix32(mixWord(LANE_HI, id));
     this.laneLo[id] = fmix32(mixWord(LANE_LO, id));
-    slots[i] = id + 1;
-    if (this.tokens.length * 2 > slots.length) this.grow();
+    slots[2 * i] = h;
+    slots[2 * i + 1] = id + 1;
+    if (this.count * 2 > mask + 1) this.grow();
     return id;
   }
 
+  /** The text of type `id`. */
+  token(id: number): string {
+    const a = this.starts[id]!;
+    const b = this.starts[id + 1]!;
+    let out = '';
+    // fromCharCode takes its arguments on the stack: go in pieces for very long tokens
+    for (let k = a; k < b; k += 8192) out += String.fromCharCode.apply(null, this.chars.subarray(k, Math.min(b, k + 8192)) as unknown as number[]);
+    return out;
+  }
+
+  private matches(id: number, s: string, start: number, end: number): boolean {
+    const a = this.starts[id]!;
+    if (this.starts[id + 1]! - a !== end - start) return false;
+    const chars = this.chars;
+    for (let k = start; k < end; k++) if (chars[a + k - start] !== s.charCodeAt(k)) return false;
+    return true;
+  }
+
   private grow(): void {
-    const cap = this.slots.length * 2;
-    const slots = new Int32Array(cap);
+    const old = this.slots;
+    const cap = old.length; // twice the slots: pairs → doubles the slot count
+    const slots = new Int32Array(cap * 2);
     const mask = cap - 1;
-    for (let id = 0; id < this.tokens.length; id++) {
-      let i = this.hashes[id]! & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = id + 1;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j + 1] === 0) continue;
+      let i = old[j]! & mask;
+      while (slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = old[j]!;
+      slots[2 * i + 1] = old[j + 1]!;
     }
     this.slots = slots;
     this.mask = mask;
@@ -266,12 +302,6 @@ export function tokenHashStep(h: number, c: number): number {
  */
 export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
-function sameText(t: string, s: string, start: number, end: number): boolean {
-  if (t.length !== end - start) return false;
-  for (let k = 0; k < t.length; k++) if (t.charCodeAt(k) !== s.charCodeAt(start + k)) return false;
-  return true;
 }
 
 function growInt32(a: Int32Array): Int32Array {

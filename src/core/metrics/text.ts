@@ -724,7 +724,10 @@ export class TextAccumulator {
   /** The baseline's rare vocabulary (see `buildTextBaseline`). */
   rareTypes(): Set<string> {
     const total = this.tokenCount;
-    const types = this.vocab.tokens.map((token, id) => ({ token, count: this.typeCounts[id]!, tie: hashString53(token) }));
+    const types = Array.from({ length: this.vocab.size }, (_, id) => {
+      const token = this.vocab.token(id);
+      return { token, count: this.typeCounts[id]!, tie: hashString53(token) };
+    });
     types.sort((a, b) => a.count - b.count || a.tie - b.tie || (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
     const rare = new Set<string>();
     let cumulative = 0;
@@ -808,8 +811,7 @@ export class TextAccumulator {
     metrics.vocabulary_size = vocabulary;
     if (tokens > 0 && baseline.tokens > 0) {
       let rare = 0;
-      const types = this.vocab.tokens;
-      for (let id = 0; id < types.length; id++) if (baseline.rareTypes.has(types[id]!)) rare += this.typeCounts[id]!;
+      for (let id = 0; id < vocabulary; id++) if (baseline.rareTypes.has(this.vocab.token(id))) rare += this.typeCounts[id]!;
       metrics.rare_token_share = rare / tokens;
     }
     metrics.mean_length = tokens / records;
