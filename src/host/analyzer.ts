@@ -122,7 +122,8 @@ export class AnalysisRunner implements vscode.Disposable {
     for (const [i, request] of requests.entries()) {
       try {
         const config = await this.config.get(request.uris[0]);
-        jobs.push({ inputs: await Promise.all(targets[i]!.map((t) => workerInput(t, config.maxFileBytes))), options: config.analyze });
+        const options = request.baseline ? { ...config.analyze, baseline: request.baseline } : config.analyze;
+        jobs.push({ inputs: await Promise.all(targets[i]!.map((t) => workerInput(t, config.maxFileBytes))), options });
         jobRequest.push(i);
       } catch (e) {
         const error: WorkerError = e instanceof InputReadError ? e.error : { message: String(e), input: false };

@@ -9,11 +9,14 @@ import type { ChooseFieldArgs, OpenReportArgs, UpdateSettingArgs } from './codeA
 import { fieldSettingKey } from './config';
 import type { CollapseLens } from './context';
 import { displayPath, isSupported, orderGenerations, targetsOf, workerInput } from './inputs';
+import { COMMAND_REPORT_COMMAND } from './reportPanel';
 import { COMMAND_RUN_SCENARIO, runScenario } from './scenarioCommand';
-import type { AnalysisRequest } from './store';
+import type { AnalysisEntry, AnalysisRequest } from './store';
 
 /** Analyze Workspace stops listing files here; the rest are named in the log. */
 export const MAX_WORKSPACE_FILES = 5000;
+
+const OPEN_REPORT = 'Open Report';
 
 const NOT_SUPPORTED = 'Collapse Lens reads .jsonl, .ndjson, .json, .csv and .tsv files, each optionally gzip-compressed (.gz)';
 
@@ -47,6 +50,25 @@ function supportedOnly(uris: vscode.Uri[]): vscode.Uri[] {
   return ok;
 }
 
+/**
+ * Runs an analysis the user asked for, then says what it found with a way to the report (the
+ * analysis with the most severe findings), unless that report is on screen already.
+ */
+async function analyzeAndOffer(ctx: CollapseLens, requests: AnalysisRequest[]): Promise<RunOutcome> {
+  const outcome = await ctx.runner.run(requests, { location: vscode.ProgressLocation.Notification });
+  const found = outcome.outcomes.flatMap((o) => (o.kind === 'result' && o.entry.result.report.findings.length ? [o.entry] : []));
+  if (outcome.cancelled || !found.length) return outcome;
+  const errors = (e: AnalysisEntry) => e.result.report.findings.filter((f) => f.severity === 'error').length;
+  const worst = [...found].sort((a, b) => errors(b) - errors(a) || b.result.report.findings.length - a.result.report.findings.length)[0]!;
+  if (ctx.presenter.isVisible(worst.result)) return outcome;
+  const count = found.reduce((n, e) => n + e.result.report.findings.length, 0);
+  const where = found.length > 1 ? `${found.length} analyses` : worst.targets.length === 1 ? worst.targets[0]!.display : `${worst.targets.length} generations`;
+  void vscode.window.showInformationMessage(`Collapse Lens: ${count} finding${count === 1 ? '' : 's'} in ${where}.`, OPEN_REPORT).then((choice) => {
+    if (choice === OPEN_REPORT) void ctx.presenter.show(worst.result);
+  });
+  return outcome;
+}
+
 async function workspaceFiles(ctx: CollapseLens): Promise<vscode.Uri[]> {
   const found: vscode.Uri[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -71,7 +93,7 @@ const analyzeFile = (ctx: CollapseLens): Command => async (uri?: unknown, select
   const uris = supportedOnly(picked);
   if (!uris.length) return undefined;
   warnIfUnsaved(uris);
-  return ctx.runner.run(uris.map((u) => ({ kind: 'file', uris: [u] })), { location: vscode.ProgressLocation.Notification });
+  return analyzeAndOffer(ctx, uris.map((u) => ({ kind: 'file', uris: [u] })));
 };
 
 const analyzeGenerations = (ctx: CollapseLens): Command => async (uri?: unknown, selected?: unknown): Promise<RunOutcome | undefined> => {
@@ -91,7 +113,7 @@ const analyzeGenerations = (ctx: CollapseLens): Command => async (uri?: unknown,
     return undefined;
   }
   warnIfUnsaved(uris);
-  return ctx.runner.run([{ kind: 'generations', uris: orderGenerations(uris) }], { location: vscode.ProgressLocation.Notification });
+  return analyzeAndOffer(ctx, [{ kind: 'generations', uris: orderGenerations(uris) }]);
 };
 
 const analyzeWorkspace = (ctx: CollapseLens): Command => async (): Promise<RunOutcome | undefined> => {
@@ -101,7 +123,7 @@ const analyzeWorkspace = (ctx: CollapseLens): Command => async (): Promise<RunOu
     void vscode.window.showInformationMessage(`No file in the workspace matches collapseLens.include (${cfg.include}).`);
     return undefined;
   }
-  return ctx.runner.run(files.map((u) => ({ kind: 'file', uris: [u] })), { location: vscode.ProgressLocation.Notification });
+  return analyzeAndOffer(ctx, files.map((u) => ({ kind: 'file', uris: [u] })));
 };
 
 const clearFindings = (ctx: CollapseLens): Command => () => {
@@ -167,6 +189,8 @@ const COMMANDS = {
   'collapseLens.clearFindings': clearFindings,
   [COMMAND_OPEN_REPORT]: openReport,
   [COMMAND_RUN_SCENARIO]: runScenario,
+  [COMMAND_REPORT_COMMAND]: (ctx: CollapseLens): Command => (uri: unknown, command: unknown) =>
+    ctx.presenter.dispatch(uri instanceof vscode.Uri ? uri : undefined, command),
   [COMMAND_CHOOSE_FIELD]: chooseField,
   [COMMAND_UPDATE_SETTING]: updateSetting,
 } satisfies Record<string, (ctx: CollapseLens) => Command>;

@@ -7,8 +7,7 @@ import type { InputErrorReport, ProgressReport, RunOutcome } from './analyzer';
 import { FindingCodeActionProvider, COMMAND_OPEN_REPORT } from './codeActions';
 import { registerCommands } from './commands';
 import { ConfigStore } from './config';
-import { ProblemsPanelPresenter } from './report';
-import type { ReportPresenter } from './report';
+import { REPORT_VIEW_TYPE, ReportPanels } from './reportPanel';
 import { AnalysisStatusBar } from './statusBar';
 import { FindingsStore } from './store';
 import { AnalysisWorkerPool } from './workerClient';
@@ -38,14 +37,15 @@ export class CollapseLens implements vscode.Disposable {
   readonly status = new AnalysisStatusBar(COMMAND_OPEN_REPORT);
   readonly pool: AnalysisWorkerPool;
   readonly runner: AnalysisRunner;
-  /** The report panel replaces this presenter; nothing else changes. */
-  readonly presenter: ReportPresenter = new ProblemsPanelPresenter();
+  /** Where Open Report leads: the report webview panels. */
+  readonly presenter: ReportPanels;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly pendingSaves = new Map<string, NodeJS.Timeout>();
 
   constructor(context: vscode.ExtensionContext) {
     this.pool = new AnalysisWorkerPool(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
     this.runner = new AnalysisRunner(this.pool, this.config, this.store, this.status, this.log);
+    this.presenter = new ReportPanels(this, context.extensionUri);
     const watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
     this.disposables.push(
       this.log,
@@ -53,6 +53,8 @@ export class CollapseLens implements vscode.Disposable {
       this.store,
       this.status,
       this.runner,
+      this.presenter,
+      vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, this.presenter),
       watcher,
       ...registerCommands(this),
       vscode.languages.registerCodeActionsProvider('*', new FindingCodeActionProvider(this.store, this.config), FindingCodeActionProvider.metadata),

@@ -10,6 +10,8 @@ import type { WorkerIssue } from './workerProtocol';
 export interface AnalysisRequest {
   kind: 'file' | 'generations';
   uris: vscode.Uri[];
+  /** A baseline chosen in the report (group id); kept when the analysis runs again on save. */
+  baseline?: string;
 }
 
 export interface AnalysisEntry {
