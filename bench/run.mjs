@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, 'bench', 'data');
 fs.mkdirSync(dataDir, { recursive: true });
 const textMb = Number(process.env.BENCH_TEXT_MB || 200);
-const cases = (process.env.BENCH_CASES || 'text,vectors,labels,vectors-compute').split(',');
+const cases = (process.env.BENCH_CASES || 'text,vectors,labels,vectors-compute,report').split(',');
 
 const measure = path.join(root, 'out', 'bench', 'measure.cjs');
 await esbuild.build({ entryPoints: [path.join(root, 'bench', 'measure.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: measure, logLevel: 'warning' });
@@ -79,7 +79,18 @@ if (cases.includes('labels') && !fs.existsSync(labelFile)) {
 
 const files = { text: textFile, vectors: vectorFile, labels: labelFile, 'vectors-compute': '' };
 const results = [];
+let reportLine;
 for (const c of cases) {
+  if (c === 'report') {
+    // The report page in headless Chromium: 100 generations × 20 metrics, bundle size.
+    spawnSync(process.execPath, [path.join(root, 'esbuild.js')], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [path.join(root, 'test', 'e2e', 'report-page.mjs'), '--out', path.join(root, 'test-results', 'screens')],
+      { encoding: 'utf8', env: { ...process.env, COLLAPSE_LENS_RENDER_BUDGET: '1' }, cwd: root });
+    const bundle = fs.statSync(path.join(root, 'dist', 'webview.js')).size;
+    reportLine = `report page: webview bundle ${(bundle / 1024).toFixed(0)} KB minified;${(/render of all[^\n]*/.exec(r.stdout)?.[0] ?? 'render not measured').replace(/^render/, ' render')}`;
+    console.log(reportLine);
+    continue;
+  }
   const r = spawnSync(process.execPath, [measure, c, files[c]], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
   const line = JSON.parse(r.stdout.trim().split('\n').pop());
@@ -87,6 +98,7 @@ for (const c of cases) {
   console.log(JSON.stringify(line));
 }
 console.log('\ncase              size       time      throughput   peak RSS');
+if (reportLine) console.log(reportLine);
 for (const r of results) {
   if (r.case === 'vectors-compute') {
     console.log(`vendi n=10000 d=384: ${r.vendiMs} ms; exact pairwise n=5000: ${r.exactPairwise5000Ms} ms; peak RSS ${r.peakRssMb} MB`);
