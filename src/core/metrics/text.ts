@@ -599,6 +599,7 @@ export class TextAccumulator {
   private readonly shinglePool: BudgetReservoir<ShingleEntry>;
 
   // Scratch for the record being added.
+  private keepShingles = false;
   private ids: Int32Array = new Int32Array(256);
   private shingles: Float64Array = new Float64Array(256);
 
@@ -622,6 +623,11 @@ export class TextAccumulator {
   add(text: string, line: number): void {
     this.recordCount++;
     this.compression.add(text);
+    // The reservoirs decide before the record is read (Algorithm R never looks at the
+    // item), so shingles are only kept for records that enter the sample.
+    const bleuSlot = this.bleuPool.offer();
+    const shingleSlot = this.shinglePool.offer();
+    this.keepShingles = shingleSlot >= 0;
 
     const lowercase = this.o.lowercase;
     const s = lowercase ? text.toLowerCase() : text;
@@ -668,9 +674,7 @@ export class TextAccumulator {
     const textKey = lowercase ? hashString53(text) : join53(fmix32(ha ^ n), fmix32(hb ^ len));
     this.texts.add(textKey, line, text);
 
-    const bleuSlot = this.bleuPool.offer();
     if (bleuSlot >= 0) this.bleuPool.put(bleuSlot, { ids: this.ids.slice(0, len), text: textKey, size: len });
-    const shingleSlot = this.shinglePool.offer();
     if (shingleSlot >= 0) {
       const shingles = this.recordShingles(len);
       this.shinglePool.put(shingleSlot, { shingles, text: textKey, size: shingles.length });
@@ -700,7 +704,7 @@ export class TextAccumulator {
         hi ^= rotl(th[w2]!, 10);
         lo ^= rotl(tl[w2]!, 10);
         this.trigrams.add(hi, lo, pos >= 2);
-        if (pos >= 2) this.shingles[pos - 2] = join53(hi, lo);
+        if (pos >= 2 && this.keepShingles) this.shingles[pos - 2] = join53(hi, lo);
         if (seen >= 3) {
           const w1 = this.w1;
           this.fourgrams.add(hi ^ rotl(th[w1]!, 15), lo ^ rotl(tl[w1]!, 15), false);
