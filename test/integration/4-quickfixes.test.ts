@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/host/analyzer';
 import { AnalysisWorkerPool } from '../../src/host/workerClient';
-import { activate, analyzeFile, clear, codeOf, fixture, ours, resetSetting } from './helpers';
+import { activate, analyzeFile, clear, codeOf, fixture, ours, resetSetting, waitFor } from './helpers';
 
 async function fixesAt(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
   const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
@@ -96,10 +96,14 @@ describe('quick fixes', () => {
     assert.match(doc.getText(), /^\{"id": 1, "prompt": "q1"/);
   });
 
-  it('open the report through the presenter (the Problems panel for now)', async () => {
+  it('open the report at the finding, in the report panel', async () => {
     await analyzeFile(uri());
     const fix = (await fixesAt(uri(), ours(uri())[0]!)).find((a) => a.title.startsWith('Open the Collapse Lens report'));
     await run(fix);
+    const reports = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('collapseLens.report'));
+    await waitFor('the report tab', () => reports().length > 0);
+    assert.deepEqual(reports().map((t) => t.label), ['Collapse Lens: repeated.jsonl']);
     assert.ok(codeOf(ours(uri())[0]!) === 'repeated-outputs');
+    await vscode.window.tabGroups.close(reports());
   });
 });
