@@ -264,10 +264,10 @@ export interface TextMetricOptions {
   nearDuplicateExact?: number;
   /**
    * Near-duplicates on a seeded reservoir of this many records when the group is larger.
-   * Default 20,000, and at most 4M shingles (long records shrink the sample).
+   * Default 10,000, and at most 4M shingles (long records shrink the sample).
    */
   nearDuplicateSample?: number;
-  /** Compression on a seeded sample of contiguous chunks of about this many bytes when the joined text is larger. Default 8 MiB. */
+  /** Compression on a seeded sample of contiguous chunks of about this many bytes when the joined text is larger. Default 1 MiB: a deflate window is 32 KiB, so the ratio of a megabyte of contiguous chunks is already stable. */
   compressionSampleBytes?: number;
   /**
    * Distinct keys an exact n-gram or record-text set may hold before it switches to
@@ -299,8 +299,8 @@ function resolve(o: TextMetricOptions): ResolvedOptions {
     selfBleuHypotheses: pos(o.selfBleuHypotheses, 500),
     selfBleuReferencePool: pos(o.selfBleuReferencePool, 5000),
     nearDuplicateExact: pos(o.nearDuplicateExact, 2000),
-    nearDuplicateSample: pos(o.nearDuplicateSample, 20000),
-    compressionSampleBytes: pos(o.compressionSampleBytes, 8 * 1024 * 1024),
+    nearDuplicateSample: pos(o.nearDuplicateSample, 10000),
+    compressionSampleBytes: pos(o.compressionSampleBytes, 1024 * 1024),
     distinctSetCap: pos(o.distinctSetCap, 1 << 18),
   };
 }
