@@ -81,6 +81,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
   }
 
   const groups = new Map<string, GroupState>();
+  const vectorBudget = new VectorRowBudget();
   const inputSummaries: InputSummary[] = [];
   const issues: MalformedRecord[] = [];
   let detected: DetectedFields | undefined;
@@ -92,7 +93,10 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     const g: GroupState = { id, file, firstLine: line, records: 0 };
     const d = detected!;
     if (d.roles.text) g.text = new TextAccumulator({ lowercase: options.lowercase ?? false, seed, selfBleuHypotheses: sampling.selfBleuHypotheses, nearDuplicateExact: sampling.nearDuplicateExact });
-    if (d.roles.vector) g.vectors = new VectorAccumulator({ seed, exactPairwiseLimit: sampling.pairwiseExact, sampledPairs: sampling.pairwisePairs, reservoir: sampling.vectorReservoir });
+    if (d.roles.vector) {
+      const reservoir = vectorBudget.take(sampling.vectorReservoir);
+      g.vectors = new VectorAccumulator({ seed, exactPairwiseLimit: Math.min(sampling.pairwiseExact, reservoir), sampledPairs: sampling.pairwisePairs, reservoir });
+    }
     if (d.roles.label || d.roles.prediction) g.labels = new LabelAccumulator();
     if (d.roles.value) g.values = new ValueAccumulator({ seed, reservoir: sampling.valueReservoir });
     groups.set(id, g);
@@ -171,6 +175,8 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
         throw e;
       }
       const r = detected.roles;
+      const firstVector = r.vector ? pending.map((x) => readVector(x.value, detected!)).find((v) => v !== undefined) : undefined;
+      if (firstVector) vectorBudget.dimension = firstVector.length;
       if (!r.text && !r.vector && !r.label && !r.prediction && !r.value) {
         throw new InputError(
           `${input.display} has no field Collapse Lens can analyze (fields: ${detected.fields.join(', ') || 'none'}); name one with --text-field, --label-field, --value-field or --vector-field, or in the "fields" of collapselens.json`,
@@ -312,6 +318,24 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     if (series.points.length >= 2) details.rolling = series;
   }
   return { report, details, issues, fieldNames: d.fields };
+}
+
+/**
+ * Keeps the rows that vector groups hold for pairwise distances within one memory budget
+ * (about 160 MB of doubles), however many generations there are: each new generation gets
+ * at most half of what is left, and never fewer than 500 rows. A uniform sample stays
+ * uniform whatever its size, so a smaller reservoir only makes the estimate noisier.
+ */
+class VectorRowBudget {
+  dimension = 0;
+  private remaining = 20_000_000;
+
+  take(wanted: number): number {
+    const d = Math.max(1, this.dimension);
+    const rows = Math.max(500, Math.min(wanted, Math.floor(this.remaining / 2 / d)));
+    this.remaining = Math.max(0, this.remaining - rows * d);
+    return rows;
+  }
 }
 
 function finiteOnly(metrics: Record<string, number>): Record<string, number> {
