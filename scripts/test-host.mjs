@@ -2,7 +2,7 @@
 // `npm run test:integration` / `npm run test:ui`: runs the host tests in code-server against a
 // fresh copy of test/fixtures/workspace, so the tests' writes (settings, generated files)
 // never reach the repository. Expects the bundles built (`node esbuild.js [--tests]`).
-//   node scripts/test-host.mjs integration|ui [--keep]
+//   node scripts/test-host.mjs integration|ui|ui-report [--keep]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const layer = process.argv[2];
 const keep = process.argv.includes('--keep');
-if (layer !== 'integration' && layer !== 'ui') {
-  console.error('usage: node scripts/test-host.mjs integration|ui [--keep]');
+const UI_SCRIPTS = { ui: 'test/e2e/ui-flows.mjs', 'ui-report': 'test/e2e/ui-report.mjs' };
+if (layer !== 'integration' && !UI_SCRIPTS[layer]) {
+  console.error('usage: node scripts/test-host.mjs integration|ui|ui-report [--keep]');
   process.exit(2);
 }
 const codeServer = path.join(root, '.vscode-test', 'code-server');
@@ -24,7 +25,7 @@ fs.mkdirSync(path.join(root, 'test-results', 'screens'), { recursive: true });
 const args = layer === 'integration'
   ? ['test/e2e/run-extension-tests.mjs', '--code-server', codeServer, '--extension', '.', '--tests', 'out/test/integration/index.js',
     '--workspace', workspace, '--screenshot', 'test-results/screens/integration.png']
-  : ['test/e2e/ui-flows.mjs', '--code-server', codeServer, '--extension', '.', '--workspace', workspace, '--out', 'test-results/screens'];
+  : [UI_SCRIPTS[layer], '--code-server', codeServer, '--extension', '.', '--workspace', workspace, '--out', 'test-results/screens'];
 
 const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
 child.on('close', (code, signal) => {

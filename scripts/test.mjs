@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every test layer a user or CI runs, in order, with one closing count.
 //   build + type-check → unit (node --test) → report page in Chromium →
-//   integration suite in a real VS Code extension host → UI flows through the workbench.
+//   integration suite in a real VS Code extension host → UI flows through the workbench →
+//   the report panel through the workbench.
 // COLLAPSE_LENS_TEST_LAYERS=unit,page (comma list) runs a subset while developing.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -75,6 +76,12 @@ const layers = [
     name: 'ui',
     when: () => fs.existsSync('test/e2e/ui-flows.mjs'),
     run: () => run('node', ['test/e2e/ui-flows.mjs', '--code-server', codeServerDir, '--extension', '.',
+      '--workspace', tempWorkspace(), '--out', 'test-results/screens']),
+  },
+  {
+    name: 'ui-report',
+    when: () => fs.existsSync('test/e2e/ui-report.mjs'),
+    run: () => run('node', ['test/e2e/ui-report.mjs', '--code-server', codeServerDir, '--extension', '.',
       '--workspace', tempWorkspace(), '--out', 'test-results/screens']),
   },
 ];
