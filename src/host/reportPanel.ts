@@ -162,6 +162,10 @@ export class ReportPanels implements ReportPresenter, vscode.WebviewPanelSeriali
   /** Opens (or reveals) the report of an analysis; `focus` is marked and scrolled into view. */
   async show(result: AnalysisResult, focus?: Finding): Promise<void> {
     const analysis = this.analysisOf(result);
+    if (!analysis.request.uris.length) {
+      void vscode.window.showErrorMessage('Collapse Lens cannot find the files of this report in the workspace; analyze them again.');
+      return;
+    }
     const key = keyOf(analysis.request);
     let panel = this.panels.get(key);
     if (panel) {
