@@ -504,13 +504,15 @@ function imageBytes(kind: 'svg' | 'png', data: string | undefined): Uint8Array {
   return bytes;
 }
 
+/** A file the local desktop can hand to the system (a browser, the file manager). */
+const onLocalDesktop = (target: vscode.Uri) => vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined && target.scheme === 'file';
+
 async function openExported(kind: ExportKind, target: vscode.Uri): Promise<void> {
   // An HTML report is for a browser; the rest VS Code shows itself (images in its preview).
-  if (kind === 'html') await vscode.env.openExternal(target);
+  if (kind === 'html' && onLocalDesktop(target)) await vscode.env.openExternal(target);
   else await vscode.commands.executeCommand('vscode.open', target);
 }
 
 async function revealExported(target: vscode.Uri): Promise<void> {
-  const desktop = vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined && target.scheme === 'file';
-  await vscode.commands.executeCommand(desktop ? 'revealFileInOS' : 'revealInExplorer', target);
+  await vscode.commands.executeCommand(onLocalDesktop(target) ? 'revealFileInOS' : 'revealInExplorer', target);
 }
