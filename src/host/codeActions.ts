@@ -104,6 +104,9 @@ export class FindingCodeActionProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     // Findings of one generation share its first line; offer each distinct fix once.
     const titles = new Set<string>();
+    const loosenings = new Map<keyof RuleThresholds, { change: ThresholdChange; diagnostics: vscode.Diagnostic[] }>();
+    // Threshold changes, then rule switches, come last, after the fixes that navigate.
+    const disabling = new Map<string, vscode.CodeAction>();
     for (const { d, item } of ours) {
       const { finding, findingIndex, role } = item!;
       const action = (title: string, command: vscode.Command) => {
@@ -131,22 +134,36 @@ export class FindingCodeActionProvider implements vscode.CodeActionProvider {
         action(`Use another field for the ${role} role${current ? ` (now "${current}")` : ''}…`, { command: COMMAND_CHOOSE_FIELD, title: 'Choose Field', arguments: [args] });
       }
 
+      // Several findings on one line may loosen the same threshold: offer one change that
+      // covers them all (the largest raise, the deepest lowering).
       const loosen = loosenThreshold(finding, cfg.thresholds, entry?.result.report);
       if (loosen) {
-        const verb = loosen.value > loosen.current ? 'Raise' : 'Lower';
-        const args: UpdateSettingArgs = { uri: document.uri, key: `rules.${loosen.key}`, value: loosen.value };
-        action(`${verb} ${SECTION}.rules.${loosen.key} to ${loosen.value} (now ${loosen.current}) in workspace settings`, {
-          command: COMMAND_UPDATE_SETTING,
-          title: 'Change Threshold',
-          arguments: [args],
-        });
+        const seen = loosenings.get(loosen.key);
+        const raise = loosen.value > loosen.current;
+        if (!seen) loosenings.set(loosen.key, { change: loosen, diagnostics: [d] });
+        else {
+          seen.diagnostics.push(d);
+          if (raise ? loosen.value > seen.change.value : loosen.value < seen.change.value) seen.change = loosen;
+        }
       }
 
-      if (!cfg.disabledRules.includes(finding.rule)) {
+      if (!cfg.disabledRules.includes(finding.rule) && !disabling.has(finding.rule)) {
         const args: UpdateSettingArgs = { uri: document.uri, key: 'rules.disabled', value: [...cfg.disabledRules, finding.rule] };
-        action(`Disable the ${finding.rule} rule in workspace settings`, { command: COMMAND_UPDATE_SETTING, title: 'Disable Rule', arguments: [args] });
+        const a = new vscode.CodeAction(`Disable the ${finding.rule} rule in workspace settings`, vscode.CodeActionKind.QuickFix);
+        a.diagnostics = [d];
+        a.command = { command: COMMAND_UPDATE_SETTING, title: 'Disable Rule', arguments: [args] };
+        disabling.set(finding.rule, a);
       }
     }
+    for (const { change, diagnostics } of loosenings.values()) {
+      const verb = change.value > change.current ? 'Raise' : 'Lower';
+      const args: UpdateSettingArgs = { uri: document.uri, key: `rules.${change.key}`, value: change.value };
+      const a = new vscode.CodeAction(`${verb} ${SECTION}.rules.${change.key} to ${change.value} (now ${change.current}) in workspace settings`, vscode.CodeActionKind.QuickFix);
+      a.diagnostics = diagnostics;
+      a.command = { command: COMMAND_UPDATE_SETTING, title: 'Change Threshold', arguments: [args] };
+      actions.push(a);
+    }
+    actions.push(...disabling.values());
     return actions;
   }
 }

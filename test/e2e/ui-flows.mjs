@@ -7,34 +7,11 @@
 //
 // node test/e2e/ui-flows.mjs [--code-server DIR] --extension PATH --workspace PATH [--out DIR]
 // The flow writes a large generated file into the workspace: pass a copy (scripts/test-host.mjs).
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { startCodeServer, workbenchOptions } from './workbench.mjs';
 
-const { values: opt } = parseArgs({
-  options: {
-    'code-server': { type: 'string', default: '.vscode-test/code-server' },
-    extension: { type: 'string', default: '.' },
-    workspace: { type: 'string' },
-    out: { type: 'string', default: 'test-results/screens' },
-  },
-});
-if (!opt.workspace) {
-  console.error('missing --workspace (a copy of test/fixtures/workspace)');
-  process.exit(2);
-}
-const codeServerBin = path.join(path.resolve(opt['code-server']), 'node_modules', '.bin', 'code-server');
-if (!fs.existsSync(codeServerBin)) {
-  console.error(`no code-server in ${opt['code-server']}; install it with: bash test/e2e/install-code-server.sh`);
-  process.exit(2);
-}
-const { chromium } = createRequire(path.join(process.cwd(), 'package.json'))('playwright-core');
-const workspace = path.resolve(opt.workspace);
-fs.mkdirSync(opt.out, { recursive: true });
+const { opt, codeServerBin, chromium, workspace } = workbenchOptions();
 
 // A file large enough that its analysis runs for a few seconds, to cancel it from the notification.
 function writeLargeFile(file, records) {
@@ -51,25 +28,7 @@ function writeLargeFile(file, records) {
 }
 writeLargeFile(path.join(workspace, 'large.jsonl'), 500_000);
 
-const port = await new Promise((resolve, reject) => {
-  const s = net.createServer();
-  s.on('error', reject);
-  s.listen(0, '127.0.0.1', () => { const { port: p } = s.address(); s.close(() => resolve(p)); });
-});
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-ui-'));
-fs.mkdirSync(path.join(root, 'user', 'User'), { recursive: true });
-fs.writeFileSync(path.join(root, 'user', 'User', 'settings.json'), JSON.stringify({
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'security.workspace.trust.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'extensions.autoCheckUpdates': false,
-  'update.mode': 'none',
-}));
-const server = spawn(codeServerBin, [
-  '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-  '--disable-workspace-trust', '--ignore-last-opened', '--user-data-dir', path.join(root, 'user'), '--extensions-dir', path.join(root, 'ext'),
-], { detached: true, stdio: 'ignore', env: { ...process.env, XDG_CONFIG_HOME: path.join(root, 'c'), XDG_DATA_HOME: path.join(root, 'd') } });
+const { port, stop: stopServer } = await startCodeServer(codeServerBin, { prefix: 'collapse-lens-ui-' });
 
 let browser;
 let page;
@@ -312,8 +271,7 @@ try {
   console.log(`FAIL setup: ${String(e?.message ?? e).split('\n')[0]}`);
 } finally {
   await browser?.close().catch(() => {});
-  try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
-  fs.rmSync(root, { recursive: true, force: true });
+  stopServer();
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

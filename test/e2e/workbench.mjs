@@ -1,0 +1,73 @@
+// Shared start of the UI flows: command-line options, and a code-server of its own (fresh user
+// data, extensions and XDG folders in a temp dir, its own process group) for the workbench.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** --code-server, --extension, --workspace (required), --out; exits 2 when something is missing. */
+export function workbenchOptions() {
+  const { values: opt } = parseArgs({
+    options: {
+      'code-server': { type: 'string', default: '.vscode-test/code-server' },
+      extension: { type: 'string', default: '.' },
+      workspace: { type: 'string' },
+      out: { type: 'string', default: 'test-results/screens' },
+    },
+  });
+  if (!opt.workspace) {
+    console.error('missing --workspace (a copy of test/fixtures/workspace)');
+    process.exit(2);
+  }
+  const codeServerBin = path.join(path.resolve(opt['code-server']), 'node_modules', '.bin', 'code-server');
+  if (!fs.existsSync(codeServerBin)) {
+    console.error(`no code-server in ${opt['code-server']}; install it with: bash test/e2e/install-code-server.sh`);
+    process.exit(2);
+  }
+  // playwright-core comes from the project that runs the flow (its devDependencies).
+  const { chromium } = createRequire(path.join(process.cwd(), 'package.json'))('playwright-core');
+  fs.mkdirSync(opt.out, { recursive: true });
+  return { opt, codeServerBin, chromium, workspace: path.resolve(opt.workspace) };
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+/** Workbench settings for a quiet, offline test run. */
+export const QUIET_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'update.mode': 'none',
+};
+
+/**
+ * Starts code-server on a free loopback port. Returns the port, the temp root, the path of the
+ * user settings file, and stop() which ends the server's process group and removes the root.
+ */
+export async function startCodeServer(codeServerBin, { prefix = 'collapse-lens-ui-', settings = {} } = {}) {
+  const port = await freePort();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const settingsFile = path.join(root, 'user', 'User', 'settings.json');
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(settingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...settings }));
+  const server = spawn(codeServerBin, [
+    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--ignore-last-opened', '--user-data-dir', path.join(root, 'user'), '--extensions-dir', path.join(root, 'ext'),
+  ], { detached: true, stdio: 'ignore', env: { ...process.env, XDG_CONFIG_HOME: path.join(root, 'c'), XDG_DATA_HOME: path.join(root, 'd') } });
+  const stop = () => {
+    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
+    fs.rmSync(root, { recursive: true, force: true });
+  };
+  return { port, root, settingsFile, server, stop };
+}
