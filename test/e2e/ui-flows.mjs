@@ -9,7 +9,7 @@
 // The flow writes a large generated file into the workspace: pass a copy (scripts/test-host.mjs).
 import fs from 'node:fs';
 import path from 'node:path';
-import { startCodeServer, workbenchOptions } from './workbench.mjs';
+import { openWorkbench, startCodeServer, stepRunner, workbenchOptions } from './workbench.mjs';
 
 const { opt, codeServerBin, chromium, workspace } = workbenchOptions();
 
@@ -32,35 +32,10 @@ const { port, stop: stopServer } = await startCodeServer(codeServerBin, { prefix
 
 let browser;
 let page;
-let passed = 0;
-let failed = 0;
-const shot = async (name) => page.screenshot({ path: path.join(opt.out, name) });
-const step = async (name, fn) => {
-  const started = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${name}: ${String(e?.message ?? e).split('\n').slice(0, 12).join('\n     ')}`);
-    await shot(`fail-${passed + failed}.png`).catch(() => {});
-  }
-};
+const { counts, shot, step } = stepRunner(() => page, opt.out, 'fail-');
 
 try {
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 240; i++) {
-    try { await fetch(`${base}/healthz`); break; } catch { await new Promise((r) => setTimeout(r, 250)); }
-  }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${path.resolve(opt.extension)}`]]);
-  await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  ({ browser, page } = await openWorkbench(chromium, { port, extension: opt.extension, workspace }));
 
   const explorerRow = (name) => page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"]`);
   const menuItem = (title) => page.locator('.context-view .action-label', { hasText: title });
@@ -267,11 +242,11 @@ try {
     if (fs.existsSync(path.join(workspace, 'collapse-lens-scenarios', 'ngram-self-training-seed42'))) throw new Error('a cancelled scenario left files');
   });
 } catch (e) {
-  failed++;
+  counts.failed++;
   console.log(`FAIL setup: ${String(e?.message ?? e).split('\n')[0]}`);
 } finally {
   await browser?.close().catch(() => {});
   stopServer();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+console.log(`${counts.passed} passed, ${counts.failed} failed`);
+process.exit(counts.failed ? 1 : 0);

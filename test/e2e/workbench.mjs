@@ -71,3 +71,47 @@ export async function startCodeServer(codeServerBin, { prefix = 'collapse-lens-u
   };
   return { port, root, settingsFile, server, stop };
 }
+
+/**
+ * Named steps that keep going after a failure: each prints `ok` or `FAIL` with its time, and a
+ * failed one leaves a screenshot `<failPrefix><n>.png`. `counts` gives the closing line.
+ */
+export function stepRunner(getPage, outDir, failPrefix) {
+  const counts = { passed: 0, failed: 0 };
+  const shot = async (name) => getPage().screenshot({ path: path.join(outDir, name) });
+  const step = async (name, fn) => {
+    const started = Date.now();
+    try {
+      await fn();
+      counts.passed++;
+      console.log(`ok   ${name} (${Date.now() - started} ms)`);
+    } catch (e) {
+      counts.failed++;
+      console.log(`FAIL ${name}: ${String(e?.message ?? e).split('\n').slice(0, 12).join('\n     ')}`);
+      await shot(`${failPrefix}${counts.passed + counts.failed}.png`).catch(() => {});
+    }
+  };
+  return { counts, shot, step };
+}
+
+/**
+ * Waits for code-server, launches headless Chromium (Debian's, with the flags an offline
+ * machine needs) and opens the workspace with the extension under development loaded.
+ * `beforeLoad(page)` runs before navigation, e.g. to collect console messages.
+ */
+export async function openWorkbench(chromium, { port, extension, workspace, beforeLoad }) {
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    try { await fetch(`${base}/healthz`); break; } catch { await new Promise((r) => setTimeout(r, 250)); }
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  beforeLoad?.(page);
+  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${path.resolve(extension)}`]]);
+  await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return { browser, page };
+}
