@@ -44,6 +44,24 @@ export function severityEncoding(present: Iterable<Severity>, field = 'severity'
   };
 }
 
+/**
+ * The mark and encoding of the points that mark findings on a line chart (x `index`, y
+ * `value`), coloured and shaped by severity, with the given tooltip fields.
+ */
+export function findingMarks(present: Iterable<Severity>, fields: TooltipField[]) {
+  const sev = severityEncoding(present);
+  return {
+    mark: { type: 'point' as const, filled: true, size: 90, opacity: 1, stroke: themeColor('background'), strokeWidth: 1 },
+    encoding: {
+      x: { field: 'index', type: 'quantitative' as const },
+      y: { field: 'value', type: 'quantitative' as const },
+      color: sev.color,
+      shape: sev.shape,
+      tooltip: tooltip(fields),
+    },
+  };
+}
+
 /** Generations in report order (natural order of the inputs). */
 export function generationIds(result: AnalysisResult): string[] {
   return result.report.groups.map((g) => g.id);

@@ -13,7 +13,7 @@ import {
   generationIds,
   round4,
   SEVERITIES,
-  severityEncoding,
+  findingMarks,
   themeColor,
   tooltip,
 } from './common';
@@ -103,7 +103,6 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
 
   const x = generationIndexX(ids);
   const y = { field: 'value', type: 'quantitative' as const, title: null, axis: { tickCount: 4, labelExpr: NUMBER_LABEL, labelFlush: true } };
-  const sev = severityEncoding(severities);
   // One layer per zone colour: a colour scale would merge with the findings' legend.
   const bandLayer = (severity: Severity) => ({
     transform: [{ filter: `datum.kind === 'band' && datum.severity === '${severity}'` }],
@@ -151,19 +150,12 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
   if (findingCount > 0) {
     layers.push({
       transform: [{ filter: "datum.kind === 'finding'" }],
-      mark: { type: 'point', filled: true, size: 90, opacity: 1, stroke: themeColor('background'), strokeWidth: 1 },
-      encoding: {
-        x: { field: 'index', type: 'quantitative' },
-        y: { field: 'value', type: 'quantitative' },
-        color: sev.color,
-        shape: sev.shape,
-        tooltip: tooltip([
-          { field: 'severity', title: 'Severity' },
-          { field: 'rule', title: 'Rule' },
-          { field: 'message', title: 'Finding' },
-          { field: 'line', title: 'Line' },
-        ]),
-      },
+      ...findingMarks(severities, [
+        { field: 'severity', title: 'Severity' },
+        { field: 'rule', title: 'Rule' },
+        { field: 'message', title: 'Finding' },
+        { field: 'line', title: 'Line' },
+      ]),
     });
   }
 

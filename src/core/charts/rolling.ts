@@ -3,7 +3,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
 import { METRIC_BY_KEY } from '../../shared/metrics';
-import { type ChartDescriptor, VL_SCHEMA, round4, severityEncoding, themeColor, tooltip } from './common';
+import { type ChartDescriptor, VL_SCHEMA, findingMarks, round4, themeColor, tooltip } from './common';
 
 export function rollingChart(result: AnalysisResult): ChartDescriptor | undefined {
   const rolling = result.details.rolling;
@@ -29,7 +29,6 @@ export function rollingChart(result: AnalysisResult): ChartDescriptor | undefine
 
   const row = (metric: 'diversity' | 'accuracy', title: string) => {
     const findings = marks(metric);
-    const sev = severityEncoding(findings.map((f) => f.severity));
     const layer: object[] = [];
     if (metric === 'accuracy') {
       layer.push({
@@ -68,18 +67,11 @@ export function rollingChart(result: AnalysisResult): ChartDescriptor | undefine
     if (findings.length > 0) {
       layer.push({
         data: { values: findings },
-        mark: { type: 'point', filled: true, size: 90, opacity: 1, stroke: themeColor('background'), strokeWidth: 1 },
-        encoding: {
-          x: { field: 'index', type: 'quantitative' },
-          y: { field: 'value', type: 'quantitative' },
-          color: sev.color,
-          shape: sev.shape,
-          tooltip: tooltip([
-            { field: 'severity', title: 'Severity' },
-            { field: 'message', title: 'Finding' },
-            { field: 'line', title: 'Line' },
-          ]),
-        },
+        ...findingMarks(findings.map((f) => f.severity), [
+          { field: 'severity', title: 'Severity' },
+          { field: 'message', title: 'Finding' },
+          { field: 'line', title: 'Line' },
+        ]),
       });
     }
     return { width: 560, height: 120, layer };
