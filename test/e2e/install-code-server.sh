@@ -41,7 +41,7 @@ rm -rf "$stage"
 mkdir -p "$dir"
 # unsafe-perm: postinstall scripts run as root; nodedir: build native modules against
 # the installed Node headers instead of downloading them.
-npm_config_unsafe_perm=true npm_config_yes=true npm_config_nodedir=${npm_config_nodedir:-/usr} \
+env -u npm_config_prefix -u npm_config_global -u npm_command -u npm_lifecycle_event npm_config_unsafe_perm=true npm_config_yes=true npm_config_nodedir=${npm_config_nodedir:-/usr} \
   npm install --prefix "$dir" --no-audit --no-fund --no-save "code-server@$version" >"$dir/install.log" 2>&1 \
   || { tail -20 "$dir/install.log" >&2; echo "code-server install failed (log: $dir/install.log)" >&2; exit 1; }
 echo "code-server $version installed in $dir"
