@@ -30,6 +30,8 @@ export interface CollapseLensApi {
   readonly statusText: string;
 }
 
+const MISSING_FILE_SWEEP_MS = 5000;
+
 export class CollapseLens implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('Collapse Lens', { log: true });
   readonly config = new ConfigStore();
@@ -67,8 +69,26 @@ export class CollapseLens implements vscode.Disposable {
       vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((u) => this.store.removeUnder(u))),
       vscode.workspace.onDidRenameFiles((e) => e.files.forEach((f) => this.store.removeUnder(f.oldUri))),
       watcher.onDidDelete((u) => this.store.removeUnder(u)),
+      // The watcher can miss a deletion (one made before it was watching, or on a file system
+      // without events): check the analyzed files when the window regains focus, and every few
+      // seconds while there are results. A stat of each analyzed file is cheap.
+      vscode.window.onDidChangeWindowState((s) => s.focused && void this.dropMissingFiles()),
       { dispose: () => this.pendingSaves.forEach((t) => clearTimeout(t)) },
     );
+    const sweep = setInterval(() => void this.dropMissingFiles(), MISSING_FILE_SWEEP_MS);
+    this.disposables.push({ dispose: () => clearInterval(sweep) });
+  }
+
+  private async dropMissingFiles(): Promise<void> {
+    const uris = new Map<string, vscode.Uri>();
+    for (const e of this.store.entries()) for (const u of e.request.uris) uris.set(u.toString(), u);
+    for (const u of uris.values()) {
+      try {
+        await vscode.workspace.fs.stat(u);
+      } catch (err) {
+        if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') this.store.removeUnder(u);
+      }
+    }
   }
 
   private scheduleReanalysis(uri: vscode.Uri): void {
