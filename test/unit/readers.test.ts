@@ -312,6 +312,21 @@ describe('CSV and TSV', () => {
     await inputError(readAll(`a,b\n1,x\n2,"${'x'.repeat(500)}\n`.repeat(3), 'csv', { maxRecordLength: 100, chunk: 64 }), /has a record longer than 100 characters starting at line 3; is a quote left open\?/);
   });
 
+  test('quotes, doubled quotes and CRLF split across chunks read the same at any chunk size', async () => {
+    // Beyond the first 8 KiB, which are sniffed in one piece, the chunks reach the parser as cut.
+    const data = 'a,b\n' + '1,2\n'.repeat(2100) + '3,"x""y"\r\n4,"p"q\r5,"multi\r\nline"\n\n6,"open\nrest';
+    for (const chunk of [1, 7, 1 << 16]) {
+      const r = await readAll(data, 'csv', { chunk });
+      assert.equal(r.records.length, 2103, `chunk ${chunk}`);
+      assert.deepEqual(r.records.slice(-3).map((x) => [x.line, x.value]), [
+        [2102, { a: 3, b: 'x"y' }],
+        [2103, { a: 4, b: '"p"q' }],
+        [2104, { a: 5, b: 'multi\nline' }],
+      ]);
+      assert.deepEqual(r.issues, [{ line: 2107, column: 3, message: 'a quoted field is never closed; everything after this quote was read as one field' }]);
+    }
+  });
+
   test('blank lines between rows are skipped', async () => {
     const r = await readAll('a\n1\n\n\n2\n\n', 'csv');
     assert.deepEqual(lines(r), [2, 5]);
