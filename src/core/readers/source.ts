@@ -7,7 +7,7 @@ import { createGunzip } from 'node:zlib';
 import { InputError, type ReadContext } from './types';
 
 export interface DecodedChunk {
-  /** The bytes after BOM stripping, for parsers that work on bytes (csv-parse). */
+  /** The bytes after BOM stripping, for parsers that work on bytes. */
   bytes: Uint8Array;
   /** The same data decoded; a multi-byte character split across chunks lands in the later one. */
   text: string;
