@@ -102,7 +102,7 @@ export function applyRules(input: RuleInput): Finding[] {
       if (!worst) continue;
       const w = worst as { g: GroupEvidence; drop: number; sev: Severity };
       const v = w.g.group.metrics[m.key]!;
-      const since = firstWarn && firstWarn !== w.g ? `; it first fell ${pct(t.dropWarning)} or more in ${firstWarn.group.id}` : '';
+      const since = firstWarn && firstWarn !== w.g ? `; it first fell ${pct(t.dropWarning)} or more in generation ${firstWarn.group.id}` : '';
       push('diversity-drop', w.sev, {
         message: `${labelOf(m.key)} fell ${pct(w.drop)} below the baseline (${num(b)} → ${num(v)})${where(w.g)}${since}.`,
         group: w.g.group.id, metric: m.key, baseline: b, value: v,

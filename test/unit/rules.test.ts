@@ -33,7 +33,7 @@ describe('diversity-drop', () => {
     assert.equal(f[0]!.group, 'g3');
     assert.equal(f[0]!.baseline, 0.8);
     assert.equal(f[0]!.value, 0.4);
-    assert.match(f[0]!.message, /Distinct-2 fell 50% below the baseline \(0\.8 → 0\.4\) in generation g3; it first fell 20% or more in g1\./);
+    assert.match(f[0]!.message, /Distinct-2 fell 50% below the baseline \(0\.8 → 0\.4\) in generation g3; it first fell 20% or more in generation g1\./);
     assert.equal(f[0]!.related?.[0]?.location.file, 'g0.jsonl');
   });
   test('a 19% fall is nothing; metrics where higher is less diverse are not compared', () => {
