@@ -16,4 +16,4 @@ extend(transforms, dataTransforms, viewTransforms, encode);
 export const parse: typeof VegaParse = parseSpec;
 export const View: typeof VegaView = RuntimeView;
 export type View = VegaView;
-export { expressionInterpreter } from './expression';
+export { expressionInterpreter } from 'vega-interpreter';
