@@ -198,8 +198,6 @@ export class TokenTable {
   private chars: Uint16Array;
   private starts: Int32Array; // type id → offset of its characters; starts[size] = end
   private count = 0;
-  laneHi: Int32Array;
-  laneLo: Int32Array;
 
   constructor(initialCapacity = 1024) {
     let cap = 16;
@@ -208,8 +206,15 @@ export class TokenTable {
     this.mask = cap - 1;
     this.chars = new Uint16Array(initialCapacity * 8);
     this.starts = new Int32Array(initialCapacity + 1);
-    this.laneHi = new Int32Array(initialCapacity);
-    this.laneLo = new Int32Array(initialCapacity);
+  }
+
+  /** The ids' random words (see above), shared by all tables; they cover every id interned so far. */
+  get laneHi(): Int32Array {
+    return sharedLaneHi;
+  }
+
+  get laneLo(): Int32Array {
+    return sharedLaneLo;
   }
 
   get size(): number {
@@ -229,11 +234,8 @@ export class TokenTable {
       i = (i + 1) & mask;
     }
     const id = this.count++;
-    if (id + 1 >= this.starts.length) {
-      this.starts = growInt32(this.starts);
-      this.laneHi = growInt32(this.laneHi);
-      this.laneLo = growInt32(this.laneLo);
-    }
+    if (id + 1 >= this.starts.length) this.starts = growInt32(this.starts);
+    if (id >= sharedLaneHi.length) growLanes(id + 1);
     const at = this.starts[id]!;
     const len = end - start;
     if (at + len > this.chars.length) {
@@ -246,8 +248,6 @@ export class TokenTable {
     const chars = this.chars;
     for (let k = 0; k < len; k++) chars[at + k] = s.charCodeAt(start + k);
     this.starts[id + 1] = at + len;
-    this.laneHi[id] = fmix32(mixWord(LANE_HI, id));
-    this.laneLo[id] = fmix32(mixWord(LANE_LO, id));
     slots[2 * i] = h;
     slots[2 * i + 1] = id + 1;
     if (this.count * 2 > mask + 1) this.grow();
@@ -302,6 +302,28 @@ export function tokenHashStep(h: number, c: number): number {
  */
 export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+// An id's two words depend on the id alone, so every TokenTable shares one pair of arrays
+// (one per live generation would cost 8 bytes a type each). They stay allocated for the
+// largest vocabulary seen, 8 bytes a type. Every slot is filled when the arrays grow, so
+// no id can read a word that was never written.
+let sharedLaneHi = new Int32Array(0);
+let sharedLaneLo = new Int32Array(0);
+
+function growLanes(min: number): void {
+  let cap = Math.max(1024, sharedLaneHi.length * 2);
+  while (cap < min) cap *= 2;
+  const hi = new Int32Array(cap);
+  const lo = new Int32Array(cap);
+  hi.set(sharedLaneHi);
+  lo.set(sharedLaneLo);
+  for (let id = sharedLaneHi.length; id < cap; id++) {
+    hi[id] = fmix32(mixWord(LANE_HI, id));
+    lo[id] = fmix32(mixWord(LANE_LO, id));
+  }
+  sharedLaneHi = hi;
+  sharedLaneLo = lo;
 }
 
 function growInt32(a: Int32Array): Int32Array {

@@ -329,19 +329,24 @@ export function isWhitespaceCode(c: number): boolean {
  * lines become lower bounds from then on.
  */
 class TextCounter {
+  // The table holds indices into dense per-text arrays, so its empty half costs 4 bytes a
+  // slot instead of 20, and the dense arrays grow by half rather than doubling.
+  private slots: Int32Array; // index + 1; 0 marks an empty slot
+  private mask: number;
   private keys: Float64Array;
   private counts: Uint32Array;
-  private lines: Float64Array;
-  private mask: number;
+  private lines: Uint32Array; // LINE_ELSEWHERE: the line is in bigLines
+  private readonly bigLines = new Map<number, number>();
   private size = 0;
   private readonly texts = new Map<number, string>();
   private hll: HyperLogLog | undefined;
 
   constructor(private readonly cap: number) {
-    this.keys = new Float64Array(1024);
-    this.counts = new Uint32Array(1024);
-    this.lines = new Float64Array(1024);
+    this.slots = new Int32Array(1024);
     this.mask = 1023;
+    this.keys = new Float64Array(512);
+    this.counts = new Uint32Array(512);
+    this.lines = new Uint32Array(512);
   }
 
   get exact(): boolean {
@@ -355,33 +360,40 @@ class TextCounter {
   add(key: number, line: number, text: string): void {
     const lo = lowBits(key);
     this.hll?.add(Math.floor(key / 4294967296), lo);
+    const slots = this.slots;
     const keys = this.keys;
     let i = lo & this.mask;
     for (;;) {
-      const k = keys[i]!;
-      if (k === key) {
-        const c = ++this.counts[i]!;
+      const e = slots[i]!;
+      if (e === 0) break;
+      if (keys[e - 1] === key) {
+        const c = ++this.counts[e - 1]!;
         if (c === 2) this.texts.set(key, truncate(text));
         return;
       }
-      if (k === 0) break;
       i = (i + 1) & this.mask;
     }
-    keys[i] = key;
-    this.counts[i] = 1;
-    this.lines[i] = line;
-    this.size++;
+    const d = this.size++;
+    if (d >= keys.length) this.growDense(d + 1);
+    this.keys[d] = key;
+    this.counts[d] = 1;
+    if (line >>> 0 === line && line !== LINE_ELSEWHERE) this.lines[d] = line;
+    else {
+      this.lines[d] = LINE_ELSEWHERE;
+      this.bigLines.set(key, line);
+    }
+    slots[i] = d + 1;
     if (this.size > this.cap) this.prune();
-    else if (this.size * 2 > keys.length) this.rehash(keys.length * 2, 0);
+    else if (this.size * 2 > slots.length) this.rebuild(slots.length * 2);
   }
 
   /** Times the text with this key was seen (a lower bound once the table was pruned). */
   count(key: number): number {
     let i = lowBits(key) & this.mask;
     for (;;) {
-      const k = this.keys[i]!;
-      if (k === key) return this.counts[i]!;
-      if (k === 0) return 0;
+      const e = this.slots[i]!;
+      if (e === 0) return 0;
+      if (this.keys[e - 1] === key) return this.counts[e - 1]!;
       i = (i + 1) & this.mask;
     }
   }
@@ -389,9 +401,11 @@ class TextCounter {
   /** Repeated texts (count ≥ 2), most frequent first, ties by first line. */
   top(limit: number): { text: string; count: number; line: number }[] {
     const out: { text: string; count: number; line: number }[] = [];
-    for (let i = 0; i < this.keys.length; i++) {
-      if (this.keys[i] === 0 || this.counts[i]! < 2) continue;
-      out.push({ text: this.texts.get(this.keys[i]!)!, count: this.counts[i]!, line: this.lines[i]! });
+    for (let d = 0; d < this.size; d++) {
+      if (this.counts[d]! < 2) continue;
+      const key = this.keys[d]!;
+      const line = this.lines[d]! === LINE_ELSEWHERE ? this.bigLines.get(key)! : this.lines[d]!;
+      out.push({ text: this.texts.get(key)!, count: this.counts[d]!, line });
     }
     out.sort((a, b) => b.count - a.count || a.line - b.line);
     return out.slice(0, limit);
@@ -400,50 +414,62 @@ class TextCounter {
   private prune(): void {
     if (!this.hll) {
       const hll = new HyperLogLog();
-      for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== 0) hll.addKey(this.keys[i]!);
+      for (let d = 0; d < this.size; d++) hll.addKey(this.keys[d]!);
       this.hll = hll;
     }
     // Drop the rarest texts until at most half the cap is left.
     let minCount = 1;
     for (;;) {
       let kept = 0;
-      for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== 0 && this.counts[i]! > minCount) kept++;
+      for (let d = 0; d < this.size; d++) if (this.counts[d]! > minCount) kept++;
       if (kept * 2 <= this.cap || kept === 0) break;
       minCount++;
     }
-    this.rehash(this.keys.length, minCount);
-  }
-
-  private rehash(capacity: number, dropAtMost: number): void {
-    const oldKeys = this.keys;
-    const oldCounts = this.counts;
-    const oldLines = this.lines;
-    const keys = new Float64Array(capacity);
-    const counts = new Uint32Array(capacity);
-    const lines = new Float64Array(capacity);
-    const mask = capacity - 1;
-    let size = 0;
-    for (let j = 0; j < oldKeys.length; j++) {
-      const k = oldKeys[j]!;
-      if (k === 0) continue;
-      if (oldCounts[j]! <= dropAtMost) {
+    let w = 0;
+    for (let d = 0; d < this.size; d++) {
+      const k = this.keys[d]!;
+      if (this.counts[d]! <= minCount) {
         this.texts.delete(k);
+        this.bigLines.delete(k);
         continue;
       }
-      let i = lowBits(k) & mask;
-      while (keys[i] !== 0) i = (i + 1) & mask;
-      keys[i] = k;
-      counts[i] = oldCounts[j]!;
-      lines[i] = oldLines[j]!;
-      size++;
+      this.keys[w] = k;
+      this.counts[w] = this.counts[d]!;
+      this.lines[w] = this.lines[d]!;
+      w++;
     }
+    this.size = w;
+    this.rebuild(this.slots.length);
+  }
+
+  private rebuild(capacity: number): void {
+    const slots = new Int32Array(capacity);
+    const mask = capacity - 1;
+    for (let d = 0; d < this.size; d++) {
+      let i = lowBits(this.keys[d]!) & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = d + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+
+  private growDense(min: number): void {
+    const cap = Math.max(min, Math.ceil(this.keys.length * 1.5));
+    const keys = new Float64Array(cap);
+    keys.set(this.keys);
+    const counts = new Uint32Array(cap);
+    counts.set(this.counts);
+    const lines = new Uint32Array(cap);
+    lines.set(this.lines);
     this.keys = keys;
     this.counts = counts;
     this.lines = lines;
-    this.mask = mask;
-    this.size = size;
   }
 }
+
+/** Lines from 2^32 − 1 on (and anything but a non-negative integer) do not fit the 32-bit line array; a map holds them. */
+const LINE_ELSEWHERE = 0xffffffff;
 
 function truncate(text: string): string {
   if (text.length <= TOP_OUTPUT_CHARS) return detach(text);
@@ -504,11 +530,61 @@ class CompressionSample {
   }
 }
 
-/** A record of the Self-BLEU pool: its token ids and the hash of its text. */
+/** A record of the Self-BLEU pool: where its token ids are in the pool's arena, and the hash of its text. */
 interface PoolEntry {
-  ids: Int32Array;
-  text: number;
+  start: number;
   size: number;
+  text: number;
+}
+
+/**
+ * The variable-length items of a reservoir (token ids, shingle hashes), back to back in
+ * one typed array. One small ArrayBuffer per item costs ~100+ bytes of bookkeeping each,
+ * and the tens of thousands an accumulator allocates and evicts per generation scatter
+ * over the allocator's pages, which then stay resident: per live generation that was
+ * several times the bytes of the items themselves. Evicted items leave holes until the
+ * arena runs out of room; then the live items slide down, and the array only grows (by a
+ * quarter) when they fill more than four fifths of it.
+ */
+class SliceArena<A extends Int32Array | Float64Array> {
+  data: A;
+  private used = 0;
+
+  constructor(private readonly make: (length: number) => A) {
+    this.data = make(4096);
+  }
+
+  /** Copies `values` in and returns where they start; `live` are the items whose slices must survive (their `start` is updated when they move). */
+  append(values: A, live: readonly { start: number; size: number }[]): number {
+    const n = values.length;
+    if (this.used + n > this.data.length) this.compact(live, n);
+    const start = this.used;
+    this.data.set(values, start);
+    this.used += n;
+    return start;
+  }
+
+  view(start: number, size: number): A {
+    return this.data.subarray(start, start + size) as A;
+  }
+
+  private compact(live: readonly { start: number; size: number }[], room: number): void {
+    const items = live.filter((e) => e.start >= 0).sort((a, b) => a.start - b.start);
+    let used = 0;
+    for (const e of items) used += e.size;
+    const data = this.data;
+    // Sliding down in start order never overwrites an item not yet moved.
+    const target = used + room > data.length * 0.8 ? this.make(Math.ceil((used + room) * 1.25)) : data;
+    let w = 0;
+    for (const e of items) {
+      if (target !== data) target.set(data.subarray(e.start, e.start + e.size), w);
+      else if (e.start !== w) data.copyWithin(w, e.start, e.start + e.size);
+      e.start = w;
+      w += e.size;
+    }
+    this.data = target;
+    this.used = w;
+  }
 }
 
 /**
@@ -566,11 +642,11 @@ export class BudgetReservoir<T extends { size: number }> {
 const SELF_BLEU_TOKEN_BUDGET = 1_000_000;
 const NEAR_DUPLICATE_SHINGLE_BUDGET = 4_000_000;
 
-/** A record of the near-duplicate sample: its shingle hashes (sorted at finish) and the hash of its text. */
+/** A record of the near-duplicate sample: where its shingle hashes (sorted at finish) are in the arena, and the hash of its text. */
 interface ShingleEntry {
-  shingles: Float64Array;
-  text: number;
+  start: number;
   size: number;
+  text: number;
 }
 
 /** Streaming text metrics of one generation. */
@@ -598,6 +674,8 @@ export class TextAccumulator {
   private readonly compression: CompressionSample;
   private readonly bleuPool: BudgetReservoir<PoolEntry>;
   private readonly shinglePool: BudgetReservoir<ShingleEntry>;
+  private readonly bleuIds = new SliceArena<Int32Array>((n) => new Int32Array(n));
+  private readonly shingleHashes = new SliceArena<Float64Array>((n) => new Float64Array(n));
 
   // Scratch for the record being added.
   private keepShingles = false;
@@ -675,10 +753,18 @@ export class TextAccumulator {
     const textKey = lowercase ? hashString53(text) : join53(fmix32(ha ^ n), fmix32(hb ^ len));
     this.texts.add(textKey, line, text);
 
-    if (bleuSlot >= 0) this.bleuPool.put(bleuSlot, { ids: this.ids.slice(0, len), text: textKey, size: len });
+    // The entry goes into the reservoir before its slice is copied, so that the arena's
+    // compaction already leaves out the item it replaces.
+    if (bleuSlot >= 0) {
+      const entry = { start: -1, size: len, text: textKey };
+      this.bleuPool.put(bleuSlot, entry);
+      entry.start = this.bleuIds.append(this.ids.subarray(0, len), this.bleuPool.items);
+    }
     if (shingleSlot >= 0) {
       const shingles = this.recordShingles(len);
-      this.shinglePool.put(shingleSlot, { shingles, text: textKey, size: shingles.length });
+      const entry = { start: -1, size: shingles.length, text: textKey };
+      this.shinglePool.put(shingleSlot, entry);
+      entry.start = this.shingleHashes.append(shingles, this.shinglePool.items);
     }
   }
 
@@ -722,8 +808,9 @@ export class TextAccumulator {
    * records offered to the reservoir are evicted later, so sorting waits for `finish`.
    */
   private recordShingles(len: number): Float64Array {
-    if (len < 3) return Float64Array.of(ngramHash53(this.ids, len, len));
-    return this.shingles.slice(0, len - 2);
+    if (len >= 3) return this.shingles.subarray(0, len - 2);
+    this.shingles[0] = ngramHash53(this.ids, len, len);
+    return this.shingles.subarray(0, 1);
   }
 
   /** The baseline's rare vocabulary (see `buildTextBaseline`). */
@@ -794,7 +881,7 @@ export class TextAccumulator {
     if (!this.texts.exact) sampled.duplicate_rate = records;
 
     const pool = this.shinglePool.items;
-    const flags = nearDuplicateFlags(pool.map((e) => sortedUnique(e.shingles)), NEAR_DUPLICATE_THRESHOLD);
+    const flags = nearDuplicateFlags(pool.map((e) => sortedUnique(this.shingleHashes.view(e.start, e.size))), NEAR_DUPLICATE_THRESHOLD);
     if (this.shinglePool.sampled) {
       // A sample only sees partners inside the sample, which undercounts: with a fraction f
       // of the records kept, a record with one near-duplicate finds it with probability f.
@@ -837,7 +924,7 @@ export class TextAccumulator {
     // pool from hiding repeats; the other hypotheses are scored against the pool only,
     // which gives lower BLEU than all records would (fewer references, fewer matches).
     const repeated = this.bleuPool.sampled ? Uint8Array.from(pool, (e) => (this.texts.count(e.text) >= 2 ? 1 : 0)) : undefined;
-    const value = selfBleuOnPool(pool.map((e) => e.ids), hyps, SELF_BLEU_N, repeated);
+    const value = selfBleuOnPool(pool.map((e) => this.bleuIds.view(e.start, e.size)), hyps, SELF_BLEU_N, repeated);
     return { value, sampled: this.bleuPool.sampled || hyps.length < r, hypotheses: hyps.length };
   }
 }
