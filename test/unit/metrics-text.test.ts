@@ -575,3 +575,24 @@ describe('hashing', () => {
     assert.ok(Math.abs(d.flaggedSize / 25050 - 1) < 0.02, `${d.flaggedSize}`);
   });
 });
+
+describe('large vocabularies', () => {
+  // Token ids past 2048 once hashed as zero (their hash words were read past the end of an
+  // array that grew out of step), so distinct n-grams collided. Every bigram and trigram of a
+  // sequence of 6,000 different tokens is distinct: the counts must be exact.
+  test('distinct-n and n-gram diversity stay exact past 2,048 distinct tokens', () => {
+    const words = Array.from({ length: 6000 }, (_, i) => `w${i}`);
+    const records = [];
+    for (let i = 0; i < words.length; i += 20) records.push(words.slice(i, i + 20).join(' '));
+    const acc = new TextAccumulator();
+    records.forEach((r, i) => acc.add(r, i + 1));
+    const m = finishTextMetrics(acc, buildTextBaseline(acc)).metrics;
+    assert.equal(m.distinct_1, 1);
+    assert.equal(m.distinct_2, 1);
+    assert.equal(m.distinct_3, 1);
+    assert.equal(m.ngram_diversity, 4);
+    const tokens = records.map((r) => tokenize(r));
+    assert.equal(distinctN(tokens, 2), 1);
+    assert.equal(ngramDiversityScore(records), 4);
+  });
+});
