@@ -132,7 +132,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
           const t = getField(rec.value, d.roles.text!);
           if (typeof t === 'string') {
             g.text.add(t, rec.line);
-            if (rolling) tokens = tokenize(t, options.lowercase ?? false);
+            if (rolling?.tracking) tokens = tokenize(t, options.lowercase ?? false);
           } else if (typeof t === 'number') g.text.add(String(t), rec.line);
         }
         if (g.vectors) {
@@ -412,8 +412,10 @@ function computeTrends(groups: GroupReport[], minGenerations: number): Trend[] {
  * predictions are both present) over consecutive windows of records.
  */
 class RollingTracker {
-  private readonly points: RollingPoint[] = [];
+  private points: RollingPoint[] = [];
   private index = 0;
+  /** Only every `stride`-th window is measured; the stride doubles as points pile up. */
+  private stride = 1;
   private firstLine = 0;
   private count = 0;
   private tokens = 0;
@@ -425,7 +427,19 @@ class RollingTracker {
 
   constructor(private readonly window: number, private readonly metric: 'distinct_1' | 'simpson_diversity') {}
 
+  /**
+   * Whether the record about to be added falls in a measured window. The caller tokenizes a
+   * record for the rolling view only then, so a long stream is not tokenized twice.
+   */
+  get tracking(): boolean {
+    return Math.floor(this.index / this.window) % this.stride === 0;
+  }
+
   add(line: number, tokens: string[] | undefined, output: string | undefined, reference: string | undefined): void {
+    if (!this.tracking) {
+      this.index++;
+      return;
+    }
     if (this.count === 0) this.firstLine = line;
     this.count++;
     if (tokens) {
@@ -457,6 +471,12 @@ class RollingTracker {
     this.labelled = 0;
     this.correct = 0;
     this.compared = 0;
+    // Past 1,000 points, keep every other one and measure half as many windows from now on:
+    // the points stay evenly spaced and the work stays bounded however long the stream is.
+    if (this.points.length > 1000) {
+      this.stride *= 2;
+      this.points = this.points.filter((q) => (q.index / this.window) % this.stride === 0);
+    }
   }
 
   finish(): RollingSeries {

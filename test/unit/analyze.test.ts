@@ -94,4 +94,17 @@ describe('analyzeFiles', () => {
     assert.ok(details.rolling!.points[0]!.diversity! > details.rolling!.points[9]!.diversity!);
     assert.ok(Math.abs(details.rolling!.points[0]!.accuracy! - 0.66) < 0.02);
   });
+
+  test('a long stream keeps evenly spaced rolling windows, at most 500', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => ({ id: i, output: `token${i % 97} other${i % 13}` }));
+    const dir = tmp({ 'long.jsonl': jsonl(rows) });
+    const { details } = await analyzeFiles([{ file: path.join(dir, 'long.jsonl'), display: 'long.jsonl' }], { rollingWindow: 10 });
+    const points = details.rolling!.points;
+    assert.ok(points.length <= 500 && points.length >= 250, `${points.length} points`);
+    assert.ok(points.every((p) => p.index % 10 === 0), 'each point starts a window');
+    const gaps = new Set(points.slice(1).map((p, i) => p.index - points[i]!.index));
+    assert.ok(gaps.size <= 2, `nearly even spacing: ${[...gaps].join(', ')}`);
+    // Every window holds the same 10 records' worth of text: distinct-1 of a full window.
+    assert.ok(points.every((p) => p.diversity !== undefined && p.diversity > 0));
+  });
 });
