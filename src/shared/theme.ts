@@ -85,34 +85,23 @@ export function vegaThemeConfig(p: ChartPalette): Config {
     info: p.blue,
     good: p.green,
   };
+  // Axes and legends label alike.
+  const guideText = {
+    labelColor: p.muted,
+    titleColor: p.foreground,
+    labelFont: p.fontFamily,
+    titleFont: p.fontFamily,
+    labelFontSize: small,
+    titleFontSize: small,
+    titleFontWeight: 'normal' as const,
+  };
   return {
     background: p.background,
     padding: 8,
     font: p.fontFamily,
     title: { color: p.foreground, subtitleColor: p.muted, font: p.fontFamily, fontSize: p.fontSize + 1, fontWeight: 600, anchor: 'start', offset: 8 },
-    axis: {
-      domainColor: p.border,
-      gridColor: p.border,
-      tickColor: p.border,
-      labelColor: p.muted,
-      titleColor: p.foreground,
-      labelFont: p.fontFamily,
-      titleFont: p.fontFamily,
-      labelFontSize: small,
-      titleFontSize: small,
-      titleFontWeight: 'normal',
-      titlePadding: 6,
-    },
-    legend: {
-      labelColor: p.muted,
-      titleColor: p.foreground,
-      labelFont: p.fontFamily,
-      titleFont: p.fontFamily,
-      labelFontSize: small,
-      titleFontSize: small,
-      titleFontWeight: 'normal',
-      symbolStrokeWidth: 2,
-    },
+    axis: { domainColor: p.border, gridColor: p.border, tickColor: p.border, ...guideText, titlePadding: 6 },
+    legend: { ...guideText, symbolStrokeWidth: 2 },
     style: {
       'guide-label': label,
       'guide-title': { ...label, fill: p.foreground },

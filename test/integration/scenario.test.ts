@@ -5,23 +5,9 @@ import fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { RunScenarioArgs, RunScenarioResult } from '../../src/host/scenarioCommand';
 import { activate, clear, codeOf, EXTENSION_ID, ours, spyErrorMessages, workspaceRoot } from './helpers';
+import { SPEC_SCENARIOS } from '../spec-scenarios';
 
 const COMMAND = 'collapseLens.runScenario';
-/** The twelve names of SPEC's scenario table, in its order. */
-const NAMES = [
-  'diversity-decay',
-  'generic-inputs',
-  'content-generator',
-  'recommender',
-  'exploration',
-  'biased-decisions',
-  'continuous-evaluation',
-  'gaussian-refit',
-  'linear-regression',
-  'ngram-self-training',
-  'classifier-self-training',
-  'mixture-mode-collapse',
-];
 
 async function run(args: RunScenarioArgs): Promise<RunScenarioResult> {
   const result = await vscode.commands.executeCommand<RunScenarioResult>(COMMAND, args);
@@ -151,7 +137,7 @@ describe('Run Sample Scenario', () => {
   it('runs every scenario with its defaults and shows the rules its README expects', async function () {
     this.timeout(120_000);
 
-    for (const name of NAMES) {
+    for (const name of SPEC_SCENARIOS) {
       await clear();
       const started = Date.now();
       const result = written(await run({ name, overwrite: true }));

@@ -1,0 +1,16 @@
+// The twelve scenario names of SPEC.md's table, in its order: a contract the unit and the
+// integration tests both check the product against.
+export const SPEC_SCENARIOS: readonly string[] = [
+  'diversity-decay',
+  'generic-inputs',
+  'content-generator',
+  'recommender',
+  'exploration',
+  'biased-decisions',
+  'continuous-evaluation',
+  'gaussian-refit',
+  'linear-regression',
+  'ngram-self-training',
+  'classifier-self-training',
+  'mixture-mode-collapse',
+];
