@@ -147,19 +147,48 @@ describe('JSON', () => {
     ]);
   });
 
-  test('an object holding the records: the first array of objects among its members', async () => {
+  test('an object holding records: every array of objects among its members is a collection, named by its path', async () => {
     const r = await readFixture('readers/wrapped.json');
-    assert.deepEqual(values(r), [
-      { id: 1, text: 'one' },
-      { id: 2, text: 'two' },
-    ]);
-    assert.deepEqual(lines(r), [6, 7]);
-    assert.ok(r.batches.every((b) => b.recordsKey === 'results'));
+    assert.deepEqual(values(r), [{ not: 'these' }, { id: 1, text: 'one' }, { id: 2, text: 'two' }, { id: 99 }]);
+    assert.deepEqual(lines(r), [2, 6, 7, 9]);
+    assert.deepEqual(r.records.map((x) => x.collection), ['meta.items', 'results', 'results', 'later']);
   });
 
-  test('a member that is an object holding an array is skipped, not searched', async () => {
-    const r = await readAll('{"meta": {"items": [{"x": 1}]}, "data": [{"y": 2}]}', 'json');
-    assert.deepEqual(values(r), [{ y: 2 }]);
+  test('collections are found in nested objects (eval logs: plan.steps, results.results, samples), not inside arrays', async () => {
+    const r = await readAll(
+      '{"version":2,"plan":{"steps":[{"solver":"generate"}]},"results":{"scores":[{"name":"acc"}],"results":[{"o":"r1"}]},' +
+        '"samples":[{"o":"s1"},{"o":"s2"}],"tags":["a","b"],"m":[[1,2]],"rows":[[{"not":"a record"}]]}',
+      'json',
+    );
+    assert.deepEqual(
+      r.records.map((x) => [x.collection, x.value]),
+      [
+        ['plan.steps', { solver: 'generate' }],
+        ['results.scores', { name: 'acc' }],
+        ['results.results', { o: 'r1' }],
+        ['samples', { o: 's1' }],
+        ['samples', { o: 's2' }],
+      ],
+    );
+    assert.deepEqual(r.issues, []);
+  });
+
+  test('keys that are not plain names are bracketed in the collection path', async () => {
+    const r = await readAll('{"weird key": {"x.y": [{"a": 1}]}}', 'json');
+    assert.deepEqual(r.records.map((x) => x.collection), ["['weird key']['x.y']"]);
+  });
+
+  test('an array of arrays of records (a text-generation pipeline over several prompts) is flattened, keeping each inner array as a request', async () => {
+    const r = await readAll('[\n [{"generated_text": "a"}, {"generated_text": "b"}],\n [{"generated_text": "c"}]\n]', 'json');
+    assert.deepEqual(
+      r.records.map((x) => [x.line, x.request, x.value.generated_text]),
+      [
+        [2, 0, 'a'],
+        [2, 0, 'b'],
+        [3, 1, 'c'],
+      ],
+    );
+    assert.deepEqual(r.issues, []);
   });
 
   test('a malformed record with balanced braces is an issue at the exact spot; the next records are read', async () => {
@@ -191,7 +220,7 @@ describe('JSON', () => {
       [
         [11, 'expected a JSON object, found a number'],
         [14, 'expected a JSON object, found a string'],
-        [19, 'expected a JSON object, found an array'],
+        [20, 'expected a JSON object, found a number'],
         [24, 'expected a JSON object, found null'],
         [30, 'expected a JSON object, found a boolean'],
       ],

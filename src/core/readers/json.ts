@@ -1,4 +1,9 @@
-// A JSON document holding the records as an array: `[{...}, ...]`, or `{"results": [{...}, ...]}`.
+// A JSON document holding the records as an array: `[{...}, ...]`, an array of arrays of
+// records (`[[{...}, {...}], ...]`, what a transformers pipeline returns for several outputs
+// per prompt), or an object holding arrays of records at any member path
+// (`{"plan": {"steps": [...]}, "samples": [{...}]}`): each such array is a collection, and
+// every record carries the path of its collection so the caller can keep the one that holds
+// the outputs.
 //
 // Written by hand on purpose: the streaming JSON parsers on npm (stream-json, JSONStream,
 // @streamparser/json, ...) emit values but not the line where each one starts, and every
@@ -46,6 +51,8 @@ const NEWLINE = 0x0a;
 const MAX_KEY_LENGTH = 200;
 
 const SHAPES = 'expected an array of objects ([{...}, {...}]) or an object holding one (e.g. {"results": [{...}, {...}]})';
+/** Nesting of objects searched for arrays of records: `a.b.c.records` is found, deeper is not. */
+const MAX_COLLECTION_DEPTH = 4;
 
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09;
@@ -64,10 +71,19 @@ class JsonScanner {
 
   private top = Top.NotStarted;
   private topIsArray = false;
-  /** Stack depth inside the records array; 0 while it has not been found. */
+  /** Stack depth inside the current array of records; 0 outside one. */
   private recordsDepth = 0;
   private recordsLine = 0;
-  private recordsClosed = false;
+  /** Path of the current array of records (`samples`, `results.results`; '' for a top-level array). */
+  private collection = '';
+  /** Arrays of records found so far (closed or open). */
+  private collections = 0;
+  /** Inside an array that is an element of the records array: its elements are records too. */
+  private inner = false;
+  /** Index of the current element of the records array, the request of an inner array's records. */
+  private elementIndex = -1;
+  /** `[` on the stack: collections are searched for only among members of nested objects. */
+  private arrayDepth = 0;
   /** Set when the rest of the input is not worth reading. */
   done = false;
 
@@ -76,7 +92,8 @@ class JsonScanner {
   private inKey = false;
   private keyStart = 0;
   private keyParts: string[] = [];
-  private key = '';
+  /** The member key at each object depth above the records (index = depth - 1). */
+  private keys: string[] = [];
   private probing = false;
   private probeKey = '';
   private sawEmptyArray = false;
@@ -144,6 +161,9 @@ class JsonScanner {
         if (c === OPEN_BRACE) {
           this.recordsDepth = this.stack.length;
           this.recordsLine = this.line;
+          this.collection = this.probeKey;
+          this.collections++;
+          this.elementIndex = -1;
           this.ctx.recordsKey = this.probeKey;
         } else if (c === CLOSE_BRACKET) this.sawEmptyArray = true;
       }
@@ -159,9 +179,14 @@ class JsonScanner {
     this.base += n;
   }
 
-  /** Inside the array of records (not before it, not after it). */
-  private inRecords(): boolean {
-    return this.recordsDepth > 0 && !this.recordsClosed;
+  /** Stack depth at which records start: the records array, or an array inside it. */
+  private recordDepth(): number {
+    return this.inner ? this.recordsDepth + 1 : this.recordsDepth;
+  }
+
+  /** Looking for arrays of records among the members of the object at this depth. */
+  private searching(depth: number): boolean {
+    return this.recordsDepth === 0 && !this.topIsArray && this.arrayDepth === 0 && depth >= 1 && depth <= MAX_COLLECTION_DEPTH;
   }
 
   private tooLong(): never {
@@ -179,12 +204,16 @@ class JsonScanner {
   private structural(s: string, i: number, c: number): void {
     const depth = this.stack.length;
     if (this.top !== Top.Open && !this.atTopLevel(i, c)) return;
-    const atRecords = this.inRecords() && depth === this.recordsDepth && this.element === Element.None;
+    const R = this.recordsDepth;
+    const atRecords = R > 0 && this.element === Element.None && depth === this.recordDepth();
     switch (c) {
       case QUOTE:
         this.inString = true;
-        if (atRecords) this.startElement(Element.String, i, c);
-        else if (this.recordsDepth === 0 && depth === 1 && !this.topIsArray && this.expectKey) {
+        if (atRecords) {
+          if (depth === R) this.elementIndex++;
+          this.startElement(Element.String, i, c);
+        }
+        else if (this.expectKey && this.searching(depth)) {
           this.inKey = true;
           this.keyStart = i + 1;
           this.keyParts = [];
@@ -192,26 +221,40 @@ class JsonScanner {
         return;
       case OPEN_BRACE:
       case OPEN_BRACKET:
-        if (atRecords) this.startElement(c === OPEN_BRACE ? Element.Object : Element.Array, i, c);
-        else if (this.recordsDepth === 0 && depth === 1 && !this.topIsArray && c === OPEN_BRACKET) {
+        if (atRecords) {
+          if (depth === R) this.elementIndex++;
+          if (c === OPEN_BRACKET && depth === R && !this.inner) {
+            // An array inside the records array: its elements are the records.
+            this.inner = true;
+            this.stack.push(c);
+            return;
+          }
+          this.startElement(c === OPEN_BRACE ? Element.Object : Element.Array, i, c);
+        } else if (c === OPEN_BRACKET && this.searching(depth)) {
           this.probing = true;
-          this.probeKey = this.key;
+          this.probeKey = this.keys.slice(0, depth).reduce((a, k) => (a === '' || k.startsWith('[') ? a + k : `${a}.${k}`), '');
         }
         this.stack.push(c);
-        if (depth === 0) this.expectKey = c === OPEN_BRACE;
+        if (R === 0) {
+          if (c === OPEN_BRACKET) this.arrayDepth++;
+          this.expectKey = c === OPEN_BRACE;
+        }
         return;
       case CLOSE_BRACE:
       case CLOSE_BRACKET:
         this.close(s, i, c);
         return;
       case COMMA:
-        if (depth === 1 && !this.topIsArray) this.expectKey = true;
+        if (R === 0 && this.arrayDepth === 0) this.expectKey = true;
         return;
       case COLON:
-        if (depth === 1) this.expectKey = false;
+        if (R === 0) this.expectKey = false;
         return;
       default:
-        if (atRecords) this.startElement(Element.Scalar, i, c);
+        if (atRecords) {
+          if (depth === R) this.elementIndex++;
+          this.startElement(Element.Scalar, i, c);
+        }
     }
   }
 
@@ -226,7 +269,10 @@ class JsonScanner {
         this.topIsArray = true;
         this.recordsDepth = 1;
         this.recordsLine = this.line;
-        return true;
+        this.collections = 1;
+        this.stack.push(c);
+        this.arrayDepth = 1;
+        return false;
       }
       if (c === OPEN_BRACE) {
         this.top = Top.Open;
@@ -259,24 +305,34 @@ class JsonScanner {
 
   private close(s: string, i: number, c: number): void {
     const want = c === CLOSE_BRACE ? OPEN_BRACE : OPEN_BRACKET;
-    const R = this.inRecords() ? this.recordsDepth : 0;
+    const R = this.recordsDepth;
+    const RD = R > 0 ? this.recordDepth() : 0;
     if (R > 0 && this.element !== Element.None) {
       // Inside an element: a mismatched closer ends at its nearest matching opener, so a
       // broken record does not swallow the records after it.
       let j = this.stack.length - 1;
-      while (j >= R && this.stack[j] !== want) j--;
-      if (j >= R) {
+      while (j >= RD && this.stack[j] !== want) j--;
+      if (j >= RD) {
         this.stack.length = j;
-        if (j === R) this.endElement(s, i + 1);
+        if (j === RD) this.endElement(s, i + 1);
         return;
       }
-      this.stack.length = R;
+      this.stack.length = RD;
       this.endElement(s, i);
+    }
+    if (R > 0 && this.inner && this.stack.length === R + 1) {
+      if (c === CLOSE_BRACKET) {
+        this.stack.length = R;
+        this.inner = false;
+      } else this.ctx.addIssue(this.line, this.column(i), "Unexpected token '}' in JSON");
+      return;
     }
     if (R > 0 && this.stack.length === R) {
       if (c === CLOSE_BRACKET) {
         this.stack.length = R - 1;
-        this.recordsClosed = true;
+        this.arrayDepth--;
+        this.recordsDepth = 0;
+        this.expectKey = false;
         if (R === 1) this.top = Top.Closed;
       } else {
         this.ctx.addIssue(this.line, this.column(i), "Unexpected token '}' in JSON");
@@ -286,22 +342,28 @@ class JsonScanner {
     let j = this.stack.length - 1;
     while (j >= 0 && this.stack[j] !== want) j--;
     if (j < 0) return; // a stray closer while looking for the records: nothing to recover
+    for (let k = j; k < this.stack.length; k++) if (this.stack[k] === OPEN_BRACKET) this.arrayDepth--;
     this.stack.length = j;
+    this.keys.length = Math.min(this.keys.length, j);
     if (j === 0) this.top = Top.Closed;
   }
 
   private endString(s: string, i: number): void {
     this.inString = false;
     this.escaped = false;
-    if (this.element === Element.String && this.stack.length === this.recordsDepth) this.endElement(s, i + 1);
+    if (this.element === Element.String && this.stack.length === this.recordDepth()) this.endElement(s, i + 1);
     else if (this.inKey) {
       this.inKey = false;
       const raw = (this.keyParts.join('') + s.slice(this.keyStart, i)).slice(0, MAX_KEY_LENGTH);
+      let key: string;
       try {
-        this.key = JSON.parse(`"${raw}"`) as string;
+        key = JSON.parse(`"${raw}"`) as string;
       } catch {
-        this.key = raw;
+        key = raw;
       }
+      const depth = this.stack.length;
+      this.keys.length = depth;
+      this.keys[depth - 1] = appendKey(key);
       this.expectKey = false;
     }
   }
@@ -359,18 +421,12 @@ class JsonScanner {
       this.ctx.addIssue(errorLine, lastBreak === -1 ? column + at.offset : at.offset - lastBreak, at.message);
       return;
     }
-    this.ctx.addRecord(line, value as Record<string, unknown>);
+    this.ctx.addRecord(line, value as Record<string, unknown>, this.collection, this.inner ? this.elementIndex : undefined);
   }
 
   end(): void {
     const column = this.base - this.lineStart + 1;
     if (this.recordsDepth > 0) {
-      if (this.recordsClosed) {
-        if (this.top === Top.Open) {
-          this.ctx.addIssue(this.line, column, 'Unexpected end of JSON input: the top-level object is not closed (is the file truncated?)');
-        }
-        return;
-      }
       if (this.element === Element.Object || this.element === Element.Array || this.element === Element.String) {
         this.ctx.addIssue(
           this.line,
@@ -387,8 +443,19 @@ class JsonScanner {
       );
       return;
     }
+    if (this.collections > 0) {
+      if (this.top === Top.Open) {
+        this.ctx.addIssue(this.line, column, 'Unexpected end of JSON input: the top-level object is not closed (is the file truncated?)');
+      }
+      return;
+    }
     if (this.sawEmptyArray) return; // `{"results": []}`: no records, which the caller reports
     const truncated = this.top === Top.Open ? ' (and it ends before the object is closed)' : '';
     throw new InputError(`is a JSON object without an array of objects in it${truncated}; ${SHAPES}`);
   }
+}
+
+/** A member key as a path segment: dotted when it is a plain name, bracketed otherwise. */
+function appendKey(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : `['${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
 }

@@ -4,6 +4,10 @@ export interface SourceRecord {
   /** 1-based line where the record starts (JSONL/CSV: its physical line; JSON: the line of its `{`). */
   line: number;
   value: Record<string, unknown>;
+  /** JSON only: the path of the array that holds the record (`samples`, `results.results`; '' for a top-level array). */
+  collection?: string;
+  /** JSON only: for an array of arrays of records, the index of the inner array (one request's outputs). */
+  request?: number;
 }
 
 /** A record that could not be read; the rest of the file still is. */
@@ -91,8 +95,11 @@ export class ReadContext {
     if (this.signal?.aborted) throw abortError(this.signal);
   }
 
-  addRecord(line: number, value: Record<string, unknown>): void {
-    this.records.push({ line, value });
+  addRecord(line: number, value: Record<string, unknown>, collection?: string, request?: number): void {
+    const record: SourceRecord = { line, value };
+    if (collection !== undefined) record.collection = collection;
+    if (request !== undefined) record.request = request;
+    this.records.push(record);
     if (this.records.length + this.issues.length >= this.batchSize) this.seal();
   }
 
