@@ -4,8 +4,7 @@ import { naturalCompare } from '../core/generations';
 import type { AnalysisTarget } from './diagnostics';
 import type { WorkerError, WorkerInput } from './workerProtocol';
 
-/** Same list as the menus' `when` clauses in package.json. */
-export const SUPPORTED_FILE = /\.(json|jsonl|ndjson|csv|tsv)(\.gz)?$/i;
+import { SUPPORTED_FILE } from '../shared/formats';
 
 /**
  * Files on a virtual file system are read by the host and handed to the worker whole; this

@@ -1,6 +1,7 @@
 // The report webview: one panel per analysis (its files), restored after a window reload by a
 // serializer, talking to the page (webview/) in the messages of src/shared/protocol.ts. Charts
 // are compiled here, once per result; the page only runs the Vega runtime.
+import { stripDataExtension } from '../shared/formats';
 import * as vscode from 'vscode';
 import { formatJson } from '../core/format/json';
 import type { AnalysisResult } from '../shared/details';
@@ -89,7 +90,7 @@ function titlesOf(request: AnalysisRequest): { tab: string; page: string } {
 /** A file name for exports: the data file without its extensions, or the folder of the generations. */
 function exportStem(request: AnalysisRequest): string {
   const { page } = titlesOf(request);
-  const stem = request.uris.length === 1 ? baseName(page).replace(/(\.(jsonl|ndjson|json|csv|tsv))?(\.gz)?$/iu, '') : baseName(page);
+  const stem = request.uris.length === 1 ? stripDataExtension(baseName(page)) : baseName(page);
   return stem.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/gu, '') || 'report';
 }
 
