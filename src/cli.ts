@@ -40,6 +40,10 @@ Analyze options:
   --label-field F                 field holding the reference label or decision
   --prediction-field F            field holding the model's predicted label
   --value-field F                 numeric field (score, reward, sample)
+  --prompt-field F                field naming the prompt or request each output answers
+                                  Fields are detected when not given. F is a name or a path:
+                                  response.body.choices[0].message.content, choices[*].text,
+                                  messages[-1].content, messages[?@.role=='assistant'].content
   --config FILE                   options file (default: ./${CONFIG_FILE_NAME} when present)
   --fail-on error|warning|info|never
                                   exit 1 when a finding at or above this severity exists (default error)
@@ -48,6 +52,7 @@ Analyze options:
   --max-file-size MB              refuse larger files (default: no limit)
 
 Files given together are generations in natural-sort order (gen2 before gen10).
+Reads .jsonl, .ndjson, .json, .csv, .tsv (each optionally .gz) and .parquet.
 Exit codes: 0 no finding at or above --fail-on, 1 such findings, 2 usage error or unusable input.`;
 
 class UsageError extends Error {}
@@ -111,6 +116,7 @@ async function analyzeCommand(args: string[], io: CliIO): Promise<number> {
       'label-field': { type: 'string' },
       'prediction-field': { type: 'string' },
       'value-field': { type: 'string' },
+      'prompt-field': { type: 'string' },
       config: { type: 'string' },
       'fail-on': { type: 'string' },
       lowercase: { type: 'boolean' },
@@ -135,7 +141,7 @@ async function analyzeCommand(args: string[], io: CliIO): Promise<number> {
   const failOn = failOnRaw as Severity | 'never';
 
   const fields: FieldOverrides = {};
-  const fieldFlag = { group: 'group-field', text: 'text-field', vector: 'vector-field', label: 'label-field', prediction: 'prediction-field', value: 'value-field' } as const;
+  const fieldFlag = { group: 'group-field', text: 'text-field', vector: 'vector-field', label: 'label-field', prediction: 'prediction-field', value: 'value-field', prompt: 'prompt-field' } as const;
   for (const [role, flag] of Object.entries(fieldFlag)) {
     const v = values[flag];
     if (v !== undefined) fields[role as keyof FieldOverrides] = v;

@@ -236,6 +236,9 @@ export class ReportPage {
     const malformed = report.inputs.filter((i) => i.malformed > 0);
     const malformedCount = malformed.reduce((a, i) => a + i.malformed, 0);
     const fields = Object.entries(report.fields).filter((e): e is [string, string] => typeof e[1] === 'string');
+    const withOutputs = report.groups.filter((g) => g.outputs !== undefined);
+    const outputs = withOutputs.length ? report.groups.reduce((a, g) => a + (g.outputs ?? 0), 0) : undefined;
+    const prompts = report.groups.every((g) => g.prompts !== undefined) ? report.groups.reduce((a, g) => a + (g.prompts ?? 0), 0) : undefined;
 
     const actions = h('div', { class: 'actions' }, this.button('Export JSON', 'Export the report as JSON', () => this.exportReport('json')));
     if (!this.host.standalone) actions.appendChild(this.button('Export HTML', 'Export a standalone HTML report', () => this.exportReport('html')));
@@ -252,7 +255,8 @@ export class ReportPage {
           ? '0'
           : h('span', { class: 'malformed' }, severityIcon('warning'), `${fmt(malformedCount)} in ${malformed.map((i) => `${i.file}${i.malformedLines?.length ? ` (line ${i.malformedLines.slice(0, 5).join(', ')}${i.malformedLines.length > 5 ? ', …' : ''})` : ''}`).join('; ')}`),
       ),
-      fields.length ? this.fact('Fields', fields.map(([role, name]) => `${role}: ${name}`).join(' · ')) : false,
+      outputs !== undefined && outputs !== records ? this.fact('Outputs', `${fmt(outputs)}${prompts ? ` for ${fmt(prompts)} prompts` : ''}`) : false,
+      fields.length ? this.fact('Fields', this.fieldList(fields, report.fieldReasons ?? {}, report.collection)) : false,
     );
     const files = report.inputs.map((i) => i.file);
     return h(
@@ -266,6 +270,16 @@ export class ReportPage {
         h('summary', {}, files.length === 1 ? '1 input file' : `${fmt(files.length)} input files`),
         h('ul', {}, files.map((f, i) => h('li', {}, f, ` — ${fmt(report.inputs[i]!.records)} records`))),
       ),
+    );
+  }
+
+  /** Each role's path, and why it was chosen ("the assistant turns of messages"). */
+  private fieldList(fields: [string, string][], reasons: Record<string, string | undefined>, collection: string | undefined): HTMLElement {
+    return h(
+      'ul',
+      { class: 'field-list' },
+      fields.map(([role, path]) => h('li', {}, `${role}: `, h('code', {}, path), reasons[role] ? h('span', { class: 'why' }, ` — ${reasons[role]}`) : false)),
+      collection ? h('li', {}, 'records: ', h('code', {}, collection)) : false,
     );
   }
 

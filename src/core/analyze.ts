@@ -5,12 +5,15 @@ import path from 'node:path';
 import type { AnalysisResult, GroupDetails, RollingPoint, RollingSeries } from '../shared/details';
 import type { GroupReport, InputSummary, Location, Report, Trend } from '../shared/report';
 import { METRICS } from '../shared/metrics';
-import { detectFields, fieldRoles, getField, readVector, DetectionError } from './detect';
+import { stripDataExtension, SUPPORTED_DESCRIPTION } from '../shared/formats';
+import { detectFields, fieldRoles, readVector, DetectionError } from './detect';
+import { textOf } from './layout';
+import { hashString53 } from './metrics/hashing';
 import type { DetectedFields } from './detect';
 import { compareGroupIds, naturalCompare } from './generations';
 import { chartThresholds, DEFAULT_SAMPLING, DEFAULT_THRESHOLDS } from './options';
 import type { AnalyzeOptions, SamplingOptions } from './options';
-import { formatFromPath, InputError, openFileStream, readRecords } from './readers/index';
+import { formatFromPath, InputError, openInputRecords } from './readers/index';
 import type { RecordIssue, SourceRecord } from './readers/index';
 import { buildTextBaseline, finishTextMetrics, TextAccumulator, tokenize } from './metrics/text';
 import type { TextGroupResult } from './metrics/text';
@@ -46,6 +49,10 @@ interface GroupState {
   file: string;
   firstLine: number;
   records: number;
+  /** Texts added: several per record when a record holds several outputs. */
+  outputs: number;
+  /** Hashes of the prompts (requests) the outputs answer, when the data says which. */
+  prompts?: Set<number>;
   text?: TextAccumulator;
   vectors?: VectorAccumulator;
   labels?: LabelAccumulator;
@@ -85,12 +92,14 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
   const inputSummaries: InputSummary[] = [];
   const issues: MalformedRecord[] = [];
   let detected: DetectedFields | undefined;
+  /** JSON documents with several arrays of records: the one analyzed (e.g. `samples`). */
+  let collection: string | undefined;
   let rolling: RollingTracker | undefined;
   let bytesBefore = 0;
   let recordsSoFar = 0;
 
   const newGroup = (id: string, file: string, line: number): GroupState => {
-    const g: GroupState = { id, file, firstLine: line, records: 0 };
+    const g: GroupState = { id, file, firstLine: line, records: 0, outputs: 0 };
     const d = detected!;
     if (d.roles.text) g.text = new TextAccumulator({ lowercase: options.lowercase ?? false, seed, selfBleuHypotheses: sampling.selfBleuHypotheses, nearDuplicateExact: sampling.nearDuplicateExact });
     if (d.roles.vector) {
@@ -108,7 +117,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     const kind = formatFromPath(input.file) ?? formatFromPath(input.display);
     if (!kind) {
       throw new InputError(
-        `${input.display} has an unknown file type; Collapse Lens reads .jsonl, .ndjson, .json, .csv and .tsv files, each optionally gzip-compressed (.gz)`,
+        `${input.display} has an unknown file type; Collapse Lens reads ${SUPPORTED_DESCRIPTION}`,
         undefined, undefined, input.display,
       );
     }
@@ -116,49 +125,83 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     const malformedLines: number[] = [];
     let pending: SourceRecord[] = [];
 
+    const matches: unknown[] = [];
+    let recordIndex = 0;
+    let kept = 0;
     const process = (records: readonly SourceRecord[]) => {
       const d = detected!;
+      const p = d.paths;
+      const textMulti = p.text !== undefined && !p.text.singular;
       for (const rec of records) {
+        if (collection !== undefined && rec.collection !== collection) continue;
+        recordIndex++;
+        kept++;
         let gid: string;
         if (multipleFiles) gid = fileGroupIds[fi]!;
-        else if (d.roles.group) {
-          const v = getField(rec.value, d.roles.group);
+        else if (p.group) {
+          const v = p.group.first(rec.value);
           gid = v === null || v === undefined || v === '' ? '(none)' : String(v);
         } else gid = fileGroupIds[fi]!;
         const g = groups.get(gid) ?? newGroup(gid, input.display, rec.line);
         g.records++;
         let tokens: string[] | undefined;
         if (g.text) {
-          const t = getField(rec.value, d.roles.text!);
-          if (typeof t === 'string') {
+          matches.length = 0;
+          if (textMulti) p.text!.select(rec.value, matches);
+          else matches.push(p.text!.first(rec.value));
+          let added = 0;
+          for (const m of matches) {
+            const t = typeof m === 'number' ? String(m) : textOf(m);
+            if (t === undefined) continue;
             g.text.add(t, rec.line);
-            if (rolling?.tracking) tokens = tokenize(t, options.lowercase ?? false);
-          } else if (typeof t === 'number') g.text.add(String(t), rec.line);
+            added++;
+            if (rolling?.tracking && tokens === undefined) tokens = tokenize(t, options.lowercase ?? false);
+          }
+          g.outputs += added;
+          if (added > 0) {
+            // The request the outputs answer: the record itself when it holds several, the
+            // inner array of an array of arrays, or a prompt field.
+            let key: string | undefined;
+            if (p.prompt) {
+              const v = p.prompt.first(rec.value);
+              key = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : v === undefined || v === null ? undefined : textOf(v) ?? JSON.stringify(v);
+            } else if (rec.request !== undefined) key = `${fi}:${rec.request}`;
+            else if (textMulti) key = `${fi}:${recordIndex}`;
+            if (key !== undefined) (g.prompts ??= new Set()).add(hashString53(key));
+          }
         }
         if (g.vectors) {
-          const v = readVector(rec.value, d);
-          if (v) {
-            const err = g.vectors.add(v, rec.line);
-            if (err) noteIssue({ line: rec.line, column: 1, message: `${d.roles.vector}: ${err}` });
+          if (d.columnVector || p.vector?.singular !== false) {
+            const v = readVector(rec.value, d);
+            if (v) addVector(g, v, rec.line);
+          } else {
+            matches.length = 0;
+            for (const v of p.vector.select(rec.value, matches)) if (Array.isArray(v)) addVector(g, v as number[], rec.line);
           }
         }
         let output: string | undefined;
         let reference: string | undefined;
         if (g.labels) {
-          const p = d.roles.prediction ? getField(rec.value, d.roles.prediction) : undefined;
-          const l = d.roles.label ? getField(rec.value, d.roles.label) : undefined;
-          output = scalarText(d.roles.prediction ? p : l);
-          reference = d.roles.prediction ? scalarText(l) : undefined;
+          const pv = p.prediction ? p.prediction.first(rec.value) : undefined;
+          const l = p.label ? p.label.first(rec.value) : undefined;
+          output = scalarText(p.prediction ? pv : l);
+          reference = p.prediction ? scalarText(l) : undefined;
           if (output !== undefined) g.labels.add(output, reference, rec.line);
         }
         if (g.values) {
-          const x = getField(rec.value, d.roles.value!);
+          const x = p.value!.first(rec.value);
           if (typeof x === 'number' && Number.isFinite(x)) g.values.add(x, rec.line);
         }
         rolling?.add(rec.line, tokens, output, reference);
       }
-      summary.records += records.length;
-      recordsSoFar += records.length;
+      summary.records += kept;
+      recordsSoFar += kept;
+      kept = 0;
+    };
+
+    const addVector = (g: GroupState, v: number[], line: number) => {
+      const err = g.vectors!.add(v, line);
+      if (err) noteIssue({ line, column: 1, message: `${detected!.roles.vector}: ${err}` });
     };
 
     const noteIssue = (issue: RecordIssue) => {
@@ -169,7 +212,12 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
 
     const detectNow = () => {
       try {
-        detected = detectFields(pending.map((r) => r.value), options.fields ?? {}, { multipleFiles });
+        const chosen = detectCollection(pending, options.fields ?? {}, multipleFiles);
+        detected = chosen.detected;
+        if (chosen.collection !== undefined) {
+          collection = chosen.collection;
+          pending = pending.filter((r) => r.collection === collection);
+        }
       } catch (e) {
         if (e instanceof DetectionError) throw new InputError(`${input.display}: ${e.message}`, undefined, undefined, input.display);
         throw e;
@@ -178,8 +226,11 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       const firstVector = r.vector ? pending.map((x) => readVector(x.value, detected!)).find((v) => v !== undefined) : undefined;
       if (firstVector) vectorBudget.dimension = firstVector.length;
       if (!r.text && !r.vector && !r.label && !r.prediction && !r.value) {
+        const inputOnly = detected.reasons.text?.startsWith('no model output found');
         throw new InputError(
-          `${input.display} has no field Collapse Lens can analyze (fields: ${detected.fields.join(', ') || 'none'}); name one with --text-field, --label-field, --value-field or --vector-field, or in the "fields" of collapselens.json`,
+          inputOnly
+            ? `${input.display} has no model outputs: ${detected.reasons.text!.replace(/^no model output found; /, '')} (a file of requests or a dataset without responses?); to analyze that text anyway, name it with --text-field or in the "fields" of collapselens.json`
+            : `${input.display} has no field Collapse Lens can analyze (paths found: ${detected.fields.slice(0, 40).join(', ') || 'none'}); name one with --text-field, --label-field, --value-field or --vector-field (a path such as choices[*].message.content), or in the "fields" of collapselens.json`,
           pending[0]?.line, undefined, input.display,
         );
       }
@@ -188,9 +239,8 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       }
     };
 
-    const stream = input.open ? input.open() : openFileStream(input.file);
     try {
-      for await (const batch of readRecords(stream, { format: kind.format, compressed: kind.compressed, ...(options.signal ? { signal: options.signal } : {}) })) {
+      for await (const batch of openInputRecords(input, { format: kind.format, compressed: kind.compressed, ...(options.signal ? { signal: options.signal } : {}) })) {
         for (const issue of batch.issues) noteIssue(issue);
         if (!detected) {
           for (const r of batch.records) pending.push(r);
@@ -277,6 +327,8 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       detail.values = v.distribution;
     }
     const report: GroupReport = { id: g.id, records: g.records, location: { file: g.file, line: g.firstLine }, metrics: finiteOnly(metrics) };
+    if (g.text && (g.outputs !== g.records || g.prompts)) report.outputs = g.outputs;
+    if (g.prompts) report.prompts = g.prompts.size;
     if (Object.keys(sampled).length) report.sampled = sampled;
     groupReports.push(report);
     detailGroups.push(detail);
@@ -301,6 +353,8 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     tool: { name: 'collapse-lens', version: VERSION },
     inputs: inputSummaries,
     fields: fieldRoles(d),
+    fieldReasons: { ...d.reasons },
+    ...(collection ? { collection } : {}),
     baseline: base.id,
     groups: groupReports,
     trends,
@@ -336,6 +390,47 @@ class VectorRowBudget {
     this.remaining = Math.max(0, this.remaining - rows * d);
     return rows;
   }
+}
+
+/**
+ * Detects the fields, and for a JSON document holding several arrays of records picks the
+ * one whose records hold the outputs: the first with a text, else a vector, else labels, else
+ * values; the larger sample breaks ties.
+ */
+function detectCollection(
+  pending: readonly SourceRecord[],
+  overrides: AnalyzeOptions['fields'] & object,
+  multipleFiles: boolean,
+): { detected: DetectedFields; collection?: string } {
+  const byCollection = new Map<string, Record<string, unknown>[]>();
+  for (const r of pending) {
+    if (r.collection === undefined) continue;
+    let list = byCollection.get(r.collection);
+    if (!list) byCollection.set(r.collection, (list = []));
+    list.push(r.value);
+  }
+  if (byCollection.size <= 1) {
+    const detected = detectFields(pending.map((r) => r.value), overrides, { multipleFiles });
+    const only = byCollection.keys().next();
+    return only.done || only.value === '' ? { detected } : { detected, collection: only.value };
+  }
+  const score = (d: DetectedFields) => (d.roles.text ? 8 : 0) + (d.roles.vector ? 4 : 0) + (d.roles.label || d.roles.prediction ? 2 : 0) + (d.roles.value ? 1 : 0);
+  let best: { detected: DetectedFields; collection: string; score: number; size: number } | undefined;
+  let firstError: unknown;
+  for (const [name, sample] of byCollection) {
+    let detected: DetectedFields;
+    try {
+      detected = detectFields(sample, overrides, { multipleFiles });
+    } catch (e) {
+      firstError ??= e;
+      continue;
+    }
+    const sc = score(detected);
+    if (!best || sc > best.score || (sc === best.score && sample.length > best.size)) best = { detected, collection: name, score: sc, size: sample.length };
+  }
+  if (!best) throw firstError;
+  best.detected.reasons.text &&= `${best.detected.reasons.text}, in the records of ${best.collection || 'the top-level array'}`;
+  return { detected: best.detected, collection: best.collection };
 }
 
 function finiteOnly(metrics: Record<string, number>): Record<string, number> {
@@ -375,7 +470,7 @@ export function formatBytes(n: number): string {
 
 /** Group ids for files: the file name without its extensions when unique, else the path. */
 function groupIdsForFiles(displays: string[]): string[] {
-  const stem = (p: string) => path.basename(p).replace(/(\.(jsonl|ndjson|json|csv|tsv))?(\.gz)?$/i, '');
+  const stem = (p: string) => stripDataExtension(path.basename(p));
   const stems = displays.map(stem);
   const unique = new Set(stems).size === stems.length;
   return unique ? stems : displays;

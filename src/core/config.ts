@@ -5,6 +5,7 @@ import type { Severity } from '../shared/report';
 import { FIELD_ROLES } from '../shared/report';
 import { RULE_IDS } from '../shared/metrics';
 import { DEFAULT_SAMPLING, DEFAULT_THRESHOLDS } from './options';
+import { compileFieldPath, FieldPathError } from './fieldPath';
 import type { AnalyzeOptions, FieldOverrides, RuleThresholds, SamplingOptions } from './options';
 
 export const CONFIG_FILE_NAME = 'collapselens.json';
@@ -55,7 +56,13 @@ export function parseConfig(raw: unknown, file: string): FileConfig {
     for (const [role, name] of Object.entries(o.fields as object)) {
       if (!(FIELD_ROLES as readonly string[]).includes(role)) fail(`"fields.${role}" is not a role (roles: ${FIELD_ROLES.join(', ')})`);
       if (name === null || name === '') continue;
-      if (typeof name !== 'string') fail(`"fields.${role}" must be a field name`);
+      if (typeof name !== 'string') fail(`"fields.${role}" must be a field name or path`);
+      try {
+        compileFieldPath(name as string);
+      } catch (e) {
+        if (e instanceof FieldPathError) fail(`"fields.${role}" is not a valid field path: ${e.message}`);
+        throw e;
+      }
       fields[role as keyof FieldOverrides] = name as string;
     }
     cfg.fields = fields;

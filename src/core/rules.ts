@@ -82,6 +82,12 @@ export function applyRules(input: RuleInput): Finding[] {
     out.push({ rule, severity: input.severities[rule] ?? severity, ...f });
   };
 
+  // With several generations, a field that holds one value all through the baseline is
+  // metadata (a model name, a status, an object type, a fixed system prompt).
+  const baseOutputs = base?.group.outputs ?? base?.group.records ?? 0;
+  const constantLabels = multi && base?.labels !== undefined && base.labels.counts.length === 1 && base.labels.counts[0]!.count === base.group.records;
+  const constantText = multi && base?.text !== undefined && baseOutputs > 1 && base.text.topOutputs[0]?.count === baseOutputs;
+
   // diversity-drop: one finding per metric, at the first generation that reaches the worst level.
   if (multi) {
     for (const m of METRICS) {
@@ -136,6 +142,8 @@ export function applyRules(input: RuleInput): Finding[] {
     const g = groups[i]!;
     const m = g.group.metrics;
     const n = g.group.records;
+    /** Texts of the group: several per record when a record holds several outputs. */
+    const outputs = g.group.outputs ?? n;
 
     // pairwise-distance-collapse (seed: detect_model_collapse)
     const d = m.mean_pairwise_distance;
@@ -148,8 +156,10 @@ export function applyRules(input: RuleInput): Finding[] {
     }
 
     // dominant-output (seed: EthicalAI.check_for_bias): labels, then texts.
+    // A field with one value all through the baseline is metadata (a model name, a status, an
+    // object type), not a decision that collapsed: it raises nothing.
     const top = g.labels?.counts[0];
-    if (top && m.top_share !== undefined && m.top_share > t.dominantShare) {
+    if (top && m.top_share !== undefined && m.top_share > t.dominantShare && !constantLabels) {
       const role = input.fields.prediction ? input.fields.prediction : input.fields.label;
       push('dominant-output', 'warning', {
         message: `${capital(role ?? 'label')} "${clip(top.label, 40)}" is ${pct(m.top_share)} of ${n} records${where(g)} (threshold ${pct(t.dominantShare)}).`,
@@ -160,21 +170,21 @@ export function applyRules(input: RuleInput): Finding[] {
       });
     }
     const topText = g.text?.topOutputs[0];
-    if (topText && n > 0 && topText.count / n > t.dominantShare) {
+    if (topText && outputs > 0 && topText.count / outputs > t.dominantShare && !constantText) {
       push('dominant-output', 'warning', {
-        message: `One text, "${clip(topText.text, 60)}", is ${pct(topText.count / n)} of ${n} records${where(g)} (threshold ${pct(t.dominantShare)}).`,
-        group: g.group.id, value: topText.count / n, location: g.group.location,
+        message: `One text, "${clip(topText.text, 60)}", is ${pct(topText.count / outputs)} of ${outputs} outputs${where(g)} (threshold ${pct(t.dominantShare)}).`,
+        group: g.group.id, value: topText.count / outputs, location: g.group.location,
         related: [{ message: `first occurrence of the dominant text (${topText.count} times)`, location: { file: g.file, line: topText.line } }],
       });
     }
 
     // repeated-outputs (seed: ContentGenerator)
     const dup = m.duplicate_rate;
-    if (dup !== undefined && dup > t.duplicateRate) {
+    if (dup !== undefined && dup > t.duplicateRate && !constantText) {
       const related: RelatedLocation[] = [];
       if (topText) related.push({ message: `most repeated output (${topText.count} times): "${clip(topText.text, 60)}"`, location: { file: g.file, line: topText.line } });
       push('repeated-outputs', 'warning', {
-        message: `${pct(dup)} of ${n} outputs${where(g)} are exact duplicates (threshold ${pct(t.duplicateRate)})${topText ? `; the most repeated appears ${topText.count} times` : ''}.`,
+        message: `${pct(dup)} of ${outputs} outputs${where(g)} are exact duplicates (threshold ${pct(t.duplicateRate)})${topText ? `; the most repeated appears ${topText.count} times` : ''}.`,
         group: g.group.id, metric: 'duplicate_rate', value: dup, location: g.group.location, related,
         ...(i !== input.baselineIndex && base.group.metrics.duplicate_rate !== undefined ? { baseline: base.group.metrics.duplicate_rate } : {}),
       });

@@ -2,6 +2,8 @@
 // and the internal ones behind quick fixes share the map.
 import * as vscode from 'vscode';
 import { FIELD_ROLES } from '../shared/report';
+import { SUPPORTED_DESCRIPTION } from '../shared/formats';
+import { compileFieldPath, FieldPathError } from '../core/fieldPath';
 import type { FieldRole } from '../shared/report';
 import type { RunOutcome } from './analyzer';
 import { COMMAND_CHOOSE_FIELD, COMMAND_OPEN_REPORT, COMMAND_UPDATE_SETTING } from './codeActions';
@@ -18,7 +20,7 @@ export const MAX_WORKSPACE_FILES = 5000;
 
 const OPEN_REPORT = 'Open Report';
 
-const NOT_SUPPORTED = 'Collapse Lens reads .jsonl, .ndjson, .json, .csv and .tsv files, each optionally gzip-compressed (.gz)';
+const NOT_SUPPORTED = `Collapse Lens reads ${SUPPORTED_DESCRIPTION}`;
 
 type Command = (...args: any[]) => unknown;
 
@@ -164,18 +166,61 @@ const chooseField = (ctx: CollapseLens): Command => async (args: ChooseFieldArgs
       void vscode.window.showErrorMessage(`Collapse Lens cannot list the fields of ${input!.display}: ${(e as Error).message}`);
       return undefined;
     }
-    const current = ctx.store.entryFor(args.uri)?.result.report.fields[role];
-    const items: (vscode.QuickPickItem & { field: string })[] = [
-      ...fields.map((f) => ({ label: f, field: f, ...(f === current ? { description: 'in use' } : {}) })),
-      { label: '$(sparkle) Detect automatically', field: '', description: 'remove the override' },
-    ];
-    const chosen = await vscode.window.showQuickPick(items, { title: `Collapse Lens: field for the ${role} role`, placeHolder: `Written to collapseLens.fields.${role} in workspace settings` });
-    if (!chosen) return undefined;
-    field = chosen.field;
+    const current = ctx.store.entryFor(args.uri)?.result.report.fields[role] ?? undefined;
+    const chosen = await pickFieldPath(role, fields, current);
+    if (chosen === undefined) return undefined;
+    field = chosen;
   }
   await ctx.config.update(fieldSettingKey(role), field === '' ? undefined : field, args.uri);
   return reanalyze(ctx, args.uri);
 };
+
+type FieldItem = vscode.QuickPickItem & { field: string };
+
+/**
+ * The paths found in the file, plus whatever path the user types (checked as it is typed:
+ * a syntax error shows where it is). Resolves to '' for "detect automatically".
+ */
+function pickFieldPath(role: FieldRole, fields: readonly string[], current: string | undefined): Promise<string | undefined> {
+  const found: FieldItem[] = [
+    ...fields.map((f) => ({ label: f, field: f, ...(f === current ? { description: 'in use' } : {}) })),
+    { label: '$(sparkle) Detect automatically', field: '', description: 'remove the override' },
+  ];
+  const pick = vscode.window.createQuickPick<FieldItem>();
+  pick.title = `Collapse Lens: field for the ${role} role`;
+  pick.placeholder = `Pick a path or type one (e.g. choices[*].message.content); written to collapseLens.fields.${role}`;
+  pick.items = found;
+  pick.onDidChangeValue((value) => {
+    const typed = value.trim();
+    if (!typed || fields.includes(typed)) {
+      pick.items = found;
+      return;
+    }
+    let item: FieldItem;
+    try {
+      compileFieldPath(typed);
+      item = { label: typed, field: typed, description: 'use this path', alwaysShow: true };
+    } catch (e) {
+      item = { label: `$(error) ${typed}`, field: '\u0000', description: e instanceof FieldPathError ? e.message : String(e), alwaysShow: true };
+    }
+    pick.items = [item, ...found];
+  });
+  return new Promise((resolve) => {
+    let done = false;
+    pick.onDidAccept(() => {
+      const item = pick.selectedItems[0];
+      if (!item || item.field === '\u0000') return;
+      done = true;
+      resolve(item.field);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      if (!done) resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
 
 const updateSetting = (ctx: CollapseLens): Command => async (args: UpdateSettingArgs): Promise<RunOutcome | undefined> => {
   await ctx.config.update(args.key, args.value, args.uri);

@@ -6,6 +6,7 @@ import type { FileConfig } from '../core/config';
 import { DEFAULT_SAMPLING, DEFAULT_THRESHOLDS } from '../core/options';
 import type { AnalyzeOptions, FieldOverrides, RuleThresholds, SamplingOptions } from '../core/options';
 import { FIELD_ROLES } from '../shared/report';
+import { DEFAULT_INCLUDE } from '../shared/formats';
 import type { FieldRole } from '../shared/report';
 import type { WorkerAnalyzeOptions } from './workerProtocol';
 
@@ -101,7 +102,7 @@ async function buildConfig(folder: vscode.WorkspaceFolder | undefined): Promise<
   };
 }
 
-export const DEFAULT_INCLUDE = '**/*.{jsonl,ndjson,json,csv,tsv,jsonl.gz,ndjson.gz,json.gz,csv.gz,tsv.gz}';
+export { DEFAULT_INCLUDE };
 
 /**
  * The configuration snapshot, per workspace folder (settings can differ per folder in a

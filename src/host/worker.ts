@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { analyzeFiles, InputError } from '../core/analyze';
 import type { AnalyzeInput } from '../core/analyze';
 import { detectFields } from '../core/detect';
-import { formatFromPath, openFileStream, readRecords } from '../core/readers/index';
+import { formatFromPath, openInputRecords } from '../core/readers/index';
 import { getScenario, MAX_GENERATIONS, SCENARIOS, ScenarioOptionError, validateScenarioParams } from '../core/scenarios/index';
 import type { ParamValue } from '../core/scenarios/index';
 import { scenarioReadme } from '../core/scenarios/readme';
@@ -108,8 +108,7 @@ async function listFields(request: ListFieldsRequest): Promise<void> {
     const kind = formatFromPath(input.file) ?? formatFromPath(input.display);
     if (!kind) throw new InputError(`${input.display}: unknown file type`);
     const sample: Record<string, unknown>[] = [];
-    const stream = input.open ? input.open() : openFileStream(input.file);
-    for await (const batch of readRecords(stream, { format: kind.format, compressed: kind.compressed, signal: abort.signal })) {
+    for await (const batch of openInputRecords(input, { format: kind.format, compressed: kind.compressed, signal: abort.signal })) {
       for (const r of batch.records) sample.push(r.value);
       if (sample.length >= request.sampleRecords) break;
     }

@@ -1,11 +1,11 @@
 // The report model: what the engine produces, the CLI prints as JSON, and the host and the
 // webview exchange. Mirrors schemas/report.schema.json (schemaVersion 1).
 
-export type InputFormat = 'jsonl' | 'json' | 'csv' | 'tsv';
+export type InputFormat = 'jsonl' | 'json' | 'csv' | 'tsv' | 'parquet';
 export type Severity = 'error' | 'warning' | 'info';
-export type FieldRole = 'text' | 'vector' | 'label' | 'prediction' | 'value' | 'group';
+export type FieldRole = 'text' | 'vector' | 'label' | 'prediction' | 'value' | 'group' | 'prompt';
 
-export const FIELD_ROLES: readonly FieldRole[] = ['text', 'vector', 'label', 'prediction', 'value', 'group'];
+export const FIELD_ROLES: readonly FieldRole[] = ['text', 'vector', 'label', 'prediction', 'value', 'group', 'prompt'];
 
 export interface Location {
   file: string;
@@ -29,6 +29,10 @@ export type FieldRoles = Partial<Record<FieldRole, string | null>>;
 export interface GroupReport {
   id: string;
   records: number;
+  /** Texts analyzed, when a record may hold several outputs (`choices[*]`, `outputs[*]`). */
+  outputs?: number;
+  /** Distinct prompts (requests) the outputs answer, when the data says which. */
+  prompts?: number;
   location: Location;
   /** Metric key (METRICS.md) to value; a metric that cannot be computed is absent. */
   metrics: Record<string, number>;
@@ -65,6 +69,10 @@ export interface Report {
   tool: { name: 'collapse-lens'; version: string };
   inputs: InputSummary[];
   fields: FieldRoles;
+  /** Why each role's path was chosen, e.g. "the assistant turns of messages". */
+  fieldReasons?: Partial<Record<FieldRole, string>>;
+  /** JSON: the array of records analyzed, when the document holds several (e.g. `samples`). */
+  collection?: string;
   baseline?: string;
   groups: GroupReport[];
   trends?: Trend[];

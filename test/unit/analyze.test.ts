@@ -71,7 +71,7 @@ describe('analyzeFiles', () => {
   test('unusable input is an InputError with a clear message', async () => {
     const dir = tmp({ 'empty.jsonl': '', 'flags.jsonl': jsonl([{ ok: true, meta: { a: null } }, { ok: false, meta: null }]), 'big.jsonl': jsonl(varied(50).map((output) => ({ output }))) });
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'empty.jsonl'), display: 'empty.jsonl' }]), (e: unknown) => e instanceof InputError && /empty/.test((e as Error).message));
-    await assert.rejects(analyzeFiles([{ file: path.join(dir, 'flags.jsonl'), display: 'flags.jsonl' }]), /flags\.jsonl has no field Collapse Lens can analyze \(fields: ok, meta\.a, meta\); name one with --text-field/);
+    await assert.rejects(analyzeFiles([{ file: path.join(dir, 'flags.jsonl'), display: 'flags.jsonl' }]), /flags\.jsonl has no field Collapse Lens can analyze \(paths found: ok, meta\.a, meta\); name one with --text-field/);
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'big.jsonl'), display: 'big.jsonl' }], { maxFileBytes: 100 }), /more than the 100 bytes limit/);
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'missing.jsonl'), display: 'missing.jsonl' }]), /missing\.jsonl does not exist/);
   });
@@ -106,5 +106,54 @@ describe('analyzeFiles', () => {
     assert.ok(gaps.size <= 2, `nearly even spacing: ${[...gaps].join(', ')}`);
     // Every window holds the same 10 records' worth of text: distinct-1 of a full window.
     assert.ok(points.every((p) => p.diversity !== undefined && p.diversity > 0));
+  });
+});
+
+describe('no findings on metadata', () => {
+  const gen = (i: number, decision: (k: number) => string, constant = 'approve') =>
+    jsonl(
+      varied(40, i * 3).map((t, k) => ({
+        id: `r${i}-${k}`,
+        object: 'chat.completion',
+        model: 'gpt-4o-mini-2024-07-18',
+        finish_reason: 'stop',
+        status_code: 200,
+        result: { type: 'succeeded' },
+        output: t,
+        decision: decision(k),
+        category: constant,
+      })),
+    );
+
+  test('constant metadata (object, model, finish reason, status, result type) is never a label and raises nothing', async () => {
+    const dir = tmp({ 'gen1.jsonl': gen(1, (k) => (k % 2 ? 'approve' : 'deny')), 'gen2.jsonl': gen(2, (k) => (k % 2 ? 'approve' : 'deny')) });
+    const { report } = await analyzeFiles(['gen1.jsonl', 'gen2.jsonl'].map((f) => ({ file: path.join(dir, f), display: f })));
+    assert.equal(report.fields.label, 'decision');
+    assert.deepEqual(report.findings, []);
+  });
+
+  test('a label constant all through the baseline is metadata: silent; a decision that drifts to one value still fires', async () => {
+    const dir = tmp({
+      'gen1.jsonl': gen(1, (k) => (k % 2 ? 'approve' : 'deny')),
+      'gen2.jsonl': gen(2, (k) => (k % 10 ? 'approve' : 'deny')),
+    });
+    const files = ['gen1.jsonl', 'gen2.jsonl'].map((f) => ({ file: path.join(dir, f), display: f }));
+    const drifting = await analyzeFiles(files);
+    const dominant = drifting.report.findings.filter((f) => f.rule === 'dominant-output');
+    assert.equal(dominant.length, 1, 'the decision that drifted to "approve" fires');
+    assert.match(dominant[0]!.message, /^Decision "approve" is 90% of 40 records in generation gen2/);
+
+    const constant = await analyzeFiles(files, { fields: { label: 'category' } });
+    assert.equal(constant.report.fields.label, 'category');
+    assert.deepEqual(constant.report.findings.filter((f) => f.rule === 'dominant-output'), [], 'a label that was one value in the baseline too is metadata');
+  });
+
+  test('a reference label (target) without a prediction is not a decision: no dominant-output on it', async () => {
+    const rows = (i: number) => varied(30, i).map((t, k) => ({ completion: t, target: 'the same reference answer', doc: { answer: 'A' }, k }));
+    const dir = tmp({ 'gen1.jsonl': jsonl(rows(1)), 'gen2.jsonl': jsonl(rows(2)) });
+    const { report } = await analyzeFiles(['gen1.jsonl', 'gen2.jsonl'].map((f) => ({ file: path.join(dir, f), display: f })));
+    assert.equal(report.fields.text, 'completion');
+    assert.equal(report.fields.label, null);
+    assert.deepEqual(report.findings.filter((f) => f.rule === 'dominant-output'), []);
   });
 });

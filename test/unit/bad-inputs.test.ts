@@ -33,8 +33,12 @@ const unusable: [string, RegExp][] = [
   ['not-an-array.json', /not-an-array\.json is a JSON object without an array of objects in it/],
   ['scalar.json', /scalar\.json holds a number at the top level, not records.*\(line 1, column 1\)/],
   ['header-only.csv', /header-only\.csv has a header but no data rows/],
-  ['no-usable-fields.jsonl', /no-usable-fields\.jsonl has no field Collapse Lens can analyze \(fields: .*\); name one with --text-field/],
+  ['no-usable-fields.jsonl', /no-usable-fields\.jsonl has no field Collapse Lens can analyze \(paths found: .*\); name one with --text-field/],
   ['corrupt.jsonl.gz', /corrupt\.jsonl\.gz is not readable: gzip data is corrupt/],
+  ['parquet-empty.parquet', /parquet-empty\.parquet is empty \(0 bytes\)/],
+  ['parquet-not-parquet.parquet', /parquet-not-parquet\.parquet is not a Parquet file \(it does not start and end with PAR1\); it looks like JSON text/],
+  ['parquet-truncated.parquet', /parquet-truncated\.parquet is a truncated Parquet file/],
+  ['parquet-corrupt-footer.parquet', /parquet-corrupt-footer\.parquet has a corrupt Parquet footer/],
 ];
 
 const partial: [string, { records: number; malformed: number; first: [number, number] }][] = [
@@ -42,6 +46,7 @@ const partial: [string, { records: number; malformed: number; first: [number, nu
   ['truncated.json', { records: 2, malformed: 1, first: [5, 1] }],
   ['ragged.csv', { records: 3, malformed: 2, first: [3, 1] }],
   ['unclosed-quote.csv', { records: 1, malformed: 1, first: [3, 3] }],
+  ['parquet-corrupt-row-group.parquet', { records: 4, malformed: 1, first: [3, 1] }],
 ];
 
 describe('bad inputs through the CLI', () => {

@@ -113,7 +113,7 @@ describe('collapse-lens CLI', () => {
     assert.equal(r.baseline, 'gen3');
     const bad = await cli(['analyze', ...chat, '--text-field', 'nope']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /the text field "nope" is not in the data; fields found: id, prompt, completion, score/);
+    assert.match(bad.stderr, /the text field "nope" selects nothing in the data; paths found: id, prompt, completion, score/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-cli-'));
     fs.writeFileSync(path.join(dir, 'cfg.json'), JSON.stringify({ fields: { group: 'generation', label: 'label', prediction: 'prediction' }, thresholds: { accuracy: 0.99 } }));
     const c = parse((await cli(['analyze', path.join(root, 'examples/classifier-eval.csv'), '--format', 'json', '--config', path.join(dir, 'cfg.json'), '--fail-on', 'never'], dir)).stdout);

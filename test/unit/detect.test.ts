@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectFields, getField, readVector } from '../../src/core/detect';
+import { detectFields, readVector } from '../../src/core/detect';
 import { compareGroupIds, naturalCompare } from '../../src/core/generations';
 
 const words = ['the cat sat on the mat', 'a dog ran in the park', 'models repeat themselves', 'tails vanish first', 'one answer only'];
@@ -16,7 +16,7 @@ describe('field-role detection', () => {
       score: i / 7,
     }));
     const d = detectFields(sample);
-    assert.deepEqual(d.roles, { text: 'output', vector: null, label: 'label', prediction: 'prediction', value: 'score', group: 'generation' });
+    assert.deepEqual(d.roles, { text: 'output', vector: null, label: 'label', prediction: 'prediction', value: 'score', group: 'generation', prompt: null });
   });
 
   test('the longest varying prose field is the text when no name matches', () => {
@@ -59,14 +59,14 @@ describe('field-role detection', () => {
   test('overrides win, and a missing field is an error listing the fields', () => {
     const sample = [{ a: 'one two', b: 'three four five six' }];
     assert.equal(detectFields(sample, { text: 'a' }).roles.text, 'a');
-    assert.throws(() => detectFields(sample, { text: 'nope' }), /the text field "nope" is not in the data; fields found: a, b/);
+    assert.throws(() => detectFields(sample, { text: 'nope' }), /the text field "nope" selects nothing in the data; paths found: a, b$/);
   });
 
-  test('dotted paths reach one level of nesting', () => {
+  test('dotted paths reach nested objects', () => {
     const sample = Array.from({ length: 10 }, (_, i) => ({ response: { text: `nested output number ${i}` } }));
     const d = detectFields(sample);
     assert.equal(d.roles.text, 'response.text');
-    assert.equal(getField(sample[1]!, 'response.text'), 'nested output number 1');
+    assert.equal(d.paths.text?.first(sample[1]!), 'nested output number 1');
   });
 });
 

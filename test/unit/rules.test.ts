@@ -17,7 +17,7 @@ function run(groups: GroupEvidence[], extra: Partial<RuleInput> = {}) {
     thresholds: { ...DEFAULT_THRESHOLDS },
     inputs: [],
     issues: [],
-    fields: { text: 'output', vector: null, label: 'label', prediction: 'prediction', value: null, group: null },
+    fields: { text: 'output', vector: null, label: 'label', prediction: 'prediction', value: null, group: null, prompt: null },
     disabled: new Set(),
     severities: {},
     ...extra,

@@ -28,7 +28,9 @@ export function formatText(report: Report, options: TextFormatOptions): string {
       (report.baseline !== undefined && report.groups.length > 1 ? `, baseline ${report.baseline}` : ''),
   );
   const roles = Object.entries(report.fields).filter(([, v]) => v);
-  lines.push(c('dim', `fields: ${roles.map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}`));
+  const why = report.fieldReasons ?? {};
+  lines.push(c('dim', `fields: ${roles.map(([k, v]) => `${k}=${v}${why[k as keyof typeof why] ? ` (${why[k as keyof typeof why]})` : ''}`).join(', ') || 'none'}`));
+  if (report.collection) lines.push(c('dim', `records: the array at ${report.collection}`));
   lines.push('');
 
   // Metrics as rows, generations as columns; many generations are thinned evenly.

@@ -3,30 +3,27 @@
 // (empty, binary, not UTF-8, wrong shape) throws an InputError.
 import { createReadStream } from 'node:fs';
 import type { InputFormat } from '../../shared/report';
+import { FORMAT_BY_EXTENSION, GZIP_EXTENSIONS } from '../../shared/formats';
 import { readDelimited } from './csv';
 import { readJson } from './json';
 import { readJsonl } from './jsonl';
+import { bytesSource, openFileSource, readParquet } from './parquet';
 import { InputError, ReadContext, type ReadOptions, type RecordBatch } from './types';
 
 export { InputError, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RECORD_LENGTH } from './types';
 export type { ReadOptions, RecordBatch, RecordIssue, SourceRecord } from './types';
 
-const EXTENSIONS: Record<string, InputFormat> = {
-  '.jsonl': 'jsonl',
-  '.ndjson': 'jsonl',
-  '.json': 'json',
-  '.csv': 'csv',
-  '.tsv': 'tsv',
-};
 
-/** `.jsonl` `.ndjson` `.json` `.csv` `.tsv`, each optionally `.gz`, in any case. */
+/** `.jsonl` `.ndjson` `.json` `.csv` `.tsv`, each optionally `.gz`, and `.parquet`, in any case. */
 export function formatFromPath(path: string): { format: InputFormat; compressed: boolean } | undefined {
   let name = path.toLowerCase();
   const compressed = name.endsWith('.gz');
   if (compressed) name = name.slice(0, -3);
   const dot = name.lastIndexOf('.');
   if (dot === -1 || /[\\/]/.test(name.slice(dot))) return undefined;
-  const format = EXTENSIONS[name.slice(dot)];
+  const ext = name.slice(dot);
+  const format = FORMAT_BY_EXTENSION[ext];
+  if (compressed && !GZIP_EXTENSIONS.includes(ext)) return undefined;
   return format ? { format, compressed } : undefined;
 }
 
@@ -48,6 +45,45 @@ export async function* readRecords(chunks: AsyncIterable<Uint8Array>, options: R
     default:
       throw new InputError(`has an unsupported format (${String(options.format)}); use JSON Lines, JSON, CSV or TSV`);
   }
+}
+
+/** A file to read: from disk by path, or through a byte source (VS Code's workspace.fs). */
+export interface InputSource {
+  file: string;
+  open?: () => AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Records of one input in any format. Parquet needs random access: a local file is read by
+ * ranges; a file from another source is collected into memory first (the caller bounds its size).
+ */
+export async function* openInputRecords(input: InputSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
+  if (options.format !== 'parquet') {
+    yield* readRecords(input.open ? input.open() : openFileStream(input.file), options);
+    return;
+  }
+  const source = input.open ? bytesSource(await collect(input.open())) : await openFileSource(input.file);
+  try {
+    yield* readParquet(source, new ReadContext(options));
+  } finally {
+    await source.close();
+  }
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const c of chunks) {
+    parts.push(c);
+    size += c.length;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 const READ_CHUNK = 1024 * 1024;
