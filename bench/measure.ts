@@ -4,6 +4,8 @@ import { stat } from 'node:fs/promises';
 import { analyzeFiles } from '../src/core/analyze';
 import { computeVendiScore, meanPairwiseDistance } from '../src/core/metrics/vectors';
 import { Random } from '../src/core/random';
+import { openFileSource, readParquet } from '../src/core/readers/parquet';
+import { ReadContext } from '../src/core/readers/types';
 
 async function main() {
   const [kind, file] = process.argv.slice(2);
@@ -22,6 +24,10 @@ async function main() {
     console.log(JSON.stringify({ case: kind, n, d, vendiMs: Math.round(t1 - t0), exactPairwise5000Ms: Math.round(t2 - t1), vendi, mpd, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
     return;
   }
+  if (kind === 'parquet') {
+    console.log(JSON.stringify(await measureParquetRead(file!)));
+    return;
+  }
   const bytes = (await stat(file!)).size;
   const result = await analyzeFiles([{ file: file!, display: file! }]);
   const ms = performance.now() - started;
@@ -35,6 +41,45 @@ async function main() {
     groups: result.report.groups.length,
     findings: result.report.findings.length,
   }));
+}
+
+/**
+ * The Parquet reader alone (no analysis): rows/s, MB/s of file bytes, peak RSS.
+ * BENCH_PARQUET_SLICE_ROWS=0 reads every row group whole instead of in slices.
+ */
+async function measureParquetRead(file: string) {
+  const started = performance.now();
+  const sliceEnv = process.env.BENCH_PARQUET_SLICE_ROWS;
+  const slicing = sliceEnv === undefined ? {} : Number(sliceEnv) > 0 ? { sliceRows: Number(sliceEnv) } : { sliceAbove: 0 };
+  const source = await openFileSource(file);
+  let records = 0;
+  let textChars = 0;
+  let batches = 0;
+  try {
+    for await (const batch of readParquet(source, new ReadContext({ format: 'parquet', compressed: false }), slicing)) {
+      batches++;
+      for (const r of batch.records) {
+        records++;
+        const text = r.value.output;
+        if (typeof text === 'string') textChars += text.length;
+      }
+    }
+  } finally {
+    await source.close();
+  }
+  const ms = performance.now() - started;
+  return {
+    case: 'parquet',
+    bytes: source.byteLength,
+    ms: Math.round(ms),
+    mbPerSec: Math.round((source.byteLength / 1e6 / (ms / 1000)) * 10) / 10,
+    rowsPerSec: Math.round(records / (ms / 1000)),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    records,
+    batches,
+    textMb: Math.round(textChars / 1e5) / 10,
+    slicing: sliceEnv ?? 'default',
+  };
 }
 
 main().catch((e) => {

@@ -2,6 +2,10 @@
 // `npm run bench`: generates synthetic inputs once (bench/data/, not committed), then runs
 // each case in its own process and prints throughput, time and peak RSS.
 //   BENCH_TEXT_MB=200 (size of the text JSONL)   BENCH_CASES=text,vectors,labels,vectors-compute
+//   BENCH_CASES=parquet: the Parquet reader alone on a ~BENCH_PARQUET_MB (120) MB file of text rows;
+//   parquet-analyze: the whole analysis of that file
+//   BENCH_CASES=batch,batch-flat: an OpenAI Batch API output file of ~BENCH_BATCH_MB (200) MB and
+//   the same texts as flat JSONL ({"output": …}), to compare what the nested layout costs
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -77,7 +81,69 @@ if (cases.includes('labels') && !fs.existsSync(labelFile)) {
   fs.writeFileSync(labelFile, rows.join('\n') + '\n');
 }
 
-const files = { text: textFile, vectors: vectorFile, labels: labelFile, 'vectors-compute': '' };
+// Parquet: the text rows in row groups of ~100 MB of uncompressed data, as datasets' to_parquet
+// writes them (snappy, page index). hyparquet-writer holds one row group's columns at a time.
+const parquetMb = Number(process.env.BENCH_PARQUET_MB || 120);
+const parquetFile = path.join(dataDir, `text-${parquetMb}mb.parquet`);
+if (cases.includes('parquet') && !(fs.existsSync(parquetFile) && fs.statSync(parquetFile).size >= parquetMb * 1e6)) {
+  const { ParquetWriter, fileWriter } = await import('hyparquet-writer');
+  const tmp = parquetFile + '.tmp';
+  const writer = fileWriter(tmp);
+  const string = (name) => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: 'OPTIONAL' });
+  const schema = [{ name: 'schema', num_children: 4 }, { name: 'id', type: 'INT64', repetition_type: 'OPTIONAL' }, { name: 'generation', type: 'INT64', repetition_type: 'OPTIONAL' }, string('output'), { name: 'score', type: 'DOUBLE', repetition_type: 'OPTIONAL' }];
+  const pq = new ParquetWriter({ writer, schema, codec: 'SNAPPY' });
+  let id = 0;
+  while (writer.offset < parquetMb * 1e6) {
+    const ids = [], gens = [], outputs = [], scores = [];
+    for (let bytes = 0; bytes < 100e6; id++) {
+      const n = 15 + Math.floor(rand() * 30);
+      const words = [];
+      for (let k = 0; k < n; k++) words.push(zipf());
+      const output = words.join(' ');
+      bytes += output.length + 24;
+      ids.push(BigInt(id)); gens.push(BigInt(Math.floor(id / 100_000))); outputs.push(output); scores.push(Math.round(rand() * 1e4) / 1e4);
+    }
+    pq.write({ columnData: [{ name: 'id', data: ids }, { name: 'generation', data: gens }, { name: 'output', data: outputs }, { name: 'score', data: scores }].map((c) => ({ ...c, columnIndex: true })), rowGroupSize: ids.length });
+  }
+  pq.finish();
+  fs.renameSync(tmp, parquetFile);
+}
+
+// OpenAI Batch API output lines (the shape of test/fixtures/layouts/openai-batch-output) and the
+// same texts as flat JSONL.
+const batchMb = Number(process.env.BENCH_BATCH_MB || 200);
+const batchFile = path.join(dataDir, `openai-batch-${batchMb}mb.jsonl`);
+const batchFlatFile = path.join(dataDir, `openai-batch-${batchMb}mb-flat.jsonl`);
+if ((cases.includes('batch') || cases.includes('batch-flat')) && !(fs.existsSync(batchFile) && fs.existsSync(batchFlatFile))) {
+  const fd = fs.openSync(batchFile, 'w');
+  const flat = fs.openSync(batchFlatFile, 'w');
+  let written = 0;
+  let buf = [];
+  let flatBuf = [];
+  for (let i = 0; written < batchMb * 1e6; i++) {
+    const n = 15 + Math.floor(rand() * 30);
+    const words = [];
+    for (let k = 0; k < n; k++) words.push(zipf());
+    const content = words.join(' ');
+    const body = {
+      id: `chatcmpl-B${i.toString(36).padStart(10, '0')}`, object: 'chat.completion', created: 1733300000 + i, model: 'gpt-4o-mini-2024-07-18',
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 24, completion_tokens: n, total_tokens: 24 + n, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } },
+      service_tier: 'default', system_fingerprint: 'fp_0ba0d124f1',
+    };
+    const line = JSON.stringify({ id: `batch_req_${i.toString(36).padStart(12, '0')}`, custom_id: `request-${i}`, response: { status_code: 200, request_id: `req_${i.toString(16).padStart(24, '0')}`, body }, error: null }) + '\n';
+    buf.push(line);
+    flatBuf.push(JSON.stringify({ output: content }) + '\n');
+    written += line.length;
+    if (buf.length >= 10_000) { fs.writeSync(fd, buf.join('')); fs.writeSync(flat, flatBuf.join('')); buf = []; flatBuf = []; }
+  }
+  fs.writeSync(fd, buf.join(''));
+  fs.writeSync(flat, flatBuf.join(''));
+  fs.closeSync(fd);
+  fs.closeSync(flat);
+}
+
+const files = { text: textFile, vectors: vectorFile, labels: labelFile, 'vectors-compute': '', parquet: parquetFile, 'parquet-analyze': parquetFile, batch: batchFile, 'batch-flat': batchFlatFile };
 const results = [];
 let reportLine;
 for (const c of cases) {
@@ -102,7 +168,12 @@ if (reportLine) console.log(reportLine);
 for (const r of results) {
   if (r.case === 'vectors-compute') {
     console.log(`vendi n=10000 d=384: ${r.vendiMs} ms; exact pairwise n=5000: ${r.exactPairwise5000Ms} ms; peak RSS ${r.peakRssMb} MB`);
+  } else if (r.case === 'parquet') {
+    console.log(`parquet read     ${(r.bytes / 1e6).toFixed(0).padStart(5)} MB ${String(r.ms).padStart(7)} ms ${String(r.mbPerSec).padStart(8)} MB/s ${String(r.peakRssMb).padStart(7)} MB   ${r.rowsPerSec} rows/s, ${r.records} rows (reader only)`);
   } else {
-    console.log(`${r.case.padEnd(16)} ${(r.bytes / 1e6).toFixed(0).padStart(5)} MB ${String(r.ms).padStart(7)} ms ${String(r.mbPerSec).padStart(8)} MB/s ${String(r.peakRssMb).padStart(7)} MB`);
+    console.log(`${r.case.padEnd(16)} ${(r.bytes / 1e6).toFixed(0).padStart(5)} MB ${String(r.ms).padStart(7)} ms ${String(r.mbPerSec).padStart(8)} MB/s ${String(r.peakRssMb).padStart(7)} MB   ${r.records} records`);
   }
 }
+const batch = results.find((r) => r.case === 'batch');
+const batchFlat = results.find((r) => r.case === 'batch-flat');
+if (batch && batchFlat) console.log(`OpenAI Batch output vs the same texts as flat JSONL: ${(batch.ms / batchFlat.ms).toFixed(2)}x the time`);

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeTestWorkspace } from '../test/workspace.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -45,11 +46,7 @@ function walk(dir, pred, acc = []) {
   return acc;
 }
 
-function tempWorkspace() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-ws-'));
-  fs.cpSync(path.join(root, 'test', 'fixtures', 'workspace'), dir, { recursive: true });
-  return dir;
-}
+const tempWorkspace = () => makeTestWorkspace(root);
 
 const layers = [
   { name: 'build', run: () => run('node', ['esbuild.js', '--tests']) },

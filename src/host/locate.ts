@@ -8,6 +8,9 @@ export interface Span {
   end: number;
 }
 
+import { compileFieldPath } from '../core/fieldPath';
+import type { FieldPath, Segment } from '../core/fieldPath';
+
 const WS = /\s/;
 
 function skipWs(s: string, i: number): number {
@@ -79,9 +82,62 @@ function memberValue(s: string, open: number, key: string): Span | undefined {
   return undefined;
 }
 
+/** The `index`-th element of the array starting at `open` (s[open] === '['). */
+function elementValue(s: string, open: number, index: number): Span | undefined {
+  let i = skipWs(s, open + 1);
+  for (let k = 0; i < s.length && s[i] !== ']'; k++) {
+    const end = scanValue(s, i);
+    if (end < 0) return undefined;
+    if (k === index) return { start: i, end };
+    i = skipWs(s, end);
+    if (s[i] === ',') i = skipWs(s, i + 1);
+  }
+  return undefined;
+}
+
+/** The member names and indices that lead to the first node `path` selects in `root`. */
+function routeTo(node: unknown, segments: readonly Segment[], at: number, route: (string | number)[]): boolean {
+  if (at === segments.length) return true;
+  const seg = segments[at]!;
+  const tryChild = (key: string | number, child: unknown): boolean => {
+    route.push(key);
+    if (routeTo(child, segments, at + 1, route)) return true;
+    route.pop();
+    return false;
+  };
+  if (seg.kind === 'member') {
+    return node !== null && typeof node === 'object' && !Array.isArray(node) && Object.prototype.hasOwnProperty.call(node, seg.name)
+      ? tryChild(seg.name, (node as Record<string, unknown>)[seg.name])
+      : false;
+  }
+  if (seg.kind === 'index') {
+    if (!Array.isArray(node)) return false;
+    const i = seg.index < 0 ? node.length + seg.index : seg.index;
+    return i >= 0 && i < node.length ? tryChild(i, node[i]) : false;
+  }
+  if (node === null || typeof node !== 'object') return false;
+  const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
+  for (const [key, child] of entries) {
+    if (seg.kind === 'filter' && !seg.test(child)) continue;
+    if (seg.kind === 'slice' && !(typeof key === 'number' && Array.isArray(node) && inSlice(key, node.length, seg))) continue;
+    if (tryChild(key, child)) return true;
+  }
+  return false;
+}
+
+function inSlice(i: number, n: number, seg: { start?: number; end?: number; step?: number }): boolean {
+  const step = seg.step ?? 1;
+  if (step <= 0) return false;
+  const norm = (x: number) => (x < 0 ? Math.max(0, n + x) : Math.min(n, x));
+  const start = norm(seg.start ?? 0);
+  const end = norm(seg.end ?? n);
+  return i >= start && i < end && (i - start) % step === 0;
+}
+
 /**
- * Span of `field` (a name, or a dotted path into nested objects) in the JSON object that starts
- * on the first line of `text` (JSONL record, or an element of a JSON array).
+ * Span of `field` (a name, or a field path such as `choices[*].message.content`) in the JSON
+ * object that starts on the first line of `text` (JSONL record, or an element of a JSON
+ * array). For a path that selects several values, the first one.
  */
 export function findJsonFieldValue(text: string, field: string): Span | undefined {
   let open = skipWs(text, 0);
@@ -89,16 +145,31 @@ export function findJsonFieldValue(text: string, field: string): Span | undefine
   while (open < text.length && (text[open] === '[' || text[open] === ',')) open = skipWs(text, open + 1);
   if (text[open] !== '{') return undefined;
   const direct = memberValue(text, open, field);
-  if (direct || !field.includes('.')) return direct;
-  let span: Span | undefined = { start: open, end: text.length };
-  for (const part of field.split('.')) {
-    if (!span || text[span.start] !== '{') return undefined;
-    span = memberValue(text, span.start, part);
+  if (direct) return direct;
+  let path: FieldPath;
+  try {
+    path = compileFieldPath(field);
+  } catch {
+    return undefined;
+  }
+  const end = scanValue(text, open);
+  if (end < 0) return undefined;
+  let record: unknown;
+  try {
+    record = JSON.parse(text.slice(open, end));
+  } catch {
+    return undefined;
+  }
+  const route: (string | number)[] = [];
+  if (!routeTo(record, path.segments, 0, route)) return undefined;
+  let span: Span | undefined = { start: open, end };
+  for (const step of route) {
+    if (!span) return undefined;
+    span = typeof step === 'number' ? (text[span.start] === '[' ? elementValue(text, span.start, step) : undefined) : text[span.start] === '{' ? memberValue(text, span.start, step) : undefined;
   }
   return span;
 }
 
-/** Cells of one delimited line with their offsets (quotes kept inside the span). */
 export function splitDelimited(line: string, delimiter: string): { text: string; span: Span }[] {
   const cells: { text: string; span: Span }[] = [];
   let i = 0;

@@ -39,8 +39,8 @@ describe('commands and contributions', () => {
     const extRegex = /resourceExtname =~ \/(.+?)\/i/.exec(file.when)![1]!;
     const gzRegex = /resourceFilename =~ \/(.+?)\/i/.exec(file.when)![1]!;
     const matches = (name: string) => new RegExp(extRegex, 'i').test(name.slice(name.lastIndexOf('.'))) || new RegExp(gzRegex, 'i').test(name);
-    for (const ok of ['a.jsonl', 'a.ndjson', 'a.json', 'a.csv', 'a.tsv', 'a.jsonl.gz', 'A.CSV.GZ']) assert.ok(matches(ok), ok);
-    for (const no of ['a.txt', 'a.gz', 'a.jsonl.bak', 'a.parquet']) assert.ok(!matches(no), no);
+    for (const ok of ['a.jsonl', 'a.ndjson', 'a.json', 'a.csv', 'a.tsv', 'a.parquet', 'a.jsonl.gz', 'A.CSV.GZ']) assert.ok(matches(ok), ok);
+    for (const no of ['a.txt', 'a.gz', 'a.jsonl.bak', 'a.parquet.gz']) assert.ok(!matches(no), no);
     assert.match(gens.when, /listMultiSelection/);
     for (const m of ['editor/title/context', 'editor/context']) assert.ok(menus[m].some((x: { command: string }) => x.command === 'collapseLens.analyzeFile'), m);
     const palette = Object.fromEntries(menus.commandPalette.map((m: { command: string; when: string }) => [m.command, m.when]));

@@ -28,6 +28,12 @@ describe('workspace analysis and collapselens.json', () => {
       'answers.json:result',
       'decisions.csv:result',
       'empty.jsonl:error',
+      'gen-1.jsonl:result',
+      'gen-1.parquet:result',
+      'gen-2.jsonl:result',
+      'gen-2.parquet:result',
+      'gen-3.jsonl:result',
+      'gen-3.parquet:result',
       'gen1.jsonl:result',
       'gen10.jsonl:result',
       'gen2.jsonl:result',
@@ -37,7 +43,7 @@ describe('workspace analysis and collapselens.json', () => {
     ]);
     assert.equal(spy.messages.length, 0, 'no error pop-up per file');
     assert.equal(errors.length, 1);
-    assert.match(errors[0]!.message, /could not analyze 1 of 9 files/);
+    assert.match(errors[0]!.message, /could not analyze 1 of 15 files/);
     assert.ok(!ours(fixture('generations', 'gen10.jsonl')).some((d) => codeOf(d) === 'diversity-drop'), 'files are not compared');
     assert.ok(ours(fixture('repeated.jsonl')).length > 0);
   });

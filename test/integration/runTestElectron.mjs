@@ -2,6 +2,7 @@
 // `npm run test:vscode`: the same integration suite in a VS Code downloaded by
 // @vscode/test-electron (needs internet; offline machines use `npm run test:integration`).
 // Runs against a temporary copy of test/fixtures/workspace, as the code-server route does.
+import { makeTestWorkspace } from '../workspace.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +15,7 @@ if (!fs.existsSync(extensionTestsPath)) {
   console.error('out/test/integration/index.js is missing; build it with: node esbuild.js --tests');
   process.exit(2);
 }
-const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-ws-'));
-fs.cpSync(path.join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+const workspace = makeTestWorkspace(root);
 
 let code = 0;
 try {
