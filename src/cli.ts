@@ -1,4 +1,5 @@
 // The `collapse-lens` command: the engine for terminals and CI.
+import { compileFieldPath, FieldPathError } from './core/fieldPath';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -144,7 +145,14 @@ async function analyzeCommand(args: string[], io: CliIO): Promise<number> {
   const fieldFlag = { group: 'group-field', text: 'text-field', vector: 'vector-field', label: 'label-field', prediction: 'prediction-field', value: 'value-field', prompt: 'prompt-field' } as const;
   for (const [role, flag] of Object.entries(fieldFlag)) {
     const v = values[flag];
-    if (v !== undefined) fields[role as keyof FieldOverrides] = v;
+    if (v === undefined) continue;
+    try {
+      compileFieldPath(v);
+    } catch (e) {
+      if (e instanceof FieldPathError) throw new UsageError(`--${flag} is not a valid field path: ${e.message}`);
+      throw e;
+    }
+    fields[role as keyof FieldOverrides] = v;
   }
   const flags: AnalyzeOptions = {};
   if (Object.keys(fields).length) flags.fields = fields;

@@ -121,6 +121,23 @@ describe('collapse-lens CLI', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test('field paths: a nested path with a wildcard as a flag; a path with a syntax error is a usage error naming the column', async () => {
+    const files = ['gen-1.jsonl', 'gen-2.jsonl', 'gen-3.jsonl'].map((f) => path.join(root, 'test/fixtures/layouts/openai-chat-n3', f));
+    const all = parse((await cli(['analyze', ...files, '--format', 'json', '--fail-on', 'never'])).stdout);
+    const first = parse((await cli(['analyze', ...files, '--format', 'json', '--fail-on', 'never', '--text-field', 'choices[0].message.content'])).stdout);
+    assert.equal(all.fields.text, 'choices[*].message.content');
+    assert.equal(all.groups[0].outputs, 36);
+    assert.equal(first.fields.text, 'choices[0].message.content');
+    assert.equal(first.groups[0].outputs, undefined, 'one output per record');
+    assert.equal(first.groups[0].records, 12);
+    const bad = await cli(['analyze', ...files, '--text-field', 'choices[*.message']);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr.trim(), 'collapse-lens: --text-field is not a valid field path: unexpected "." at column 10 of choices[*.message: expected "]"');
+    const typo = await cli(['analyze', ...files, '--text-field', 'choices[0].mesage.content']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /selects nothing in the data; paths found: .*; did you mean "choices\[\*\]\.message\.content"\?$/m);
+  });
+
   test('--out writes only the named file; nothing is written next to the inputs', async () => {
     const before = listing(path.join(root, 'examples'));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-out-'));
