@@ -44,6 +44,8 @@ const builds = [
   { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', define: { ...common.define, __CLI_ENTRY__: 'true' }, banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCommon, entryPoints: ['src/host/worker.ts'], outfile: 'dist/worker.js' },
+  // The second thread that reads, parses and projects large files (src/core/analysis/offThread.ts).
+  { ...nodeCommon, entryPoints: ['src/core/analysis/projectWorker.ts'], outfile: 'dist/reader-thread.js' },
   // Loaded by the host when a report first opens (see src/host/reportRender.ts).
   { ...nodeCommon, entryPoints: ['src/host/reportRender.ts'], outfile: 'dist/report.js' },
   {

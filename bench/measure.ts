@@ -1,7 +1,9 @@
 // One benchmark case in a fresh process, so peak RSS belongs to that case alone.
 // Prints one JSON line: { case, bytes, ms, mbPerSec, peakRssMb, records, groups }.
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { analyzeFiles } from '../src/core/analyze';
+import { readerThreadBeside } from '../src/core/analysis/offThread';
 import { computeVendiScore, meanPairwiseDistance } from '../src/core/metrics/vectors';
 import { Random } from '../src/core/random';
 import { openFileSource, readParquet } from '../src/core/readers/parquet';
@@ -29,7 +31,9 @@ async function main() {
     return;
   }
   const bytes = (await stat(file!)).size;
-  const result = await analyzeFiles([{ file: file!, display: file! }]);
+  // BENCH_THREADS=1 keeps the reading on the analysis thread.
+  const readerThread = process.env.BENCH_THREADS === '1' ? undefined : readerThreadBeside(path.join(__dirname, '..', '..', 'dist'));
+  const result = await analyzeFiles([{ file: file!, display: file! }], readerThread ? { readerThread } : {});
   const ms = performance.now() - started;
   console.log(JSON.stringify({
     case: kind,

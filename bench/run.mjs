@@ -19,6 +19,8 @@ const textMb = Number(process.env.BENCH_TEXT_MB || 200);
 const cases = (process.env.BENCH_CASES || 'text,vectors,labels,vectors-compute,report').split(',');
 
 const measure = path.join(root, 'out', 'bench', 'measure.cjs');
+// The bundles (dist/reader-thread.js among them) as users run them.
+spawnSync(process.execPath, [path.join(root, 'esbuild.js')], { stdio: 'inherit' });
 await esbuild.build({ entryPoints: [path.join(root, 'bench', 'measure.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: measure, logLevel: 'warning' });
 
 let s = 12345;

@@ -1,4 +1,5 @@
 // The `collapse-lens` command: the engine for terminals and CI.
+import { readerThreadBeside } from './core/analysis/offThread';
 import { compileFieldPath, FieldPathError } from './core/fieldPath';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -193,7 +194,8 @@ async function analyzeCommand(args: string[], io: CliIO): Promise<number> {
   }
   let result;
   try {
-    result = await analyzeFiles(inputs, options);
+    const readerThread = readerThreadBeside(__dirname);
+    result = await analyzeFiles(inputs, readerThread ? { ...options, readerThread } : options);
   } finally {
     if (showProgress) io.stderr.write('\r\x1b[2K');
   }

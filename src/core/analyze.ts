@@ -3,17 +3,19 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AnalysisResult, GroupDetails, RollingPoint, RollingSeries } from '../shared/details';
-import type { GroupReport, InputSummary, Location, Report, Trend } from '../shared/report';
+import type { FieldRole, GroupReport, InputSummary, Location, Report, Trend } from '../shared/report';
 import { METRICS } from '../shared/metrics';
 import { stripDataExtension, SUPPORTED_DESCRIPTION } from '../shared/formats';
 import { detectFields, fieldRoles, readVector, DetectionError } from './detect';
-import { textOf } from './layout';
-import { hashString53 } from './metrics/hashing';
 import type { DetectedFields } from './detect';
 import { compareGroupIds, naturalCompare } from './generations';
 import { chartThresholds, DEFAULT_SAMPLING, DEFAULT_THRESHOLDS } from './options';
 import type { AnalyzeOptions, SamplingOptions } from './options';
 import { formatFromPath, InputError, openInputRecords } from './readers/index';
+import { makeProjector } from './analysis/project';
+import type { Projected, ProjectionSpec } from './analysis/project';
+import { projectOffThread } from './analysis/offThread';
+import { HashSet53, lowBits } from './metrics/hashing';
 import type { RecordIssue, SourceRecord } from './readers/index';
 import { buildTextBaseline, finishTextMetrics, TextAccumulator, tokenize } from './metrics/text';
 import type { TextGroupResult } from './metrics/text';
@@ -52,7 +54,7 @@ interface GroupState {
   /** Texts added: several per record when a record holds several outputs. */
   outputs: number;
   /** Hashes of the prompts (requests) the outputs answer, when the data says which. */
-  prompts?: Set<number>;
+  prompts?: HashSet53;
   text?: TextAccumulator;
   vectors?: VectorAccumulator;
   labels?: LabelAccumulator;
@@ -60,6 +62,8 @@ interface GroupState {
 }
 
 const MAX_MALFORMED_LINES = 100;
+/** Local files at least this large are read on a second thread when `readerThread` is given (default). */
+const OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
 const MAX_ISSUES_KEPT = 100;
 
 /** The result, the malformed records found, and every field seen while detecting roles. */
@@ -125,78 +129,52 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     const malformedLines: number[] = [];
     let pending: SourceRecord[] = [];
 
-    const matches: unknown[] = [];
-    let recordIndex = 0;
-    let kept = 0;
-    const process = (records: readonly SourceRecord[]) => {
+    let project: ((rec: SourceRecord) => Projected | undefined) | undefined;
+    const projection = (): ProjectionSpec => {
       const d = detected!;
-      const p = d.paths;
-      const textMulti = p.text !== undefined && !p.text.singular;
+      const paths: ProjectionSpec['paths'] = {};
+      for (const [role, p] of Object.entries(d.paths)) if (p) paths[role as FieldRole] = p.source;
+      const spec: ProjectionSpec = { paths, fileIndex: fi };
+      if (d.columnVector) spec.columnVector = d.columnVector;
+      if (collection !== undefined) spec.collection = collection;
+      return spec;
+    };
+    const consume = (records: readonly Projected[]) => {
       for (const rec of records) {
-        if (collection !== undefined && rec.collection !== collection) continue;
-        recordIndex++;
-        kept++;
-        let gid: string;
-        if (multipleFiles) gid = fileGroupIds[fi]!;
-        else if (p.group) {
-          const v = p.group.first(rec.value);
-          gid = v === null || v === undefined || v === '' ? '(none)' : String(v);
-        } else gid = fileGroupIds[fi]!;
+        const gid = multipleFiles || rec.group === undefined ? fileGroupIds[fi]! : rec.group;
         const g = groups.get(gid) ?? newGroup(gid, input.display, rec.line);
         g.records++;
         let tokens: string[] | undefined;
-        if (g.text) {
-          matches.length = 0;
-          if (textMulti) p.text!.select(rec.value, matches);
-          else matches.push(p.text!.first(rec.value));
-          let added = 0;
-          for (const m of matches) {
-            const t = typeof m === 'number' ? String(m) : textOf(m);
-            if (t === undefined) continue;
+        if (g.text && rec.texts) {
+          for (const t of rec.texts) {
             g.text.add(t, rec.line);
-            added++;
-            if (rolling?.tracking && tokens === undefined) tokens = tokenize(t, options.lowercase ?? false);
+            if (tokens === undefined && rolling?.tracking) tokens = tokenize(t, options.lowercase ?? false);
           }
-          g.outputs += added;
-          if (added > 0) {
-            // The request the outputs answer: the record itself when it holds several, the
-            // inner array of an array of arrays, or a prompt field.
-            let key: string | undefined;
-            if (p.prompt) {
-              const v = p.prompt.first(rec.value);
-              key = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : v === undefined || v === null ? undefined : textOf(v) ?? JSON.stringify(v);
-            } else if (rec.request !== undefined) key = `${fi}:${rec.request}`;
-            else if (textMulti) key = `${fi}:${recordIndex}`;
-            if (key !== undefined) (g.prompts ??= new Set()).add(hashString53(key));
-          }
+          g.outputs += rec.texts.length;
+          if (rec.prompt !== undefined) (g.prompts ??= new HashSet53(256)).addKey(rec.prompt, lowBits(rec.prompt), false);
         }
-        if (g.vectors) {
-          if (d.columnVector || p.vector?.singular !== false) {
-            const v = readVector(rec.value, d);
-            if (v) addVector(g, v, rec.line);
-          } else {
-            matches.length = 0;
-            for (const v of p.vector.select(rec.value, matches)) if (Array.isArray(v)) addVector(g, v as number[], rec.line);
-          }
-        }
+        if (g.vectors && rec.vectors) for (const v of rec.vectors) addVector(g, v, rec.line);
         let output: string | undefined;
         let reference: string | undefined;
         if (g.labels) {
-          const pv = p.prediction ? p.prediction.first(rec.value) : undefined;
-          const l = p.label ? p.label.first(rec.value) : undefined;
-          output = scalarText(p.prediction ? pv : l);
-          reference = p.prediction ? scalarText(l) : undefined;
+          output = detected!.roles.prediction ? rec.prediction : rec.label;
+          reference = detected!.roles.prediction ? rec.label : undefined;
           if (output !== undefined) g.labels.add(output, reference, rec.line);
         }
-        if (g.values) {
-          const x = p.value!.first(rec.value);
-          if (typeof x === 'number' && Number.isFinite(x)) g.values.add(x, rec.line);
-        }
+        if (g.values && rec.value !== undefined) g.values.add(rec.value, rec.line);
         rolling?.add(rec.line, tokens, output, reference);
       }
-      summary.records += kept;
-      recordsSoFar += kept;
-      kept = 0;
+      summary.records += records.length;
+      recordsSoFar += records.length;
+    };
+    const consumeRecords = (records: readonly SourceRecord[]) => {
+      project ??= makeProjector(projection());
+      const out: Projected[] = [];
+      for (const r of records) {
+        const p = project(r);
+        if (p) out.push(p);
+      }
+      consume(out);
     };
 
     const addVector = (g: GroupState, v: number[], line: number) => {
@@ -239,28 +217,52 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       }
     };
 
+    const readOptions = { format: kind.format, compressed: kind.compressed, ...(options.signal ? { signal: options.signal } : {}) };
+    const progress = (bytes: number) =>
+      options.onProgress?.({ file: input.display, fileIndex: fi, files: ordered.length, bytes: bytesBefore + bytes, totalBytes, records: recordsSoFar });
     try {
-      for await (const batch of openInputRecords(input, { format: kind.format, compressed: kind.compressed, ...(options.signal ? { signal: options.signal } : {}) })) {
-        for (const issue of batch.issues) noteIssue(issue);
-        if (!detected) {
-          for (const r of batch.records) pending.push(r);
-          if (pending.length >= sampling.detectRecords) {
-            detectNow();
-            process(pending);
-            pending = [];
+      const reader = openInputRecords(input, readOptions)[Symbol.asyncIterator]();
+      let eof = false;
+      // Detection reads the first records here; their issues count only if this thread goes on reading.
+      const early: RecordIssue[] = [];
+      if (!detected) {
+        while (pending.length < sampling.detectRecords) {
+          const next = await reader.next();
+          if (next.done) {
+            eof = true;
+            break;
           }
-        } else process(batch.records);
-        options.onProgress?.({ file: input.display, fileIndex: fi, files: ordered.length, bytes: bytesBefore + batch.bytes, totalBytes, records: recordsSoFar });
+          pending.push(...next.value.records);
+          early.push(...next.value.issues);
+        }
+        if (pending.length > 0) detectNow();
+      }
+      const script = options.readerThread;
+      if (detected && !eof && script && !input.open && sizes[fi]! >= (options.readerThreadMinBytes ?? OFF_THREAD_MIN_BYTES)) {
+        // A large local file: read, parse and project it on a second thread, from its start.
+        await reader.return?.(undefined);
+        pending = [];
+        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, spec: projection() }, options.signal)) {
+          for (const issue of batch.issues) noteIssue(issue);
+          consume(batch.records);
+          progress(batch.bytes);
+        }
+      } else {
+        for (const issue of early) noteIssue(issue);
+        if (pending.length > 0) consumeRecords(pending);
+        pending = [];
+        while (!eof) {
+          const next = await reader.next();
+          if (next.done) break;
+          for (const issue of next.value.issues) noteIssue(issue);
+          if (detected) consumeRecords(next.value.records);
+          progress(next.value.bytes);
+        }
       }
     } catch (e) {
       if (e instanceof InputError && !e.file) throw new InputError(`${input.display} ${e.message}`, e.line, e.column, input.display);
       throw e;
     }
-    if (!detected && pending.length > 0) {
-      detectNow();
-      process(pending);
-      pending = [];
-    } else if (pending.length > 0) process(pending);
 
     if (summary.records === 0) {
       const first = issues.find((i) => i.file === input.display);
@@ -437,12 +439,6 @@ function finiteOnly(metrics: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(metrics)) if (Number.isFinite(v)) out[k] = v;
   return out;
-}
-
-function scalarText(v: unknown): string | undefined {
-  if (typeof v === 'string') return v === '' ? undefined : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return undefined;
 }
 
 function firstWith<T>(states: GroupState[], base: GroupState, pick: (g: GroupState) => T | undefined): T | undefined {

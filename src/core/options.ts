@@ -89,6 +89,14 @@ export interface AnalyzeOptions {
   rollingWindow?: number;
   signal?: AbortSignal;
   onProgress?: (progress: AnalyzeProgress) => void;
+  /**
+   * Path of the reading-thread script (`dist/reader-thread.js`): large local files are then
+   * read, parsed and projected on a second thread while this one computes the metrics.
+   * Without it everything runs on the calling thread.
+   */
+  readerThread?: string;
+  /** Smallest local file read on the second thread (bytes; default 8 MiB). */
+  readerThreadMinBytes?: number;
 }
 
 export interface AnalyzeProgress {

@@ -1,6 +1,7 @@
 // The analysis worker: runs the engine off the extension host thread. One worker per run;
 // the host posts `start`, then possibly `cancel`, and terminates the worker after `done`.
 // No vscode import here: this file is bundled on its own into dist/worker.js.
+import { readerThreadBeside } from '../core/analysis/offThread';
 import { parentPort } from 'node:worker_threads';
 import { analyzeFiles, InputError } from '../core/analyze';
 import type { AnalyzeInput } from '../core/analyze';
@@ -77,8 +78,10 @@ async function runJobs(request: StartAnalysisRequest): Promise<void> {
     let lastProgress = 0;
     try {
       const { inputs, options } = request.jobs[job]!;
+      const readerThread = readerThreadBeside(__dirname);
       const { issues, ...result } = await analyzeFiles(inputs.map(toAnalyzeInput), {
         ...options,
+        ...(readerThread ? { readerThread } : {}),
         signal: abort.signal,
         onProgress: (progress) => {
           const now = Date.now();

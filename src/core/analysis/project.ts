@@ -1,0 +1,128 @@
+// A record reduced to what the analysis reads from it: the outputs of the text path, the
+// group, the labels, the value, the vectors and the prompt it answers. The projection runs
+// where the record is parsed (the analysis thread, or a reading thread for large files, see
+// offThread.ts), so a large nested record never has to cross a thread whole.
+import type { FieldRole } from '../../shared/report';
+import type { ColumnVector } from '../detect';
+import { compileFieldPath } from '../fieldPath';
+import { textOf } from '../layout';
+import { hashString53 } from '../metrics/hashing';
+import type { SourceRecord } from '../readers/index';
+
+/** What a projector needs: plain data, so it can be sent to another thread. */
+export interface ProjectionSpec {
+  /** The path of each role that was found. */
+  paths: Partial<Record<FieldRole, string>>;
+  columnVector?: ColumnVector;
+  /** JSON documents with several arrays of records: only this one's records are kept. */
+  collection?: string;
+  /** Index of the file among the inputs, so request keys of different files differ. */
+  fileIndex: number;
+}
+
+export interface Projected {
+  line: number;
+  /** The group value as the group id (`(none)` when missing); absent without a group role. */
+  group?: string;
+  /** The outputs: several when the text path selects several (`choices[*]`). */
+  texts?: string[];
+  /** Hash of the request the outputs answer, when the data says which. */
+  prompt?: number;
+  vectors?: number[][];
+  label?: string;
+  prediction?: string;
+  value?: number;
+}
+
+/** Builds the projection of a spec: compiled once, applied to every record. */
+export function makeProjector(spec: ProjectionSpec): (rec: SourceRecord) => Projected | undefined {
+  const path = (role: FieldRole) => {
+    const p = spec.paths[role];
+    return p ? compileFieldPath(p) : undefined;
+  };
+  const text = path('text');
+  const group = path('group');
+  const label = path('label');
+  const prediction = path('prediction');
+  const value = path('value');
+  const prompt = path('prompt');
+  const vector = spec.columnVector ? undefined : path('vector');
+  const columns = spec.columnVector?.columns;
+  const textMulti = text !== undefined && !text.singular;
+  const matches: unknown[] = [];
+  let index = 0;
+
+  return (rec) => {
+    if (spec.collection !== undefined && rec.collection !== spec.collection) return undefined;
+    index++;
+    const v = rec.value;
+    const out: Projected = { line: rec.line };
+    if (group) {
+      const g = group.first(v);
+      out.group = g === null || g === undefined || g === '' ? '(none)' : typeof g === 'object' ? JSON.stringify(g) : String(g);
+    }
+    if (text) {
+      matches.length = 0;
+      if (textMulti) text.select(v, matches);
+      else matches.push(text.first(v));
+      const texts: string[] = [];
+      for (const m of matches) {
+        const t = typeof m === 'number' ? String(m) : textOf(m);
+        if (t !== undefined) texts.push(t);
+      }
+      out.texts = texts;
+      if (texts.length > 0) {
+        // The request: a prompt field, else the inner array of an array of arrays, else the
+        // record itself when it holds several outputs.
+        let key: string | undefined;
+        if (prompt) {
+          const p = prompt.first(v);
+          key = typeof p === 'string' ? p : typeof p === 'number' ? String(p) : p === undefined || p === null ? undefined : (textOf(p) ?? JSON.stringify(p));
+        } else if (rec.request !== undefined) key = `${spec.fileIndex}:r${rec.request}`;
+        else if (textMulti) key = `${spec.fileIndex}:${index}`;
+        if (key !== undefined) out.prompt = hashString53(key);
+      }
+    }
+    if (columns) {
+      const row = new Array<number>(columns.length);
+      let ok = true;
+      for (let i = 0; i < columns.length; i++) {
+        const x = Object.prototype.hasOwnProperty.call(v, columns[i]!) ? v[columns[i]!] : undefined;
+        if (typeof x !== 'number') {
+          ok = false;
+          break;
+        }
+        row[i] = x;
+      }
+      if (ok) out.vectors = [row];
+    } else if (vector) {
+      if (vector.singular) {
+        const x = vector.first(v);
+        if (Array.isArray(x)) out.vectors = [x as number[]];
+      } else {
+        matches.length = 0;
+        const found = vector.select(v, matches).filter((x): x is number[] => Array.isArray(x));
+        if (found.length) out.vectors = found;
+      }
+    }
+    if (label) {
+      const l = scalarText(label.first(v));
+      if (l !== undefined) out.label = l;
+    }
+    if (prediction) {
+      const p = scalarText(prediction.first(v));
+      if (p !== undefined) out.prediction = p;
+    }
+    if (value) {
+      const x = value.first(v);
+      if (typeof x === 'number' && Number.isFinite(x)) out.value = x;
+    }
+    return out;
+  };
+}
+
+function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
