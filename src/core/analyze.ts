@@ -1,29 +1,32 @@
 // The analysis pipeline: read every input once as a stream, detect field roles on the first
 // records, feed per-generation accumulators, then compute metrics, trends and findings.
+// Over 400 lines on purpose: one driver whose reading loop and per-generation finish share state.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { AnalysisResult, GroupDetails, RollingPoint, RollingSeries } from '../shared/details';
-import type { FieldRole, GroupReport, InputSummary, Location, Report, Trend } from '../shared/report';
-import { METRICS } from '../shared/metrics';
-import { stripDataExtension, SUPPORTED_DESCRIPTION } from '../shared/formats';
-import { detectFields, fieldRoles, readVector, DetectionError } from './detect';
+import type { AnalysisResult, GroupDetails } from '../shared/details';
+import type { FieldRole, GroupReport, InputSummary, Location, Report } from '../shared/report';
+import { formatBytes, SUPPORTED_DESCRIPTION } from '../shared/formats';
+import { fieldRoles, readVector, DetectionError } from './detect';
 import type { DetectedFields } from './detect';
-import { compareGroupIds, naturalCompare } from './generations';
+import { compareGroupIds, groupIdsForFiles, naturalCompare } from './generations';
+import { VectorRowBudget } from './analysis/budget';
 import { chartThresholds, DEFAULT_SAMPLING, DEFAULT_THRESHOLDS } from './options';
 import type { AnalyzeOptions, SamplingOptions } from './options';
 import { formatFromPath, InputError, openInputRecords } from './readers/index';
 import { makeProjector } from './analysis/project';
 import type { Projected, ProjectionSpec } from './analysis/project';
 import { projectOffThread } from './analysis/offThread';
+import { detectCollection } from './analysis/collections';
+import { RollingTracker } from './analysis/rolling';
 import { HashSet53, lowBits } from './metrics/hashing';
 import type { RecordIssue, SourceRecord } from './readers/index';
 import { buildTextBaseline, finishTextMetrics, TextAccumulator, tokenize } from './metrics/text';
 import type { TextGroupResult } from './metrics/text';
 import { finishVectorMetrics, projectVectors, VectorAccumulator } from './metrics/vectors';
-import { finishLabelMetrics, LabelAccumulator, simpsonDiversity } from './metrics/labels';
+import { finishLabelMetrics, LabelAccumulator } from './metrics/labels';
 import type { LabelGroupResult } from './metrics/labels';
 import { buildValueBaseline, finishValueMetrics, sharedHistogramEdges, ValueAccumulator } from './metrics/values';
-import { mannKendall, theilSenSlope } from './metrics/trends';
+import { computeTrends } from './metrics/trends';
 import { applyRules } from './rules';
 import type { GroupEvidence } from './rules';
 import { VERSION } from './version';
@@ -376,65 +379,6 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
   return { report, details, issues, fieldNames: d.fields };
 }
 
-/**
- * Keeps the rows that vector groups hold for pairwise distances within one memory budget
- * (about 160 MB of doubles), however many generations there are: each new generation gets
- * at most half of what is left, and never fewer than 500 rows. A uniform sample stays
- * uniform whatever its size, so a smaller reservoir only makes the estimate noisier.
- */
-class VectorRowBudget {
-  dimension = 0;
-  private remaining = 20_000_000;
-
-  take(wanted: number): number {
-    const d = Math.max(1, this.dimension);
-    const rows = Math.max(500, Math.min(wanted, Math.floor(this.remaining / 2 / d)));
-    this.remaining = Math.max(0, this.remaining - rows * d);
-    return rows;
-  }
-}
-
-/**
- * Detects the fields, and for a JSON document holding several arrays of records picks the
- * one whose records hold the outputs: the first with a text, else a vector, else labels, else
- * values; the larger sample breaks ties.
- */
-function detectCollection(
-  pending: readonly SourceRecord[],
-  overrides: AnalyzeOptions['fields'] & object,
-  multipleFiles: boolean,
-): { detected: DetectedFields; collection?: string } {
-  const byCollection = new Map<string, Record<string, unknown>[]>();
-  for (const r of pending) {
-    if (r.collection === undefined) continue;
-    let list = byCollection.get(r.collection);
-    if (!list) byCollection.set(r.collection, (list = []));
-    list.push(r.value);
-  }
-  if (byCollection.size <= 1) {
-    const detected = detectFields(pending.map((r) => r.value), overrides, { multipleFiles });
-    const only = byCollection.keys().next();
-    return only.done || only.value === '' ? { detected } : { detected, collection: only.value };
-  }
-  const score = (d: DetectedFields) => (d.roles.text ? 8 : 0) + (d.roles.vector ? 4 : 0) + (d.roles.label || d.roles.prediction ? 2 : 0) + (d.roles.value ? 1 : 0);
-  let best: { detected: DetectedFields; collection: string; score: number; size: number } | undefined;
-  let firstError: unknown;
-  for (const [name, sample] of byCollection) {
-    let detected: DetectedFields;
-    try {
-      detected = detectFields(sample, overrides, { multipleFiles });
-    } catch (e) {
-      firstError ??= e;
-      continue;
-    }
-    const sc = score(detected);
-    if (!best || sc > best.score || (sc === best.score && sample.length > best.size)) best = { detected, collection: name, score: sc, size: sample.length };
-  }
-  if (!best) throw firstError;
-  best.detected.reasons.text &&= `${best.detected.reasons.text}, in the records of ${best.collection || 'the top-level array'}`;
-  return { detected: best.detected, collection: best.collection };
-}
-
 function finiteOnly(metrics: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(metrics)) if (Number.isFinite(v)) out[k] = v;
@@ -457,21 +401,6 @@ async function statOrThrow(input: AnalyzeInput) {
   }
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} bytes`;
-}
-
-/** Group ids for files: the file name without its extensions when unique, else the path. */
-function groupIdsForFiles(displays: string[]): string[] {
-  const stem = (p: string) => stripDataExtension(path.basename(p));
-  const stems = displays.map(stem);
-  const unique = new Set(stems).size === stems.length;
-  return unique ? stems : displays;
-}
-
 function findBaseline(states: GroupState[], wanted: string | undefined, inputs: readonly AnalyzeInput[]): number {
   if (wanted === undefined || wanted === '') return 0;
   let i = states.findIndex((g) => g.id === wanted || g.file === wanted);
@@ -483,102 +412,6 @@ function findBaseline(states: GroupState[], wanted: string | undefined, inputs: 
     throw new InputError(`the baseline "${wanted}" is not one of the generations (${states.map((g) => g.id).slice(0, 20).join(', ')})`);
   }
   return i;
-}
-
-function computeTrends(groups: GroupReport[], minGenerations: number): Trend[] {
-  if (groups.length < minGenerations) return [];
-  const trends: Trend[] = [];
-  for (const m of METRICS) {
-    if (m.direction === 'none') continue;
-    const series = groups.map((g) => g.metrics[m.key]).filter((x): x is number => x !== undefined);
-    if (series.length < minGenerations || series.length !== groups.length) continue;
-    const mk = mannKendall(series);
-    trends.push({ metric: m.key, mannKendallS: mk.s, pValue: mk.pValue, theilSenSlope: theilSenSlope(series) });
-  }
-  return trends;
-}
-
-/**
- * The seed's ModelMonitor for a single stream: diversity (and accuracy, when labels and
- * predictions are both present) over consecutive windows of records.
- */
-class RollingTracker {
-  private points: RollingPoint[] = [];
-  private index = 0;
-  /** Only every `stride`-th window is measured; the stride doubles as points pile up. */
-  private stride = 1;
-  private firstLine = 0;
-  private count = 0;
-  private tokens = 0;
-  private readonly types = new Set<string>();
-  private readonly labels = new Map<string, number>();
-  private labelled = 0;
-  private correct = 0;
-  private compared = 0;
-
-  constructor(private readonly window: number, private readonly metric: 'distinct_1' | 'simpson_diversity') {}
-
-  /**
-   * Whether the record about to be added falls in a measured window. The caller tokenizes a
-   * record for the rolling view only then, so a long stream is not tokenized twice.
-   */
-  get tracking(): boolean {
-    return Math.floor(this.index / this.window) % this.stride === 0;
-  }
-
-  add(line: number, tokens: string[] | undefined, output: string | undefined, reference: string | undefined): void {
-    if (!this.tracking) {
-      this.index++;
-      return;
-    }
-    if (this.count === 0) this.firstLine = line;
-    this.count++;
-    if (tokens) {
-      this.tokens += tokens.length;
-      for (const t of tokens) this.types.add(t);
-    }
-    if (output !== undefined) {
-      this.labels.set(output, (this.labels.get(output) ?? 0) + 1);
-      this.labelled++;
-      if (reference !== undefined) {
-        this.compared++;
-        if (reference === output) this.correct++;
-      }
-    }
-    if (this.count === this.window) this.flush();
-    this.index++;
-  }
-
-  private flush(): void {
-    const p: RollingPoint = { index: this.index - this.count + 1, line: this.firstLine };
-    if (this.metric === 'distinct_1' && this.tokens > 0) p.diversity = this.types.size / this.tokens;
-    if (this.metric === 'simpson_diversity' && this.labelled > 0) p.diversity = simpsonDiversity([...this.labels.values()]);
-    if (this.compared > 0) p.accuracy = this.correct / this.compared;
-    this.points.push(p);
-    this.count = 0;
-    this.tokens = 0;
-    this.types.clear();
-    this.labels.clear();
-    this.labelled = 0;
-    this.correct = 0;
-    this.compared = 0;
-    // Past 1,000 points, keep every other one and measure half as many windows from now on:
-    // the points stay evenly spaced and the work stays bounded however long the stream is.
-    if (this.points.length > 1000) {
-      this.stride *= 2;
-      this.points = this.points.filter((q) => (q.index / this.window) % this.stride === 0);
-    }
-  }
-
-  finish(): RollingSeries {
-    const max = 500;
-    let points = this.points;
-    if (points.length > max) {
-      const step = points.length / max;
-      points = Array.from({ length: max }, (_, i) => this.points[Math.floor(i * step)]!);
-    }
-    return { window: this.window, diversityMetric: this.metric, points };
-  }
 }
 
 export type { Location };

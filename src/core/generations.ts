@@ -1,4 +1,7 @@
 // Ordering of generations: files and group ids sort "naturally" (gen2 before gen10).
+import { stripDataExtension } from '../shared/formats';
+
+const baseName = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
 
 const chunk = /(\d+|\D+)/g;
 
@@ -34,4 +37,12 @@ export function naturalCompare(a: string, b: string): number {
 export function compareGroupIds(ids: readonly string[]): (a: string, b: string) => number {
   const numeric = ids.every((id) => id.trim() !== '' && Number.isFinite(Number(id)));
   return numeric ? (a, b) => Number(a) - Number(b) : naturalCompare;
+}
+
+/** Group ids for files: the file name without its extensions when unique, else the path. */
+export function groupIdsForFiles(displays: string[]): string[] {
+  const stem = (p: string) => stripDataExtension(baseName(p));
+  const stems = displays.map(stem);
+  const unique = new Set(stems).size === stems.length;
+  return unique ? stems : displays;
 }

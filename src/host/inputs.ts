@@ -4,18 +4,13 @@ import { naturalCompare } from '../core/generations';
 import type { AnalysisTarget } from './diagnostics';
 import type { WorkerError, WorkerInput } from './workerProtocol';
 
-import { SUPPORTED_FILE } from '../shared/formats';
+import { formatBytes, SUPPORTED_FILE } from '../shared/formats';
 
 /**
  * Files on a virtual file system are read by the host and handed to the worker whole; this
  * caps the memory that takes, whatever collapseLens.maxFileSizeMB says.
  */
 export const MAX_VIRTUAL_FILE_BYTES = 256 * 1024 * 1024;
-
-// Not imported from core/analyze: that would bundle the whole engine into the host.
-function formatBytes(n: number): string {
-  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
-}
 
 export function isSupported(uri: vscode.Uri): boolean {
   return SUPPORTED_FILE.test(uri.path);

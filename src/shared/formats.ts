@@ -35,3 +35,11 @@ export const DEFAULT_INCLUDE = `**/*.{${[...Object.keys(FORMAT_BY_EXTENSION).map
 export function stripDataExtension(name: string): string {
   return name.replace(SUPPORTED_FILE, '');
 }
+
+/** `1.5 MB`, `812 bytes`: sizes in messages. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}

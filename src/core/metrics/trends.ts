@@ -1,6 +1,8 @@
 // Trends across generations (METRICS.md, "Trends"): the Mann-Kendall test for a
 // monotone trend and the Theil-Sen slope, as pymannkendall's `original_test` and
 // `sens_slope` compute them.
+import type { GroupReport, Trend } from '../../shared/report';
+import { METRICS } from '../../shared/metrics';
 
 export interface MannKendallResult {
   /** S = Σ_{i<j} sign(x_j − x_i). */
@@ -135,4 +137,18 @@ function expMinusSquare(y: number): number {
   const ysq = Math.trunc(y * 16) / 16;
   const del = (y - ysq) * (y + ysq);
   return Math.exp(-ysq * ysq) * Math.exp(-del);
+}
+
+/** Mann-Kendall and Theil-Sen of every metric with a direction, over the generations in order. */
+export function computeTrends(groups: GroupReport[], minGenerations: number): Trend[] {
+  if (groups.length < minGenerations) return [];
+  const trends: Trend[] = [];
+  for (const m of METRICS) {
+    if (m.direction === 'none') continue;
+    const series = groups.map((g) => g.metrics[m.key]).filter((x): x is number => x !== undefined);
+    if (series.length < minGenerations || series.length !== groups.length) continue;
+    const mk = mannKendall(series);
+    trends.push({ metric: m.key, mannKendallS: mk.s, pValue: mk.pValue, theilSenSlope: theilSenSlope(series) });
+  }
+  return trends;
 }
