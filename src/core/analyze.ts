@@ -211,7 +211,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
         throw new InputError(
           inputOnly
             ? `${input.display} has no model outputs: ${detected.reasons.text!.replace(/^no model output found; /, '')} (a file of requests or a dataset without responses?); to analyze that text anyway, name it with --text-field or in the "fields" of collapselens.json`
-            : `${input.display} has no field Collapse Lens can analyze (paths found: ${detected.fields.slice(0, 40).join(', ') || 'none'}); name one with --text-field, --label-field, --value-field or --vector-field (a path such as choices[*].message.content), or in the "fields" of collapselens.json`,
+            : `${input.display} has no field Collapse Lens can analyze (paths found: ${detected.fields.slice(0, 40).join(', ') || 'none'}); name one with --text-field, --label-field, --value-field or --vector-field (a path such as choices[*].message.content), or in the "fields" of collapselens.json${detected.closest ? `; the longest text is at ${detected.closest} (--text-field '${detected.closest}')` : ''}`,
           pending[0]?.line, undefined, input.display,
         );
       }

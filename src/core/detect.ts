@@ -27,6 +27,8 @@ export interface DetectedFields {
   reasons: Partial<Record<FieldRole, string>>;
   /** Roles whose field is a reference or an input (e.g. a gold label), not the model's output. */
   references: FieldRole[];
+  /** When no role fits: the path closest to a text (the longest strings), to suggest. */
+  closest?: string;
 }
 
 const GROUP_NAMES = /^(generation|gen|generation_id|epoch|round|step|iteration|iter|cycle|group|model_generation)$/i;
@@ -354,6 +356,11 @@ export function detectFields(
 
   if (inputText) reasons.text = `no model output found; the only text is an input or reference: ${inputText.name}`;
   const result: DetectedFields = { roles, paths, fields, reasons, references };
+  if (!roles.text && !roles.vector && !roles.label && !roles.prediction && !roles.value) {
+    // Nothing fits: the closest is the string path with the longest values.
+    const longest = all.filter((s) => s.strings > 0).sort((a, b) => b.stringLength / b.strings - a.stringLength / a.strings)[0];
+    if (longest) result.closest = longest.name;
+  }
   if (columnVector) result.columnVector = columnVector;
   return result;
 }

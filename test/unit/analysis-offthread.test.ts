@@ -6,12 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeFiles } from '../../src/core/analyze';
+import { repoRoot } from './support';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
 const root = repoRoot();
 const script = path.join(root, 'dist', 'reader-thread.js');
 const layout = (name: string, ...files: string[]) => files.map((f) => ({ file: path.join(root, 'test', 'fixtures', 'layouts', name, f), display: f }));

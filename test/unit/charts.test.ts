@@ -24,17 +24,8 @@ import type { AnalysisResult } from '../../src/shared/details';
 import { type TooltipField, decodeTooltip, encodeTooltip } from '../../src/shared/protocol';
 import { DARK_PALETTE, LIGHT_PALETTE, THEME_SIGNALS, vegaThemeConfig } from '../../src/shared/theme';
 import { syntheticResult } from '../fixtures/analysis/synthetic';
+import { repoRoot } from './support';
 
-/** The repository root, whether this runs from source or from the bundle in out/. */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'test', 'fixtures'))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
 
 const ROOT = repoRoot();
 const SNAPSHOTS = join(ROOT, 'test', 'unit', '__snapshots__', 'charts');

@@ -4,12 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_INCLUDE, FORMAT_BY_EXTENSION, GZIP_EXTENSIONS, stripDataExtension, SUPPORTED_FILE, WHEN_EXTNAME, WHEN_GZIP_FILENAME } from '../../src/shared/formats';
 import { formatFromPath } from '../../src/core/readers/index';
+import { repoRoot } from './support';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8'));
 
 describe('supported file types, one list', () => {

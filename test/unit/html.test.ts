@@ -2,23 +2,15 @@
 // everything that could end a <script> early (report text is model output: anything goes).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { buildReportPayload } from '../../src/core/charts';
 import { createNonce, escapeHtml, inlineText, jsonForScript, renderReportHtml, renderStandaloneHtml } from '../../src/core/html';
 import type { AnalysisResult } from '../../src/shared/details';
 import { PAYLOAD_ELEMENT_ID, type ReportPayload } from '../../src/shared/protocol';
+import { repoRoot } from './support';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'test', 'fixtures', 'analysis'))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
 
 const sample = JSON.parse(readFileSync(join(repoRoot(), 'test', 'fixtures', 'analysis', 'sample-result.json'), 'utf8')) as AnalysisResult;
 const NONCE = 'AbCdEfGhIjKlMnOpQrStUv12';

@@ -10,12 +10,8 @@ import path from 'node:path';
 import { analyzeFiles } from '../../src/core/analyze';
 import { compileFieldPath } from '../../src/core/fieldPath';
 import { METRIC_BY_KEY } from '../../src/shared/metrics';
+import { repoRoot } from './support';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
 const LAYOUTS = path.join(repoRoot(), 'test', 'fixtures', 'layouts');
 
 interface Layout {

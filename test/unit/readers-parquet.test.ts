@@ -6,19 +6,10 @@ import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { InputError, ReadContext, type ReadOptions, type RecordBatch, type RecordIssue, type SourceRecord } from '../../src/core/readers/types';
+import { ReadContext, type ReadOptions, type RecordBatch, type RecordIssue, type SourceRecord } from '../../src/core/readers/types';
 import { SLICE_ABOVE, SLICE_ROWS, bytesSource, openFileSource, readParquet, sliceEnds, type RandomAccessSource } from '../../src/core/readers/parquet';
+import { repoRoot, inputError } from './support';
 
-/** The folder with package.json above the test, or above the working directory (a test bundled elsewhere). */
-function repoRoot(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    for (let dir = start; ; dir = path.dirname(dir)) {
-      if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'test', 'fixtures'))) return dir;
-      if (path.dirname(dir) === dir) break;
-    }
-  }
-  throw new Error('package.json not found above the test or the working directory');
-}
 const FIXTURES = path.join(repoRoot(), 'test', 'fixtures');
 const LAYOUTS = path.join(FIXTURES, 'layouts');
 
@@ -51,16 +42,6 @@ async function readFile(file: string, options: Partial<ReadOptions> = {}): Promi
   }
 }
 
-async function inputError(run: Promise<unknown>, message: RegExp): Promise<InputError> {
-  try {
-    await run;
-  } catch (error) {
-    assert.ok(error instanceof InputError, `expected an InputError, got ${String(error)}`);
-    assert.match(error.message, message);
-    return error;
-  }
-  assert.fail(`expected an InputError matching ${message}`);
-}
 
 const lines = (r: ReadResult) => r.records.map((x) => x.line);
 const values = (r: ReadResult) => r.records.map((x) => x.value);

@@ -4,21 +4,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { InputError, formatFromPath, openFileStream, readRecords } from '../../src/core/readers/index';
+import { formatFromPath, openFileStream, readRecords } from '../../src/core/readers/index';
 import type { ReadOptions, RecordBatch, RecordIssue, SourceRecord } from '../../src/core/readers/index';
 import { castCell, uniqueNames } from '../../src/core/readers/csv';
 import { describeJsonError, findJsonErrorOffset } from '../../src/core/readers/jsonError';
 import type { InputFormat } from '../../src/shared/report';
+import { repoRoot, inputError } from './support';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test');
-    dir = up;
-  }
-  return dir;
-}
 const FIXTURES = path.join(repoRoot(), 'test', 'fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
 
@@ -50,16 +42,6 @@ async function readFixture(name: string, options: Partial<ReadOptions> & { chunk
   return readAll(fixture(name), detected.format, { compressed: detected.compressed, ...options });
 }
 
-async function inputError(run: Promise<unknown>, message: RegExp): Promise<InputError> {
-  try {
-    await run;
-  } catch (error) {
-    assert.ok(error instanceof InputError, `expected an InputError, got ${String(error)}`);
-    assert.match(error.message, message);
-    return error;
-  }
-  assert.fail(`expected an InputError matching ${message}`);
-}
 
 const lines = (r: ReadResult) => r.records.map((x) => x.line);
 const values = (r: ReadResult) => r.records.map((x) => x.value);

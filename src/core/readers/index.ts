@@ -8,7 +8,7 @@ import { readDelimited } from './csv';
 import { readJson } from './json';
 import { readJsonl } from './jsonl';
 import { bytesSource, openFileSource, readParquet } from './parquet';
-import { InputError, ReadContext, type ReadOptions, type RecordBatch } from './types';
+import { fileError, InputError, ReadContext, type ReadOptions, type RecordBatch } from './types';
 
 export { InputError, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RECORD_LENGTH } from './types';
 export type { ReadOptions, RecordBatch, RecordIssue, SourceRecord } from './types';
@@ -97,20 +97,5 @@ export async function* openFileStream(path: string): AsyncGenerator<Uint8Array> 
     throw fileError(error);
   } finally {
     stream.destroy();
-  }
-}
-
-function fileError(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return new InputError('does not exist; check the path');
-    case 'EISDIR':
-      return new InputError('is a directory; name the files inside it');
-    case 'EACCES':
-    case 'EPERM':
-      return new InputError('cannot be read: permission denied');
-    default:
-      return typeof code === 'string' ? new InputError(`cannot be read (${code}: ${(error as Error).message})`) : error;
   }
 }

@@ -14,7 +14,7 @@ import { parquetMetadataAsync, parquetReadObjects, parquetSchema, readOffsetInde
 import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup, SchemaTree } from 'hyparquet';
 import { compressors as decompressors } from 'hyparquet-compressors';
 import { open, type FileHandle } from 'node:fs/promises';
-import { InputError, type ReadContext, type RecordBatch } from './types';
+import { fileError, InputError, type ReadContext, type RecordBatch } from './types';
 
 /** Random access to a file's bytes. */
 export interface RandomAccessSource {
@@ -455,20 +455,4 @@ function describeReadError(error: unknown): string {
   const text = message.replace(/^parquet\s+/i, '').trim() || (error instanceof Error ? error.name : 'unknown error');
   if (error instanceof RangeError || /out of bounds|outside the bounds/i.test(text)) return `the data is corrupt (${text})`;
   return text;
-}
-
-function fileError(error: unknown): unknown {
-  // Kept in step with fileError in ./index.ts.
-  const code = (error as { code?: unknown } | null)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return new InputError('does not exist; check the path');
-    case 'EISDIR':
-      return new InputError('is a directory; name the files inside it');
-    case 'EACCES':
-    case 'EPERM':
-      return new InputError('cannot be read: permission denied');
-    default:
-      return typeof code === 'string' ? new InputError(`cannot be read (${code}: ${(error as Error).message})`) : error;
-  }
 }

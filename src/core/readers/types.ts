@@ -137,3 +137,19 @@ export class ReadContext {
     this.issues = [];
   }
 }
+
+/** An error opening or reading a file, as an InputError that says what to do. */
+export function fileError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new InputError('does not exist; check the path');
+    case 'EISDIR':
+      return new InputError('is a directory; name the files inside it');
+    case 'EACCES':
+    case 'EPERM':
+      return new InputError('cannot be read: permission denied');
+    default:
+      return typeof code === 'string' ? new InputError(`cannot be read (${code}: ${(error as Error).message})`) : error;
+  }
+}
