@@ -121,6 +121,30 @@ try {
     await shot('5-generations.png');
   });
 
+  await step('an OpenAI Batch output, as the API writes it: three generations, the collapse found with no setting', async () => {
+    await explorerRow('layouts').click();
+    await explorerRow('openai-batch-output').click();
+    await explorerRow('gen-1.jsonl').waitFor({ timeout: 10_000 });
+    await explorerRow('gen-1.jsonl').click();
+    await explorerRow('gen-2.jsonl').click({ modifiers: ['Shift'] });
+    await explorerRow('gen-3.jsonl').click({ modifiers: ['Shift'] });
+    await explorerRow('gen-3.jsonl').click({ button: 'right' });
+    await choose('Analyze Selected Files as Generations');
+    await focusWorkbench();
+    await page.keyboard.press('Control+Shift+M');
+    // Only this comparison's findings: the Problems filter on the generation's name.
+    const filter = page.getByPlaceholder(/^Filter \(e\.g\./).first();
+    await filter.fill('in generation gen-3');
+    await problemRows().filter({ hasText: /Distinct-2 fell \d+% below the baseline .* in generation gen-3/ }).first().waitFor({ timeout: 30_000 });
+    await filter.fill('');
+    const text = await page.locator('.markers-panel').innerText();
+    if (/chat\.completion|gpt-4o|succeeded/.test(text)) throw new Error('a finding on metadata');
+    await filter.fill('gen-3.jsonl');
+    await shot('5b-openai-batch-output.png');
+    await filter.fill('');
+    await explorerRow('layouts').click(); // folds the folder again
+  });
+
   await step('a long analysis shows its progress and stops on Cancel', async () => {
     await explorerRow('notes.txt').click(); // ends the multi-selection
     await explorerRow('large.jsonl').click({ button: 'right' });
