@@ -139,6 +139,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       for (const [role, p] of Object.entries(d.paths)) if (p) paths[role as FieldRole] = p.source;
       const spec: ProjectionSpec = { paths, fileIndex: fi };
       if (d.columnVector) spec.columnVector = d.columnVector;
+      if (d.variant) spec.variant = d.variant;
       if (collection !== undefined) spec.collection = collection;
       return spec;
     };

@@ -29,6 +29,11 @@ export interface DetectedFields {
   references: FieldRole[];
   /** When no role fits: the path closest to a text (the longest strings), to suggest. */
   closest?: string;
+  /**
+   * Records written once per variant with the same outputs (lm-evaluation-harness writes each
+   * doc once per `filter`): only the records with this value are read.
+   */
+  variant?: { path: string; value: string };
 }
 
 const GROUP_NAMES = /^(generation|gen|generation_id|epoch|round|step|iteration|iter|cycle|group|model_generation)$/i;
@@ -356,6 +361,17 @@ export function detectFields(
 
   if (inputText) reasons.text = `no model output found; the only text is an input or reference: ${inputText.name}`;
   const result: DetectedFields = { roles, paths, fields, reasons, references };
+  // The same outputs once per filter: a `filter` field with a few values that each cover the
+  // same share of the records. Reading one of them keeps every output once.
+  if (roles.text !== null && !overrides.text) {
+    const f = all.find((s) => singular(s) && leaf(s.name) === 'filter' && s.strings === s.present && s.records === n && s.distinct.size >= 2 && s.distinct.size <= 10);
+    const counts = f ? [...f.distinct.values()] : [];
+    if (f && counts.every((c) => c === counts[0])) {
+      const value = [...f.distinct.keys()][0]!.slice(2);
+      result.variant = { path: f.name, value };
+      reasons.text = `${reasons.text}; the records of ${f.name} "${value}" only (each record is written once per ${f.name}, with the same outputs)`;
+    }
+  }
   if (!roles.text && !roles.vector && !roles.label && !roles.prediction && !roles.value) {
     // Nothing fits: the closest is the string path with the longest values.
     const longest = all.filter((s) => s.strings > 0).sort((a, b) => b.stringLength / b.strings - a.stringLength / a.strings)[0];

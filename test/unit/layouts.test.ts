@@ -116,3 +116,26 @@ describe('layouts real tools write, with no flags', () => {
     await assert.rejects(analyzeFiles([{ file, display: 'input.jsonl' }]), /input\.jsonl has no model outputs: the only text is an input or reference: body\.messages\[\?@\.role=='user'\]\.content/);
   });
 });
+
+describe('lm-evaluation-harness with the stock two filters', () => {
+  test('each doc written once per filter with the same responses: read once, the same metrics as one filter', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-lmeval-'));
+    const src = generationFiles(path.join(LAYOUTS, 'lm-eval-samples'));
+    // What the stock gsm8k config writes: every doc under "strict-match", then under "flexible-extract".
+    const twoFilters = src.map(({ file, display }, i) => {
+      const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const out = [...lines.map((l) => ({ ...l, filter: 'strict-match', filtered_resps: ['[invalid]'] })), ...lines.map((l) => ({ ...l, filter: 'flexible-extract' }))];
+      const target = path.join(dir, `gen-${i + 1}.jsonl`);
+      fs.writeFileSync(target, out.map((l) => JSON.stringify(l)).join('\n') + '\n');
+      return { file: target, display: path.basename(display) === display ? display : `gen-${i + 1}.jsonl` };
+    });
+    const one = await analyzeFiles(src);
+    const two = await analyzeFiles(twoFilters);
+    assert.match(two.report.fieldReasons?.text ?? '', /the records of filter "strict-match" only/);
+    two.report.groups.forEach((g, i) => {
+      assert.equal(g.outputs, 36);
+      assert.deepEqual(g.metrics, one.report.groups[i]!.metrics);
+    });
+    assert.ok(!two.report.findings.some((f) => f.rule === 'repeated-outputs' && f.group === two.report.groups[0]!.id), 'no repeats in the healthy generation');
+  });
+});

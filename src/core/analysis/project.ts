@@ -18,6 +18,8 @@ export interface ProjectionSpec {
   collection?: string;
   /** Index of the file among the inputs, so request keys of different files differ. */
   fileIndex: number;
+  /** Only records whose value at `path` is `value` (see DetectedFields.variant). */
+  variant?: { path: string; value: string };
 }
 
 export interface Projected {
@@ -49,11 +51,14 @@ export function makeProjector(spec: ProjectionSpec): (rec: SourceRecord) => Proj
   const vector = spec.columnVector ? undefined : path('vector');
   const columns = spec.columnVector?.columns;
   const textMulti = text !== undefined && !text.singular;
+  const variant = spec.variant ? compileFieldPath(spec.variant.path) : undefined;
+  const variantValue = spec.variant?.value;
   const matches: unknown[] = [];
   let index = 0;
 
   return (rec) => {
     if (spec.collection !== undefined && rec.collection !== spec.collection) return undefined;
+    if (variant && variant.first(rec.value) !== variantValue) return undefined;
     index++;
     const v = rec.value;
     const out: Projected = { line: rec.line };
