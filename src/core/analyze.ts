@@ -1,5 +1,7 @@
 // The analysis pipeline: read every input once as a stream, detect field roles on the first
 // records, feed per-generation accumulators, then compute metrics, trends and findings.
+// A record that parses but cannot be used (a bad vector, a group value that is no id) is
+// malformed and not a record: it counts once, in `malformed` only (analysis/skipped.ts).
 // Over 400 lines on purpose: one driver whose reading loop and per-generation finish share state.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,7 +16,9 @@ import { chartThresholds, DEFAULT_SAMPLING, DEFAULT_THRESHOLDS } from './options
 import type { AnalyzeOptions, SamplingOptions } from './options';
 import { formatFromPath, InputError, openInputRecords } from './readers/index';
 import { makeProjector } from './analysis/project';
-import type { Projected, ProjectionSpec } from './analysis/project';
+import type { Projected, ProjectedIssue, ProjectionSpec } from './analysis/project';
+import { locateIssueColumns, vectorProblem } from './analysis/skipped';
+import type { IssueToLocate } from './analysis/skipped';
 import { projectOffThread } from './analysis/offThread';
 import { detectCollection } from './analysis/collections';
 import { RollingTracker } from './analysis/rolling';
@@ -28,6 +32,7 @@ import type { LabelGroupResult } from './metrics/labels';
 import { buildValueBaseline, finishValueMetrics, sharedHistogramEdges, ValueAccumulator } from './metrics/values';
 import { computeTrends } from './metrics/trends';
 import { applyRules } from './rules';
+import { verdicts } from './rules/verdict';
 import type { GroupEvidence } from './rules';
 import { VERSION } from './version';
 
@@ -130,6 +135,8 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     }
     const summary: InputSummary = { file: input.display, format: kind.format, compressed: kind.compressed, bytes: sizes[fi]!, records: 0, malformed: 0 };
     const malformedLines: number[] = [];
+    /** Kept issues of this file whose column is the column of a value in a JSON Lines line. */
+    const toLocate: IssueToLocate[] = [];
     let pending: SourceRecord[] = [];
 
     let project: ((rec: SourceRecord) => Projected | undefined) | undefined;
@@ -144,20 +151,37 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       return spec;
     };
     const consume = (records: readonly Projected[]) => {
+      let taken = 0;
       for (const rec of records) {
+        if (rec.malformed) {
+          skip(rec.line, rec.malformed);
+          continue;
+        }
         const gid = multipleFiles || rec.group === undefined ? fileGroupIds[fi]! : rec.group;
-        const g = groups.get(gid) ?? newGroup(gid, input.display, rec.line);
+        const existing = groups.get(gid);
+        if (rec.vectors && detected!.roles.vector) {
+          // Checked before anything of the record is counted: a record is taken whole or skipped.
+          const bad = vectorProblem(rec.vectors, existing?.vectors?.dimension);
+          if (bad) {
+            const field = detected!.columnVector ? undefined : detected!.paths.vector?.source;
+            skip(rec.line, { ...bad, message: `${detected!.roles.vector}: ${bad.message}`, ...(field !== undefined ? { field } : {}) });
+            continue;
+          }
+        }
+        const g = existing ?? newGroup(gid, input.display, rec.line);
         g.records++;
+        taken++;
         let tokens: string[] | undefined;
         if (g.text && rec.texts) {
           for (const t of rec.texts) {
-            g.text.add(t, rec.line);
+            g.text.add(t, rec.line, rec.prompt);
             if (tokens === undefined && rolling?.tracking) tokens = tokenize(t, options.lowercase ?? false);
           }
           g.outputs += rec.texts.length;
           if (rec.prompt !== undefined) (g.prompts ??= new HashSet53(256)).addKey(rec.prompt, lowBits(rec.prompt), false);
         }
-        if (g.vectors && rec.vectors) for (const v of rec.vectors) addVector(g, v, rec.line);
+        // Checked above, so every row is taken.
+        if (g.vectors && rec.vectors) for (const v of rec.vectors) g.vectors.add(v, rec.line);
         let output: string | undefined;
         let reference: string | undefined;
         if (g.labels) {
@@ -168,8 +192,8 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
         if (g.values && rec.value !== undefined) g.values.add(rec.value, rec.line);
         rolling?.add(rec.line, tokens, output, reference);
       }
-      summary.records += records.length;
-      recordsSoFar += records.length;
+      summary.records += taken;
+      recordsSoFar += taken;
     };
     const consumeRecords = (records: readonly SourceRecord[]) => {
       project ??= makeProjector(projection());
@@ -181,15 +205,18 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       consume(out);
     };
 
-    const addVector = (g: GroupState, v: number[], line: number) => {
-      const err = g.vectors!.add(v, line);
-      if (err) noteIssue({ line, column: 1, message: `${detected!.roles.vector}: ${err}` });
-    };
-
-    const noteIssue = (issue: RecordIssue) => {
+    const noteIssue = (issue: RecordIssue): MalformedRecord | undefined => {
       summary.malformed++;
       if (malformedLines.length < MAX_MALFORMED_LINES) malformedLines.push(issue.line);
-      if (issues.length < MAX_ISSUES_KEPT) issues.push({ ...issue, file: input.display });
+      if (issues.length >= MAX_ISSUES_KEPT) return undefined;
+      const kept: MalformedRecord = { ...issue, file: input.display };
+      issues.push(kept);
+      return kept;
+    };
+    /** A record that parsed but cannot be used: malformed, at column 1 until its value is located. */
+    const skip = (line: number, at: ProjectedIssue) => {
+      const kept = noteIssue({ line, column: 1, message: at.message });
+      if (kept && at.field !== undefined && kind.format === 'jsonl') toLocate.push({ issue: kept, at });
     };
 
     const detectNow = () => {
@@ -267,6 +294,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       if (e instanceof InputError && !e.file) throw new InputError(`${input.display} ${e.message}`, e.line, e.column, input.display);
       throw e;
     }
+    if (toLocate.length) await locateIssueColumns(input, toLocate, options.signal);
 
     if (summary.records === 0) {
       const first = issues.find((i) => i.file === input.display);
@@ -336,6 +364,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     if (g.text && (g.outputs !== g.records || g.prompts)) report.outputs = g.outputs;
     if (g.prompts) report.prompts = g.prompts.size;
     if (Object.keys(sampled).length) report.sampled = sampled;
+    if (text?.standardErrors) report.standardErrors = text.standardErrors;
     groupReports.push(report);
     detailGroups.push(detail);
     evidence.push({ group: report, text, labels, file: g.file });
@@ -352,6 +381,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     fields: d.roles,
     disabled: new Set(options.disabledRules ?? []),
     severities: options.severities ?? {},
+    mode: options.findingMode ?? 'event',
   });
 
   const report: Report = {
@@ -366,6 +396,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     trends,
     findings,
   };
+  report.verdicts = verdicts(report);
   const details: AnalysisResult['details'] = { groups: detailGroups, thresholds: chartThresholds(thresholds) };
   if (valueBaseline) details.valueBounds = { p01: valueBaseline.p01, p99: valueBaseline.p99 };
   const vectorStates = states.filter((g) => g.vectors && g.vectors.records > 0);

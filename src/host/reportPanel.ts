@@ -10,7 +10,7 @@ import type { ExportKind, HostNotification, ReportPayload, ReportSource, Webview
 import type { Finding, Location } from '../shared/report';
 import type { AnalysisRunner } from './analyzer';
 import type { AnalysisTarget } from './diagnostics';
-import { displayPath, targetsOf } from './inputs';
+import { displayPath, isSupported, targetsOf } from './inputs';
 import type { ReportPresenter } from './report';
 import type { AnalysisEntry, AnalysisRequest, FindingsStore } from './store';
 
@@ -20,6 +20,13 @@ export const REPORT_VIEW_TYPE = 'collapseLens.report';
  * covers a file, exactly as the page would post it. Arguments: (uri | undefined, command).
  */
 export const COMMAND_REPORT_COMMAND = 'collapseLens.reportCommand';
+/**
+ * Internal: restores a report panel from a page's saved state, as the serializer does after a
+ * window reload (the state is checked the same way). Arguments: (webviewPanel, state).
+ */
+export const COMMAND_RESTORE_REPORT = 'collapseLens.restoreReport';
+/** What a restored panel says when its saved files are not ones it may read again. */
+export const FILES_NOT_FOUND = 'Collapse Lens cannot find the files of this report in the workspace; analyze them again.';
 
 /** What the panels need from the extension. */
 export interface ReportHost {
@@ -66,6 +73,33 @@ function restoredSource(state: unknown): ReportSource | undefined {
   return { kind: source.kind, uris: source.uris, ...(typeof source.baseline === 'string' && source.baseline ? { baseline: source.baseline } : {}) };
 }
 
+/** A URI string from a saved state, or undefined when it does not parse. */
+function parseUri(value: string): vscode.Uri | undefined {
+  try {
+    return vscode.Uri.parse(value, true);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a restored panel may read `uri` again: a data file, on a file system VS Code can read,
+ * inside one of the workspace folders. A saved state is whatever the page stored, so a path with
+ * `.`/`..` segments (or a backslash, a separator on Windows) is refused rather than normalized.
+ */
+function mayReadAgain(uri: vscode.Uri): boolean {
+  if (!isSupported(uri) || vscode.workspace.fs.isWritableFileSystem(uri.scheme) === undefined) return false;
+  if (uri.path.includes('\\') || uri.path.split('/').some((s) => s === '.' || s === '..')) return false;
+  const ignoreCase = uri.scheme === 'file' && process.platform !== 'linux';
+  const fold = (text: string) => (ignoreCase ? text.toLowerCase() : text);
+  return (vscode.workspace.workspaceFolders ?? []).some(({ uri: root }) => {
+    if (root.scheme !== uri.scheme || root.authority.toLowerCase() !== uri.authority.toLowerCase()) return false;
+    const base = fold(root.path.endsWith('/') ? root.path : `${root.path}/`);
+    const path = fold(uri.path);
+    return path.length > base.length && path.startsWith(base);
+  });
+}
+
 const baseName = (path: string) => path.slice(path.replace(/[\\/]+$/u, '').lastIndexOf('/') + 1);
 
 function commonFolder(uris: readonly vscode.Uri[]): vscode.Uri | undefined {
@@ -94,10 +128,11 @@ function exportStem(request: AnalysisRequest): string {
   return stem.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/gu, '') || 'report';
 }
 
-/** The file a report names: one of the analysis's files, else a path in the workspace. */
-function resolveFile(file: string, targets: readonly AnalysisTarget[]): vscode.Uri | undefined {
-  const own = targets.find((t) => t.display === file);
-  if (own) return own.uri;
+/**
+ * The file our own report names (not one a page asks for): a path in the workspace, as the
+ * report shows it, or an absolute path for a file outside it.
+ */
+function resolveReportFile(file: string): vscode.Uri | undefined {
   if (/^(\/|[A-Za-z]:[\\/])/u.test(file)) return vscode.Uri.file(file);
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length > 1) {
@@ -135,12 +170,18 @@ export class ReportPanels implements ReportPresenter, vscode.WebviewPanelSeriali
   private readonly disposables: vscode.Disposable[] = [];
   private loaded: ReportRenderer | undefined;
 
+  /** Panels restored in the files-not-found state: each has a key of its own. */
+  private unavailableCount = 0;
+
   constructor(
     readonly host: ReportHost,
     readonly extensionUri: vscode.Uri,
   ) {
-    // A result that replaces the one a panel shows (saved file, quick fix, new baseline) shows there.
-    this.disposables.push(host.store.onDidChange(() => this.panels.forEach((p) => p.refreshFromStore())));
+    this.disposables.push(
+      // A result that replaces the one a panel shows (saved file, quick fix, new baseline) shows there.
+      host.store.onDidChange(() => this.panels.forEach((p) => p.refreshFromStore())),
+      vscode.commands.registerCommand(COMMAND_RESTORE_REPORT, (panel: vscode.WebviewPanel, state: unknown) => this.deserializeWebviewPanel(panel, state)),
+    );
   }
 
   /** Vega-Lite and the page HTML, parsed the first time a report opens. */
@@ -196,7 +237,19 @@ export class ReportPanels implements ReportPresenter, vscode.WebviewPanelSeriali
       webviewPanel.dispose();
       return;
     }
-    const request: AnalysisRequest = { kind: source.kind, uris: source.uris.map((u) => vscode.Uri.parse(u)), ...(source.baseline ? { baseline: source.baseline } : {}) };
+    const uris = source.uris.map(parseUri);
+    if ((source.kind === 'file' && uris.length !== 1) || !uris.every((u): u is vscode.Uri => u !== undefined && mayReadAgain(u))) {
+      // Files outside the workspace, on no file system, or no data files: not read again.
+      this.host.log.warn(`report panel: not analyzing again a restored report of files outside the workspace: ${source.uris.slice(0, 5).join(', ')}`);
+      webviewPanel.webview.options = this.webviewOptions();
+      const key = `unavailable\n${++this.unavailableCount}`;
+      const panel = new ReportPanel(this, webviewPanel, { kind: source.kind, uris: [] }, undefined, () => {
+        if (this.panels.get(key) === panel) this.panels.delete(key);
+      }, FILES_NOT_FOUND);
+      this.panels.set(key, panel);
+      return;
+    }
+    const request: AnalysisRequest = { kind: source.kind, uris, ...(source.baseline ? { baseline: source.baseline } : {}) };
     if (this.panels.has(keyOf(request))) {
       webviewPanel.dispose();
       return;
@@ -222,7 +275,7 @@ export class ReportPanels implements ReportPresenter, vscode.WebviewPanelSeriali
     if (entry) return this.fromEntry(entry);
     // The store dropped it meanwhile (cleared, replaced): find the files from the report.
     const targets = result.report.inputs.flatMap((i) => {
-      const uri = resolveFile(i.file, []);
+      const uri = resolveReportFile(i.file);
       return uri ? [{ uri, display: i.file }] : [];
     });
     const request: AnalysisRequest = { kind: targets.length > 1 ? 'generations' : 'file', uris: targets.map((t) => t.uri) };
@@ -267,10 +320,12 @@ class ReportPanel {
     request: AnalysisRequest,
     analysis: ShownAnalysis | undefined,
     private readonly onDispose: () => void,
+    /** Set on a restored panel whose files it may not read: what the page says instead of a report. */
+    private readonly unavailable?: string,
   ) {
     this.request = request;
     this.analysis = analysis;
-    panel.title = titlesOf(request).tab;
+    if (!unavailable) panel.title = titlesOf(request).tab;
     panel.iconPath = vscode.Uri.joinPath(owner.extensionUri, 'media', 'icon.png');
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
@@ -342,7 +397,9 @@ class ReportPanel {
   }
 
   refreshFromStore(): void {
-    const entry = this.owner.host.store.entryFor(this.request.uris[0]!);
+    const first = this.request.uris[0];
+    if (!first) return;
+    const entry = this.owner.host.store.entryFor(first);
     if (!entry || entry.result === this.analysis?.result || keyOf(entry.request) !== keyOf(this.request)) return;
     void this.update(this.owner.fromEntry(entry));
   }
@@ -389,6 +446,10 @@ class ReportPanel {
 
   private async onReady(): Promise<void> {
     this.ready = true;
+    if (this.unavailable) {
+      await this.post({ method: 'report/didFail', params: { message: this.unavailable } });
+      return;
+    }
     // The page shows what its HTML embeds or its saved state holds; send the report only if that is old.
     if (this.analysis && this.delivered !== this.analysis.result) await this.deliver();
     if (this.busy !== undefined) await this.post({ method: 'busy/didChange', params: { busy: true, message: this.busy } });
@@ -401,14 +462,36 @@ class ReportPanel {
     void vscode.window.showErrorMessage(message);
   }
 
+  /**
+   * The file a page's location may name: one of the report's inputs, as the URI the analysis
+   * read. Anything else (an absolute path, `../`, a file the report does not cover) is not.
+   */
+  private locationTarget(location: Location): AnalysisTarget | undefined {
+    if (this.unavailable) return undefined;
+    const analysis = this.analysis;
+    if (!analysis) return targetsOf(this.request.uris).find((t) => t.display === location.file);
+    if (!analysis.result.report.inputs.some((i) => i.file === location.file)) return undefined;
+    return analysis.targets.find((t) => t.display === location.file);
+  }
+
   /** Opens the record in the first column (beside the report when the report is there). */
   private async openLocation(location: Location): Promise<vscode.TextEditor | undefined> {
-    const targets = this.analysis?.targets ?? targetsOf(this.request.uris);
-    const uri = resolveFile(location.file, targets);
-    if (!uri) {
-      await this.fail(`Collapse Lens cannot find ${location.file} in the workspace.`);
+    // The page is a web page: it may only point into the files analysed, at a line they have.
+    const ignore = (why: string) => {
+      this.owner.host.log.warn(`report panel: ignored a request to open ${JSON.stringify(location.file).slice(0, 200)} at line ${location.line}: ${why}`);
+      return undefined;
+    };
+    const target = this.locationTarget(location);
+    if (!target) return ignore('not one of the files of this report');
+    const uri = target.uri;
+    let document: vscode.TextDocument;
+    try {
+      document = await vscode.workspace.openTextDocument(uri);
+    } catch (e) {
+      await this.fail(`Collapse Lens cannot open ${location.file} at line ${location.line}: ${(e as Error).message}`);
       return undefined;
     }
+    if (location.line > document.lineCount) return ignore(`the file has ${document.lineCount} lines`);
     const line = location.line - 1;
     let at = new vscode.Position(line, Math.max(0, (location.column ?? 1) - 1));
     if (location.column === undefined) {
@@ -418,7 +501,7 @@ class ReportPanel {
     }
     const viewColumn = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
     try {
-      return await vscode.window.showTextDocument(uri, { viewColumn, selection: new vscode.Range(at, at), preserveFocus: false });
+      return await vscode.window.showTextDocument(document, { viewColumn, selection: new vscode.Range(at, at), preserveFocus: false });
     } catch (e) {
       await this.fail(`Collapse Lens cannot open ${location.file} at line ${location.line}: ${(e as Error).message}`);
       return undefined;

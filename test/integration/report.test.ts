@@ -3,6 +3,9 @@
 // Page commands go through the internal collapseLens.reportCommand, the same path a message
 // from the page takes; what the page itself draws is checked by test/e2e/ui-report.mjs.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import * as vscode from 'vscode';
 import reportSchema from '../../schemas/report.schema.json';
@@ -39,7 +42,7 @@ function stubSaveDialog(target: vscode.Uri | undefined): { options: vscode.SaveD
   return { options, restore: () => void (window.showSaveDialog = original) };
 }
 
-function pageCommand(uri: vscode.Uri, command: WebviewCommand | Record<string, unknown>): Thenable<unknown> {
+function pageCommand(uri: vscode.Uri | undefined, command: WebviewCommand | Record<string, unknown>): Thenable<unknown> {
   return vscode.commands.executeCommand('collapseLens.reportCommand', uri, command);
 }
 
@@ -254,5 +257,137 @@ describe('report panel', () => {
     assert.throws(() => vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, { deserializeWebviewPanel: async () => undefined }), /already registered/iu);
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { activationEvents: string[] };
     assert.ok(pkg.activationEvents.includes(`onWebviewPanel:${VIEW_TYPE}`));
+  });
+});
+
+// The page is a web page and its saved state is whatever it stored: a location it asks to open
+// must be in the report's own files, and a restored panel reads again only files in the workspace.
+describe('report panel: what the page asks for is checked', () => {
+  let api: CollapseLensApi;
+  const [g1, g2, g10] = ['gen1.jsonl', 'gen2.jsonl', 'gen10.jsonl'].map((f) => fixture('generations', f)) as [vscode.Uri, vscode.Uri, vscode.Uri];
+  const outside = vscode.Uri.file(path.join(os.tmpdir(), `collapse-lens-outside-${process.pid}-${Date.now()}.jsonl`));
+  const restored: vscode.WebviewPanel[] = [];
+
+  /** The text editors' files in every tab, and the active one. */
+  const openFiles = () => ({
+    tabs: vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : [])).sort(),
+    active: vscode.window.activeTextEditor?.document.uri.toString(),
+  });
+
+  /** A panel of the report's view type, restored from `state` the way the serializer does after a reload. */
+  async function restore(state: unknown): Promise<{ panel: vscode.WebviewPanel; posted: unknown[] }> {
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Collapse Lens: restored', vscode.ViewColumn.One, { enableScripts: true });
+    restored.push(panel);
+    const posted: unknown[] = [];
+    const webview = panel.webview as { postMessage: (m: unknown) => Thenable<boolean> };
+    const original = webview.postMessage.bind(panel.webview);
+    webview.postMessage = (m: unknown) => {
+      posted.push(m);
+      return original(m);
+    };
+    await vscode.commands.executeCommand('collapseLens.restoreReport', panel, state);
+    return { panel, posted };
+  }
+
+  before(async () => {
+    api = await activate();
+    await clear();
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('collapseLens.analyzeGenerations', g1, [g1, g2, g10]);
+    assert.equal(outcome.outcomes[0]!.kind, 'result');
+    await vscode.commands.executeCommand('collapseLens.openReport', g10);
+    await waitFor('the report tab', () => reportTabs().length === 1);
+    fs.writeFileSync(outside.fsPath, ['first answer here', 'second answer there', 'a third one'].map((output) => JSON.stringify({ output })).join('\n') + '\n');
+  });
+  after(async () => {
+    restored.forEach((p) => p.dispose());
+    // The tabs of panels disposed a moment ago may still be listed: closing one of those throws.
+    for (const tab of reportTabs()) {
+      try {
+        await vscode.window.tabGroups.close(tab);
+      } catch {
+        // already gone
+      }
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(outside.fsPath, { force: true });
+    await clear();
+  });
+
+  it('location/open with an absolute path, a ../ path, a file the report does not cover or a line past its end opens nothing', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('collapseLens.openReport', g10);
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri;
+    const workspaceName = path.basename(workspaceRoot().fsPath);
+    const hostile = [
+      { file: vscode.Uri.joinPath(ext, 'package.json').fsPath, line: 1 },
+      { file: outside.fsPath, line: 1 },
+      { file: g10.fsPath, line: 1 },
+      { file: '../../../../../../../../etc/hostname', line: 1 },
+      { file: `../${workspaceName}/healthy.jsonl`, line: 1 },
+      { file: 'generations/../healthy.jsonl', line: 1 },
+      { file: 'healthy.jsonl', line: 1 },
+      { file: 'generations/gen10.jsonl', line: 100_000 },
+    ];
+    const before = openFiles();
+    const errors = spyErrorMessages();
+    try {
+      for (const params of hostile) {
+        assert.equal(await pageCommand(g10, { method: 'location/open', params }), undefined, params.file);
+        assert.deepEqual(openFiles(), before, `nothing opened for ${params.file} at line ${params.line}`);
+      }
+    } finally {
+      errors.restore();
+    }
+    assert.deepEqual(errors.messages, [], 'ignored (and logged), not shown');
+    for (const doc of vscode.workspace.textDocuments) {
+      assert.notEqual(doc.uri.fsPath, hostile[0]!.file, 'package.json of the extension was not even read');
+      assert.notEqual(doc.uri.fsPath, outside.fsPath, 'the file outside the workspace was not read');
+    }
+    await pageCommand(g10, { method: 'location/open', params: { file: 'generations/gen10.jsonl', line: 2 } });
+    const editor = await waitFor('a location in the report still opens', () => vscode.window.activeTextEditor?.document.uri.toString() === g10.toString() && vscode.window.activeTextEditor);
+    assert.equal(editor.selection.active.line, 1);
+  });
+
+  it('a panel restored from a state naming files outside the workspace reads none of them and says the files cannot be found', async () => {
+    let runs = 0;
+    const sub = api.onDidFinishRun(() => runs++);
+    try {
+      const root = workspaceRoot().toString();
+      for (const uris of [[outside.toString()], [`${root}/generations/../../${path.basename(outside.fsPath)}`], ['https://example.com/gen1.jsonl'], [g1.toString(), outside.toString()]]) {
+        const { panel, posted } = await restore({ payload: { source: { kind: uris.length > 1 ? 'generations' : 'file', uris } } });
+        await waitFor('the restored panel to be active', () => panel.active);
+        await pageCommand(undefined, { method: 'webview/ready', params: { restored: true } });
+        await waitFor(`the files-not-found state for ${uris.join(', ')}`, () =>
+          posted.some((m) => (m as { method?: string }).method === 'report/didFail' && /cannot find the files of this report in the workspace/u.test((m as { params: { message: string } }).params.message)),
+        );
+        assert.ok(!posted.some((m) => (m as { method?: string }).method === 'report/didChange'), 'no report sent');
+        const files = openFiles();
+        await pageCommand(undefined, { method: 'location/open', params: { file: path.basename(outside.fsPath), line: 1 } });
+        assert.deepEqual(openFiles(), files, 'and it opens nothing');
+        panel.dispose();
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(runs, 0, 'no analysis ran');
+      assert.equal(api.running, false);
+      assert.equal(api.resultFor(outside), undefined);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('a panel restored from a state naming files in the workspace analyzes them again', async () => {
+    const healthy = fixture('healthy.jsonl');
+    const finished = new Promise<RunOutcome>((resolve) => {
+      const sub = api.onDidFinishRun((o) => {
+        sub.dispose();
+        resolve(o);
+      });
+    });
+    const { panel } = await restore({ payload: { source: { kind: 'file', uris: [healthy.toString()] } } });
+    const outcome = await finished;
+    assert.equal(outcome.outcomes[0]!.kind, 'result');
+    assert.ok(api.resultFor(healthy), 'healthy.jsonl analyzed again');
+    assert.equal(panel.title, 'Collapse Lens: healthy.jsonl');
+    panel.dispose();
   });
 });

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { analyzeFiles, InputError } from '../../src/core/analyze';
+import { inputError, repoRoot } from './support';
 
 function tmp(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-analyze-'));
@@ -155,5 +157,87 @@ describe('no findings on metadata', () => {
     assert.equal(report.fields.text, 'completion');
     assert.equal(report.fields.label, null);
     assert.deepEqual(report.findings.filter((f) => f.rule === 'dominant-output'), []);
+  });
+});
+
+// Hostile records (test/fixtures/hostile/analysis-*): field names of Object.prototype, group
+// values that are no ids, vectors that cannot be used. A record the analysis cannot use is
+// malformed and not a record: it counts once, at the column of the value at fault.
+describe('hostile records', () => {
+  const hostile = (name: string) => [{ file: path.join(repoRoot(), 'test', 'fixtures', 'hostile', name), display: name }];
+  const lineOf = (name: string, line: number) => fs.readFileSync(hostile(name)[0]!.file, 'utf8').split('\n')[line - 1]!;
+
+  for (const field of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    test(`--group-field ${field} selects nothing on ordinary records`, async () => {
+      await inputError(analyzeFiles(hostile('analysis-ordinary.jsonl'), { fields: { group: field } }), new RegExp(`the group field "${field}" selects nothing in the data`));
+    });
+  }
+
+  test('a record that really has a __proto__ key (an own key after JSON.parse) is grouped by it', async () => {
+    const { report } = await analyzeFiles(hostile('analysis-proto-group.jsonl'), { fields: { group: '__proto__' } });
+    assert.equal(report.fields.group, '__proto__');
+    assert.deepEqual(report.groups.map((g) => [g.id, g.records]), [['1', 1], ['2', 2]]);
+  });
+
+  test('a group value that is an object, array or boolean is one malformed record each, the rest analyzed', async () => {
+    const name = 'analysis-group-values.jsonl';
+    const { report, issues } = await analyzeFiles(hostile(name), { fields: { group: 'generation' } });
+    assert.deepEqual(report.groups.map((g) => [g.id, g.records]), [['1', 1], ['2', 1]], 'no "[object Object]", "2" from [2], or "true" group');
+    assert.equal(report.inputs[0]!.records, 2);
+    assert.equal(report.inputs[0]!.malformed, 3);
+    assert.deepEqual(report.inputs[0]!.malformedLines, [2, 3, 4]);
+    assert.deepEqual(issues.map((i) => [i.line, i.message]), [
+      [2, 'the group field generation holds an object, not a generation id'],
+      [3, 'the group field generation holds an array, not a generation id'],
+      [4, 'the group field generation holds a boolean (true), not a generation id'],
+    ]);
+    for (const i of issues) assert.equal(i.column, lineOf(name, i.line).indexOf('"generation": ') + '"generation": '.length + 1, `line ${i.line}: the column of the value`);
+    const f = report.findings.find((x) => x.rule === 'malformed-records')!;
+    assert.match(f.message, /^3 of 5 records could not be read and were skipped \(lines 2, 3, 4\); line 2, column 16: the group field generation holds an object, not a generation id\.$/);
+  });
+
+  test('a vector of another length counts once: malformed, not a record, at the column of the vector', async () => {
+    const name = 'analysis-vector-length.jsonl';
+    const { report, issues } = await analyzeFiles(hostile(name));
+    assert.equal(report.fields.vector, 'embedding');
+    assert.equal(report.inputs[0]!.records, 9);
+    assert.equal(report.inputs[0]!.malformed, 1);
+    assert.equal(report.groups[0]!.records, 9);
+    const column = lineOf(name, 6).indexOf('[1,2]') + 1;
+    assert.deepEqual(issues.map((i) => [i.line, i.column, i.message]), [[6, column, 'embedding: expected 4 numbers, found 2']]);
+    const f = report.findings.find((x) => x.rule === 'malformed-records')!;
+    assert.match(f.message, /^1 of 10 records could not be read and were skipped \(line 6\); line 6, column 21: /);
+    assert.deepEqual(f.location, { file: name, line: 6, column });
+  });
+
+  test('a vector element that is not a number is reported at the element', async () => {
+    const name = 'analysis-vector-element.jsonl';
+    const { report, issues } = await analyzeFiles(hostile(name));
+    assert.equal(report.inputs[0]!.records, 9);
+    assert.equal(report.inputs[0]!.malformed, 1);
+    assert.deepEqual(issues.map((i) => [i.line, i.column, i.message]), [[4, lineOf(name, 4).indexOf('"x"') + 1, 'embedding: element 1 is not a finite number ("x")']]);
+  });
+
+  test('read on a second thread: the same counts and columns', async () => {
+    const script = path.join(repoRoot(), 'dist', 'reader-thread.js');
+    for (const [name, fields] of [['analysis-vector-length.jsonl', {}], ['analysis-group-values.jsonl', { group: 'generation' }]] as const) {
+      const one = await analyzeFiles(hostile(name), { fields });
+      const two = await analyzeFiles(hostile(name), { fields, readerThread: script, readerThreadMinBytes: 0 });
+      assert.deepEqual(two.report, one.report, name);
+      assert.deepEqual(two.issues, one.issues, name);
+    }
+  });
+
+  test('a gzip-compressed file is located too; a file where every record is skipped says why, at the column', async () => {
+    const dir = tmp({});
+    const text = fs.readFileSync(hostile('analysis-vector-length.jsonl')[0]!.file);
+    fs.writeFileSync(path.join(dir, 'v.jsonl.gz'), zlib.gzipSync(text));
+    const { issues } = await analyzeFiles([{ file: path.join(dir, 'v.jsonl.gz'), display: 'v.jsonl.gz' }]);
+    assert.deepEqual(issues.map((i) => [i.line, i.column]), [[6, 21]]);
+    fs.writeFileSync(path.join(dir, 'all.jsonl'), '{"generation": {"a": 1}, "output": "x y"}\n{"generation": [], "output": "z w"}\n');
+    await inputError(
+      analyzeFiles([{ file: path.join(dir, 'all.jsonl'), display: 'all.jsonl' }], { fields: { group: 'generation' } }),
+      /^all\.jsonl: none of its 2 records could be read \(line 1, column 16: the group field generation holds an object, not a generation id\)$/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findJsonFieldValue } from '../../src/host/locate';
+import { findJsonArrayElement, findJsonFieldValue } from '../../src/host/locate';
 
 const at = (text: string, field: string) => {
   const span = findJsonFieldValue(text, field);
@@ -29,5 +29,40 @@ describe('where a field path points in a record', () => {
     assert.equal(at(chat, 'choices[?@.index==7]'), undefined);
     assert.equal(at('{"a": [1, 2', 'a[0]'), undefined, 'a truncated record');
     assert.equal(at(chat, 'choices[]'), undefined, 'a bad path');
+  });
+});
+
+describe('which selected value, and an element of it', () => {
+  const line = '{"data": [{"embedding": "n/a"}, {"embedding": [1, 2]}, {"embedding": [3, "x", 4]}]}';
+  test('the nth of the values a wildcard path selects, counting only those accepted', () => {
+    const arrays = { where: Array.isArray };
+    const span = (nth: number) => {
+      const s = findJsonFieldValue(line, 'data[*].embedding', { nth, ...arrays });
+      return s && line.slice(s.start, s.end);
+    };
+    assert.equal(span(0), '[1, 2]');
+    assert.equal(span(1), '[3, "x", 4]');
+    assert.equal(span(2), undefined);
+    assert.equal(at(line, 'data[*].embedding'), '"n/a"', 'the first, without a filter');
+  });
+
+  test('an element of an array value', () => {
+    const array = findJsonFieldValue(line, 'data[*].embedding', { nth: 1, where: Array.isArray })!;
+    const x = findJsonArrayElement(line, array, 1)!;
+    assert.equal(line.slice(x.start, x.end), '"x"');
+    assert.equal(findJsonArrayElement(line, array, 3), undefined);
+    assert.equal(findJsonArrayElement(line, findJsonFieldValue(line, 'data')!, 0) && 'found', 'found');
+  });
+
+  test('a __proto__ key is a key like any other; members of Object.prototype are not found', () => {
+    assert.equal(at('{"__proto__": 2, "output": "x"}', '__proto__'), '2');
+    assert.equal(at('{"a": {"__proto__": [1]}}', "a['__proto__'][0]"), '1');
+    assert.equal(at('{"output": "x"}', 'constructor'), undefined);
+    assert.equal(at('{"output": "x"}', 'output.length'), undefined);
+  });
+
+  test('the host module is the core locator', async () => {
+    const core = await import('../../src/core/locate');
+    assert.equal(findJsonFieldValue, core.findJsonFieldValue);
   });
 });

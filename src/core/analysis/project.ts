@@ -22,8 +22,25 @@ export interface ProjectionSpec {
   variant?: { path: string; value: string };
 }
 
+/**
+ * Why a record is malformed although it parsed: the analysis skips it (it is not a record and
+ * counts once, as malformed). `field`, `nth` and `element` say where the value at fault is, so
+ * the analysis can find its column in a JSON Lines line (the text is not kept this far).
+ */
+export interface ProjectedIssue {
+  message: string;
+  /** The path whose value is at fault. */
+  field?: string;
+  /** Which of the arrays the path selects (vector paths with a wildcard), 0 being the first. */
+  nth?: number;
+  /** The element of that array at fault. */
+  element?: number;
+}
+
 export interface Projected {
   line: number;
+  /** Set on a record to skip as malformed; nothing else is projected then. */
+  malformed?: ProjectedIssue;
   /** The group value as the group id (`(none)` when missing); absent without a group role. */
   group?: string;
   /** The outputs: several when the text path selects several (`choices[*]`). */
@@ -64,7 +81,14 @@ export function makeProjector(spec: ProjectionSpec): (rec: SourceRecord) => Proj
     const out: Projected = { line: rec.line };
     if (group) {
       const g = group.first(v);
-      out.group = g === null || g === undefined || g === '' ? '(none)' : typeof g === 'object' ? JSON.stringify(g) : String(g);
+      if (g === null || g === undefined || g === '') out.group = '(none)';
+      else if (typeof g === 'string' || typeof g === 'number' || typeof g === 'bigint') out.group = String(g);
+      else {
+        // An object, array or boolean is no generation id ("[object Object]", "", "true"):
+        // the record is malformed, the rest of the file is analyzed.
+        const what = Array.isArray(g) ? 'an array' : typeof g === 'object' ? 'an object' : `a ${typeof g} (${String(g)})`;
+        return { line: rec.line, malformed: { message: `the group field ${spec.paths.group} holds ${what}, not a generation id`, field: spec.paths.group! } };
+      }
     }
     if (text) {
       matches.length = 0;
