@@ -263,6 +263,13 @@ export class ReportPage {
       'header',
       { class: 'report-header' },
       h('div', { class: 'title-row' }, h('h1', {}, h('span', { class: 'product' }, 'Collapse Lens'), ' ', p.title), actions),
+      report.verdicts?.length
+        ? h(
+            'ul',
+            { class: 'verdicts', 'aria-label': 'Verdict per role' },
+            report.verdicts.map((v) => h('li', { class: `verdict ${v.severity ?? 'held'}` }, v.severity ? severityIcon(v.severity) : h('span', { class: 'held-mark', 'aria-hidden': 'true' }, '✓'), h('span', {}, v.message))),
+          )
+        : false,
       facts,
       h(
         'details',

@@ -17,7 +17,7 @@ export class ConfigError extends Error {
 }
 
 /** The subset of AnalyzeOptions a config file can set. */
-export type FileConfig = Pick<AnalyzeOptions, 'fields' | 'baseline' | 'thresholds' | 'disabledRules' | 'severities' | 'lowercase' | 'seed' | 'sampling' | 'maxFileBytes'> & {
+export type FileConfig = Pick<AnalyzeOptions, 'fields' | 'baseline' | 'thresholds' | 'disabledRules' | 'severities' | 'lowercase' | 'seed' | 'sampling' | 'maxFileBytes' | 'findingMode'> & {
   failOn?: Severity | 'never';
 };
 
@@ -46,7 +46,7 @@ export function parseConfig(raw: unknown, file: string): FileConfig {
   };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('expected a JSON object');
   const o = raw as Record<string, unknown>;
-  const known = new Set(['$schema', 'fields', 'baseline', 'thresholds', 'rules', 'disabledRules', 'severities', 'lowercase', 'seed', 'sampling', 'maxFileBytes', 'failOn']);
+  const known = new Set(['$schema', 'fields', 'baseline', 'thresholds', 'rules', 'disabledRules', 'severities', 'lowercase', 'seed', 'sampling', 'maxFileBytes', 'failOn', 'findings']);
   for (const k of Object.keys(o)) if (!known.has(k)) fail(`unknown key "${k}" (known: ${[...known].filter((x) => x !== '$schema').join(', ')})`);
   const cfg: FileConfig = {};
 
@@ -85,6 +85,10 @@ export function parseConfig(raw: unknown, file: string): FileConfig {
       if (s !== 'error' && s !== 'warning' && s !== 'info') fail(`"severities.${r}" must be error, warning or info`);
     }
     cfg.severities = o.severities as Record<string, Severity>;
+  }
+  if (o.findings !== undefined) {
+    if (o.findings !== 'event' && o.findings !== 'metric') fail('"findings" must be "event" (one finding per collapse) or "metric" (one per metric and generation)');
+    cfg.findingMode = o.findings as 'event' | 'metric';
   }
   if (o.lowercase !== undefined) {
     if (typeof o.lowercase !== 'boolean') fail('"lowercase" must be true or false');

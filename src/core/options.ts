@@ -32,6 +32,10 @@ export interface RuleThresholds {
   tailLossPValue: number;
   /** accuracy-below-threshold: accuracy below this is a warning. */
   accuracy: number;
+  /** distribution-drift: two-sample KS p-value against the baseline below this… */
+  driftPValue: number;
+  /** distribution-drift: …and a Wasserstein distance of at least this many baseline standard deviations. */
+  driftEffect: number;
 }
 
 export const DEFAULT_THRESHOLDS: Readonly<RuleThresholds> = Object.freeze({
@@ -46,6 +50,8 @@ export const DEFAULT_THRESHOLDS: Readonly<RuleThresholds> = Object.freeze({
   tailLossRatio: 0.25,
   tailLossPValue: 0.01,
   accuracy: 0.7,
+  driftPValue: 0.01,
+  driftEffect: 0.25,
 });
 
 export type FieldOverrides = Partial<Record<FieldRole, string>>;
@@ -78,6 +84,8 @@ export interface AnalyzeOptions {
   thresholds?: Partial<RuleThresholds>;
   /** Rule ids that are not applied. */
   disabledRules?: string[];
+  /** `event` (default): one finding per rule and role for one collapse; `metric`: one per metric and generation. */
+  findingMode?: 'event' | 'metric';
   /** Severity overrides per rule id. */
   severities?: Record<string, Severity>;
   lowercase?: boolean;

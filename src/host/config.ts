@@ -58,6 +58,8 @@ function settingsLayer(cfg: vscode.WorkspaceConfiguration): AnalyzeOptions {
   const layer: AnalyzeOptions = { thresholds, fields, sampling };
   const disabled = explicit<string[]>(cfg, 'rules.disabled');
   if (Array.isArray(disabled)) layer.disabledRules = disabled.filter((r) => typeof r === 'string');
+  const findings = explicit<string>(cfg, 'findings');
+  if (findings === 'event' || findings === 'metric') layer.findingMode = findings;
   return layer;
 }
 

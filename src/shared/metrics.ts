@@ -34,6 +34,10 @@ export const METRICS: readonly MetricInfo[] = [
   m('vocabulary_size', 'text', 'Vocabulary size', 'up'),
   m('rare_token_share', 'text', 'Rare-token share', 'up', false),
   m('mean_length', 'text', 'Mean length (tokens)', 'none'),
+  m('ead', 'text', 'EAD (expectation-adjusted distinct)', 'up'),
+  m('per_prompt_distinct_2', 'text', 'Per-prompt distinct-2', 'up', false),
+  m('per_prompt_ead', 'text', 'Per-prompt EAD', 'up', false),
+  m('identical_prompt_share', 'text', 'Prompts with identical outputs', 'down'),
   m('vendi_score', 'vectors', 'Vendi score', 'up'),
   m('mean_pairwise_distance', 'vectors', 'Mean pairwise distance', 'up'),
   m('effective_rank', 'vectors', 'Effective rank', 'up'),
@@ -58,8 +62,10 @@ export const RULE_IDS = [
   'pairwise-distance-collapse',
   'dominant-output',
   'repeated-outputs',
+  'per-prompt-collapse',
   'tail-loss',
   'accuracy-below-threshold',
+  'distribution-drift',
   'malformed-records',
 ] as const;
 

@@ -38,6 +38,8 @@ export interface GroupReport {
   metrics: Record<string, number>;
   /** Metric key to sample size, for sampled metrics. */
   sampled?: Record<string, number>;
+  /** Metric key to the standard error of its estimate, for metrics averaged over a sample (self_bleu). */
+  standardErrors?: Record<string, number>;
 }
 
 export interface Trend {
@@ -64,6 +66,14 @@ export interface Finding {
   related?: RelatedLocation[];
 }
 
+/** One line per role: what happened to it, from its findings (or that it held). */
+export interface Verdict {
+  role: 'text' | 'vectors' | 'labels' | 'values';
+  /** The most severe finding's severity; absent when the role held. */
+  severity?: Severity;
+  message: string;
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'collapse-lens'; version: string };
@@ -77,4 +87,5 @@ export interface Report {
   groups: GroupReport[];
   trends?: Trend[];
   findings: Finding[];
+  verdicts?: Verdict[];
 }

@@ -52,7 +52,7 @@ describe('files real tools write, with no settings', () => {
     ]);
     const drop = ours(files[2]!).find((d) => codeOf(d) === 'diversity-drop');
     assert.ok(drop, 'a diversity drop on the last Parquet file');
-    assert.match(drop.message, /in generation gen-3/);
+    assert.match(drop.message, /by generation gen-3: /);
   });
 
   it('Analyze File on one Parquet file from the explorer', async () => {

@@ -15,13 +15,13 @@ import {
   nearDuplicateRate,
   ngramDiversityScore,
   selfBleu,
-  selfBleuOnPool,
   sentenceBleu,
   TextAccumulator,
   tokenEntropy,
   tokenize,
 } from '../../src/core/metrics/text';
 import type { TextGroupResult, TextMetricOptions } from '../../src/core/metrics/text';
+import { selfBleuOnPool, SelfBleuReferences } from '../../src/core/metrics/selfBleu';
 
 const close = (actual: number, expected: number, tol = 1e-12, msg?: string) =>
   assert.ok(Math.abs(actual - expected) <= tol, `${msg ?? ''} expected ${expected}, got ${actual}`);
@@ -596,3 +596,62 @@ describe('large vocabularies', () => {
     assert.equal(ngramDiversityScore(records), 4);
   });
 });
+
+describe('Self-BLEU against every record, at any size', () => {
+  // Pairs of near-copies: 20 random words, and a copy with one word changed. Each record's
+  // best reference is its twin, so the true Self-BLEU is the same at any size (about 0.906).
+  function pairs(n: number, seed: number): string[][] {
+    const rng = new Random(seed);
+    const vocab = Array.from({ length: 5000 }, (_, i) => `w${i}`);
+    const out: string[][] = [];
+    for (let i = 0; i < n / 2; i++) {
+      const a = Array.from({ length: 20 }, () => vocab[rng.int(vocab.length)]!);
+      const b = [...a];
+      b[rng.int(20)] = vocab[rng.int(vocab.length)]!;
+      out.push(a, b);
+    }
+    return out;
+  }
+  const ids = (records: string[][]) => {
+    const table = new Map<string, number>();
+    return records.map((r) => Int32Array.from(r, (t) => table.get(t) ?? (table.set(t, table.size), table.size - 1)));
+  };
+
+  for (const n of [6000, 12000]) {
+    test(`${n} records: equals NLTK's loop (sentence_bleu against all other records) on the hypotheses, within 1e-9`, () => {
+      const records = pairs(n, n);
+      const refs = new SelfBleuReferences(3);
+      const encoded = ids(records);
+      for (const r of encoded) refs.add(r);
+      assert.ok(refs.exact);
+      const hyps = [0, 1, 17, n / 2, n - 1, 4321].map((i) => ({ ids: encoded[i]!, index: i }));
+      const { scores } = refs.score(hyps);
+      hyps.forEach((h, k) => {
+        const others = records.filter((_, j) => j !== h.index);
+        const want = sentenceBleu(others, records[h.index]!, 3);
+        assert.ok(Math.abs(scores[k]! - want) < 1e-9, `record ${h.index}: ${scores[k]} vs NLTK loop ${want}`);
+      });
+    });
+  }
+
+  test('a collapsing generation that grows does not look more diverse: near-copy pairs stay at ~0.906 from 4,000 to 12,000 records', () => {
+    const values = [4000, 6000, 12000].map((n) => {
+      const acc = new TextAccumulator({ seed: 7 });
+      for (const r of pairs(n, 3)) acc.add(r.join(' '), 1);
+      const result = finishTextMetrics(acc, buildTextBaseline(acc));
+      return { value: result.metrics.self_bleu!, se: result.standardErrors?.self_bleu ?? 0, sampled: result.sampled.self_bleu };
+    });
+    for (const v of values) {
+      assert.ok(Math.abs(v.value - 0.906) < 0.02, `Self-BLEU ${v.value} (se ${v.se})`);
+      assert.equal(v.sampled, 500, 'hypotheses sampled, references never');
+      assert.ok(v.se > 0 && v.se < 0.01);
+    }
+  });
+
+  test('past the exact cap the references fall back to the pool, said by the sample size', () => {
+    const refs = new SelfBleuReferences(3, 100);
+    for (const r of ids(pairs(40, 1))) refs.add(r);
+    assert.equal(refs.exact, false);
+  });
+});
+

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { applyRules, binomialCdf, num, pct } from '../../src/core/rules';
 import type { GroupEvidence, RuleInput } from '../../src/core/rules';
 import { DEFAULT_THRESHOLDS } from '../../src/core/options';
+import { ksPValue } from '../../src/core/metrics/values';
 import type { Trend } from '../../src/shared/report';
 
 function group(id: string, metrics: Record<string, number>, records = 100, line = 1): GroupEvidence {
@@ -20,6 +21,7 @@ function run(groups: GroupEvidence[], extra: Partial<RuleInput> = {}) {
     fields: { text: 'output', vector: null, label: 'label', prediction: 'prediction', value: null, group: null, prompt: null },
     disabled: new Set(),
     severities: {},
+    mode: 'metric',
     ...extra,
   });
 }
@@ -149,5 +151,95 @@ describe('numbers in messages', () => {
     assert.equal(num(0.00001234), '1.23e-5');
     assert.equal(pct(0.456), '46%');
     assert.equal(pct(0.025), '2.5%');
+  });
+});
+
+describe('one finding per event', () => {
+  const ev = (groups: GroupEvidence[], extra: Partial<RuleInput> = {}) => run(groups, { mode: 'event', ...extra });
+
+  test('the text metrics that fell together are one diversity-drop, worst first, each metric related', () => {
+    const f = ev([
+      group('g0', { distinct_1: 0.5, distinct_2: 0.8, vocabulary_size: 1000, vendi_score: 4 }),
+      group('g1', { distinct_1: 0.38, distinct_2: 0.6, vocabulary_size: 700, vendi_score: 4 }),
+      group('g2', { distinct_1: 0.3, distinct_2: 0.3, vocabulary_size: 600, vendi_score: 1.5 }),
+    ]);
+    const drops = f.filter((x) => x.rule === 'diversity-drop');
+    assert.equal(drops.length, 2, 'one for the text, one for the embeddings');
+    const text = drops.find((x) => x.metric === 'distinct_2')!;
+    assert.equal(text.severity, 'error');
+    assert.equal(text.group, 'g2');
+    // Each metric at the first generation that reached its worst level: distinct-1 was a
+    // warning from g1 on (−24%), distinct-2 an error at g2.
+    assert.equal(text.message, 'Text diversity collapsed below the baseline by generation g2: Distinct-2 −63%, Vocabulary size −30%, Distinct-1 −24%.');
+    assert.deepEqual(text.related?.map((r) => r.message), [
+      'baseline generation g0 starts here',
+      'Distinct-2 fell 63% below the baseline (0.8 → 0.3) in generation g2.',
+      'Vocabulary size fell 30% below the baseline (1000 → 700) in generation g1.',
+      'Distinct-1 fell 24% below the baseline (0.5 → 0.38) in generation g1.',
+    ]);
+    assert.match(drops.find((x) => x.metric === 'vendi_score')!.message, /^Embedding diversity collapsed below the baseline by generation g2: Vendi score −63%\.$/);
+  });
+
+  test('a rule that holds in several generations is one finding at the worst, the others related', () => {
+    const f = ev([group('g0', { duplicate_rate: 0.1 }), group('g1', { duplicate_rate: 0.4 }), group('g2', { duplicate_rate: 0.8 }), group('g3', { duplicate_rate: 0.6 })]);
+    const rep = f.filter((x) => x.rule === 'repeated-outputs');
+    assert.equal(rep.length, 1);
+    assert.equal(rep[0]!.group, 'g2');
+    assert.deepEqual(rep[0]!.related?.map((r) => r.location.file), ['g1.jsonl', 'g3.jsonl']);
+    assert.equal(run([group('g0', { duplicate_rate: 0.1 }), group('g1', { duplicate_rate: 0.4 }), group('g2', { duplicate_rate: 0.8 })]).filter((x) => x.rule === 'repeated-outputs').length, 2, 'per metric: one per generation');
+  });
+
+  test('trends of one role are one finding naming every metric that moves', () => {
+    const trend = (metric: string, s: number, p: number): Trend => ({ metric, mannKendallS: s, pValue: p, theilSenSlope: metric === 'self_bleu' ? 0.05 : -0.05 });
+    const gens = [0.9, 0.85, 0.84, 0.8, 0.7].map((v, i) => group(`g${i}`, { token_entropy: v, self_bleu: 1 - v }));
+    const f = ev(gens, { thresholds: { ...DEFAULT_THRESHOLDS, dropWarning: 0.9, dropError: 0.95 }, trends: [trend('token_entropy', -10, 0.01), trend('self_bleu', 10, 0.02)] });
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.message, 'Text diversity moves toward collapse across 5 generations: Token entropy (bits) 0.9 → 0.7, Self-BLEU 0.1 → 0.3 (Mann-Kendall p = 0.01 for Token entropy (bits)).');
+  });
+});
+
+describe('tail-loss over consecutive generations', () => {
+  // The baseline's tail share is 2%; later generations of 150 values each hold none.
+  const gens = (n: number) => [group('g0', { tail_mass: 0.02 }, 1000), ...Array.from({ length: n }, (_, i) => group(`g${i + 1}`, { tail_mass: 0 }, 150))];
+  test('one small generation without a tail is not telling (0.98^150 ≈ 0.05 > 0.01)', () => {
+    assert.equal(run(gens(1)).filter((x) => x.rule === 'tail-loss').length, 0);
+  });
+  test('two in a row are (0.98^300 ≈ 0.002): the pooled counts fire at the second', () => {
+    const f = run(gens(10), { mode: 'event' }).filter((x) => x.rule === 'tail-loss');
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.group, 'g2');
+    assert.match(f[0]!.message, /in each of the 2 generations since g1 \(0 of 300 together, where the baseline's share predicts 6\)/);
+  });
+  test('a generation with its tail back restarts the pooling', () => {
+    const g = gens(4);
+    g[2] = group('g2', { tail_mass: 0.02 }, 150);
+    assert.equal(run(g, { mode: 'event' }).filter((x) => x.rule === 'tail-loss')[0]!.group, 'g4');
+  });
+});
+
+describe('distribution-drift', () => {
+  const values = (id: string, mean: number, std: number, ks: number, w: number, n = 200) => group(id, { mean, std, ks_vs_baseline: ks, wasserstein_vs_baseline: w }, n);
+  const drift = (gs: GroupEvidence[], value = 'error') => run(gs, { mode: 'event', fields: { text: null, vector: null, label: null, prediction: null, value, group: null, prompt: null } }).filter((x) => x.rule === 'distribution-drift');
+
+  test('a significant and large move is flagged once, with its direction for an error field', () => {
+    const f = drift([values('g0', 0, 0.5, 0, 0), values('g1', 0, 0.55, 0.1, 0.05), values('g2', -0.1, 0.9, 0.2, 0.3), values('g3', -0.2, 1.6, 0.35, 0.9)]);
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.group, 'g2');
+    assert.match(f[0]!.message, /^Error values drifted from the baseline in generation g2: KS D = 0\.2 \(p = 5\.43e-4\), Wasserstein distance 0\.3 = 0\.6 baseline standard deviations; mean 0 → -0\.1, spread 0\.5 → 0\.9 — the error is getting wider; 1 later generation as far or farther\.$/);
+  });
+
+  test('a score falling is said so; a small move or a non-significant one is not flagged', () => {
+    assert.match(drift([values('g0', 0.8, 0.1, 0, 0), values('g1', 0.6, 0.1, 0.6, 0.2)], 'reward')[0]!.message, /the reward is falling/);
+    assert.equal(drift([values('g0', 0, 1, 0, 0), values('g1', 0, 1, 0.2, 0.1)]).length, 0, 'effect 0.1 sd');
+    assert.equal(drift([values('g0', 0, 1, 0, 0), values('g1', 0, 1, 0.1, 0.5)]).length, 0, 'p ≈ 0.27');
+  });
+
+  test('ksPValue follows the Kolmogorov distribution: λ = 1.358 gives 0.05, 1.628 gives 0.01', () => {
+    const n = 2_000_000;
+    const d = (lambda: number) => lambda / (Math.sqrt(n / 2) + 0.12 + 0.11 / Math.sqrt(n / 2));
+    assert.ok(Math.abs(ksPValue(d(1.358), n, n) - 0.05) < 5e-4);
+    assert.ok(Math.abs(ksPValue(d(1.628), n, n) - 0.01) < 2e-4);
+    assert.ok(Math.abs(ksPValue(d(1.0), n, n) - 0.26999967) < 1e-6, 'Q(1) = 0.2699997');
+    assert.equal(ksPValue(0, 10, 10), 1);
   });
 });

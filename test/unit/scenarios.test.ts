@@ -23,6 +23,8 @@ import {
   RecommendationSystem,
   simulateModelCollapse,
 } from '../../src/core/scenarios/seed-models';
+import type { AnalyzeOptions } from '../../src/core/options';
+import { METRIC_BY_KEY } from '../../src/shared/metrics';
 import { analyzeFiles } from '../../src/core/analyze';
 import { SPEC_SCENARIOS } from '../spec-scenarios';
 
@@ -456,11 +458,11 @@ describe('writeScenario', () => {
 });
 
 describe('the analyzer finds what each scenario expects', () => {
-  async function analyze(r: ScenarioResult) {
+  async function analyze(r: ScenarioResult, options: AnalyzeOptions = {}) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-scenario-analyze-'));
     try {
       for (const f of r.files) fs.writeFileSync(path.join(dir, f.name), f.content);
-      const { report } = await analyzeFiles(r.files.map((f) => ({ file: path.join(dir, f.name), display: f.name })));
+      const { report } = await analyzeFiles(r.files.map((f) => ({ file: path.join(dir, f.name), display: f.name })), options);
       return report;
     } finally {
       fs.rmSync(dir, { recursive: true });
@@ -507,6 +509,41 @@ describe('the analyzer finds what each scenario expects', () => {
         assert.ok(report.fields.text && report.fields.vector && report.fields.label && report.fields.prediction && report.fields.value, 'every role present');
       }
     }
+  });
+
+  test('one finding per event: a 6-generation self-training run gives at most one per rule and role; per metric gives the detail', async () => {
+    const r = run('ngram-self-training', 42, {}, 6);
+    const events = await analyze(r);
+    const key = (f: { rule: string; metric?: string; message: string }) => `${f.rule}/${f.metric ? METRIC_BY_KEY.get(f.metric)?.role : f.message.startsWith('One text') ? 'text' : 'labels'}`;
+    const counts = new Map<string, number>();
+    for (const f of events.findings) counts.set(key(f), (counts.get(key(f)) ?? 0) + 1);
+    for (const [k, c] of counts) assert.equal(c, 1, `${k}: ${c} findings`);
+    assert.ok(events.findings.some((f) => f.rule === 'diversity-drop'));
+    assert.match(events.verdicts?.[0]?.message ?? '', /^Text diversity (collapsed|fell) below the baseline by generation gen-\d+: /);
+    const metrics = await analyze(r, { findingMode: 'metric' });
+    assert.ok(metrics.findings.length >= events.findings.length + 8, `per metric: ${metrics.findings.length} findings, per event: ${events.findings.length}`);
+  });
+
+  test('tail-loss pools consecutive small generations: gaussian-refit with 150 values per generation', async () => {
+    const report = await analyze(run('gaussian-refit', 42, { outputs: 150 }));
+    const tail = report.findings.filter((f) => f.rule === 'tail-loss');
+    assert.equal(tail.length, 1);
+    assert.match(tail[0]!.message, /in each of the \d+ generations since gen-\d+ \(0 of \d+ together/);
+  });
+
+  test('the healthy control over many seeds: distribution-drift and tail-loss false-positive rates', async () => {
+    let drift = 0;
+    let tail = 0;
+    const seeds = 40;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const report = await analyze(controlScenario.run({ seed, format: 'jsonl', generations: 6, params: { records: 200 } }));
+      if (report.findings.some((f) => f.rule === 'distribution-drift')) drift++;
+      if (report.findings.some((f) => f.rule === 'tail-loss')) tail++;
+    }
+    // Each is a test at p < 0.01 per generation (with an effect-size floor for drift): over 40
+    // runs of 5 compared generations, more than 2 runs would mean the guard does not hold.
+    assert.ok(drift <= 2, `distribution-drift fired in ${drift} of ${seeds} healthy runs`);
+    assert.ok(tail <= 2, `tail-loss fired in ${tail} of ${seeds} healthy runs`);
   });
 
   test('the Vendi score and effective rank fall as mixture modes vanish', async () => {

@@ -14,11 +14,12 @@
 // fewer than two records for Self-BLEU); the accumulator leaves such keys out.
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_SEED, Random, Reservoir } from '../random';
+import { bleuFromPrecisions, selfBleuOnPool, SelfBleuReferences } from './selfBleu';
+import { ead, PromptSample } from './perPrompt';
 import {
   detach,
   DistinctCounter,
   fmix32,
-  fsum,
   hashString53,
   HyperLogLog,
   join53,
@@ -158,26 +159,6 @@ function closestRefLength(refLengths: readonly number[], hypLen: number): number
   return best;
 }
 
-/**
- * NLTK's sentence BLEU from the modified-precision fractions, uniform weights 1/maxN and
- * `SmoothingFunction().method1`: 0 when no unigram matches; a zero numerator becomes
- * epsilon 0.1 over its denominator; exp of the correctly rounded (`math.fsum`) sum of
- * wₙ·log pₙ, times the brevity penalty (1 when the hypothesis is longer than the closest
- * reference, 0 for an empty hypothesis, else exp(1 − r/c)).
- */
-function bleuFromPrecisions(numerators: ArrayLike<number>, denominators: ArrayLike<number>, hypLen: number, closestRef: number, maxN: number): number {
-  if (numerators[0] === 0) return 0;
-  const w = 1 / maxN;
-  const terms = new Float64Array(maxN);
-  for (let i = 0; i < maxN; i++) {
-    const num = numerators[i]!;
-    const den = denominators[i]!;
-    const p = num === 0 ? (0 + 0.1) / den : num / den;
-    terms[i] = w * Math.log(p);
-  }
-  const bp = hypLen > closestRef ? 1 : hypLen === 0 ? 0 : Math.exp(1 - closestRef / hypLen);
-  return bp * Math.exp(fsum(terms));
-}
 
 /**
  * `nltk.translate.bleu_score.sentence_bleu(references, hypothesis, weights=(1/maxN,)*maxN,
@@ -535,6 +516,8 @@ interface PoolEntry {
   start: number;
   size: number;
   text: number;
+  /** The record's index in the generation (for the exact references). */
+  index: number;
 }
 
 /**
@@ -673,6 +656,10 @@ export class TextAccumulator {
   private readonly texts: TextCounter;
   private readonly compression: CompressionSample;
   private readonly bleuPool: BudgetReservoir<PoolEntry>;
+  /** Outputs of a sample of prompts, when outputs come with their prompt. */
+  private prompts: PromptSample | undefined;
+  /** Every record as a Self-BLEU reference, exact until its cap (see selfBleu.ts). */
+  private readonly references = new SelfBleuReferences(SELF_BLEU_N);
   private readonly shinglePool: BudgetReservoir<ShingleEntry>;
   private readonly bleuIds = new SliceArena<Int32Array>((n) => new Int32Array(n));
   private readonly shingleHashes = new SliceArena<Float64Array>((n) => new Float64Array(n));
@@ -699,7 +686,16 @@ export class TextAccumulator {
     return this.recordCount;
   }
 
-  add(text: string, line: number): void {
+  /** Word types seen. */
+  get vocabularySize(): number {
+    return this.vocab.size;
+  }
+
+  /**
+   * Adds one output; `prompt` (a hash of the prompt or request it answers) puts it in the
+   * per-prompt sample when the data says which prompt it answers.
+   */
+  add(text: string, line: number, prompt?: number): void {
     this.recordCount++;
     this.compression.add(text);
     // The reservoirs decide before the record is read (Algorithm R never looks at the
@@ -748,15 +744,17 @@ export class TextAccumulator {
       len++;
     }
     this.tokenCount += len;
+    const refIndex = this.references.add(this.ids.subarray(0, len));
     if (len >= 2) this.withinBigrams += len - 1;
     if (len >= 3) this.withinTrigrams += len - 2;
     const textKey = lowercase ? hashString53(text) : join53(fmix32(ha ^ n), fmix32(hb ^ len));
     this.texts.add(textKey, line, text);
+    if (prompt !== undefined) (this.prompts ??= new PromptSample(this.o.seed)).add(prompt, this.ids.subarray(0, len), textKey);
 
     // The entry goes into the reservoir before its slice is copied, so that the arena's
     // compaction already leaves out the item it replaces.
     if (bleuSlot >= 0) {
-      const entry = { start: -1, size: len, text: textKey };
+      const entry = { start: -1, size: len, text: textKey, index: refIndex };
       this.bleuPool.put(bleuSlot, entry);
       entry.start = this.bleuIds.append(this.ids.subarray(0, len), this.bleuPool.items);
     }
@@ -897,6 +895,20 @@ export class TextAccumulator {
     if (bleu) {
       metrics.self_bleu = bleu.value;
       if (bleu.sampled) sampled.self_bleu = bleu.hypotheses;
+      if (bleu.se !== undefined) result.standardErrors = { self_bleu: bleu.se };
+    }
+
+    // EAD across all outputs (n = 1..3, within records), V the baseline's vocabulary.
+    const v = baseline.vocabulary;
+    if (tokens > 0 && v > 0) {
+      metrics.ead = (ead(vocabulary, tokens, v) + ead(Math.min(this.bigrams.flaggedSize, this.withinBigrams), this.withinBigrams, v) + ead(Math.min(this.trigrams.flaggedSize, this.withinTrigrams), this.withinTrigrams, v)) / 3;
+    }
+    const perPrompt = this.prompts?.finish(v);
+    if (perPrompt) {
+      metrics.per_prompt_distinct_2 = perPrompt.distinct2;
+      metrics.per_prompt_ead = perPrompt.ead;
+      metrics.identical_prompt_share = perPrompt.identicalShare;
+      if (perPrompt.sampled) for (const k of ['per_prompt_distinct_2', 'per_prompt_ead', 'identical_prompt_share']) sampled[k] = perPrompt.prompts;
     }
 
     if (tokens > 0) metrics.token_entropy = entropyBits(this.typeCounts.subarray(0, vocabulary), tokens);
@@ -911,7 +923,7 @@ export class TextAccumulator {
     return result;
   }
 
-  private selfBleu(): { value: number; sampled: boolean; hypotheses: number } | undefined {
+  private selfBleu(): { value: number; sampled: boolean; hypotheses: number; se?: number } | undefined {
     const pool = this.bleuPool.items;
     const r = pool.length;
     if (r < 2) return undefined;
@@ -919,10 +931,22 @@ export class TextAccumulator {
     if (r > this.o.selfBleuHypotheses) {
       hyps = new Random(this.o.seed + 3).shuffle(hyps).slice(0, this.o.selfBleuHypotheses).sort((a, b) => a - b);
     }
-    // A hypothesis whose text occurs again in the group has an identical reference, so its
-    // BLEU is exactly 1 whichever references the pool kept. Saying so keeps the reference
-    // pool from hiding repeats; the other hypotheses are scored against the pool only,
-    // which gives lower BLEU than all records would (fewer references, fewer matches).
+    if (this.references.exact) {
+      // References are every record; hypotheses a uniform sample of them when the generation
+      // is larger than the sample (its standard error, with the finite-population correction).
+      const { mean, scores } = this.references.score(hyps.map((h) => ({ ids: this.bleuIds.view(pool[h]!.start, pool[h]!.size), index: pool[h]!.index })));
+      const k = hyps.length;
+      const sampled = k < this.recordCount;
+      if (!sampled || k < 2) return { value: mean, sampled, hypotheses: k };
+      let ss = 0;
+      for (const x of scores) ss += (x - mean) * (x - mean);
+      const se = Math.sqrt(ss / (k - 1) / k) * Math.sqrt(1 - k / this.recordCount);
+      return { value: mean, sampled, hypotheses: k, se };
+    }
+    // Past the exact references' cap: against the reference pool (a sample). A hypothesis whose
+    // text occurs again in the group has an identical reference, so its BLEU is exactly 1
+    // whichever references the pool kept; the others are scored against the pool only, which
+    // gives lower BLEU than all records would (fewer references, fewer matches).
     const repeated = this.bleuPool.sampled ? Uint8Array.from(pool, (e) => (this.texts.count(e.text) >= 2 ? 1 : 0)) : undefined;
     const value = selfBleuOnPool(pool.map((e) => this.bleuIds.view(e.start, e.size)), hyps, SELF_BLEU_N, repeated);
     return { value, sampled: this.bleuPool.sampled || hyps.length < r, hypotheses: hyps.length };
@@ -981,165 +1005,6 @@ function rankFrequency(counts: Float64Array): { rank: number; frequency: number 
 // ---------------------------------------------------------------------------------------
 // Self-BLEU on a pool of records (token-id arrays)
 // ---------------------------------------------------------------------------------------
-
-/**
- * For every n-gram, its largest count in one record (and which record), and the second
- * largest over the other records. NLTK clips a hypothesis' n-gram count by its maximum
- * count over the references, which for Self-BLEU are all records but the hypothesis: that
- * maximum is `max1` unless the hypothesis is the record holding it, then `max2`. One pass
- * over the pool replaces the O(R) scan per hypothesis and n-gram.
- */
-class TopTwoCounts {
-  // One Int32Array with five fields per slot (key low, key high, max1, who1, max2): a probe
-  // touches one place in memory instead of one per field.
-  private slots: Int32Array;
-  private mask: number;
-  private size = 0;
-
-  constructor(initialCapacity: number) {
-    let cap = 16;
-    while (cap < initialCapacity * 2) cap *= 2;
-    this.slots = new Int32Array(cap * 5);
-    this.mask = cap - 1;
-  }
-
-  /** Field offset of the slot holding `key`, or of the empty slot where it would go. */
-  private find(lo: number, hi: number): number {
-    const slots = this.slots;
-    let i = lo & this.mask;
-    for (;;) {
-      const o = i * 5;
-      // hi is stored plus one so that 0 marks an empty slot
-      const h = slots[o + 1]!;
-      if (h === 0 || (h === hi + 1 && slots[o] === lo)) return o;
-      i = (i + 1) & this.mask;
-    }
-  }
-
-  update(key: number, count: number, record: number): void {
-    const lo = lowBits(key) | 0;
-    const hi = Math.floor(key / 4294967296);
-    const o = this.find(lo, hi);
-    const slots = this.slots;
-    if (slots[o + 1] === 0) {
-      slots[o] = lo;
-      slots[o + 1] = hi + 1;
-      slots[o + 2] = count;
-      slots[o + 3] = record;
-      slots[o + 4] = 0;
-      if (++this.size * 2 > slots.length / 5) this.grow();
-      return;
-    }
-    if (count > slots[o + 2]!) {
-      slots[o + 4] = slots[o + 2]!;
-      slots[o + 2] = count;
-      slots[o + 3] = record;
-    } else if (count > slots[o + 4]!) slots[o + 4] = count;
-  }
-
-  /** Largest count of the n-gram over every record except `record`. */
-  maxExcluding(key: number, record: number): number {
-    const o = this.find(lowBits(key) | 0, Math.floor(key / 4294967296));
-    const slots = this.slots;
-    if (slots[o + 1] === 0) return 0;
-    return slots[o + 3] === record ? slots[o + 4]! : slots[o + 2]!;
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    const cap = (old.length / 5) * 2;
-    this.slots = new Int32Array(cap * 5);
-    this.mask = cap - 1;
-    for (let o = 0; o < old.length; o += 5) {
-      if (old[o + 1] === 0) continue;
-      const n = this.find(old[o]!, old[o + 1]! - 1);
-      for (let f = 0; f < 5; f++) this.slots[n + f] = old[o + f]!;
-    }
-  }
-}
-
-/** Sorted n-gram hashes of one record, run-length encoded into `keys`/`counts`; returns the number of distinct n-grams. */
-function localCounts(ids: Int32Array, n: number, scratch: Float64Array, keys: Float64Array, counts: Int32Array): number {
-  const m = ids.length - n + 1;
-  if (m <= 0) return 0;
-  for (let e = n; e <= ids.length; e++) scratch[e - n] = ngramHash53(ids, e, n);
-  const sorted = scratch.subarray(0, m).sort();
-  let d = 0;
-  for (let i = 0; i < m; i++) {
-    if (d > 0 && keys[d - 1] === sorted[i]) counts[d - 1]!++;
-    else {
-      keys[d] = sorted[i]!;
-      counts[d] = 1;
-      d++;
-    }
-  }
-  return d;
-}
-
-/**
- * Mean BLEU-maxN of the hypotheses (indices into `pool`) against all other records of the
- * pool, equal to Texygen's loop over `sentence_bleu` (the tests check this on random
- * corpora): clipped counts from `TopTwoCounts`, the closest reference length from the
- * sorted lengths with the hypothesis' own length taken out once. `repeated[h]` marks
- * hypotheses known to have an identical record elsewhere (BLEU 1).
- */
-export function selfBleuOnPool(pool: readonly Int32Array[], hypotheses: readonly number[], maxN: number, repeated?: Uint8Array): number {
-  let longest = 0;
-  for (const r of pool) longest = Math.max(longest, r.length);
-  const scratch = new Float64Array(longest);
-  const keys = new Float64Array(longest);
-  const counts = new Int32Array(longest);
-  // One order at a time, so only one table is alive.
-  const numerators = new Float64Array(hypotheses.length * maxN);
-  for (let n = 1; n <= maxN; n++) {
-    const table = new TopTwoCounts(1024);
-    for (let r = 0; r < pool.length; r++) {
-      const d = localCounts(pool[r]!, n, scratch, keys, counts);
-      for (let i = 0; i < d; i++) table.update(keys[i]!, counts[i]!, r);
-    }
-    for (let k = 0; k < hypotheses.length; k++) {
-      const h = hypotheses[k]!;
-      const d = localCounts(pool[h]!, n, scratch, keys, counts);
-      let num = 0;
-      for (let i = 0; i < d; i++) num += Math.min(counts[i]!, table.maxExcluding(keys[i]!, h));
-      numerators[k * maxN + n - 1] = num;
-    }
-  }
-  const lengths = Int32Array.from(pool, (r) => r.length).sort();
-  const denominators = new Float64Array(maxN);
-  let total = 0;
-  for (let k = 0; k < hypotheses.length; k++) {
-    const h = hypotheses[k]!;
-    const len = pool[h]!.length;
-    if (repeated?.[h] && len > 0) {
-      total += 1;
-      continue;
-    }
-    for (let n = 1; n <= maxN; n++) denominators[n - 1] = Math.max(1, len - n + 1);
-    total += bleuFromPrecisions(numerators.subarray(k * maxN, (k + 1) * maxN), denominators, len, closestOtherLength(lengths, len), maxN);
-  }
-  return total / hypotheses.length;
-}
-
-/** Closest length to `len` among `sorted` with one occurrence of `len` (the hypothesis) removed; ties to the shorter. */
-function closestOtherLength(sorted: Int32Array, len: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < len) lo = mid + 1;
-    else hi = mid;
-  }
-  const first = lo; // first index with value ≥ len
-  let end = first;
-  while (end < sorted.length && sorted[end] === len) end++;
-  if (end - first >= 2) return len;
-  const below = first > 0 ? sorted[first - 1]! : undefined;
-  const above = end < sorted.length ? sorted[end]! : undefined;
-  if (below === undefined) return above!;
-  if (above === undefined) return below;
-  return len - below <= above - len ? below : above;
-}
 
 // ---------------------------------------------------------------------------------------
 // Near-duplicates: exact similarity join on shingle sets
@@ -1298,12 +1163,14 @@ export interface TextBaseline {
    * pseudo-random subset of it rather than, say, the alphabetically first tokens.
    */
   rareTypes: Set<string>;
+  /** The baseline's vocabulary size (word types): V of EAD, the same for every generation. */
+  vocabulary: number;
   /** Tokens in the baseline (rare_token_share is left out when 0). */
   tokens: number;
 }
 
 export function buildTextBaseline(baseline: TextAccumulator): TextBaseline {
-  return { rareTypes: baseline.rareTypes(), tokens: baseline.tokens };
+  return { rareTypes: baseline.rareTypes(), tokens: baseline.tokens, vocabulary: baseline.vocabularySize };
 }
 
 export interface TextGroupResult {
@@ -1322,6 +1189,8 @@ export interface TextGroupResult {
    * past the set cap) → the n-grams or records counted.
    */
   sampled: Record<string, number>;
+  /** Standard error of a metric computed on a sample of hypotheses (self_bleu). */
+  standardErrors?: Record<string, number>;
   /** Most repeated exact record texts (count ≥ 2), up to 10, most frequent first, ties by first line; text cut to 200 characters. */
   topOutputs: { text: string; count: number; line: number }[];
   /** Token rank–frequency (rank 1 the most frequent), ~200 log-spaced ranks including 1 and the last. */

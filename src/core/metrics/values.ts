@@ -242,3 +242,27 @@ function upperBound(sorted: Float64Array, x: number): number {
   }
   return lo;
 }
+
+/**
+ * p-value of the two-sample Kolmogorov-Smirnov statistic `d` for samples of sizes `n` and
+ * `m`, from the asymptotic Kolmogorov distribution with the small-sample correction of
+ * Stephens (1970): λ = (√nₑ + 0.12 + 0.11/√nₑ)·d, nₑ = nm/(n+m), and
+ * Q(λ) = 2 Σ (−1)^(j−1) exp(−2j²λ²). It is the `mode='asymp'` of scipy's ks_2samp up to that
+ * correction, and close to the exact p-value from a few dozen values per sample.
+ */
+export function ksPValue(d: number, n: number, m: number): number {
+  if (!(d > 0) || n < 1 || m < 1) return 1;
+  const en = Math.sqrt((n * m) / (n + m));
+  const lambda = (en + 0.12 + 0.11 / en) * d;
+  if (lambda < 0.2) return 1;
+  let sum = 0;
+  let sign = 1;
+  for (let j = 1; j <= 100; j++) {
+    const term = sign * Math.exp(-2 * j * j * lambda * lambda);
+    sum += term;
+    if (Math.abs(term) < 1e-16 * Math.abs(sum)) break;
+    sign = -sign;
+  }
+  return Math.min(1, Math.max(0, 2 * sum));
+}
+

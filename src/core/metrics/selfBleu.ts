@@ -1,0 +1,291 @@
+// Self-BLEU at scale (Texygen's Self-BLEU: the mean over hypotheses of NLTK's sentence BLEU
+// against every other record). The clipped count of a hypothesis' n-gram is its largest
+// count over the other records: the top two counts per n-gram (and which record holds the
+// top) give it for every hypothesis, and the brevity penalty needs only the multiset of
+// lengths. `SelfBleuReferences` keeps both for a whole generation as records stream in, so
+// the references are every record, whatever the size; hypotheses may be a sample.
+import { fsum, lowBits, ngramHash53 } from './hashing';
+
+/**
+ * NLTK's sentence BLEU from the modified-precision fractions, uniform weights 1/maxN and
+ * `SmoothingFunction().method1`: 0 when no unigram matches; a zero numerator becomes
+ * epsilon 0.1 over its denominator; exp of the correctly rounded (`math.fsum`) sum of
+ * wₙ·log pₙ, times the brevity penalty (1 when the hypothesis is longer than the closest
+ * reference, 0 for an empty hypothesis, else exp(1 − r/c)).
+ */
+export function bleuFromPrecisions(numerators: ArrayLike<number>, denominators: ArrayLike<number>, hypLen: number, closestRef: number, maxN: number): number {
+  if (numerators[0] === 0) return 0;
+  const w = 1 / maxN;
+  const terms = new Float64Array(maxN);
+  for (let i = 0; i < maxN; i++) {
+    const num = numerators[i]!;
+    const den = denominators[i]!;
+    const p = num === 0 ? (0 + 0.1) / den : num / den;
+    terms[i] = w * Math.log(p);
+  }
+  const bp = hypLen > closestRef ? 1 : hypLen === 0 ? 0 : Math.exp(1 - closestRef / hypLen);
+  return bp * Math.exp(fsum(terms));
+}
+
+/**
+ * For every n-gram, its largest count in one record (and which record), and the second
+ * largest over the other records. NLTK clips a hypothesis' n-gram count by its maximum
+ * count over the references, which for Self-BLEU are all records but the hypothesis: that
+ * maximum is `max1` unless the hypothesis is the record holding it, then `max2`. One pass
+ * over the pool replaces the O(R) scan per hypothesis and n-gram.
+ */
+export class TopTwoCounts {
+  // One Int32Array with five fields per slot (key low, key high, max1, who1, max2): a probe
+  // touches one place in memory instead of one per field.
+  private slots: Int32Array;
+  private mask: number;
+  private size = 0;
+
+  /** Distinct n-grams held. */
+  get entries(): number {
+    return this.size;
+  }
+
+  constructor(initialCapacity: number) {
+    let cap = 16;
+    while (cap < initialCapacity * 2) cap *= 2;
+    this.slots = new Int32Array(cap * 5);
+    this.mask = cap - 1;
+  }
+
+  /** Field offset of the slot holding `key`, or of the empty slot where it would go. */
+  private find(lo: number, hi: number): number {
+    const slots = this.slots;
+    let i = lo & this.mask;
+    for (;;) {
+      const o = i * 5;
+      // hi is stored plus one so that 0 marks an empty slot
+      const h = slots[o + 1]!;
+      if (h === 0 || (h === hi + 1 && slots[o] === lo)) return o;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  update(key: number, count: number, record: number): void {
+    const lo = lowBits(key) | 0;
+    const hi = Math.floor(key / 4294967296);
+    const o = this.find(lo, hi);
+    const slots = this.slots;
+    if (slots[o + 1] === 0) {
+      slots[o] = lo;
+      slots[o + 1] = hi + 1;
+      slots[o + 2] = count;
+      slots[o + 3] = record;
+      slots[o + 4] = 0;
+      if (++this.size * 2 > slots.length / 5) this.grow();
+      return;
+    }
+    if (count > slots[o + 2]!) {
+      slots[o + 4] = slots[o + 2]!;
+      slots[o + 2] = count;
+      slots[o + 3] = record;
+    } else if (count > slots[o + 4]!) slots[o + 4] = count;
+  }
+
+  /** Largest count of the n-gram over every record except `record`. */
+  maxExcluding(key: number, record: number): number {
+    const o = this.find(lowBits(key) | 0, Math.floor(key / 4294967296));
+    const slots = this.slots;
+    if (slots[o + 1] === 0) return 0;
+    return slots[o + 3] === record ? slots[o + 4]! : slots[o + 2]!;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const cap = (old.length / 5) * 2;
+    this.slots = new Int32Array(cap * 5);
+    this.mask = cap - 1;
+    for (let o = 0; o < old.length; o += 5) {
+      if (old[o + 1] === 0) continue;
+      const n = this.find(old[o]!, old[o + 1]! - 1);
+      for (let f = 0; f < 5; f++) this.slots[n + f] = old[o + f]!;
+    }
+  }
+}
+
+/** Sorted n-gram hashes of one record, run-length encoded into `keys`/`counts`; returns the number of distinct n-grams. */
+function localCounts(ids: Int32Array, n: number, scratch: Float64Array, keys: Float64Array, counts: Int32Array): number {
+  const m = ids.length - n + 1;
+  if (m <= 0) return 0;
+  for (let e = n; e <= ids.length; e++) scratch[e - n] = ngramHash53(ids, e, n);
+  const sorted = scratch.subarray(0, m).sort();
+  let d = 0;
+  for (let i = 0; i < m; i++) {
+    if (d > 0 && keys[d - 1] === sorted[i]) counts[d - 1]!++;
+    else {
+      keys[d] = sorted[i]!;
+      counts[d] = 1;
+      d++;
+    }
+  }
+  return d;
+}
+
+/**
+ * Mean BLEU-maxN of the hypotheses (indices into `pool`) against all other records of the
+ * pool, equal to Texygen's loop over `sentence_bleu` (the tests check this on random
+ * corpora): clipped counts from `TopTwoCounts`, the closest reference length from the
+ * sorted lengths with the hypothesis' own length taken out once. `repeated[h]` marks
+ * hypotheses known to have an identical record elsewhere (BLEU 1).
+ */
+export function selfBleuOnPool(pool: readonly Int32Array[], hypotheses: readonly number[], maxN: number, repeated?: Uint8Array): number {
+  let longest = 0;
+  for (const r of pool) longest = Math.max(longest, r.length);
+  const scratch = new Float64Array(longest);
+  const keys = new Float64Array(longest);
+  const counts = new Int32Array(longest);
+  // One order at a time, so only one table is alive.
+  const numerators = new Float64Array(hypotheses.length * maxN);
+  for (let n = 1; n <= maxN; n++) {
+    const table = new TopTwoCounts(1024);
+    for (let r = 0; r < pool.length; r++) {
+      const d = localCounts(pool[r]!, n, scratch, keys, counts);
+      for (let i = 0; i < d; i++) table.update(keys[i]!, counts[i]!, r);
+    }
+    for (let k = 0; k < hypotheses.length; k++) {
+      const h = hypotheses[k]!;
+      const d = localCounts(pool[h]!, n, scratch, keys, counts);
+      let num = 0;
+      for (let i = 0; i < d; i++) num += Math.min(counts[i]!, table.maxExcluding(keys[i]!, h));
+      numerators[k * maxN + n - 1] = num;
+    }
+  }
+  const lengths = Int32Array.from(pool, (r) => r.length).sort();
+  const denominators = new Float64Array(maxN);
+  let total = 0;
+  for (let k = 0; k < hypotheses.length; k++) {
+    const h = hypotheses[k]!;
+    const len = pool[h]!.length;
+    if (repeated?.[h] && len > 0) {
+      total += 1;
+      continue;
+    }
+    for (let n = 1; n <= maxN; n++) denominators[n - 1] = Math.max(1, len - n + 1);
+    total += bleuFromPrecisions(numerators.subarray(k * maxN, (k + 1) * maxN), denominators, len, closestOtherLength(lengths, len), maxN);
+  }
+  return total / hypotheses.length;
+}
+
+/** Closest length to `len` among `sorted` with one occurrence of `len` (the hypothesis) removed; ties to the shorter. */
+function closestOtherLength(sorted: Int32Array, len: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < len) lo = mid + 1;
+    else hi = mid;
+  }
+  const first = lo; // first index with value ≥ len
+  let end = first;
+  while (end < sorted.length && sorted[end] === len) end++;
+  if (end - first >= 2) return len;
+  const below = first > 0 ? sorted[first - 1]! : undefined;
+  const above = end < sorted.length ? sorted[end]! : undefined;
+  if (below === undefined) return above!;
+  if (above === undefined) return below;
+  return len - below <= above - len ? below : above;
+}
+
+/**
+ * Distinct n-grams (orders 1 to 3 together) a generation's exact references may hold; past
+ * it the tables are dropped and Self-BLEU falls back to the reference pool (a sample). About
+ * 40 bytes an n-gram at the tables' load: 2^19 n-grams is ~21 MB, reached by ~12,000 records
+ * of 20 random words.
+ */
+export const SELF_BLEU_EXACT_NGRAMS = 1 << 19;
+
+/** Every record of a generation as Self-BLEU references: top-two n-gram counts and the lengths. */
+export class SelfBleuReferences {
+  private tables: TopTwoCounts[] | undefined;
+  private readonly lengths = new Map<number, number>();
+  private records = 0;
+  private scratch = new Float64Array(64);
+  private keys = new Float64Array(64);
+  private counts = new Int32Array(64);
+
+  constructor(
+    private readonly maxN: number,
+    private readonly cap = SELF_BLEU_EXACT_NGRAMS,
+  ) {
+    this.tables = Array.from({ length: maxN }, () => new TopTwoCounts(1024));
+  }
+
+  /** Whether every record so far is held (false once the cap was passed). */
+  get exact(): boolean {
+    return this.tables !== undefined;
+  }
+
+  /** Adds the next record (its token ids); returns its index. */
+  add(ids: Int32Array): number {
+    const index = this.records++;
+    this.lengths.set(ids.length, (this.lengths.get(ids.length) ?? 0) + 1);
+    const tables = this.tables;
+    if (!tables) return index;
+    if (ids.length > this.scratch.length) {
+      let cap = this.scratch.length;
+      while (cap < ids.length) cap *= 2;
+      this.scratch = new Float64Array(cap);
+      this.keys = new Float64Array(cap);
+      this.counts = new Int32Array(cap);
+    }
+    let size = 0;
+    for (let n = 1; n <= this.maxN; n++) {
+      const table = tables[n - 1]!;
+      const d = localCounts(ids, n, this.scratch, this.keys, this.counts);
+      for (let i = 0; i < d; i++) table.update(this.keys[i]!, this.counts[i]!, index);
+      size += table.entries;
+    }
+    if (size > this.cap) this.tables = undefined;
+    return index;
+  }
+
+  /**
+   * Self-BLEU of the given hypotheses (each a record added before, by its ids and index)
+   * against every other record: the mean and each hypothesis' score.
+   */
+  score(hypotheses: readonly { ids: Int32Array; index: number }[]): { mean: number; scores: Float64Array } {
+    const tables = this.tables;
+    if (!tables) throw new Error('the references passed their cap; use the pool');
+    const maxN = this.maxN;
+    const distinct = [...this.lengths.keys()].sort((a, b) => a - b);
+    const scores = new Float64Array(hypotheses.length);
+    const numerators = new Float64Array(maxN);
+    const denominators = new Float64Array(maxN);
+    let longest = 0;
+    for (const h of hypotheses) longest = Math.max(longest, h.ids.length);
+    const scratch = new Float64Array(longest);
+    const keys = new Float64Array(longest);
+    const counts = new Int32Array(longest);
+    let total = 0;
+    hypotheses.forEach((h, k) => {
+      const len = h.ids.length;
+      for (let n = 1; n <= maxN; n++) {
+        const d = localCounts(h.ids, n, scratch, keys, counts);
+        let num = 0;
+        for (let i = 0; i < d; i++) num += Math.min(counts[i]!, tables[n - 1]!.maxExcluding(keys[i]!, h.index));
+        numerators[n - 1] = num;
+        denominators[n - 1] = Math.max(1, len - n + 1);
+      }
+      const s = bleuFromPrecisions(numerators, denominators, len, this.closestOtherLength(distinct, len), maxN);
+      scores[k] = s;
+      total += s;
+    });
+    return { mean: total / hypotheses.length, scores };
+  }
+
+  /** NLTK's closest reference length over every record but one of length `len`; ties to the shorter. */
+  private closestOtherLength(distinct: readonly number[], len: number): number {
+    if ((this.lengths.get(len) ?? 0) >= 2) return len;
+    let best: number | undefined;
+    for (const l of distinct) {
+      if (l === len) continue;
+      if (best === undefined || Math.abs(l - len) < Math.abs(best - len) || (Math.abs(l - len) === Math.abs(best - len) && l < best)) best = l;
+    }
+    return best ?? len;
+  }
+}
