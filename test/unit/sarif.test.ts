@@ -82,3 +82,16 @@ describe('SARIF output', () => {
     assert.equal(run.results[0].locations[0].physicalLocation.artifactLocation.uri, 'we%5Cird%20%231%20%25%3F.jsonl');
   });
 });
+
+describe('SARIF partialFingerprints', () => {
+  test('a finding keeps its fingerprint when its numbers change, and findings about different things differ', async () => {
+    const { fingerprint } = await import('../../src/core/format/sarif');
+    const base = { rule: 'diversity-drop', severity: 'error' as const, metric: 'distinct_2', group: 'gen-3', location: { file: 'gen-3.jsonl', line: 1 } };
+    const a = fingerprint({ ...base, message: 'Text diversity collapsed … Distinct-2 −61%', value: 0.3 });
+    const b = fingerprint({ ...base, metric: 'vocabulary_size', message: 'Text diversity collapsed … Vocabulary −70%', value: 100 });
+    assert.equal(a, b, 'same rule, role, file and generation');
+    assert.notEqual(a, fingerprint({ ...base, metric: 'vendi_score', message: 'Embedding diversity…' }), 'another role');
+    assert.notEqual(a, fingerprint({ ...base, group: 'gen-4', location: { file: 'gen-4.jsonl', line: 1 }, message: 'x' }), 'another generation');
+    assert.match(a, /^[0-9a-f]{14}$/);
+  });
+});

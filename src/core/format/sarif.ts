@@ -1,6 +1,8 @@
 // SARIF 2.1.0: one result per finding, with physical locations, for code-scanning UIs.
 import type { Finding, Report, Severity } from '../../shared/report';
 import { RULES } from '../rules';
+import { METRIC_BY_KEY } from '../../shared/metrics';
+import { hashString53 } from '../metrics/hashing';
 import { DEFAULT_THRESHOLDS } from '../options';
 
 const HELP_BASE = 'https://github.com/collapse-lens/collapse-lens#rule-';
@@ -60,6 +62,16 @@ function location(f: { file: string; line: number; column?: number }, options: S
  * of the two units SARIF 2.1.0 §3.14.17 allows): exact without the line texts, which a report
  * does not keep, and the unit of the JavaScript and VS Code consumers of SARIF.
  */
+/**
+ * What a finding is about, stable across runs whose numbers change: the rule, the role (or,
+ * for tail-loss, which tail), the file and the generation. Code-scanning UIs use it to tell a
+ * finding that persists from a new one.
+ */
+export function fingerprint(f: Finding): string {
+  const about = f.rule === 'tail-loss' ? (f.metric ?? '') : f.metric ? (METRIC_BY_KEY.get(f.metric)?.role ?? f.metric) : f.rule === 'dominant-output' ? (f.message.startsWith('One text') ? 'text' : 'labels') : '';
+  return hashString53(`${f.rule}\u0000${about}\u0000${f.location.file}\u0000${f.group ?? ''}`).toString(16).padStart(14, '0');
+}
+
 export function toSarif(report: Report, options: SarifOptions = {}): object {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id as string, i]));
   const result = (f: Finding) => {
@@ -70,6 +82,7 @@ export function toSarif(report: Report, options: SarifOptions = {}): object {
       message: { text: f.message },
       locations: [location(f.location, options)],
     };
+    r.partialFingerprints = { 'collapseLens/v1': fingerprint(f) };
     if (f.related?.length) {
       r.relatedLocations = f.related.map((x, i) => ({ id: i + 1, ...location(x.location, options), message: { text: x.message } }));
     }
