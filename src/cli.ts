@@ -2,9 +2,8 @@
 import { readerThreadBeside } from './core/analysis/offThread';
 import { compileFieldPath, FieldPathError } from './core/fieldPath';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Severity } from './shared/report';
 import { SEVERITY_ORDER } from './shared/details';
 import { analyzeFiles, InputError } from './core/analyze';
@@ -15,20 +14,23 @@ import { formatJson } from './core/format/json';
 import { formatSarif } from './core/format/sarif';
 import { formatText } from './core/format/text';
 import { renderStandaloneHtml } from './core/html';
+import { SUPPORTED_FILE } from './shared/formats';
+import { OutputError, resolveOutput, writeOutputFile } from './core/outputFile';
 import { getScenario, SCENARIOS, validateScenarioParams } from './core/scenarios/index';
 import type { ScenarioFormat } from './core/scenarios/index';
-import { writeScenario } from './core/scenarios/write';
+import { ScenarioWriteError, writeScenario } from './core/scenarios/write';
+import { terminalSafe } from './core/terminalText';
 import { VERSION } from './core/version';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-const HELP = `collapse-lens ${VERSION} — find model collapse in the files models write
+export const HELP = `collapse-lens ${VERSION} — find model collapse in the files models write
 
 Usage:
   collapse-lens analyze FILE... [options]
-  collapse-lens scenario NAME [--seed N] [--generations G] [--out DIR] [--format jsonl|csv] [--PARAM VALUE...]
+  collapse-lens scenario NAME [--seed N] [--generations G] [--out DIR] [--format jsonl|csv] [--force] [--PARAM VALUE...]
   collapse-lens scenario --list
   collapse-lens --version | --help
 
@@ -51,101 +53,339 @@ Analyze options:
                                   exit 1 when a finding at or above this severity exists (default error)
   --lowercase                     fold case before tokenizing text
   --seed N                        seed for sampled metrics (default 42)
-  --max-file-size MB              refuse larger files (default: no limit)
+  --max-file-size MB              refuse files larger than MB megabytes, on disk or once
+                                  decompressed (default: no limit)
+
+Scenario options:
+  --seed N                        seed of the simulation (default 42)
+  --generations G                 generations to write, 2 to 1000 (default: the scenario's)
+  --out DIR                       folder to write into (default collapse-lens-scenarios/NAME-seedN)
+  --format jsonl|csv              file format (default jsonl)
+  --force                         replace scenario files already in the folder
+  --list                          list the scenarios
+  --PARAM VALUE                   a parameter of the scenario; a wrong one is named with the ones it has
+
+Options of every command:
+  -h, --help                      this help
+  -v, --version                   the version
 
 Files given together are generations in natural-sort order (gen2 before gen10).
 Reads .jsonl, .ndjson, .json, .csv, .tsv (each optionally .gz) and .parquet.
+Colour: the text report is coloured on a terminal; NO_COLOR=1 turns colour off, FORCE_COLOR=1
+turns it on for any standard output (FORCE_COLOR=0 turns it off).
 Exit codes: 0 no finding at or above --fail-on, 1 such findings, 2 usage error or unusable input.`;
 
 class UsageError extends Error {}
+
+/** An option the parser accepts: a value (`--format json`, `--format=json`) or a switch. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** What the value is, for "needs a value" messages. */
+  hint?: string;
+}
+export type OptionTable = Readonly<Record<string, OptionSpec>>;
+
+/** Options before or instead of a command. */
+export const GLOBAL_OPTIONS: OptionTable = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+};
+
+const FIELD = 'a field name or path';
+
+export const ANALYZE_OPTIONS: OptionTable = {
+  format: { type: 'string', hint: 'text, json, sarif or html' },
+  out: { type: 'string', hint: 'a file name' },
+  baseline: { type: 'string', hint: 'a file or generation id' },
+  'group-field': { type: 'string', hint: FIELD },
+  'text-field': { type: 'string', hint: FIELD },
+  'vector-field': { type: 'string', hint: FIELD },
+  'label-field': { type: 'string', hint: FIELD },
+  'prediction-field': { type: 'string', hint: FIELD },
+  'value-field': { type: 'string', hint: FIELD },
+  'prompt-field': { type: 'string', hint: FIELD },
+  config: { type: 'string', hint: 'a file name' },
+  'fail-on': { type: 'string', hint: 'error, warning, info or never' },
+  lowercase: { type: 'boolean' },
+  seed: { type: 'string', hint: 'an integer' },
+  'max-file-size': { type: 'string', hint: 'a number of megabytes' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** Besides these, `scenario` takes `--PARAM VALUE` for the scenario's own parameters. */
+export const SCENARIO_OPTIONS: OptionTable = {
+  seed: { type: 'string', hint: 'an integer' },
+  generations: { type: 'string', hint: 'an integer from 2 to 1000' },
+  out: { type: 'string', hint: 'a folder' },
+  format: { type: 'string', hint: 'jsonl or csv' },
+  force: { type: 'boolean' },
+  list: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const COMMANDS = ['analyze', 'scenario', 'help'];
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   cwd: string;
+  /** Environment (NO_COLOR, FORCE_COLOR); default `process.env`. */
+  env?: Env;
+}
+
+/** A stream the commands write to: writes stop quietly once the reader has gone (EPIPE). */
+interface Out {
+  write(text: string): void;
+  readonly isTTY: boolean;
+  readonly columns: number | undefined;
+}
+
+interface Ctx {
+  stdout: Out;
+  stderr: Out;
+  cwd: string;
+  env: Env;
+}
+
+/** Once a stream has failed, later errors (a write still in flight) are expected and ignored. */
+function ignoreStreamError(): void {}
+
+function guard(stream: CliIO['stdout']): { out: Out; failure: () => NodeJS.ErrnoException | undefined; release: () => void } {
+  let failure: NodeJS.ErrnoException | undefined;
+  const onError = (e: NodeJS.ErrnoException) => {
+    failure ??= e;
+  };
+  stream.on('error', onError);
+  const state = stream as { destroyed?: boolean; writableEnded?: boolean };
+  const out: Out = {
+    write(text: string) {
+      if (failure || state.destroyed || state.writableEnded) return;
+      try {
+        stream.write(text);
+      } catch (e) {
+        failure ??= e as NodeJS.ErrnoException;
+      }
+    },
+    get isTTY() {
+      return Boolean(stream.isTTY);
+    },
+    get columns() {
+      return (stream as { columns?: number }).columns;
+    },
+  };
+  return {
+    out,
+    failure: () => failure,
+    release: () => {
+      // A write may still be in flight: its error must not become an unhandled 'error' event.
+      if (!stream.listeners('error').includes(ignoreStreamError)) stream.on('error', ignoreStreamError);
+      stream.off('error', onError);
+    },
+  };
+}
+
+/**
+ * Colour by the conventions: FORCE_COLOR (set, and '', 'true' or a positive level) turns it
+ * on even off a terminal, any other FORCE_COLOR value turns it off and wins over NO_COLOR;
+ * a non-empty NO_COLOR turns it off; otherwise colour on a terminal only.
+ */
+export function colorWanted(env: Env, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force === '' || force === 'true' || (/^\d+$/u.test(force) && Number(force) > 0);
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return isTTY;
 }
 
 export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
-  const err = (s: string) => io.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  const out = guard(io.stdout);
+  const errOut = guard(io.stderr);
+  const ctx: Ctx = { stdout: out.out, stderr: errOut.out, cwd: io.cwd, env: io.env ?? process.env };
+  // Every message is one line: data in it (file names, values given) is shown escaped.
+  const err = (s: string) => ctx.stderr.write(`collapse-lens: ${terminalSafe(s)}\n`);
+  try {
+    let code = await run(argv, ctx, err);
+    const failed = out.failure();
+    if (failed && failed.code !== 'EPIPE' && code !== EXIT_USAGE) {
+      err(`cannot write to standard output (${failed.code ?? failed.message})`);
+      code = EXIT_USAGE;
+    }
+    return code;
+  } finally {
+    out.release();
+    errOut.release();
+  }
+}
+
+async function run(argv: string[], ctx: Ctx, err: (s: string) => void): Promise<number> {
   try {
     const [command, ...rest] = argv;
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      io.stdout.write(HELP + '\n');
-      return command === undefined ? EXIT_USAGE : EXIT_OK;
+    if (command === undefined) {
+      ctx.stderr.write(HELP + '\n');
+      return EXIT_USAGE;
     }
-    if (command === '--version' || command === '-v') {
-      io.stdout.write(VERSION + '\n');
+    if (command === '--help' || command === '-h' || command === 'help') {
+      ctx.stdout.write(HELP + '\n');
       return EXIT_OK;
     }
-    if (command === 'analyze') return await analyzeCommand(rest, io);
-    if (command === 'scenario') return await scenarioCommand(rest, io);
-    throw new UsageError(`unknown command "${command}"; try collapse-lens --help`);
+    if (command === '--version' || command === '-v') {
+      ctx.stdout.write(VERSION + '\n');
+      return EXIT_OK;
+    }
+    if (command === 'analyze') return await analyzeCommand(rest, ctx);
+    if (command === 'scenario') return await scenarioCommand(rest, ctx);
+    if (command.startsWith('-')) {
+      const name = optionName(command);
+      if (Object.hasOwn(ANALYZE_OPTIONS, name) || Object.hasOwn(SCENARIO_OPTIONS, name)) throw new UsageError(`${command} goes after a command, as in collapse-lens analyze FILE... ${command}`);
+      throw unknownOption(command, GLOBAL_OPTIONS);
+    }
+    if (SUPPORTED_FILE.test(command)) throw new UsageError(`unknown command "${command}"; to analyze a file, run collapse-lens analyze ${command}`);
+    const near = closest(command, COMMANDS);
+    throw new UsageError(`unknown command "${command}"; ${near ? `did you mean ${near}?` : 'the commands are analyze and scenario (collapse-lens --help)'}`);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
-      err(`collapse-lens: ${e.message}`);
+      err(e.message);
       return EXIT_USAGE;
     }
     if (e instanceof InputError) {
       // The message names the file already; add the position when it does not say it.
       const pos = e.line && !e.message.includes(`line ${e.line}`) ? ` (line ${e.line}${e.column ? `, column ${e.column}` : ''})` : '';
-      err(`collapse-lens: ${e.message}${pos}`);
+      err(`${e.message}${pos}`);
       return EXIT_USAGE;
     }
-    if ((e as Error)?.name === 'TypeError' && /Unknown option|unexpected argument|argument missing/i.test((e as Error).message)) {
-      err(`collapse-lens: ${(e as Error).message}; try collapse-lens --help`);
-      return EXIT_USAGE;
-    }
-    if ((e as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
-      err(`collapse-lens: ${(e as Error).message}; try collapse-lens --help`);
-      return EXIT_USAGE;
-    }
-    err(`collapse-lens: internal error: ${(e as Error)?.stack ?? String(e)}`);
+    const error = e as Error | undefined;
+    err(`internal error: ${error?.name && error.name !== 'Error' ? `${error.name}: ` : ''}${error?.message ?? String(e)}; this is a bug in Collapse Lens, please report it with the command you ran`);
     return EXIT_USAGE;
   }
 }
 
-async function analyzeCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string', default: 'text' },
-      out: { type: 'string' },
-      baseline: { type: 'string' },
-      'group-field': { type: 'string' },
-      'text-field': { type: 'string' },
-      'vector-field': { type: 'string' },
-      'label-field': { type: 'string' },
-      'prediction-field': { type: 'string' },
-      'value-field': { type: 'string' },
-      'prompt-field': { type: 'string' },
-      config: { type: 'string' },
-      'fail-on': { type: 'string' },
-      lowercase: { type: 'boolean' },
-      seed: { type: 'string' },
-      'max-file-size': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+// ---------------------------------------------------------------------------------------
+// Options
+
+/** Edit distance (insertions, deletions, substitutions). */
+export function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The candidate nearest `wanted`, when it is near enough to be a typo of it. */
+function closest(wanted: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = levenshtein(wanted.toLowerCase(), c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return bestDistance <= Math.max(1, Math.min(3, Math.floor(wanted.length / 3))) ? best : undefined;
+}
+
+function optionName(arg: string): string {
+  const eq = arg.indexOf('=');
+  return (eq > 0 ? arg.slice(0, eq) : arg).replace(/^--?/u, '');
+}
+
+function unknownOption(arg: string, table: OptionTable, extra: readonly string[] = []): UsageError {
+  const shown = arg.startsWith('--') ? `--${optionName(arg)}` : arg.replace(/=.*/su, '');
+  const near = arg.startsWith('--') ? closest(optionName(arg), [...Object.keys(table), ...extra]) : undefined;
+  return new UsageError(`unknown option ${shown}; ${near ? `did you mean --${near}?` : 'collapse-lens --help lists the options'}`);
+}
+
+interface Parsed {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  /** `--name value` pairs not in the table (only with `passUnknown`); a bare `--name` is 'true'. */
+  unknown: Record<string, string>;
+}
+
+/**
+ * `--name value`, `--name=value`, switches, `-h`, and `--` before positionals that start
+ * with a dash. A value never starts with `--` unless given with `=` (`--out --format` is a
+ * missing value, not a file named --format).
+ */
+function parseOptions(args: readonly string[], table: OptionTable, passUnknown = false): Parsed {
+  const values: Parsed['values'] = {};
+  const positionals: string[] = [];
+  const unknown: Record<string, string> = {};
+  const shorts = new Map(Object.entries(table).filter(([, s]) => s.short).map(([n, s]) => [s.short!, n]));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+      const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+      const spec = Object.hasOwn(table, name) ? table[name] : undefined;
+      const next = args[i + 1];
+      const nextIsValue = next !== undefined && !next.startsWith('--');
+      if (!spec) {
+        if (!passUnknown || name === '') throw unknownOption(arg, table);
+        if (inline !== undefined) unknown[name] = inline;
+        else if (nextIsValue) unknown[name] = args[++i]!;
+        else unknown[name] = 'true';
+        continue;
+      }
+      if (spec.type === 'boolean') {
+        if (inline !== undefined) throw new UsageError(`--${name} takes no value; write --${name} alone`);
+        values[name] = true;
+      } else if (inline !== undefined) {
+        values[name] = inline;
+      } else if (nextIsValue) {
+        values[name] = args[++i]!;
+      } else {
+        throw new UsageError(`--${name} needs a value (${spec.hint ?? 'see collapse-lens --help'})`);
+      }
+      continue;
+    }
+    if (arg.length > 1 && arg.startsWith('-') && !/^-\d/u.test(arg)) {
+      const long = shorts.get(arg.slice(1));
+      if (long === undefined) throw unknownOption(arg, table);
+      values[long] = true;
+      continue;
+    }
+    positionals.push(arg);
+  }
+  return { values, positionals, unknown };
+}
+
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+
+// ---------------------------------------------------------------------------------------
+// analyze
+
+async function analyzeCommand(args: string[], ctx: Ctx): Promise<number> {
+  const { values, positionals } = parseOptions(args, ANALYZE_OPTIONS);
   if (values.help) {
-    io.stdout.write(HELP + '\n');
+    ctx.stdout.write(HELP + '\n');
     return EXIT_OK;
   }
-  const format = values.format!;
+  const format = str(values.format) ?? 'text';
   if (!['text', 'json', 'sarif', 'html'].includes(format)) throw new UsageError(`--format must be text, json, sarif or html, not "${format}"`);
   if (positionals.length === 0) throw new UsageError('analyze needs at least one file; try collapse-lens --help');
+  const outArg = str(values.out);
+  if (outArg === '') throw new UsageError('--out needs a file name, as in --out report.json');
 
-  const configPath = values.config ? path.resolve(io.cwd, values.config) : path.join(io.cwd, CONFIG_FILE_NAME);
-  const fileConfig = await loadConfig(configPath, values.config !== undefined);
+  const configArg = str(values.config);
+  const configPath = configArg !== undefined ? path.resolve(ctx.cwd, configArg) : path.join(ctx.cwd, CONFIG_FILE_NAME);
+  const fileConfig = await loadConfig(configPath, configArg !== undefined);
 
-  const failOnRaw = values['fail-on'] ?? fileConfig.failOn ?? 'error';
+  const failOnRaw = str(values['fail-on']) ?? fileConfig.failOn ?? 'error';
   if (!['error', 'warning', 'info', 'never'].includes(failOnRaw)) throw new UsageError(`--fail-on must be error, warning, info or never, not "${failOnRaw}"`);
   const failOn = failOnRaw as Severity | 'never';
 
   const fields: FieldOverrides = {};
   const fieldFlag = { group: 'group-field', text: 'text-field', vector: 'vector-field', label: 'label-field', prediction: 'prediction-field', value: 'value-field', prompt: 'prompt-field' } as const;
   for (const [role, flag] of Object.entries(fieldFlag)) {
-    const v = values[flag];
+    const v = str(values[flag]);
     if (v === undefined) continue;
     try {
       compileFieldPath(v);
@@ -157,31 +397,44 @@ async function analyzeCommand(args: string[], io: CliIO): Promise<number> {
   }
   const flags: AnalyzeOptions = {};
   if (Object.keys(fields).length) flags.fields = fields;
-  if (values.baseline !== undefined) flags.baseline = values.baseline;
+  const baseline = str(values.baseline);
+  if (baseline !== undefined) flags.baseline = baseline;
   if (values.lowercase) flags.lowercase = true;
-  if (values.seed !== undefined) {
-    const s = Number(values.seed);
-    if (!Number.isInteger(s)) throw new UsageError(`--seed must be an integer, not "${values.seed}"`);
+  const seedArg = str(values.seed);
+  if (seedArg !== undefined) {
+    const s = Number(seedArg);
+    if (seedArg.trim() === '' || !Number.isInteger(s)) throw new UsageError(`--seed must be an integer, not "${seedArg}"`);
     flags.seed = s;
   }
-  if (values['max-file-size'] !== undefined) {
-    const mb = Number(values['max-file-size']);
-    if (!(mb > 0)) throw new UsageError(`--max-file-size must be a positive number of megabytes, not "${values['max-file-size']}"`);
-    flags.maxFileBytes = Math.round(mb * 1024 * 1024);
+  const maxArg = str(values['max-file-size']);
+  if (maxArg !== undefined) {
+    const mb = Number(maxArg);
+    if (!(mb > 0) || !Number.isFinite(mb)) throw new UsageError(`--max-file-size must be a positive number of megabytes, not "${maxArg}"`);
+    // A positive limit stays a limit: 0 bytes would mean none.
+    flags.maxFileBytes = Math.max(1, Math.ceil(mb * 1024 * 1024));
   }
 
-  const inputs: AnalyzeInput[] = positionals.map((p) => ({ file: path.resolve(io.cwd, p), display: toDisplay(io.cwd, p) }));
+  const inputs: AnalyzeInput[] = positionals.map((p) => ({ file: path.resolve(ctx.cwd, p), display: toDisplay(ctx.cwd, p) }));
   const seen = new Set<string>();
   for (const i of inputs) {
     if (seen.has(i.file)) throw new UsageError(`${i.display} is given twice`);
     seen.add(i.file);
   }
-  if (values.baseline !== undefined && existsSync(path.resolve(io.cwd, values.baseline))) {
-    flags.baseline = toDisplay(io.cwd, values.baseline);
+  if (baseline !== undefined && existsSync(path.resolve(ctx.cwd, baseline))) {
+    flags.baseline = toDisplay(ctx.cwd, baseline);
   }
 
+  // A --out that cannot work is refused before the analysis, not after it.
+  const outPath = outArg !== undefined ? path.resolve(ctx.cwd, outArg) : undefined;
+  const outDisplay = outArg !== undefined ? toDisplay(ctx.cwd, outArg) : '';
+  const outError = (e: unknown): never => {
+    if (e instanceof OutputError) throw new UsageError(`--out ${outDisplay} ${e.message}`);
+    throw e;
+  };
+  if (outPath) await resolveOutput(outPath, inputs.map((i) => i.file), false).catch(outError);
+
   const options = mergeOptions(fileConfig, flags);
-  const showProgress = Boolean(io.stderr.isTTY);
+  const showProgress = ctx.stderr.isTTY;
   let lastDraw = 0;
   if (showProgress) {
     options.onProgress = (p) => {
@@ -189,7 +442,7 @@ async function analyzeCommand(args: string[], io: CliIO): Promise<number> {
       if (now - lastDraw < 100) return;
       lastDraw = now;
       const pctDone = p.totalBytes > 0 ? Math.min(100, Math.floor((100 * p.bytes) / p.totalBytes)) : 0;
-      io.stderr.write(`\r\x1b[2Kanalyzing ${p.file} (${p.fileIndex + 1}/${p.files}) ${pctDone}% · ${p.records} records`);
+      ctx.stderr.write(`\r\x1b[2Kanalyzing ${terminalSafe(p.file)} (${p.fileIndex + 1}/${p.files}) ${pctDone}% · ${p.records} records`);
     };
   }
   let result;
@@ -197,7 +450,7 @@ async function analyzeCommand(args: string[], io: CliIO): Promise<number> {
     const readerThread = readerThreadBeside(__dirname);
     result = await analyzeFiles(inputs, readerThread ? { ...options, readerThread } : options);
   } finally {
-    if (showProgress) io.stderr.write('\r\x1b[2K');
+    if (showProgress) ctx.stderr.write('\r\x1b[2K');
   }
   const { report } = result;
 
@@ -205,15 +458,16 @@ async function analyzeCommand(args: string[], io: CliIO): Promise<number> {
   if (format === 'json') output = formatJson(report);
   else if (format === 'sarif') output = formatSarif(report);
   else if (format === 'html') output = renderStandaloneHtml({ report: result.report, details: result.details }, await readReportAssets());
-  else output = formatText(report, { color: !values.out && Boolean(io.stdout.isTTY), ...(io.stdout.columns ? { width: io.stdout.columns } : {}) });
+  else {
+    // A file gets no colour codes; standard output follows the terminal and NO_COLOR / FORCE_COLOR.
+    const color = !outPath && colorWanted(ctx.env, ctx.stdout.isTTY);
+    output = formatText(report, { color, ...(ctx.stdout.columns ? { width: ctx.stdout.columns } : {}) });
+  }
 
-  if (values.out) {
-    const outPath = path.resolve(io.cwd, values.out);
-    if (inputs.some((i) => i.file === outPath)) throw new UsageError(`--out ${values.out} would overwrite an input file`);
-    await mkdir(path.dirname(outPath), { recursive: true });
-    await writeFile(outPath, output);
-    if (format !== 'text' || io.stderr.isTTY) io.stderr.write(`wrote ${toDisplay(io.cwd, values.out)}\n`);
-  } else io.stdout.write(output);
+  if (outPath) {
+    await writeOutputFile(outPath, output, { inputs: inputs.map((i) => i.file) }).catch(outError);
+    if (format !== 'text' || ctx.stderr.isTTY) ctx.stderr.write(`wrote ${terminalSafe(outDisplay)}\n`);
+  } else ctx.stdout.write(output);
 
   if (failOn === 'never') return EXIT_OK;
   const bar = SEVERITY_ORDER[failOn];
@@ -226,7 +480,9 @@ export async function readReportAssets(): Promise<{ script: string; style: strin
   const script = await readFile(path.join(root, 'dist', 'webview.js'), 'utf8').catch(() => {
     throw new UsageError('the report bundle dist/webview.js is missing; run npm run build');
   });
-  const style = await readFile(path.join(root, 'media', 'report.css'), 'utf8');
+  const style = await readFile(path.join(root, 'media', 'report.css'), 'utf8').catch(() => {
+    throw new UsageError('the report stylesheet media/report.css is missing; reinstall collapse-lens');
+  });
   return { script, style };
 }
 
@@ -243,66 +499,91 @@ function packageRoot(from: string): string {
 
 function toDisplay(cwd: string, p: string): string {
   const rel = path.relative(cwd, path.resolve(cwd, p));
-  return (rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(cwd, p) : rel).split(path.sep).join('/');
+  return (rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(cwd, p) : rel).split(path.sep).join('/');
 }
 
-async function scenarioCommand(args: string[], io: CliIO): Promise<number> {
-  const known = new Set(['seed', 'generations', 'out', 'format']);
-  const opts: Record<string, string> = {};
-  const params: Record<string, string> = {};
-  const positionals: string[] = [];
-  let list = false;
-  let force = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--list') list = true;
-    else if (a === '--force') force = true;
-    else if (a === '--help' || a === '-h') {
-      io.stdout.write(HELP + '\n');
-      return EXIT_OK;
-    } else if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-      let value = eq > 0 ? a.slice(eq + 1) : args[i + 1];
-      if (eq < 0) {
-        if (value === undefined || value.startsWith('--')) value = 'true';
-        else i++;
-      }
-      (known.has(name) ? opts : params)[name] = value;
-    } else positionals.push(a);
+// ---------------------------------------------------------------------------------------
+// scenario
+
+async function scenarioCommand(args: string[], ctx: Ctx): Promise<number> {
+  const { values, positionals, unknown: params } = parseOptions(args, SCENARIO_OPTIONS, true);
+  if (values.help) {
+    ctx.stdout.write(HELP + '\n');
+    return EXIT_OK;
   }
-  if (list) {
+  if (values.list) {
     const width = Math.max(...SCENARIOS.map((s) => s.name.length));
-    for (const s of SCENARIOS) io.stdout.write(`${s.name.padEnd(width)}  ${s.description}\n`);
+    for (const s of SCENARIOS) ctx.stdout.write(`${s.name.padEnd(width)}  ${s.description}\n`);
     return EXIT_OK;
   }
   const name = positionals[0];
-  if (!name) throw new UsageError('scenario needs a NAME; collapse-lens scenario --list shows them');
+  if (!name) {
+    // Without a scenario there are no parameters: anything else is a mistyped option.
+    const first = Object.keys(params)[0];
+    if (first !== undefined) throw unknownOption(`--${first}`, SCENARIO_OPTIONS);
+    throw new UsageError('scenario needs a NAME; collapse-lens scenario --list shows them');
+  }
   const scenario = getScenario(name);
-  if (!scenario) throw new UsageError(`unknown scenario "${name}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-  const seed = opts.seed !== undefined ? Number(opts.seed) : 42;
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, not "${opts.seed}"`);
-  const generations = opts.generations !== undefined ? Number(opts.generations) : scenario.defaultGenerations;
-  if (!Number.isInteger(generations) || generations < 2 || generations > 1000) throw new UsageError(`--generations must be an integer from 2 to 1000, not "${opts.generations}"`);
-  const format = (opts.format ?? 'jsonl') as ScenarioFormat;
-  if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be jsonl or csv, not "${opts.format}"`);
+  if (!scenario) {
+    const near = closest(name, SCENARIOS.map((s) => s.name));
+    throw new UsageError(`unknown scenario "${name}"; ${near ? `did you mean ${near}? ` : ''}known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  }
+  if (positionals.length > 1) throw new UsageError(`scenario takes one NAME, not also "${positionals[1]}"`);
+  // A name that is neither a parameter of the scenario nor close to one but close to an
+  // option is a mistyped option (--seeed 3).
+  const paramNames = scenario.parameters.map((p) => p.name);
+  for (const key of Object.keys(params)) {
+    if (paramNames.includes(key.replace(/_/gu, '-'))) continue;
+    const option = closest(key, Object.keys(SCENARIO_OPTIONS));
+    if (option && !closest(key, paramNames)) throw new UsageError(`unknown option --${key}; did you mean --${option}?`);
+  }
+  const seedArg = str(values.seed);
+  const seed = seedArg !== undefined ? Number(seedArg) : 42;
+  if (seedArg?.trim() === '' || !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, not "${seedArg}"`);
+  const generationsArg = str(values.generations);
+  const generations = generationsArg !== undefined ? Number(generationsArg) : scenario.defaultGenerations;
+  if (generationsArg?.trim() === '' || !Number.isInteger(generations) || generations < 2 || generations > 1000) {
+    throw new UsageError(`--generations must be an integer from 2 to 1000, not "${generationsArg}"`);
+  }
+  const formatArg = str(values.format);
+  const format = (formatArg ?? 'jsonl') as ScenarioFormat;
+  if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be jsonl or csv, not "${formatArg}"`);
+  const outArg = str(values.out);
+  if (outArg === '') throw new UsageError('--out needs a folder, as in --out runs/my-scenario');
   const { params: typed, errors } = validateScenarioParams(scenario, params);
   if (errors.length) throw new UsageError(errors.join('; '));
   const result = scenario.run({ seed, generations, format, params: typed });
-  const outDir = path.resolve(io.cwd, opts.out ?? path.join('collapse-lens-scenarios', `${scenario.name}-seed${seed}`));
+  const outDir = path.resolve(ctx.cwd, outArg ?? path.join('collapse-lens-scenarios', `${scenario.name}-seed${seed}`));
+  const display = toDisplay(ctx.cwd, outDir);
   let written: string[];
   try {
-    written = await writeScenario(result, outDir, { scenario: scenario.name, title: scenario.title, seed, generations, format, params: typed }, { overwrite: force });
+    written = await writeScenario(result, outDir, { scenario: scenario.name, title: scenario.title, seed, generations, format, params: typed }, { overwrite: values.force === true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new UsageError(`${toDisplay(io.cwd, outDir)} already holds scenario files; choose another --out or add --force to overwrite them`);
+    if (e instanceof ScenarioWriteError) throw new UsageError(scenarioWriteMessage(e, outDir, display));
     throw e;
   }
-  io.stdout.write(`${scenario.title}: wrote ${written.length} files to ${toDisplay(io.cwd, outDir)}\n`);
-  io.stdout.write(`expect: ${result.expected.description}\n`);
+  ctx.stdout.write(`${scenario.title}: wrote ${written.length} files to ${terminalSafe(display)}\n`);
+  ctx.stdout.write(`expect: ${result.expected.description}\n`);
   const ext = path.extname(result.files[0]!.name);
-  io.stdout.write(`next: collapse-lens analyze ${toDisplay(io.cwd, outDir)}/${result.files.length > 1 ? `gen-*${ext}` : result.files[0]!.name}\n`);
+  ctx.stdout.write(`next: collapse-lens analyze ${terminalSafe(display)}/${result.files.length > 1 ? `gen-*${ext}` : result.files[0]!.name}\n`);
   return EXIT_OK;
+}
+
+function scenarioWriteMessage(e: ScenarioWriteError, dir: string, display: string): string {
+  const names = e.names.slice(0, 3).join(', ') + (e.names.length > 3 ? ` and ${e.names.length - 3} more` : '');
+  const detail = (e.message.startsWith(dir) ? e.message.slice(dir.length) : ` ${e.message}`).trim();
+  switch (e.problem) {
+    case 'exists':
+      return `${display} already holds ${names}; choose another --out, or add --force to replace them`;
+    case 'link':
+      return `${display} holds a symbolic link where a scenario file goes (${names}); links are never written through, so remove ${e.names.length === 1 ? 'it' : 'them'} or choose another --out`;
+    case 'not-a-file':
+      return `${display} holds a folder or another non-file where a scenario file goes (${names}); remove it or choose another --out`;
+    case 'not-a-folder':
+      return `--out ${display} ${detail}${/choose another --out/u.test(detail) ? '' : '; choose another --out'}`;
+    default:
+      return `--out ${display}: ${detail}${/choose another --out/u.test(detail) ? '' : '; choose another --out'}`;
+  }
 }
 
 // Set only in the CLI bundle, so importing this module (tests, other bundles) runs nothing.

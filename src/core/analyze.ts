@@ -248,7 +248,8 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       }
     };
 
-    const readOptions = { format: kind.format, compressed: kind.compressed, ...(options.signal ? { signal: options.signal } : {}) };
+    const limit = options.maxFileBytes && options.maxFileBytes > 0 ? { maxDecompressedBytes: options.maxFileBytes } : {};
+    const readOptions = { format: kind.format, compressed: kind.compressed, ...limit, ...(options.signal ? { signal: options.signal } : {}) };
     const progress = (bytes: number) =>
       options.onProgress?.({ file: input.display, fileIndex: fi, files: ordered.length, bytes: bytesBefore + bytes, totalBytes, records: recordsSoFar });
     try {
@@ -273,7 +274,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
         // A large local file: read, parse and project it on a second thread, from its start.
         await reader.return?.(undefined);
         pending = [];
-        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, spec: projection() }, options.signal)) {
+        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, spec: projection() }, options.signal)) {
           for (const issue of batch.issues) noteIssue(issue);
           consume(batch.records);
           progress(batch.bytes);

@@ -24,8 +24,9 @@ export interface ReportHtmlOptions {
   source?: ReportSource;
 }
 
+/** Text for HTML content and attribute values; U+2028/2029 as references, so no raw one is left in the page. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(/[&<>"'\u2028\u2029]/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\u2028': '&#x2028;', '\u2029': '&#x2029;' })[c]!);
 }
 
 /**

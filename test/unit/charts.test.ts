@@ -295,11 +295,39 @@ describe('the other charts', () => {
   test('many generations: a gradient instead of 100 swatches, generation ids on its labels', () => {
     const big = syntheticResult({ generations: 100, metrics: 20 });
     const c = rankFrequencyChart(big)!;
-    const color = (c.spec as unknown as { encoding: { color: { type: string; legend: { labelExpr: string } } } }).encoding.color;
+    const spec = c.spec as unknown as { params: { name: string; value: string[] }[]; encoding: { color: { type: string; legend: { labelExpr: string } } } };
+    const color = spec.encoding.color;
     assert.equal(color.type, 'quantitative');
-    assert.match(color.legend.labelExpr, /^\(\["gen0","gen1",/u);
+    // The labels are the ids, looked up by index in a signal that holds them as data.
+    assert.equal(color.legend.labelExpr, "generationIds[datum.value] || ''");
+    const ids = spec.params.find((p) => p.name === 'generationIds')!.value;
+    assert.deepEqual(ids.slice(0, 2), ['gen0', 'gen1']);
+    assert.equal(ids.length, 100);
   });
 });
+
+/** Every string of `value` passed through `f` (keys untouched). */
+function mapStrings<T>(value: T, f: (s: string) => string): T {
+  const visit = (v: unknown): unknown =>
+    typeof v === 'string' ? f(v) : Array.isArray(v) ? v.map(visit) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x)])) : v;
+  return visit(value) as T;
+}
+
+/** Expression source in a compiled Vega spec: every `expr`, `signal`, `update` and `test` string. */
+function expressions(spec: unknown): string[] {
+  const out: string[] = [];
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+        if (typeof v === 'string' && ['expr', 'signal', 'update', 'test'].includes(k)) out.push(v);
+        else visit(v);
+      }
+    }
+  };
+  visit(spec);
+  return out;
+}
 
 describe('theme', () => {
   test('compiled specs name no colour; every colour signal they use is in the theme config', () => {
@@ -410,5 +438,52 @@ describe('compile and payload', () => {
     assert.equal(p.charts.length, 9);
     assert.equal(p.charts[0]!.spec.$schema, 'https://vega.github.io/schema/vega/v6.json');
     assert.equal(buildReportPayload(stream, 's').canChangeBaseline, false);
+  });
+});
+
+// Last: Vega numbers clip paths across renders, and the SVG snapshots above start from 1.
+describe('data strings stay data', () => {
+  // U+2028/U+2029 end a Vega expression's string literal ("Unexpected token ILLEGAL"); quotes and
+  // backslashes would need escaping. None of it may reach expression source.
+  const hostile = (r: AnalysisResult) =>
+    mapStrings(r, (s) =>
+      s
+        .replace(/\bgen(\d+)/gu, 'gen\u2028$1')
+        .replace(/^(approve|reject)$/u, '$1\u2029"\\\'')
+        .replace(/^The answer/u, 'The "answer\'\\'),
+    );
+  const results: [string, AnalysisResult][] = [
+    ['sample', hostile(sample)],
+    ['stream', hostile(stream)],
+    ['100 generations', hostile(syntheticResult({ generations: 100, metrics: 20 }))],
+  ];
+
+  for (const [name, result] of results) {
+    test(`${name}: ids, labels and outputs with U+2028/U+2029 compile, parse and draw; no data string in any expression`, async () => {
+      const charts = buildCharts(result);
+      assert.ok(charts.length >= 2, name);
+      for (const chart of charts) {
+        const warnings: string[] = [];
+        const vega = compileChartSpec(chart.spec, vegaThemeConfig(LIGHT_PALETTE), warnings);
+        assert.deepEqual(warnings, [], chart.id);
+        for (const e of expressions(vega)) {
+          assert.doesNotMatch(e, /[\u2028\u2029]|answer/u, `${chart.id}: data in the expression ${e}`);
+        }
+        // The page parses with the interpreter (no eval under its CSP): expressions as ASTs.
+        parse(vega, undefined, { ast: true });
+        const svg = await renderSvg(chart);
+        assert.ok(svg.startsWith('<svg'), chart.id);
+      }
+    });
+  }
+
+  test('the labels still show the strings: generation ids on the x axis, the output on the bar', async () => {
+    const r = hostile(sample);
+    const metrics = await renderSvg(metricsChart(r, 'text')!);
+    assert.ok(metrics.includes('gen\u20285'), 'generation id as an axis label');
+    const top = await renderSvg(topOutputsChart(r)!);
+    assert.match(top, /The (&quot;|")answer/u, 'output text as an axis label');
+    const shares = await renderSvg(labelSharesChart(r)!);
+    assert.ok(shares.includes('approve\u2029'), 'label in the legend');
   });
 });

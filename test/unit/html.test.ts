@@ -5,10 +5,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { parse } from 'vega';
 import { buildReportPayload } from '../../src/core/charts';
 import { createNonce, escapeHtml, inlineText, jsonForScript, renderReportHtml, renderStandaloneHtml } from '../../src/core/html';
 import type { AnalysisResult } from '../../src/shared/details';
 import { PAYLOAD_ELEMENT_ID, type ReportPayload } from '../../src/shared/protocol';
+import { LIGHT_PALETTE, vegaThemeConfig } from '../../src/shared/theme';
 import { repoRoot } from './support';
 
 
@@ -146,9 +148,38 @@ describe('renderStandaloneHtml', () => {
   });
 });
 
+describe('U+2028 and U+2029 in the data', () => {
+  /** Generation ids, a label and the input's name with line and paragraph separators. */
+  function separated(): AnalysisResult {
+    const text = JSON.stringify(sample).replace(/\bgen(\d)/gu, 'gen\\u2028$1').replace(/"approve"/gu, '"appr\\u2029ove"');
+    const r = JSON.parse(text) as AnalysisResult;
+    r.report.inputs = [r.report.inputs[0]!];
+    return r;
+  }
+  const assets = { script: 'window.__ran = true;', style: 'body { color: red }' };
+
+  test('the standalone page renders; no raw separator outside the inlined bundle; the payload round-trips', () => {
+    const r = separated();
+    const html = renderStandaloneHtml(r, assets, { nonce: NONCE });
+    const withoutBundle = html.replace(/<script nonce="[^"]+">[^]*?<\/script>/u, '');
+    assert.doesNotMatch(withoutBundle, /[\u2028\u2029]/u);
+    assert.ok(html.includes('<title>Collapse Lens: runs/gen&#x2028;0.jsonl</title>'));
+    const p = payloadOf(html);
+    assert.deepEqual(p.result.report.groups.map((g) => g.id), r.report.groups.map((g) => g.id));
+    assert.ok(p.result.report.groups[0]!.id.includes('\u2028'));
+  });
+
+  test('every chart in the payload parses as the page parses it (expressions as ASTs)', () => {
+    const p = payloadOf(renderStandaloneHtml(separated(), assets, { nonce: NONCE }));
+    assert.ok(p.charts.length > 5);
+    for (const chart of p.charts) assert.doesNotThrow(() => parse(chart.spec, vegaThemeConfig(LIGHT_PALETTE), { ast: true }), chart.id);
+  });
+});
+
 describe('helpers', () => {
   test('escapeHtml', () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    assert.equal(escapeHtml('a\u2028b\u2029c'), 'a&#x2028;b&#x2029;c');
   });
 
   test('jsonForScript round-trips and contains no "<"', () => {

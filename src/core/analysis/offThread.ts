@@ -14,6 +14,8 @@ export interface ProjectJob {
   file: string;
   format: InputFormat;
   compressed: boolean;
+  /** Most bytes a gzip input may decompress to (`ReadOptions.maxDecompressedBytes`). */
+  maxDecompressedBytes?: number;
   spec: ProjectionSpec;
 }
 

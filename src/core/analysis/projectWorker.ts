@@ -23,7 +23,7 @@ const post = (m: ProjectMessage) => port.postMessage(m);
 async function main(): Promise<void> {
   const project = makeProjector(job.spec);
   try {
-    for await (const batch of openInputRecords({ file: job.file }, { format: job.format, compressed: job.compressed })) {
+    for await (const batch of openInputRecords({ file: job.file }, { format: job.format, compressed: job.compressed, ...(job.maxDecompressedBytes ? { maxDecompressedBytes: job.maxDecompressedBytes } : {}) })) {
       const records: Projected[] = [];
       for (const rec of batch.records) {
         const p = project(rec);

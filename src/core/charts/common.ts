@@ -76,15 +76,33 @@ export function baselineGroup(result: AnalysisResult): GroupReport | undefined {
 const MAX_SWATCHES = 12;
 
 /**
+ * Data strings (generation ids, labels, outputs) never become Vega expression source: a
+ * string literal in an expression breaks on characters its lexer rejects (U+2028, U+2029)
+ * and is code, not data. A label expression looks them up by index in a signal holding the
+ * strings as a JSON value, and ordinal scales get them as a literal domain, not a `sort`
+ * array (Vega-Lite compiles one to an expression).
+ */
+export const GENERATION_IDS_SIGNAL = 'generationIds';
+
+/**
+ * The top-level `params` of a spec that shows generation ids through `generationColor` or
+ * `generationIndexX`: the ids in report order, as data.
+ */
+export function generationParams(ids: readonly string[]) {
+  return [{ name: GENERATION_IDS_SIGNAL, value: [...ids] }];
+}
+
+/**
  * Colour for "which generation": a discrete legend for a few, a gradient over the index for
- * many. Rows must carry `generation` (id) and `index` (position in `ids`).
+ * many. Rows must carry `generation` (id) and `index` (position in `ids`); the spec must
+ * carry `generationParams(ids)`.
  */
 export function generationColor(ids: readonly string[], symbol: 'stroke' | 'circle' | 'square') {
   if (ids.length <= MAX_SWATCHES) {
     return {
       field: 'generation',
       type: 'ordinal' as const,
-      sort: [...ids],
+      // The literal domain orders the legend; a sort array would be compiled to an expression.
       scale: { domain: [...ids] },
       legend: { title: 'Generation', symbolType: symbol },
     };
@@ -93,19 +111,24 @@ export function generationColor(ids: readonly string[], symbol: 'stroke' | 'circ
     field: 'index',
     type: 'quantitative' as const,
     scale: { domain: [0, ids.length - 1] },
-    legend: { title: 'Generation', labelExpr: indexLabelExpr(ids), gradientLength: 160 },
+    legend: { title: 'Generation', labelExpr: lookupLabelExpr(GENERATION_IDS_SIGNAL), gradientLength: 160 },
   };
 }
 
-/** Vega expression mapping an index tick to its generation id. */
-export function indexLabelExpr(ids: readonly string[], offset = 0): string {
-  return `(${JSON.stringify(ids)})[datum.value${offset ? ` - ${offset}` : ''}] || ''`;
+/**
+ * Vega expression for a tick label: the string at position `datum.value - offset` of the
+ * array in signal `signal`, or nothing between positions.
+ */
+export function lookupLabelExpr(signal: string, offset = 0): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/u.test(signal)) throw new Error(`not a signal name: ${signal}`);
+  return `${signal}[datum.value${offset ? ` - ${offset}` : ''}] || ''`;
 }
 
 /**
  * Generations on x by position, labelled with their ids. A quantitative axis keeps a handful
  * of ticks however many generations there are; an ordinal one lays out (and then hides) one
  * label per generation in every panel, which dominates render time at 100 generations.
+ * The spec must carry `generationParams(ids)`.
  */
 export function generationIndexX(ids: readonly string[], title: string | null = null) {
   const n = ids.length;
@@ -114,7 +137,7 @@ export function generationIndexX(ids: readonly string[], title: string | null = 
     field: 'index',
     type: 'quantitative' as const,
     scale: { domain: [0, Math.max(1, n - 1)], nice: false, zero: false, padding: 6 },
-    axis: { title, labelExpr: indexLabelExpr(ids), tickMinStep: 1, tickCount: Math.min(n, 6), labelAngle: longest > 6 ? -40 : 0, labelOverlap: true, labelLimit: 90, grid: false, labelFlush: false },
+    axis: { title, labelExpr: lookupLabelExpr(GENERATION_IDS_SIGNAL), tickMinStep: 1, tickCount: Math.min(n, 6), labelAngle: longest > 6 ? -40 : 0, labelOverlap: true, labelLimit: 90, grid: false, labelFlush: false },
   };
 }
 

@@ -36,9 +36,11 @@ export function labelSharesChart(result: AnalysisResult): ChartDescriptor | unde
         data: { values: rows },
         mark: { type: 'bar', stroke: themeColor('background'), strokeWidth: ids.length > 40 ? 0 : 0.5 },
         encoding: {
-          x: { field: 'generation', type: 'ordinal', sort: ids, scale: { domain: ids, paddingInner: 0.15 }, axis: generationAxis(ids) },
+          // Literal domains order the bars and the legend: data strings never go into a
+          // `sort` array, which Vega-Lite compiles to an expression (see common.ts).
+          x: { field: 'generation', type: 'ordinal', scale: { domain: ids, paddingInner: 0.15 }, axis: generationAxis(ids) },
           y: { field: 'count', type: 'quantitative', stack: 'normalize', axis: { title: 'Share of records', format: '.0%', tickCount: 5 } },
-          color: { field: 'label', type: 'nominal', sort: labels, scale: { domain: labels }, legend: { title: field } },
+          color: { field: 'label', type: 'nominal', scale: { domain: labels }, legend: { title: field } },
           order: { field: 'labelOrder', type: 'quantitative', sort: 'ascending' },
           tooltip: tooltip([
             { field: 'generation', title: 'Generation' },

@@ -10,6 +10,7 @@ import {
   VL_SCHEMA,
   baselineGroup,
   generationIndexX,
+  generationParams,
   generationIds,
   round4,
   SEVERITIES,
@@ -164,6 +165,7 @@ export function metricsChart(result: AnalysisResult, role: MetricRole): ChartDes
   const spec = {
     $schema: VL_SCHEMA,
     description: `${ROLE_TITLES[role]}${field ? ` (field ${field})` : ''}.`,
+    params: generationParams(ids),
     data: { values: rows },
     facet: {
       field: 'title',

@@ -2,7 +2,7 @@
 // collapse is the cloud shrinking and its small modes emptying.
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
-import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, round4, tooltip } from './common';
+import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, generationParams, round4, tooltip } from './common';
 
 export function projectionChart(result: AnalysisResult): ChartDescriptor | undefined {
   const projection = result.details.projection;
@@ -17,6 +17,7 @@ export function projectionChart(result: AnalysisResult): ChartDescriptor | undef
     description: 'Embeddings projected on two principal components, by generation.',
     width: 440,
     height: 340,
+    params: generationParams(ids),
     data: { values: rows },
     mark: { type: 'point', filled: true, size: 30, opacity: 0.75 },
     encoding: {

@@ -2,7 +2,7 @@
 // getting steeper and shorter, the rare tail (high ranks) disappearing first.
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
-import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, sampleGenerations, tooltip } from './common';
+import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, generationParams, sampleGenerations, tooltip } from './common';
 
 export function rankFrequencyChart(result: AnalysisResult): ChartDescriptor | undefined {
   const ids = generationIds(result);
@@ -24,6 +24,7 @@ export function rankFrequencyChart(result: AnalysisResult): ChartDescriptor | un
     description: 'Token rank against frequency per generation, log–log.',
     width: 480,
     height: 280,
+    params: generationParams(ids),
     data: { values: rows },
     mark: { type: 'line', strokeWidth: 1.6, interpolate: 'monotone', opacity: 0.9 },
     encoding: {

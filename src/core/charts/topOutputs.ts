@@ -2,10 +2,11 @@
 // falls back to shows as the longest bar, and its first occurrence is one click away.
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
-import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, themeColor, truncate, tooltip } from './common';
+import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, generationParams, lookupLabelExpr, themeColor, truncate, tooltip } from './common';
 
 const MAX_BARS = 12;
 const LABEL_CHARS = 48;
+const OUTPUT_LABELS_SIGNAL = 'outputLabels';
 
 export function topOutputsChart(result: AnalysisResult): ChartDescriptor | undefined {
   const ids = generationIds(result);
@@ -31,13 +32,14 @@ export function topOutputsChart(result: AnalysisResult): ChartDescriptor | undef
     { field: 'file', title: 'File' },
     { field: 'line', title: 'First line' },
   ]);
-  // Bars are keyed by rank: the same text can top several generations. The axis shows the text.
+  // Bars are keyed by rank: the same text can top several generations. The axis shows the
+  // text, looked up by rank in a signal that holds the labels as data (see common.ts).
   const labels = rows.map((r) => truncate(r.text, LABEL_CHARS));
   const y = {
     field: 'rank',
     type: 'ordinal' as const,
     sort: 'ascending',
-    axis: { title: null, labelLimit: 340, labelExpr: `(${JSON.stringify(labels)})[datum.value - 1] || ''` },
+    axis: { title: null, labelLimit: 340, labelExpr: lookupLabelExpr(OUTPUT_LABELS_SIGNAL, 1) },
   };
   const maxCount = rows[0]!.count;
   const spec = {
@@ -45,6 +47,7 @@ export function topOutputsChart(result: AnalysisResult): ChartDescriptor | undef
     description: 'Most repeated outputs with their counts.',
     width: 340,
     height: { step: 22 },
+    params: [{ name: OUTPUT_LABELS_SIGNAL, value: labels }, ...(multi ? generationParams(ids) : [])],
     data: { values: rows },
     encoding: { y },
     layer: [

@@ -2,7 +2,7 @@
 // percentiles: the tails beyond those lines empty out first (Shumailov et al. 2024).
 import type { TopLevelSpec } from 'vega-lite';
 import type { AnalysisResult } from '../../shared/details';
-import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, round4, sampleGenerations, share, themeColor, tooltip } from './common';
+import { type ChartDescriptor, VL_SCHEMA, generationColor, generationIds, generationParams, round4, sampleGenerations, share, themeColor, tooltip } from './common';
 
 export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor | undefined {
   const ids = generationIds(result);
@@ -78,6 +78,7 @@ export function valueDistributionsChart(result: AnalysisResult): ChartDescriptor
     description: `Distribution of ${field} per generation.`,
     width: 500,
     height: 260,
+    params: generationParams(ids),
     layer: layers,
   } as unknown as TopLevelSpec;
 

@@ -1,8 +1,11 @@
 // The terminal report: what was read, a per-generation table of the metrics, and the
-// findings. Colour only when the caller says the stream is a terminal.
+// findings. Colour only when the caller says the stream is a terminal. Every string that
+// comes from the data (ids, field names, file names, messages quoting outputs) goes through
+// `terminalSafe`, so no control character in the data reaches the terminal.
 import type { Report, Severity } from '../../shared/report';
 import { METRICS } from '../../shared/metrics';
 import { num } from '../rules';
+import { terminalSafe as safe } from '../terminalText';
 
 export interface TextFormatOptions {
   color: boolean;
@@ -25,12 +28,12 @@ export function formatText(report: Report, options: TextFormatOptions): string {
     `${report.inputs.length} file${report.inputs.length === 1 ? '' : 's'}, ${records} records` +
       (malformed ? `, ${malformed} malformed` : '') +
       `, ${report.groups.length} generation${report.groups.length === 1 ? '' : 's'}` +
-      (report.baseline !== undefined && report.groups.length > 1 ? `, baseline ${report.baseline}` : ''),
+      (report.baseline !== undefined && report.groups.length > 1 ? `, baseline ${safe(report.baseline)}` : ''),
   );
   const roles = Object.entries(report.fields).filter(([, v]) => v);
   const why = report.fieldReasons ?? {};
-  lines.push(c('dim', `fields: ${roles.map(([k, v]) => `${k}=${v}${why[k as keyof typeof why] ? ` (${why[k as keyof typeof why]})` : ''}`).join(', ') || 'none'}`));
-  if (report.collection) lines.push(c('dim', `records: the array at ${report.collection}`));
+  lines.push(c('dim', `fields: ${roles.map(([k, v]) => `${k}=${safe(String(v))}${why[k as keyof typeof why] ? ` (${safe(String(why[k as keyof typeof why]))})` : ''}`).join(', ') || 'none'}`));
+  if (report.collection) lines.push(c('dim', `records: the array at ${safe(report.collection)}`));
   lines.push('');
 
   // Metrics as rows, generations as columns; many generations are thinned evenly.
@@ -41,7 +44,7 @@ export function formatText(report: Report, options: TextFormatOptions): string {
   }
   const keys = METRICS.map((m) => m.key).filter((k) => groups.some((g) => g.metrics[k] !== undefined));
   if (keys.length) {
-    const header = ['metric', ...shown.map((i) => groups[i]!.id)];
+    const header = ['metric', ...shown.map((i) => safe(groups[i]!.id))];
     const rows = keys.map((k) => [k, ...shown.map((i) => fmtCell(groups[i]!.metrics[k]))]);
     const counts = ['records', ...shown.map((i) => String(groups[i]!.records))];
     const table = [header, counts, ...rows];
@@ -59,9 +62,9 @@ export function formatText(report: Report, options: TextFormatOptions): string {
     const bySev = (s: Severity) => report.findings.filter((f) => f.severity === s).length;
     lines.push(c('bold', `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}: ${bySev('error')} error, ${bySev('warning')} warning, ${bySev('info')} info`));
     for (const f of report.findings) {
-      const loc = `${f.location.file}:${f.location.line}${f.location.column ? ':' + f.location.column : ''}`;
-      lines.push(`${c(sevColor[f.severity], f.severity.padEnd(7))} ${c('dim', loc)} ${f.message} ${c('dim', `[${f.rule}]`)}`);
-      for (const r of f.related ?? []) lines.push(c('dim', `        ↳ ${r.location.file}:${r.location.line} ${r.message}`));
+      const loc = `${safe(f.location.file)}:${f.location.line}${f.location.column ? ':' + f.location.column : ''}`;
+      lines.push(`${c(sevColor[f.severity], f.severity.padEnd(7))} ${c('dim', loc)} ${safe(f.message)} ${c('dim', `[${safe(f.rule)}]`)}`);
+      for (const r of f.related ?? []) lines.push(c('dim', `        ↳ ${safe(r.location.file)}:${r.location.line} ${safe(r.message)}`));
     }
   }
   return lines.join('\n') + '\n';

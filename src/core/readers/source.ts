@@ -4,6 +4,7 @@
 import { isAscii } from 'node:buffer';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { formatBytes } from '../../shared/formats';
 import { InputError, type ReadContext } from './types';
 
 export interface DecodedChunk {
@@ -34,7 +35,7 @@ export async function* decodeInput(
     const magic = await readAtLeast(raw, 2);
     const gzip = magic.data.length >= 2 && magic.data[0] === 0x1f && magic.data[1] === 0x8b;
     const plain = prepend(magic.data, magic.done ? undefined : raw);
-    const data = (gzip ? gunzip(plain) : plain)[Symbol.asyncIterator]();
+    const data = (gzip ? limitDecompressed(gunzip(plain), ctx.maxDecompressedBytes) : plain)[Symbol.asyncIterator]();
     const head = await readAtLeast(data, SNIFF_BYTES);
     if (head.data.length === 0) {
       throw new InputError(gzip ? 'is empty (it decompresses to 0 bytes)' : 'is empty (0 bytes)');
@@ -89,6 +90,27 @@ function gunzip(source: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   // pipeline() forwards a source error (an unreadable file, an abort) to the gunzip stream,
   // so iterating it rethrows that error; the callback only keeps it from being unhandled.
   return pipeline(Readable.from(source), createGunzip({ chunkSize: GUNZIP_CHUNK }), () => {});
+}
+
+/**
+ * The decompressed chunks, stopping with an InputError as soon as their total passes `max`:
+ * the limit on file size holds for what the file expands to, not only for its bytes on disk.
+ */
+async function* limitDecompressed(chunks: AsyncIterable<Uint8Array>, max: number | undefined): AsyncGenerator<Uint8Array> {
+  if (max === undefined) {
+    yield* chunks;
+    return;
+  }
+  let total = 0;
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    if (total > max) {
+      throw new InputError(
+        `decompresses to more than ${formatBytes(max)}, the file size limit; raise the limit (setting collapseLens.maxFileSizeMB, or --max-file-size) to analyze it`,
+      );
+    }
+    yield chunk;
+  }
 }
 
 function translateZlibError(error: unknown): unknown {

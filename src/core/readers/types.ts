@@ -39,6 +39,11 @@ export interface ReadOptions {
    * pull the whole rest of the file into one string.
    */
   maxRecordLength?: number;
+  /**
+   * Most bytes a gzip-compressed input may decompress to; beyond it the input is rejected as
+   * soon as the count passes it (a small archive can expand to gigabytes). Default: no limit.
+   */
+  maxDecompressedBytes?: number;
 }
 
 /**
@@ -77,6 +82,8 @@ export class ReadContext {
   readonly batchSize: number;
   readonly maxRecordLength: number;
   readonly signal: AbortSignal | undefined;
+  /** See `ReadOptions.maxDecompressedBytes`; undefined for no limit. */
+  readonly maxDecompressedBytes: number | undefined;
   /** Input bytes pulled from the caller's chunks. */
   bytes = 0;
   recordsKey: string | undefined;
@@ -89,6 +96,8 @@ export class ReadContext {
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
     this.maxRecordLength = Math.max(1, Math.floor(options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH));
     this.signal = options.signal;
+    const max = options.maxDecompressedBytes;
+    this.maxDecompressedBytes = max !== undefined && max > 0 ? Math.max(1, Math.ceil(max)) : undefined;
   }
 
   checkAborted(): void {
