@@ -35,6 +35,7 @@ export const METRICS: readonly MetricInfo[] = [
   m('rare_token_share', 'text', 'Rare-token share', 'up', false),
   m('mean_length', 'text', 'Mean length (tokens)', 'none'),
   m('ead', 'text', 'EAD (expectation-adjusted distinct)', 'up'),
+  m('text_vendi', 'text', 'Text Vendi score (n-gram kernel)', 'up'),
   m('per_prompt_distinct_2', 'text', 'Per-prompt distinct-2', 'up', false),
   m('per_prompt_ead', 'text', 'Per-prompt EAD', 'up', false),
   m('identical_prompt_share', 'text', 'Prompts with identical outputs', 'down'),

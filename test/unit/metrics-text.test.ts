@@ -374,7 +374,7 @@ describe('TextAccumulator', () => {
     const a = run(texts, options);
     const b = run(texts, options);
     assert.deepEqual(a, b);
-    assert.deepEqual(Object.keys(a.sampled).sort(), ['compression_ratio', 'distinct_2', 'distinct_3', 'duplicate_rate', 'near_duplicate_rate', 'ngram_diversity', 'self_bleu']);
+    assert.deepEqual(Object.keys(a.sampled).sort(), ['compression_ratio', 'distinct_2', 'distinct_3', 'duplicate_rate', 'near_duplicate_rate', 'ngram_diversity', 'self_bleu', 'text_vendi']);
     assert.equal(a.sampled.self_bleu, 50);
     assert.equal(a.sampled.near_duplicate_rate, 500);
     // 32 chunks of 128 bytes or more; each may overrun by one record (≤ 200 bytes here)
@@ -655,3 +655,36 @@ describe('Self-BLEU against every record, at any size', () => {
   });
 });
 
+
+describe('text_vendi: the Vendi score under a hashed word 1-2-gram cosine kernel', () => {
+  test('the D × D route equals the direct n × n kernel computation', async () => {
+    const { textFeatures, textVendi } = await import('../../src/core/metrics/textVendi');
+    const { vendiScoreFromKernel } = await import('../../src/core/metrics/vectors');
+    const texts = ['the cat sat on the mat', 'the cat sat on a mat', 'a dog ran far away', 'models repeat themselves again', 'the cat sat on the mat'].map((t) => t.split(' '));
+    const f = texts.map((t) => textFeatures(t));
+    const dot = (a: (typeof f)[number], b: (typeof f)[number]) => {
+      let s = 0;
+      let j = 0;
+      for (let i = 0; i < a.index.length; i++) {
+        while (j < b.index.length && b.index[j]! < a.index[i]!) j++;
+        if (j < b.index.length && b.index[j] === a.index[i]) s += a.value[i]! * b.value[j]!;
+      }
+      return s;
+    };
+    const kernel = f.map((a) => f.map((b) => dot(a, b)));
+    for (let i = 0; i < kernel.length; i++) assert.ok(Math.abs(kernel[i]![i]! - 1) < 1e-12, 'unit vectors');
+    assert.ok(Math.abs(textVendi(texts) - vendiScoreFromKernel(kernel)) < 1e-9);
+  });
+
+  test('identical texts score 1, two distinct texts about 2, paraphrases from the same phrases less than distinct ones', async () => {
+    const { textVendi } = await import('../../src/core/metrics/textVendi');
+    const a = 'the river bends past the old mill before it reaches town'.split(' ');
+    const b = 'a quiet meadow holds the morning fog until noon arrives'.split(' ');
+    assert.ok(Math.abs(textVendi([a, a, a]) - 1) < 1e-9);
+    assert.ok(Math.abs(textVendi([a, b]) - 2) < 0.1);
+    const remix = (t: string[], k: number) => [...t.slice(k), ...t.slice(0, k)];
+    const paraphrases = [0, 2, 4, 6].map((k) => remix(a, k));
+    const distinct = [a, b, 'stars fade slowly as the city wakes up'.split(' '), 'numbers never lie but people often do'.split(' ')];
+    assert.ok(textVendi(paraphrases) < textVendi(distinct) - 1, `${textVendi(paraphrases)} vs ${textVendi(distinct)}`);
+  });
+});

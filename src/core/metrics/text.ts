@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { DEFAULT_SEED, Random, Reservoir } from '../random';
 import { bleuFromPrecisions, selfBleuOnPool, SelfBleuReferences } from './selfBleu';
 import { ead, PromptSample } from './perPrompt';
+import { TEXT_VENDI_SAMPLE, textVendi } from './textVendi';
 import {
   detach,
   DistinctCounter,
@@ -909,6 +910,19 @@ export class TextAccumulator {
       metrics.per_prompt_ead = perPrompt.ead;
       metrics.identical_prompt_share = perPrompt.identicalShare;
       if (perPrompt.sampled) for (const k of ['per_prompt_distinct_2', 'per_prompt_ead', 'identical_prompt_share']) sampled[k] = perPrompt.prompts;
+    }
+
+    // Text Vendi (n-gram kernel) on a seeded sample of the Self-BLEU pool, itself a uniform sample.
+    {
+      const pool = this.bleuPool.items;
+      let picked = Array.from({ length: pool.length }, (_, i) => i);
+      if (picked.length > TEXT_VENDI_SAMPLE) picked = new Random(this.o.seed + 5).shuffle(picked).slice(0, TEXT_VENDI_SAMPLE).sort((a, b) => a - b);
+      const texts = picked.map((i) => Array.from(this.bleuIds.view(pool[i]!.start, pool[i]!.size), (id) => this.vocab.token(id)));
+      const vendi = textVendi(texts);
+      if (Number.isFinite(vendi)) {
+        metrics.text_vendi = vendi;
+        if (picked.length < records) sampled.text_vendi = picked.length;
+      }
     }
 
     if (tokens > 0) metrics.token_entropy = entropyBits(this.typeCounts.subarray(0, vocabulary), tokens);
