@@ -52,6 +52,7 @@ Analyze options:
   --fail-on error|warning|info|never
                                   exit 1 when a finding at or above this severity exists (default error)
   --lowercase                     fold case before tokenizing text
+  --per-metric                    one finding per metric and generation (default: one per collapse)
   --seed N                        seed for sampled metrics (default 42)
   --max-file-size MB              refuse files larger than MB megabytes, on disk or once
                                   decompressed (default: no limit)
@@ -108,6 +109,7 @@ export const ANALYZE_OPTIONS: OptionTable = {
   config: { type: 'string', hint: 'a file name' },
   'fail-on': { type: 'string', hint: 'error, warning, info or never' },
   lowercase: { type: 'boolean' },
+  'per-metric': { type: 'boolean' },
   seed: { type: 'string', hint: 'an integer' },
   'max-file-size': { type: 'string', hint: 'a number of megabytes' },
   help: { type: 'boolean', short: 'h' },
@@ -400,6 +402,7 @@ async function analyzeCommand(args: string[], ctx: Ctx): Promise<number> {
   const baseline = str(values.baseline);
   if (baseline !== undefined) flags.baseline = baseline;
   if (values.lowercase) flags.lowercase = true;
+  if (values['per-metric']) flags.findingMode = 'metric';
   const seedArg = str(values.seed);
   if (seedArg !== undefined) {
     const s = Number(seedArg);

@@ -170,7 +170,7 @@ describe('one finding per event', () => {
     assert.equal(text.group, 'g2');
     // Each metric at the first generation that reached its worst level: distinct-1 was a
     // warning from g1 on (−24%), distinct-2 an error at g2.
-    assert.equal(text.message, 'Text diversity collapsed below the baseline by generation g2: Distinct-2 −63%, Vocabulary size −30%, Distinct-1 −24%.');
+    assert.equal(text.message, 'Text diversity collapsed below the baseline by generation g2: Distinct-2 −63%, Vocabulary size −30% (g1), Distinct-1 −24% (g1).');
     assert.deepEqual(text.related?.map((r) => r.message), [
       'baseline generation g0 starts here',
       'Distinct-2 fell 63% below the baseline (0.8 → 0.3) in generation g2.',

@@ -35,6 +35,9 @@ export function formatText(report: Report, options: TextFormatOptions): string {
   lines.push(c('dim', `fields: ${roles.map(([k, v]) => `${k}=${safe(String(v))}${why[k as keyof typeof why] ? ` (${safe(String(why[k as keyof typeof why]))})` : ''}`).join(', ') || 'none'}`));
   if (report.collection) lines.push(c('dim', `records: the array at ${safe(report.collection)}`));
   lines.push('');
+  // One line per role: what happened, before the numbers.
+  for (const v of report.verdicts ?? []) lines.push(v.severity ? `${c(v.severity === 'error' ? 'red' : 'yellow', v.severity === 'error' ? '✖' : '⚠')} ${safe(v.message)}` : `${c('green', '✓')} ${safe(v.message)}`);
+  if (report.verdicts?.length) lines.push('');
 
   // Metrics as rows, generations as columns; many generations are thinned evenly.
   const groups = report.groups;

@@ -75,7 +75,7 @@ export const diversityDrop: Rule = {
       // The event's generation: the first one where the role reached its worst severity.
       const at = list.filter((d) => d.severity === head.severity).reduce((a, d) => (d.index < a.index ? d : a));
       const { b, v } = one(head);
-      const parts = list.map((d) => `${labelOf(d.metric.key)} −${pct(d.drop)}`);
+      const parts = list.map((d) => `${labelOf(d.metric.key)} −${pct(d.drop)}${d.g !== at.g ? ` (${d.g.group.id})` : ''}`);
       const verb = head.severity === 'error' ? 'collapsed' : 'fell';
       const candidate: Candidate = {
         index: at.index,
