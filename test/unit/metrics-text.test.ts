@@ -231,8 +231,9 @@ describe('TextAccumulator', () => {
     close(m.token_entropy!, -2 * 0.4 * Math.log2(0.4) - 0.2 * Math.log2(0.2));
     assert.equal(m.vocabulary_size, 3);
     close(m.mean_length!, 10 / 3);
-    // its own baseline: counts c 2, a 4, b 4 of 10; 10% of the mass is 1 token and the rarest type has 2 → empty rare set
-    assert.equal(m.rare_token_share, 0);
+    // its own baseline: counts c 2, a 4, b 4 of 10; 10% of the mass is 1 token and the rarest
+    // class {c} holds 2: it counts with weight 1/2, so the baseline's own share is exactly 10%
+    close(m.rare_token_share!, 0.1);
     assert.deepEqual(r.sampled, {});
     assert.deepEqual(r.topOutputs, [{ text: 'a b c', count: 2, line: 2 }]);
     assert.equal(r.mostRepeatedLine, 2);
@@ -338,15 +339,15 @@ describe('TextAccumulator', () => {
     }
   });
 
-  test('rare-token share: the lowest 10% of the baseline mass, ties split by token hash', () => {
-    // baseline x×8, y, z: 10 tokens, 10% = 1 token; y and z tie at count 1 and only one fits
+  test('rare-token share: the lowest 10% of the baseline mass; the class at the line counts by the fraction that fits', () => {
+    // baseline x×8, y, z: 10 tokens, 10% = 1 token; y and z form the class of count 1 (mass
+    // 2), so each counts with weight 1/2 — neither is preferred, whatever their hashes
     const baseline = ['x x x x x x x x y z'];
     const base = run(baseline).metrics;
     close(base.rare_token_share!, 0.1);
-    const inRare = hashString53('y') < hashString53('z') ? 'y' : 'z';
-    const g = run(['y z y z', `${inRare} x`], {}, baseline).metrics;
-    // 6 tokens, rare ones: 2 of the tie winner in the first record + 1 in the second = 3
-    close(g.rare_token_share!, 3 / 6);
+    // 6 tokens: y 3, z 2 → (3 + 2) / 2 = 2.5 rare
+    close(run(['y z y z', 'y x'], {}, baseline).metrics.rare_token_share!, 2.5 / 6);
+    close(run(['z y z y', 'z x'], {}, baseline).metrics.rare_token_share!, 2.5 / 6, 1e-12, 'symmetric in y and z');
     // a group without any baseline tail vocabulary
     assert.equal(run(['x x new'], {}, baseline).metrics.rare_token_share, 0);
   });

@@ -812,21 +812,29 @@ export class TextAccumulator {
     return this.shingles.subarray(0, 1);
   }
 
-  /** The baseline's rare vocabulary (see `buildTextBaseline`). */
-  rareTypes(): Set<string> {
+  /** The baseline's rare vocabulary with each type's weight (see `TextBaseline.rareTypes`). */
+  rareTypes(): Map<string, number> {
     const total = this.tokenCount;
-    const types = Array.from({ length: this.vocab.size }, (_, id) => {
-      const token = this.vocab.token(id);
-      return { token, count: this.typeCounts[id]!, tie: hashString53(token) };
-    });
-    types.sort((a, b) => a.count - b.count || a.tie - b.tie || (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
-    const rare = new Set<string>();
+    // Frequency classes, rarest first: every type of a class counts the same.
+    const byCount = new Map<number, string[]>();
+    for (let id = 0; id < this.vocab.size; id++) {
+      const c = this.typeCounts[id]!;
+      let list = byCount.get(c);
+      if (!list) byCount.set(c, (list = []));
+      list.push(this.vocab.token(id));
+    }
+    const rare = new Map<string, number>();
+    const limit = total / RARE_MASS_DENOMINATOR;
     let cumulative = 0;
-    for (const t of types) {
-      // cumulative ≤ 10% of the mass, in integers so no rounding decides a type
-      if ((cumulative + t.count) * RARE_MASS_DENOMINATOR > total) break;
-      cumulative += t.count;
-      rare.add(t.token);
+    for (const count of [...byCount.keys()].sort((a, b) => a - b)) {
+      const members = byCount.get(count)!;
+      const mass = count * members.length;
+      // A whole class fits under the 10% line; the class the line falls in counts by the
+      // fraction of it that fits, the same for each of its types.
+      const weight = cumulative + mass <= limit ? 1 : (limit - cumulative) / mass;
+      if (weight > 0) for (const t of members) rare.set(t, weight);
+      cumulative += mass;
+      if (cumulative >= limit) break;
     }
     return rare;
   }
@@ -879,7 +887,12 @@ export class TextAccumulator {
     metrics.duplicate_rate = 1 - Math.min(this.texts.distinct, records) / records;
     if (!this.texts.exact) sampled.duplicate_rate = records;
 
-    const pool = this.shinglePool.items;
+    // Exact on every record up to nearDuplicateExact records (the reservoir holds them all);
+    // above, on a seeded sample of nearDuplicateSample of them.
+    let pool = this.shinglePool.items;
+    if (this.shinglePool.sampled && pool.length > this.o.nearDuplicateSample) {
+      pool = new Random(this.o.seed + 4).shuffle(pool.map((_, i) => i)).slice(0, this.o.nearDuplicateSample).sort((a, b) => a - b).map((i) => pool[i]!);
+    }
     const flags = nearDuplicateFlags(pool.map((e) => sortedUnique(this.shingleHashes.view(e.start, e.size))), NEAR_DUPLICATE_THRESHOLD);
     if (this.shinglePool.sampled) {
       // A sample only sees partners inside the sample, which undercounts: with a fraction f
@@ -929,7 +942,10 @@ export class TextAccumulator {
     metrics.vocabulary_size = vocabulary;
     if (tokens > 0 && baseline.tokens > 0) {
       let rare = 0;
-      for (let id = 0; id < vocabulary; id++) if (baseline.rareTypes.has(this.vocab.token(id))) rare += this.typeCounts[id]!;
+      for (let id = 0; id < vocabulary; id++) {
+        const w = baseline.rareTypes.get(this.vocab.token(id));
+        if (w !== undefined) rare += w * this.typeCounts[id]!;
+      }
       metrics.rare_token_share = rare / tokens;
     }
     metrics.mean_length = tokens / records;
@@ -1170,13 +1186,13 @@ function equalArrays(a: Float64Array, b: Float64Array): boolean {
 /** What other groups need from the baseline generation. */
 export interface TextBaseline {
   /**
-   * The baseline's rarest types holding at most 10% of its token mass: types sorted by
-   * count ascending and taken while the cumulative count stays ≤ 10% of the tokens. Types
-   * with equal counts are ordered by a hash of the token (then the token), so when the
-   * 10% line falls inside a frequency class, the part taken is a reproducible,
-   * pseudo-random subset of it rather than, say, the alphabetically first tokens.
+   * The baseline's rarest types holding 10% of its token mass, with a weight each: frequency
+   * classes (types with the same count) taken rarest first while they fit under the 10% line
+   * (weight 1), and the class the line falls in with the fraction of its mass that fits, the
+   * same weight for each of its types. No type of a class is preferred to another (the share
+   * does not depend on a hash), and the baseline's own share is exactly 10%.
    */
-  rareTypes: Set<string>;
+  rareTypes: Map<string, number>;
   /** The baseline's vocabulary size (word types): V of EAD, the same for every generation. */
   vocabulary: number;
   /** Tokens in the baseline (rare_token_share is left out when 0). */
