@@ -459,7 +459,7 @@ async function analyzeCommand(args: string[], ctx: Ctx): Promise<number> {
 
   let output: string;
   if (format === 'json') output = formatJson(report);
-  else if (format === 'sarif') output = formatSarif(report);
+  else if (format === 'sarif') output = formatSarif(report, options.thresholds ? { thresholds: options.thresholds } : {});
   else if (format === 'html') output = renderStandaloneHtml({ report: result.report, details: result.details }, await readReportAssets());
   else {
     // A file gets no colour codes; standard output follows the terminal and NO_COLOR / FORCE_COLOR.

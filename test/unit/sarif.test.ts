@@ -95,3 +95,13 @@ describe('SARIF partialFingerprints', () => {
     assert.match(a, /^[0-9a-f]{14}$/);
   });
 });
+
+describe('SARIF rule descriptions', () => {
+  test('say the thresholds in force', async () => {
+    const { toSarif } = await import('../../src/core/format/sarif');
+    const report = { schemaVersion: 1 as const, tool: { name: 'collapse-lens' as const, version: '0' }, inputs: [], fields: {}, groups: [], findings: [] };
+    const rules = (t?: object) => (toSarif(report, t ? { thresholds: t } : {}) as { runs: { tool: { driver: { rules: { id: string; fullDescription: { text: string } }[] } } }[] }).runs[0]!.tool.driver.rules;
+    assert.match(rules().find((r) => r.id === 'repeated-outputs')!.fullDescription.text, /More than 30%/);
+    assert.match(rules({ duplicateRate: 0.45 }).find((r) => r.id === 'repeated-outputs')!.fullDescription.text, /More than 45%/);
+  });
+});

@@ -4,6 +4,7 @@ import { RULES } from '../rules';
 import { METRIC_BY_KEY } from '../../shared/metrics';
 import { hashString53 } from '../metrics/hashing';
 import { DEFAULT_THRESHOLDS } from '../options';
+import type { RuleThresholds } from '../options';
 
 const HELP_BASE = 'https://github.com/collapse-lens/collapse-lens#rule-';
 
@@ -12,6 +13,8 @@ const level = (s: Severity): 'error' | 'warning' | 'note' => (s === 'info' ? 'no
 export interface SarifOptions {
   /** Whether `\\` separates folders in the report's paths (Windows); elsewhere it is a character of a name. */
   windows?: boolean;
+  /** The thresholds in force, for the rules' descriptions (default: the defaults). */
+  thresholds?: Partial<RuleThresholds>;
 }
 
 const encoder = new TextEncoder();
@@ -108,7 +111,7 @@ export function toSarif(report: Report, options: SarifOptions = {}): object {
               id: r.id,
               name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
               shortDescription: { text: r.title },
-              fullDescription: { text: `${r.describe(DEFAULT_THRESHOLDS)} Source: ${r.source}.` },
+              fullDescription: { text: `${r.describe({ ...DEFAULT_THRESHOLDS, ...options.thresholds })} Source: ${r.source}.` },
               helpUri: HELP_BASE + r.id,
               defaultConfiguration: { level: level(r.defaultSeverity) },
             })),
