@@ -40,6 +40,10 @@ const stream = fixture('sample-stream');
 
 function matchSnapshot(name: string, actual: string): void {
   const file = join(SNAPSHOTS, name);
+  if (!UPDATE && !existsSync(file)) {
+    // In CI a missing snapshot is a failure, not a snapshot to write: nothing would be compared.
+    assert.ok(!process.env.CI, `${name} has no snapshot; run the tests with UPDATE_SNAPSHOTS=1 and commit it`);
+  }
   if (UPDATE || !existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, actual);
