@@ -51,7 +51,7 @@ export const DEFAULT_THRESHOLDS: Readonly<RuleThresholds> = Object.freeze({
   tailLossPValue: 0.01,
   accuracy: 0.7,
   driftPValue: 0.01,
-  driftEffect: 0.25,
+  driftEffect: 0.35,
 });
 
 export type FieldOverrides = Partial<Record<FieldRole, string>>;
