@@ -4,7 +4,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeFiles } from '../src/core/analyze';
 import { readerThreadBeside } from '../src/core/analysis/offThread';
-import { computeVendiScore, meanPairwiseDistance } from '../src/core/metrics/vectors';
+import { computeVendiScore, finishVectorMetrics, meanPairwiseDistance, rowSampleMetrics, VectorAccumulator } from '../src/core/metrics/vectors';
+import { syntheticEmbeddings } from '../src/core/numeric/syntheticEmbeddings';
+import type { SyntheticKind, SyntheticOptions } from '../src/core/numeric/syntheticEmbeddings';
 import { Random } from '../src/core/random';
 import { openFileSource, readParquet } from '../src/core/readers/parquet';
 import { ReadContext } from '../src/core/readers/types';
@@ -24,6 +26,10 @@ async function main() {
     const mpd = meanPairwiseDistance(rows.slice(0, 5000));
     const t2 = performance.now();
     console.log(JSON.stringify({ case: kind, n, d, vendiMs: Math.round(t1 - t0), exactPairwise5000Ms: Math.round(t2 - t1), vendi, mpd, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+    return;
+  }
+  if (kind === 'vectors-accuracy') {
+    console.log(JSON.stringify(measureVectorAccuracy()));
     return;
   }
   if (kind === 'parquet') {
@@ -84,6 +90,60 @@ async function measureParquetRead(file: string) {
     textMb: Math.round(textChars / 1e5) / 10,
     slicing: sliceEnv ?? 'default',
   };
+}
+
+/**
+ * Above d = 1,024 the vector metrics come from a seeded sample of 500 rows per group: their
+ * relative error against the exact computation on all rows (the n × n route, O(n³)), on
+ * synthetic embeddings, and how well a drop between a diverse and a collapsed generation is
+ * kept. Minutes: the exact side is the slow one. BENCH_ACCURACY_N=1000,2000 BENCH_ACCURACY_D=1536,3072.
+ */
+function measureVectorAccuracy() {
+  const ns = (process.env.BENCH_ACCURACY_N || '1000,2000').split(',').map(Number);
+  const ds = (process.env.BENCH_ACCURACY_D || '1536,3072').split(',').map(Number);
+  const sampled = (rows: Float64Array[]) => {
+    const acc = new VectorAccumulator();
+    rows.forEach((r, i) => acc.add(r, i + 1));
+    return finishVectorMetrics(acc).metrics;
+  };
+  const pct = (a: number, b: number) => Math.round(1000 * (a / b - 1)) / 10;
+  const errors = [];
+  const drops = [];
+  const collapse: Record<SyntheticKind, [SyntheticOptions, SyntheticOptions]> = {
+    clusters: [{ clusters: 32 }, { clusters: 4, seed: 8 }],
+    'low-rank': [{ rank: 128 }, { rank: 16, seed: 8 }],
+    topics: [{ topics: 48 }, { topics: 6, seed: 8 }],
+  };
+  for (const d of ds) {
+    for (const n of ns) {
+      for (const kind of Object.keys(collapse) as SyntheticKind[]) {
+        const [diverse, collapsed] = collapse[kind];
+        const ends = [diverse, collapsed].map((options) => {
+          const rows = syntheticEmbeddings(kind, n, d, options);
+          const t0 = performance.now();
+          const exact = rowSampleMetrics(rows);
+          const exactMs = Math.round(performance.now() - t0);
+          return { exact, exactMs, sample: sampled(rows) };
+        });
+        const { exact, exactMs, sample } = ends[0]!;
+        errors.push({
+          kind, d, n, exactMs,
+          vendi: Math.round(exact.vendi * 100) / 100, vendiErrorPct: pct(sample.vendi_score!, exact.vendi),
+          effectiveRank: Math.round(exact.effectiveRank * 10) / 10, effectiveRankErrorPct: pct(sample.effective_rank!, exact.effectiveRank),
+          meanPairwiseDistanceErrorPct: pct(sample.mean_pairwise_distance!, exact.meanPairwiseDistance),
+        });
+        const drop = (a: number, b: number) => Math.round(1000 * (1 - b / a)) / 10;
+        const [a, b] = ends as [(typeof ends)[0], (typeof ends)[0]];
+        drops.push({
+          kind, d, n,
+          vendiDropPct: drop(a.exact.vendi, b.exact.vendi), sampledVendiDropPct: drop(a.sample.vendi_score!, b.sample.vendi_score!),
+          effectiveRankDropPct: drop(a.exact.effectiveRank, b.exact.effectiveRank), sampledEffectiveRankDropPct: drop(a.sample.effective_rank!, b.sample.effective_rank!),
+        });
+        console.error(JSON.stringify(errors[errors.length - 1]), JSON.stringify(drops[drops.length - 1]));
+      }
+    }
+  }
+  return { case: 'vectors-accuracy', errors, drops, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
 }
 
 main().catch((e) => {

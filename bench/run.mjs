@@ -4,6 +4,10 @@
 //   BENCH_TEXT_MB=200 (size of the text JSONL)   BENCH_CASES=text,vectors,labels,vectors-compute
 //   BENCH_CASES=parquet: the Parquet reader alone on a ~BENCH_PARQUET_MB (120) MB file of text rows;
 //   parquet-analyze: the whole analysis of that file
+//   BENCH_CASES=vectors-3072,vectors-4096: 10,000 embeddings of that length in 5 generations (any
+//   vectors-<d> works; ~300 and ~400 MB of JSONL)
+//   BENCH_CASES=vectors-accuracy: the error of the sampled vector metrics above d = 1,024 against the
+//   exact computation (minutes; BENCH_ACCURACY_N=1000,2000 BENCH_ACCURACY_D=1536,3072)
 //   BENCH_CASES=batch,batch-flat: an OpenAI Batch API output file of ~BENCH_BATCH_MB (200) MB and
 //   the same texts as flat JSONL ({"output": …}), to compare what the nested layout costs
 import { spawnSync } from 'node:child_process';
@@ -76,6 +80,40 @@ if (cases.includes('vectors') && !fs.existsSync(vectorFile)) {
   }
   fs.closeSync(fd);
 }
+// Embeddings of OpenAI's sizes (text-embedding-3-large: 3072; 4096 for LLM-based models): 10,000
+// unit-length rows in 5 generations of 2,000 whose topics thin out (48, 24, 12, 6, 3 of them), plus
+// a shared direction and isotropic noise, written with 6 decimals as API clients print them.
+const wideVectorFile = (d) => path.join(dataDir, `vectors-10000x${d}.jsonl`);
+function writeWideVectors(d) {
+  const file = wideVectorFile(d);
+  if (fs.existsSync(file)) return;
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const topics = Array.from({ length: 48 }, () => Float64Array.from({ length: d }, () => normal() / Math.sqrt(d)));
+  const shared = Float64Array.from({ length: d }, () => normal() / Math.sqrt(d));
+  const tmp = file + '.tmp';
+  const fd = fs.openSync(tmp, 'w');
+  const x = new Float64Array(d);
+  for (let k = 0; k < 10_000; k++) {
+    const generation = Math.floor(k / 2000);
+    for (let i = 0; i < d; i++) x[i] = 0.8 * shared[i] + (0.35 * normal()) / Math.sqrt(d);
+    for (let t = 0; t < 48 >> generation; t++) {
+      const z = normal() / Math.sqrt(t + 1);
+      const w = topics[t];
+      for (let i = 0; i < d; i++) x[i] += z * w[i];
+    }
+    let norm = 0;
+    for (let i = 0; i < d; i++) norm += x[i] * x[i];
+    norm = Math.sqrt(norm);
+    const v = Array.from(x, (xi) => Math.round((xi / norm) * 1e6) / 1e6);
+    fs.writeSync(fd, JSON.stringify({ id: k, generation, embedding: v }) + '\n');
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+}
+for (const c of cases) {
+  const wide = /^vectors-(\d+)$/.exec(c);
+  if (wide) writeWideVectors(Number(wide[1]));
+}
 if (cases.includes('labels') && !fs.existsSync(labelFile)) {
   const classes = ['a', 'b', 'c', 'd', 'e'];
   const rows = ['id,generation,label,prediction,score'];
@@ -146,6 +184,8 @@ if ((cases.includes('batch') || cases.includes('batch-flat')) && !(fs.existsSync
 }
 
 const files = { text: textFile, vectors: vectorFile, labels: labelFile, 'vectors-compute': '', parquet: parquetFile, 'parquet-analyze': parquetFile, batch: batchFile, 'batch-flat': batchFlatFile };
+for (const c of cases) if (/^vectors-\d+$/.test(c)) files[c] = wideVectorFile(Number(c.slice(8)));
+files['vectors-accuracy'] = '';
 const results = [];
 let reportLine;
 for (const c of cases) {
@@ -168,7 +208,12 @@ for (const c of cases) {
 console.log('\ncase              size       time      throughput   peak RSS');
 if (reportLine) console.log(reportLine);
 for (const r of results) {
-  if (r.case === 'vectors-compute') {
+  if (r.case === 'vectors-accuracy') {
+    console.log('row-sample route (500 rows) vs exact, % error: Vendi / effective rank / mean pairwise distance');
+    for (const e of r.errors) console.log(`  ${e.kind.padEnd(9)} d=${e.d} n=${e.n}: ${e.vendiErrorPct} / ${e.effectiveRankErrorPct} / ${e.meanPairwiseDistanceErrorPct}   (exact ${e.vendi} / ${e.effectiveRank}, ${e.exactMs} ms)`);
+    console.log('drop from a diverse to a collapsed generation, exact vs sampled: Vendi; effective rank');
+    for (const e of r.drops) console.log(`  ${e.kind.padEnd(9)} d=${e.d} n=${e.n}: ${e.vendiDropPct}% vs ${e.sampledVendiDropPct}%; ${e.effectiveRankDropPct}% vs ${e.sampledEffectiveRankDropPct}%`);
+  } else if (r.case === 'vectors-compute') {
     console.log(`vendi n=10000 d=384: ${r.vendiMs} ms; exact pairwise n=5000: ${r.exactPairwise5000Ms} ms; peak RSS ${r.peakRssMb} MB`);
   } else if (r.case === 'parquet') {
     console.log(`parquet read     ${(r.bytes / 1e6).toFixed(0).padStart(5)} MB ${String(r.ms).padStart(7)} ms ${String(r.mbPerSec).padStart(8)} MB/s ${String(r.peakRssMb).padStart(7)} MB   ${r.rowsPerSec} rows/s, ${r.records} rows (reader only)`);

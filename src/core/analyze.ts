@@ -70,6 +70,10 @@ interface GroupState {
 }
 
 const MAX_MALFORMED_LINES = 100;
+/** Records per batch on this thread. */
+const DETECT_BATCH = 256;
+/** Input read for detection at most, however few records that is. */
+const DETECT_MAX_BYTES = 16 * 1024 * 1024;
 /** Local files at least this large are read on a second thread when `readerThread` is given (default). */
 const OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
 const MAX_ISSUES_KEPT = 100;
@@ -253,7 +257,9 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     const progress = (bytes: number) =>
       options.onProgress?.({ file: input.display, fileIndex: fi, files: ordered.length, bytes: bytesBefore + bytes, totalBytes, records: recordsSoFar });
     try {
-      const reader = openInputRecords(input, readOptions)[Symbol.asyncIterator]();
+      // Small batches until the fields are known: a sample of wide records (long embeddings) is
+      // large, and detection stops at DETECT_MAX_BYTES of input whatever the record count.
+      const reader = openInputRecords(input, { ...readOptions, batchSize: DETECT_BATCH })[Symbol.asyncIterator]();
       let eof = false;
       // Detection reads the first records here; their issues count only if this thread goes on reading.
       const early: RecordIssue[] = [];
@@ -266,6 +272,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
           }
           pending.push(...next.value.records);
           early.push(...next.value.issues);
+          if (pending.length > 0 && next.value.bytes >= DETECT_MAX_BYTES) break;
         }
         if (pending.length > 0) detectNow();
       }

@@ -365,6 +365,83 @@ export function gramAccumulate(gram: Float64Array, row: ArrayLike<number>, d: nu
   }
 }
 
+/**
+ * X Xᵀ of the m rows packed row-major in `x` (m × d): the full m × m matrix of their dot
+ * products. 3 × 3 tiles of rows (nine running sums from six loads per step), as in
+ * GramAccumulator; about one multiply-add per clock, 0.15 s for m = 500, d = 3,072.
+ */
+export function rowGram(x: Float64Array, m: number, d: number): Float64Array {
+  if (x.length < m * d) throw new Error(`rowGram: expected ${m * d} entries, found ${x.length}`);
+  const g = new Float64Array(m * m);
+  let i = 0;
+  for (; i + 2 < m; i += 3) {
+    const a0 = i * d;
+    const a1 = a0 + d;
+    const a2 = a1 + d;
+    let j = i;
+    for (; j + 2 < m; j += 3) {
+      const c0 = j * d;
+      const c1 = c0 + d;
+      const c2 = c1 + d;
+      let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0, s20 = 0, s21 = 0, s22 = 0;
+      for (let t = 0; t < d; t++) {
+        const y0 = x[c0 + t]!;
+        const y1 = x[c1 + t]!;
+        const y2 = x[c2 + t]!;
+        let q = x[a0 + t]!;
+        s00 += q * y0;
+        s01 += q * y1;
+        s02 += q * y2;
+        q = x[a1 + t]!;
+        s10 += q * y0;
+        s11 += q * y1;
+        s12 += q * y2;
+        q = x[a2 + t]!;
+        s20 += q * y0;
+        s21 += q * y1;
+        s22 += q * y2;
+      }
+      // On the diagonal tile the three entries below the diagonal are written too; the
+      // mirroring below overwrites them with their (identical) upper twins.
+      const r0 = i * m + j;
+      const r1 = r0 + m;
+      const r2 = r1 + m;
+      g[r0] = s00;
+      g[r0 + 1] = s01;
+      g[r0 + 2] = s02;
+      g[r1] = s10;
+      g[r1 + 1] = s11;
+      g[r1 + 2] = s12;
+      g[r2] = s20;
+      g[r2 + 1] = s21;
+      g[r2 + 2] = s22;
+    }
+    for (; j < m; j++) {
+      const c = j * d;
+      let s0 = 0, s1 = 0, s2 = 0;
+      for (let t = 0; t < d; t++) {
+        const y = x[c + t]!;
+        s0 += x[a0 + t]! * y;
+        s1 += x[a1 + t]! * y;
+        s2 += x[a2 + t]! * y;
+      }
+      g[i * m + j] = s0;
+      g[(i + 1) * m + j] = s1;
+      g[(i + 2) * m + j] = s2;
+    }
+  }
+  for (; i < m; i++) {
+    const a = i * d;
+    for (let j = i; j < m; j++) {
+      const c = j * d;
+      let s = 0;
+      for (let t = 0; t < d; t++) s += x[a + t]! * x[c + t]!;
+      g[i * m + j] = s;
+    }
+  }
+  return mirrorUpper(g, m);
+}
+
 /** Copies the upper triangle of a row-major d × d matrix onto its lower triangle. */
 export function mirrorUpper(matrix: Float64Array, d: number): Float64Array {
   for (let i = 0; i < d; i++) {

@@ -1,17 +1,27 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GramAccumulator, gramAccumulate, mirrorUpper, symmetricEigen, topEigenvectors } from '../../src/core/linalg';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { analyzeFiles } from '../../src/core/analyze';
+import { GramAccumulator, gramAccumulate, mirrorUpper, rowGram, symmetricEigen, topEigenvectors } from '../../src/core/linalg';
 import {
   computeVendiScore,
   effectiveRank,
   finishVectorMetrics,
+  MAX_VECTOR_LENGTH,
   meanPairwiseDistance,
   projectVectors,
+  rowSampleMetrics,
+  SAMPLE_NUMBERS,
+  SAMPLE_ROWS,
   totalVariance,
   VectorAccumulator,
+  vectorLengthProblem,
   vendiScoreFromKernel,
 } from '../../src/core/metrics/vectors';
 import type { VectorMetricOptions } from '../../src/core/metrics/vectors';
+import { syntheticEmbeddings } from '../../src/core/numeric/syntheticEmbeddings';
 import { Random } from '../../src/core/random';
 
 const close = (actual: number, expected: number, tol: number, what = ''): void =>
@@ -168,6 +178,20 @@ describe('Gram accumulation', () => {
       for (let i = 0; i < d * d; i++) {
         close(g[i]!, naive[i]!, 1e-10 * (1 + Math.abs(naive[i]!)), `blocked n=${n} d=${d}`);
         close(plain[i]!, naive[i]!, 1e-10 * (1 + Math.abs(naive[i]!)), `plain n=${n} d=${d}`);
+      }
+    }
+  });
+
+  test('rowGram = the naive X Xᵀ, for row counts that are not multiples of the tile', () => {
+    const random = new Random(13);
+    for (const [m, d] of [[1, 3], [2, 5], [3, 1], [4, 7], [8, 4], [10, 9]] as const) {
+      const rows = randomRows(m, d, random);
+      const g = rowGram(Float64Array.from(rows.flat()), m, d);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < m; j++) {
+          const want = rows[i]!.reduce((s, x, t) => s + x * rows[j]![t]!, 0);
+          close(g[i * m + j]!, want, 1e-12 * (1 + Math.abs(want)), `m=${m} d=${d} (${i}, ${j})`);
+        }
       }
     }
   });
@@ -423,5 +447,217 @@ describe('projectVectors', () => {
   test('groups of different dimension or no rows: no projection', () => {
     assert.equal(projectVectors([accumulate([[1, 2]]), accumulate([[1, 2, 3]])], ['a', 'b']), undefined);
     assert.equal(projectVectors([new VectorAccumulator()], ['a']), undefined);
+  });
+});
+
+// The row-sample route (d above the dense limit): exact on all rows up to `sampleRows`, a
+// seeded sample of them above. Small d with `denseDimensionLimit` lowered takes the same
+// code as d > 1,024 does by default.
+describe('row-sample route', () => {
+  const wide = (n: number, extra: VectorMetricOptions = {}): VectorMetricOptions => ({ denseDimensionLimit: 0, sampleRows: n, ...extra });
+
+  test('n × n route = d × d route within 1e-9 when both apply (all four metrics)', () => {
+    const random = new Random(41);
+    for (const [n, d] of [[300, 12], [40, 8], [121, 30], [7, 3]] as const) {
+      const rows = randomRows(n, d, random, 1, 2);
+      const dense = finishVectorMetrics(accumulate(rows));
+      const acc = accumulate(rows, wide(n));
+      assert.ok(acc.rowSampleRoute);
+      const sampleRoute = finishVectorMetrics(acc);
+      assert.deepEqual(sampleRoute.sampled, {}, 'all rows kept: exact, nothing sampled');
+      assert.deepEqual(Object.keys(sampleRoute.metrics), Object.keys(dense.metrics));
+      for (const key of Object.keys(dense.metrics)) {
+        const want = dense.metrics[key]!;
+        close(sampleRoute.metrics[key]!, want, 1e-9 * Math.max(1, Math.abs(want)), `${key} n=${n} d=${d}`);
+      }
+    }
+  });
+
+  test('the projection: the n × n route equals the d × d route within 1e-9 (axes, explained variance, points)', () => {
+    const random = new Random(42);
+    const groups = [0, 1, 2].map((g) => randomRows(60, 6, random, 1, g));
+    const ids = ['a', 'b', 'c'];
+    const dense = projectVectors(groups.map((rows) => accumulate(rows)), ids)!;
+    const viaRows = projectVectors(groups.map((rows) => accumulate(rows, wide(180))), ids)!;
+    close(viaRows.explained[0], dense.explained[0], 1e-9);
+    close(viaRows.explained[1], dense.explained[1], 1e-9);
+    assert.equal(viaRows.points.length, dense.points.length);
+    viaRows.points.forEach((p, i) => {
+      const q = dense.points[i]!;
+      assert.equal(p.group, q.group);
+      assert.equal(p.line, q.line);
+      close(p.x, q.x, 1e-9 * (1 + Math.abs(q.x)), 'x');
+      close(p.y, q.y, 1e-9 * (1 + Math.abs(q.y)), 'y');
+    });
+  });
+
+  test('above sampleRows: the three row metrics are exact on the seeded sample, total variance exact on all rows', () => {
+    const random = new Random(43);
+    const rows = randomRows(700, 40, random, 1, 3);
+    const acc = accumulate(rows, wide(100));
+    const kept = acc.keptRows().map((k) => k.row);
+    assert.equal(kept.length, 100);
+    const result = finishVectorMetrics(acc);
+    assert.deepEqual(result.sampled, { vendi_score: 100, effective_rank: 100, mean_pairwise_distance: 4950 });
+    const onSample = rowSampleMetrics(kept);
+    assert.equal(result.metrics.vendi_score, onSample.vendi);
+    assert.equal(result.metrics.effective_rank, onSample.effectiveRank);
+    assert.equal(result.metrics.mean_pairwise_distance, onSample.meanPairwiseDistance);
+    close(onSample.vendi, computeVendiScore(kept), 1e-9);
+    close(onSample.effectiveRank, effectiveRank(kept), 1e-9);
+    close(onSample.meanPairwiseDistance, meanPairwiseDistance(kept), 1e-9);
+    close(result.metrics.total_variance!, totalVariance(rows), 1e-10 * totalVariance(rows), 'total variance over all 700 rows');
+  });
+
+  test('zero rows are left out of the Vendi score; rows far from the origin keep their spread', () => {
+    const rows = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 0], [1, 1, 1]];
+    const result = finishVectorMetrics(accumulate(rows, wide(10)));
+    close(result.metrics.vendi_score!, computeVendiScore(rows), 1e-12);
+    close(result.metrics.effective_rank!, effectiveRank(rows), 1e-12);
+    const random = new Random(44);
+    const far = randomRows(50, 8, random, 0.01, 1e5);
+    const farResult = finishVectorMetrics(accumulate(far, wide(50)));
+    close(farResult.metrics.total_variance!, totalVariance(far), 1e-7 * totalVariance(far));
+    close(farResult.metrics.mean_pairwise_distance!, meanPairwiseDistance(far), 1e-7 * meanPairwiseDistance(far));
+    close(farResult.metrics.effective_rank!, effectiveRank(far), 1e-6 * effectiveRank(far));
+  });
+
+  test('same input, same seed: the same numbers and chart; another seed: another sample, the same total variance', () => {
+    const random = new Random(45);
+    const groups = [0, 1].map((g) => randomRows(400, 20, random, 1, g));
+    const run = (seed: number) => {
+      const accs = groups.map((rows) => accumulate(rows, wide(64, { seed })));
+      const metrics = accs.map((a) => finishVectorMetrics(a));
+      return { metrics, chart: projectVectors(accs, ['a', 'b'], 3000, seed) };
+    };
+    const a = run(42);
+    assert.deepEqual(run(42), a);
+    const b = run(7);
+    assert.notEqual(b.metrics[0]!.metrics.vendi_score, a.metrics[0]!.metrics.vendi_score);
+    assert.equal(b.metrics[0]!.metrics.total_variance, a.metrics[0]!.metrics.total_variance);
+  });
+
+  test('a group keeps at most 2²³ numbers of rows: 128 rows at d = 65,536', () => {
+    const d = MAX_VECTOR_LENGTH;
+    const acc = new VectorAccumulator();
+    const random = new Random(46);
+    const row = new Float64Array(d);
+    for (let r = 0; r < 130; r++) {
+      for (let i = 0; i < d; i += 97) row[i] = random.normal();
+      assert.equal(acc.add(row, r + 1), undefined);
+    }
+    assert.equal(acc.keptRows().length, SAMPLE_NUMBERS / d);
+    const result = finishVectorMetrics(acc);
+    assert.equal(result.sampled.vendi_score, 128);
+    assert.ok(result.metrics.effective_rank! > 1);
+  });
+});
+
+describe('vector length cap', () => {
+  test('d = 70,000: refused with the cap in the message before anything is kept, no throw', () => {
+    const message = 'vectors of 70,000 numbers are longer than the 65,536 this analysis accepts';
+    assert.equal(vectorLengthProblem(70_000), message);
+    assert.equal(vectorLengthProblem(MAX_VECTOR_LENGTH), undefined);
+    const acc = new VectorAccumulator();
+    const row = new Float64Array(70_000).fill(0.25);
+    assert.equal(acc.add(row, 1), message);
+    assert.equal(acc.add(row, 2), message);
+    assert.equal(acc.records, 0);
+    assert.equal(acc.dimension, undefined);
+    assert.equal(acc.keptRows().length, 0);
+    assert.deepEqual(finishVectorMetrics(acc), { metrics: {}, sampled: {} });
+    assert.equal(projectVectors([acc], ['a']), undefined);
+  });
+
+  test('d = 65,536 is accepted: two rows, exact on the n × n route, and the chart', () => {
+    const d = MAX_VECTOR_LENGTH;
+    const rows = [0, 1].map((k) => Float64Array.from({ length: d }, (_, i) => Math.sin((i + 1) * (k + 1))));
+    const acc = accumulate(rows as unknown as number[][]);
+    assert.ok(acc.rowSampleRoute);
+    const { metrics, sampled } = finishVectorMetrics(acc);
+    assert.deepEqual(sampled, {});
+    close(metrics.vendi_score!, computeVendiScore(rows), 1e-9);
+    close(metrics.effective_rank!, 1, 1e-9, 'two rows: one direction');
+    close(metrics.total_variance!, totalVariance(rows), 1e-9 * totalVariance(rows));
+    close(metrics.mean_pairwise_distance!, meanPairwiseDistance(rows), 1e-9 * meanPairwiseDistance(rows));
+    const chart = projectVectors([acc], ['a'])!;
+    close(chart.explained[0], 1, 1e-12);
+    close(chart.explained[1], 0, 1e-12);
+    close(Math.abs(chart.points[0]!.x - chart.points[1]!.x), meanPairwiseDistance(rows), 1e-9 * meanPairwiseDistance(rows));
+  });
+
+  test(
+    'analyzeFiles: records of 70,000 numbers are malformed with that message, no throw',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-wide-'));
+      try {
+        const file = path.join(dir, 'wide.jsonl');
+        const line = (k: number) => JSON.stringify({ id: k, embedding: Array.from({ length: 70_000 }, (_, i) => ((i * (k + 3)) % 17) / 17) });
+        fs.writeFileSync(file, `${line(0)}\n${line(1)}\n`);
+        // Every record is refused before anything is allocated: one clear message, no throw of another kind.
+        await assert.rejects(analyzeFiles([{ file, display: 'wide.jsonl' }]), /^InputError: wide\.jsonl: none of its 2 records could be read \(line 1, column 21: embedding: vectors of 70,000 numbers are longer than the 65,536 this analysis accepts\)$/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe('large n, small d', () => {
+  test('n = 200,000 at d = 3 stays on the d × d route: exact Vendi, effective rank and variance', () => {
+    const random = new Random(47);
+    const rows = randomRows(200_000, 3, random, 1, 1);
+    const acc = accumulate(rows);
+    assert.equal(acc.rowSampleRoute, false);
+    const { metrics, sampled } = finishVectorMetrics(acc);
+    assert.deepEqual(Object.keys(sampled), ['mean_pairwise_distance']);
+    close(metrics.vendi_score!, computeVendiScore(rows), 1e-9);
+    close(metrics.effective_rank!, effectiveRank(rows), 1e-9);
+    close(metrics.total_variance!, totalVariance(rows), 1e-9 * totalVariance(rows));
+  });
+});
+
+// Realistic embeddings above the dense limit (d = 1,536): the seeded 500-row sample against the
+// exact n × n computation on all 1,000 rows, within the bounds of docs/METRICS.md.
+describe('row-sample route against the exact computation (d = 1,536, n = 1,000)', () => {
+  const d = 1536;
+  const n = 1000;
+  const relative = (a: number, b: number) => a / b - 1;
+  const data = new Map<string, { rows: Float64Array[]; exact: ReturnType<typeof rowSampleMetrics>; sampled: Record<string, number> }>();
+  const dataset = (kind: 'clusters' | 'low-rank', clusters = 32) => {
+    const key = `${kind}:${clusters}`;
+    let entry = data.get(key);
+    if (!entry) {
+      const rows = syntheticEmbeddings(kind, n, d, kind === 'clusters' ? { clusters, seed: 7 + clusters } : {});
+      const acc = accumulate(rows as unknown as number[][]);
+      assert.ok(acc.rowSampleRoute);
+      const result = finishVectorMetrics(acc);
+      assert.equal(result.sampled.vendi_score, SAMPLE_ROWS);
+      entry = { rows, exact: rowSampleMetrics(rows), sampled: result.metrics };
+      data.set(key, entry);
+    }
+    return entry;
+  };
+
+  for (const kind of ['clusters', 'low-rank'] as const) {
+    test(`${kind}: Vendi ≤ 10% below, effective rank 20–50% below, mean pairwise distance within 1%, total variance exact`, () => {
+      const { rows, exact, sampled } = dataset(kind);
+      const vendi = relative(sampled.vendi_score!, exact.vendi);
+      const rank = relative(sampled.effective_rank!, exact.effectiveRank);
+      const distance = relative(sampled.mean_pairwise_distance!, exact.meanPairwiseDistance);
+      assert.ok(vendi <= 0 && vendi >= -0.1, `Vendi ${sampled.vendi_score} vs ${exact.vendi}`);
+      assert.ok(rank <= -0.2 && rank >= -0.5, `effective rank ${sampled.effective_rank} vs ${exact.effectiveRank}`);
+      assert.ok(Math.abs(distance) <= 0.01, `mean pairwise distance ${sampled.mean_pairwise_distance} vs ${exact.meanPairwiseDistance}`);
+      close(sampled.total_variance!, totalVariance(rows), 1e-9 * totalVariance(rows));
+    });
+  }
+
+  test('the drop of the Vendi score between generations is kept within 2 points (32 clusters → 4)', () => {
+    const before = dataset('clusters', 32);
+    const after = dataset('clusters', 4);
+    const exactDrop = 1 - after.exact.vendi / before.exact.vendi;
+    const sampledDrop = 1 - after.sampled.vendi_score! / before.sampled.vendi_score!;
+    assert.ok(exactDrop > 0.5, String(exactDrop));
+    assert.ok(Math.abs(sampledDrop - exactDrop) <= 0.02, `drop ${sampledDrop} vs exact ${exactDrop}`);
   });
 });

@@ -47,7 +47,8 @@ export interface Projected {
   texts?: string[];
   /** Hash of the request the outputs answer, when the data says which. */
   prompt?: number;
-  vectors?: number[][];
+  /** Numeric vectors as Float64Array (cheap to move between threads); one with a bad element stays as it was, for the message. */
+  vectors?: (number[] | Float64Array)[];
   label?: string;
   prediction?: string;
   value?: number;
@@ -127,11 +128,11 @@ export function makeProjector(spec: ProjectionSpec): (rec: SourceRecord) => Proj
     } else if (vector) {
       if (vector.singular) {
         const x = vector.first(v);
-        if (Array.isArray(x)) out.vectors = [x as number[]];
+        if (Array.isArray(x)) out.vectors = [packed(x)];
       } else {
         matches.length = 0;
         const found = vector.select(v, matches).filter((x): x is number[] => Array.isArray(x));
-        if (found.length) out.vectors = found;
+        if (found.length) out.vectors = found.map(packed);
       }
     }
     if (label) {
@@ -154,4 +155,15 @@ function scalarText(v: unknown): string | undefined {
   if (typeof v === 'string') return v === '' ? undefined : v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
+}
+
+/** An array of finite numbers as a Float64Array; anything else as it is. */
+function packed(x: unknown[]): number[] | Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const n = x[i];
+    if (typeof n !== 'number' || !Number.isFinite(n)) return x as number[];
+    out[i] = n;
+  }
+  return out;
 }

@@ -20,10 +20,14 @@ port.on('message', () => {
 
 const post = (m: ProjectMessage) => port.postMessage(m);
 
+/** Records per batch when they carry vectors: a batch of long vectors is large, and a few are in flight. */
+const VECTOR_BATCH = 64;
+const vectors = job.spec.paths.vector !== undefined || job.spec.columnVector !== undefined;
+
 async function main(): Promise<void> {
   const project = makeProjector(job.spec);
   try {
-    for await (const batch of openInputRecords({ file: job.file }, { format: job.format, compressed: job.compressed, ...(job.maxDecompressedBytes ? { maxDecompressedBytes: job.maxDecompressedBytes } : {}) })) {
+    for await (const batch of openInputRecords({ file: job.file }, { format: job.format, compressed: job.compressed, ...(job.maxDecompressedBytes ? { maxDecompressedBytes: job.maxDecompressedBytes } : {}), ...(vectors ? { batchSize: VECTOR_BATCH } : {}) })) {
       const records: Projected[] = [];
       for (const rec of batch.records) {
         const p = project(rec);
@@ -31,7 +35,10 @@ async function main(): Promise<void> {
       }
       while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (resume = r));
       inFlight++;
-      post({ kind: 'batch', records, issues: batch.issues, bytes: batch.bytes });
+      // Vectors move to the analysis thread without a copy.
+      const transfer: ArrayBuffer[] = [];
+      for (const r of records) for (const v of r.vectors ?? []) if (v instanceof Float64Array) transfer.push(v.buffer as ArrayBuffer);
+      port.postMessage({ kind: 'batch', records, issues: batch.issues, bytes: batch.bytes } satisfies ProjectMessage, transfer);
     }
     post({ kind: 'done' });
   } catch (e) {

@@ -6,6 +6,7 @@
 // readers keep no line text, so for JSON Lines the few kept issues are located afterwards by
 // reading the lines they name again (bounded by LOCATE_MAX_CHARS).
 import { findJsonArrayElement, findJsonFieldValue } from '../locate';
+import { vectorLengthProblem } from '../metrics/vectors';
 import { openFileStream } from '../readers/index';
 import type { RecordIssue } from '../readers/index';
 import { decodeInput } from '../readers/source';
@@ -20,12 +21,14 @@ const MAX_LINE_CHARS = 64 * 1024 * 1024;
 const isArray = (node: unknown) => Array.isArray(node);
 
 /** Why the vectors of a record cannot be used (the first problem), or undefined when they can. */
-export function vectorProblem(vectors: readonly (readonly unknown[])[], dimension: number | undefined): { message: string; nth: number; element?: number } | undefined {
+export function vectorProblem(vectors: readonly ArrayLike<unknown>[], dimension: number | undefined): { message: string; nth: number; element?: number } | undefined {
   let d = dimension;
   for (let nth = 0; nth < vectors.length; nth++) {
     const v = vectors[nth]!;
     const len = v.length;
     if (len === 0) return { message: 'expected an array of numbers, found an empty one', nth };
+    const tooLong = vectorLengthProblem(len);
+    if (tooLong) return { message: tooLong, nth };
     if (d !== undefined && len !== d) return { message: `expected ${d} numbers, found ${len}`, nth };
     for (let i = 0; i < len; i++) {
       const x = v[i];

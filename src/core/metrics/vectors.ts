@@ -1,23 +1,62 @@
 // Vector-role metrics (METRICS.md, "Vectors"): Vendi score, mean pairwise distance,
 // effective rank and total variance of one generation's n × d embedding matrix X.
 //
-// Streaming: rows arrive one at a time and are never all kept. Vendi comes from the
-// d × d Gram matrix of the L2-normalized rows, effective rank and total variance from the
-// d × d scatter matrix of the rows (both exact, O(d²) memory). Mean pairwise distance
-// needs the rows themselves: a seeded reservoir keeps them all up to `exactPairwiseLimit`
-// (exact), and above that a fixed number of uniformly drawn pairs is measured on it.
+// Streaming: rows arrive one at a time and are never all kept. Two routes, chosen by d when
+// a group's first row arrives:
+//
+// - d ≤ 1,024 (`DENSE_DIMENSION_LIMIT`): Vendi comes from the d × d Gram matrix of the
+//   L2-normalized rows, effective rank and total variance from the d × d scatter matrix of
+//   the rows (both exact, O(d²) memory, O(d²) work per row and O(d³) at the end). Mean
+//   pairwise distance needs the rows themselves: a seeded reservoir keeps them all up to
+//   `exactPairwiseLimit` (exact), and above that a fixed number of uniformly drawn pairs is
+//   measured on it.
+// - d > 1,024: no d × d matrix. Total variance comes from per-dimension running moments
+//   (exact, O(d)). A seeded reservoir keeps up to 500 rows (`SAMPLE_ROWS`, fewer past 2²³
+//   numbers), and Vendi, effective rank and mean pairwise distance are computed exactly on
+//   those rows through their m × m Gram matrix (the non-zero eigenvalues of XᵀX and XXᵀ are
+//   the same): exact while the group has at most that many rows, a seeded uniform sample
+//   of them above (reported under `sampled`). Cost O(m²d + m³) per group whatever n is.
+//
+// Rows longer than 65,536 numbers (`MAX_VECTOR_LENGTH`) are refused before anything is
+// allocated for them.
 import type { Projection, ProjectionPoint } from '../../shared/details';
-import { GramAccumulator, symmetricEigen, topEigenvectors } from '../linalg';
+import { GramAccumulator, rowGram, symmetricEigen, topEigenvectors } from '../linalg';
 import { DEFAULT_SEED, Random, Reservoir } from '../random';
+
+/** Longest vector accepted; longer rows are refused as malformed records. */
+export const MAX_VECTOR_LENGTH = 65_536;
+/** Up to this dimension the exact d × d route; above it the row-sample route. */
+export const DENSE_DIMENSION_LIMIT = 1024;
+/** Rows per group on the row-sample route: all of them up to this many, else a seeded sample. */
+export const SAMPLE_ROWS = 500;
+/** Numbers (rows × d) a group keeps on the row-sample route: 64 MB of doubles. */
+export const SAMPLE_NUMBERS = 1 << 23;
+
+/**
+ * Why a vector of this length is refused (longer than MAX_VECTOR_LENGTH), or undefined. Whoever
+ * validates rows before `VectorAccumulator.add` should ask this first, so that such a record
+ * is reported as malformed with this message and nothing is allocated for it.
+ */
+export function vectorLengthProblem(length: number): string | undefined {
+  if (length <= MAX_VECTOR_LENGTH) return undefined;
+  return `vectors of ${groupDigits(length)} numbers are longer than the ${groupDigits(MAX_VECTOR_LENGTH)} this analysis accepts`;
+}
 
 export interface VectorMetricOptions {
   seed?: number;
-  /** Mean pairwise distance is exact over all rows up to this many rows. */
+  /** Mean pairwise distance is exact over all rows up to this many rows (d × d route). */
   exactPairwiseLimit?: number;
-  /** Pairs drawn for the mean pairwise distance above `exactPairwiseLimit`. */
+  /** Pairs drawn for the mean pairwise distance above `exactPairwiseLimit` (d × d route). */
   sampledPairs?: number;
-  /** Rows kept for sampled pairs and the projection (raised to `exactPairwiseLimit`). */
+  /**
+   * Rows kept for sampled pairs and the projection: raised to `exactPairwiseLimit` on the
+   * d × d route, at most `sampleRows` (and 2²³ numbers) on the row-sample route.
+   */
   reservoir?: number;
+  /** Dimensions above this take the row-sample route (default `DENSE_DIMENSION_LIMIT`). */
+  denseDimensionLimit?: number;
+  /** Rows kept per group on the row-sample route (default `SAMPLE_ROWS`). */
+  sampleRows?: number;
 }
 
 const DEFAULTS: Required<VectorMetricOptions> = {
@@ -25,6 +64,8 @@ const DEFAULTS: Required<VectorMetricOptions> = {
   exactPairwiseLimit: 5000,
   sampledPairs: 2_000_000,
   reservoir: 5000,
+  denseDimensionLimit: DENSE_DIMENSION_LIMIT,
+  sampleRows: SAMPLE_ROWS,
 };
 
 interface KeptRow {
@@ -43,31 +84,36 @@ export interface VectorMoments {
 
 export class VectorAccumulator {
   private readonly options: Required<VectorMetricOptions>;
-  private readonly reservoir: Reservoir<KeptRow>;
+  // Created with the first row, once d (and so the route) is known.
+  private reservoir: Reservoir<KeptRow> | undefined;
   private d: number | undefined;
   private n = 0;
   private zeros = 0;
   private nonZero = 0;
-  // Gram matrices start only once the group outgrows the small-n path (n > d) or the
-  // reservoir; until then every row is in the reservoir and is replayed at that point.
+  // d × d route: Gram matrices start only once the group outgrows the small-n path (n > d)
+  // or the reservoir; until then every row is in the reservoir and is replayed at that point.
   private grams: StreamingGrams | undefined;
   private moments: VectorMoments | undefined;
   private finishedNormalized: Float64Array | undefined;
+  // Row-sample route (d > denseDimensionLimit): per-dimension moments.
+  private running: RunningMoments | undefined;
+  private frozen = false;
 
   constructor(options: VectorMetricOptions = {}) {
     this.options = { ...DEFAULTS, ...definedOnly(options) };
-    const capacity = Math.max(this.options.reservoir, this.options.exactPairwiseLimit);
-    this.reservoir = new Reservoir<KeptRow>(capacity, this.options.seed);
   }
 
   /**
    * Adds one row. Returns a message (and ignores the row) when it cannot be used: empty,
-   * a length other than the group's first row, or a non-finite entry.
+   * longer than MAX_VECTOR_LENGTH, a length other than the group's first row, or a
+   * non-finite entry.
    */
   add(vector: ArrayLike<number>, line: number): string | undefined {
-    if (this.moments) throw new Error('VectorAccumulator: add after the metrics were computed');
+    if (this.moments || this.frozen) throw new Error('VectorAccumulator: add after the metrics were computed');
     const len = vector.length;
     if (len === 0) return 'expected an array of numbers, found an empty one';
+    const tooLong = vectorLengthProblem(len);
+    if (tooLong) return tooLong;
     if (this.d !== undefined && len !== this.d) return `expected ${this.d} numbers, found ${len}`;
     let norm2 = 0;
     for (let i = 0; i < len; i++) {
@@ -75,19 +121,22 @@ export class VectorAccumulator {
       if (typeof x !== 'number' || !Number.isFinite(x)) return `element ${i} is not a finite number (${String(x)})`;
       norm2 += x * x;
     }
-    if (this.d === undefined) this.d = len;
+    if (this.d === undefined) this.start(len);
     this.n++;
     if (norm2 === 0) this.zeros++;
     else this.nonZero++;
 
+    const reservoir = this.reservoir!;
     const kept: KeptRow = { row: undefined, line };
-    if (this.reservoir.offer(kept) >= 0) kept.row = Float64Array.from(vector);
+    if (reservoir.offer(kept) >= 0) kept.row = Float64Array.from(vector);
 
-    if (this.grams) {
+    if (this.running) {
+      this.running.add(vector);
+    } else if (this.grams) {
       this.grams.add(vector, norm2);
-    } else if (this.n > len || this.n >= this.reservoir.capacity) {
+    } else if (this.n > len || this.n >= reservoir.capacity) {
       this.grams = new StreamingGrams(len);
-      for (const item of this.reservoir.items) this.grams.add(item.row!, squaredNorm(item.row!));
+      for (const item of reservoir.items) this.grams.add(item.row!, squaredNorm(item.row!));
     }
     return undefined;
   }
@@ -106,11 +155,24 @@ export class VectorAccumulator {
     return this.zeros;
   }
 
-  /** Mean and scatter about the mean; freezes the accumulator. */
+  /** Rows a group keeps on the row-sample route (also the chart's pooled sample there). */
+  get sampleRows(): number {
+    return this.options.sampleRows;
+  }
+
+  /** True when the group takes the row-sample route (d above the dense limit). */
+  get rowSampleRoute(): boolean {
+    return this.running !== undefined;
+  }
+
+  /**
+   * Mean and d × d scatter about the mean (d × d route only: undefined on the row-sample
+   * route, which has no d × d matrix); freezes the accumulator.
+   */
   scatterMoments(): VectorMoments | undefined {
     if (this.moments) return this.moments;
     const d = this.d;
-    if (d === undefined) return undefined;
+    if (d === undefined || this.running) return undefined;
     if (this.grams) {
       this.moments = this.grams.moments();
       this.finishedNormalized = this.grams.normalized.finish();
@@ -120,26 +182,100 @@ export class VectorAccumulator {
     return this.moments;
   }
 
+  /** Exact mean of all rows, on either route. */
+  mean(): Float64Array | undefined {
+    if (this.running) return this.running.mean();
+    return this.scatterMoments()?.mean;
+  }
+
   /** The kept rows with their lines (all rows while n ≤ the reservoir's capacity). */
   keptRows(): readonly { row: Float64Array; line: number }[] {
-    return this.reservoir.items as { row: Float64Array; line: number }[];
+    return (this.reservoir?.items ?? []) as { row: Float64Array; line: number }[];
   }
 
   /** @internal Everything `finishVectorMetrics` needs. */
-  state(): { n: number; nonZero: number; d: number | undefined; allKept: boolean; normalizedGram: Float64Array | undefined; options: Required<VectorMetricOptions> } {
+  state(): {
+    n: number;
+    nonZero: number;
+    d: number | undefined;
+    allKept: boolean;
+    normalizedGram: Float64Array | undefined;
+    running: RunningMoments | undefined;
+    options: Required<VectorMetricOptions>;
+  } {
     this.scatterMoments();
+    this.frozen = true;
     return {
       n: this.n,
       nonZero: this.nonZero,
       d: this.d,
-      allKept: !this.reservoir.sampled,
+      allKept: !(this.reservoir?.sampled ?? false),
       normalizedGram: this.finishedNormalized,
+      running: this.running,
       options: this.options,
     };
   }
 
+  private start(d: number): void {
+    this.d = d;
+    const o = this.options;
+    let capacity: number;
+    if (d > o.denseDimensionLimit) {
+      this.running = new RunningMoments(d);
+      capacity = Math.max(2, Math.min(o.sampleRows, o.reservoir, Math.floor(SAMPLE_NUMBERS / d)));
+    } else {
+      capacity = Math.max(o.reservoir, o.exactPairwiseLimit);
+    }
+    this.reservoir = new Reservoir<KeptRow>(capacity, o.seed);
+  }
+
   private rows(): Float64Array[] {
-    return this.reservoir.items.map((item) => item.row!);
+    return this.keptRows().map((item) => item.row);
+  }
+}
+
+/**
+ * Per-dimension sums of x − x₀ and (x − x₀)² about the group's first row x₀ (so that
+ * embeddings far from the origin keep their spread): the exact mean and total variance at
+ * O(d) per row and O(d) memory.
+ */
+class RunningMoments {
+  private readonly shift: Float64Array;
+  private readonly sum: Float64Array;
+  private readonly sumSquares: Float64Array;
+  private n = 0;
+
+  constructor(private readonly d: number) {
+    this.shift = new Float64Array(d);
+    this.sum = new Float64Array(d);
+    this.sumSquares = new Float64Array(d);
+  }
+
+  add(row: ArrayLike<number>): void {
+    const d = this.d;
+    const shift = this.shift;
+    const sum = this.sum;
+    const sq = this.sumSquares;
+    if (this.n === 0) for (let i = 0; i < d; i++) shift[i] = row[i]!;
+    this.n++;
+    for (let i = 0; i < d; i++) {
+      const x = row[i]! - shift[i]!;
+      sum[i] = sum[i]! + x;
+      sq[i] = sq[i]! + x * x;
+    }
+  }
+
+  mean(): Float64Array {
+    const m = new Float64Array(this.d);
+    for (let i = 0; i < this.d; i++) m[i] = this.shift[i]! + this.sum[i]! / this.n;
+    return m;
+  }
+
+  /** Σᵢ Σ (xᵢ − x̄ᵢ)²: the trace of the scatter matrix. */
+  scatterTrace(): number {
+    let t = 0;
+    for (let i = 0; i < this.d; i++) t += Math.max(0, this.sumSquares[i]! - (this.sum[i]! * this.sum[i]!) / this.n);
+    return t;
   }
 }
 
@@ -209,6 +345,7 @@ export function finishVectorMetrics(acc: VectorAccumulator): VectorGroupResult {
   const state = acc.state();
   const d = state.d;
   if (d === undefined || state.n === 0) return { metrics, sampled };
+  if (state.running) return finishRowSample(acc, state.running, state.n, state.allKept);
 
   if (state.nonZero > 0) {
     metrics.vendi_score = state.normalizedGram
@@ -235,32 +372,135 @@ export function finishVectorMetrics(acc: VectorAccumulator): VectorGroupResult {
   return { metrics, sampled };
 }
 
+// Row-sample route: total variance from the running moments (exact); the other three exactly
+// on the kept rows, which are all rows or a seeded uniform sample of them.
+function finishRowSample(acc: VectorAccumulator, running: RunningMoments, n: number, allKept: boolean): VectorGroupResult {
+  const metrics: Record<string, number> = {};
+  const sampled: Record<string, number> = {};
+  const rows = acc.keptRows().map((k) => k.row);
+  const m = rows.length;
+  const sample = rowSampleMetrics(rows);
+  if (Number.isFinite(sample.vendi)) metrics.vendi_score = sample.vendi;
+  if (n >= 2) {
+    metrics.total_variance = running.scatterTrace() / (n - 1);
+    if (m >= 2) {
+      metrics.effective_rank = sample.effectiveRank;
+      metrics.mean_pairwise_distance = sample.meanPairwiseDistance;
+    }
+  }
+  if (!allKept) {
+    if (metrics.vendi_score !== undefined) sampled.vendi_score = m;
+    if (metrics.effective_rank !== undefined) sampled.effective_rank = m;
+    if (metrics.mean_pairwise_distance !== undefined) sampled.mean_pairwise_distance = (m * (m - 1)) / 2;
+  }
+  return { metrics, sampled };
+}
+
+/**
+ * Vendi score, effective rank and mean pairwise distance of a list of rows from one m × m
+ * Gram matrix G of the rows centered at their mean c̄: effective rank from G's eigenvalues,
+ * distances from ‖a − b‖² = Gaa + Gbb − 2Gab, and the cosine kernel from
+ * x_a·x_b = Gab + c_a·c̄ + c_b·c̄ + ‖c̄‖² over the rows' exact norms (zero rows dropped).
+ * Exactly the definitions on those rows, at O(m²d + m³) whatever d is. Exported for tests.
+ */
+export function rowSampleMetrics(rows: ArrayLike<number>[]): { vendi: number; effectiveRank: number; meanPairwiseDistance: number } {
+  const d = checkRows(rows);
+  const m = rows.length;
+  if (m === 0) return { vendi: NaN, effectiveRank: NaN, meanPairwiseDistance: NaN };
+  const { x, mean } = packCentered(rows, d);
+  const g = rowGram(x, m, d);
+
+  let effectiveRank = NaN;
+  let meanPairwiseDistance = NaN;
+  if (m >= 2) {
+    effectiveRank = effectiveRankFromEigenvalues(symmetricEigen(g, m).values, m);
+    let total = 0;
+    for (let i = 0; i < m; i++) {
+      const gi = g[i * m + i]!;
+      let sum = 0;
+      for (let j = i + 1; j < m; j++) sum += dist(gi, g[j * m + j]!, g[i * m + j]!);
+      total += sum;
+    }
+    meanPairwiseDistance = total / ((m * (m - 1)) / 2);
+  }
+
+  // Cosine kernel of the non-zero rows, divided by their count.
+  const meanSquared = squaredNorm(mean);
+  const along = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let t = 0, a = i * d; t < d; t++) s += x[a + t]! * mean[t]!;
+    along[i] = s;
+  }
+  const keep: number[] = [];
+  const length = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    length[i] = Math.sqrt(squaredNorm(rows[i]!));
+    if (length[i]! > 0) keep.push(i);
+  }
+  let vendi = NaN;
+  const k = keep.length;
+  if (k > 0) {
+    const kernel = new Float64Array(k * k);
+    for (let p = 0; p < k; p++) {
+      const i = keep[p]!;
+      kernel[p * k + p] = 1 / k;
+      for (let q = p + 1; q < k; q++) {
+        const j = keep[q]!;
+        const c = (g[i * m + j]! + along[i]! + along[j]! + meanSquared) / (length[i]! * length[j]! * k);
+        kernel[p * k + q] = c;
+        kernel[q * k + p] = c;
+      }
+    }
+    vendi = Math.exp(spectralEntropy(symmetricEigen(kernel, k).values));
+  }
+  return { vendi, effectiveRank, meanPairwiseDistance };
+}
+
 /**
  * 2-D PCA of all groups together: the axes are the two leading eigenvectors of the
  * covariance of every row of every group (between-group spread included), and each
  * group contributes up to maxPoints / groups of its kept rows, drawn with the seed.
+ * On the row-sample route (d above the dense limit) the covariance is that of the kept
+ * rows, pooled: all rows when every group kept all of its rows and they number at most
+ * `sampleRows` (exact), else a seeded sample of `sampleRows` of them drawn across groups in
+ * proportion to their sizes and weighted to stand for their group; the mean is exact.
  * Undefined when no group has rows, the dimensions differ, or there are < 2 rows.
  */
 export function projectVectors(accs: VectorAccumulator[], groupIds: string[], maxPoints = 3000, seed = DEFAULT_SEED): Projection | undefined {
-  const parts: { moments: VectorMoments; acc: VectorAccumulator; id: string }[] = [];
+  const present: { acc: VectorAccumulator; id: string }[] = [];
   for (let i = 0; i < accs.length; i++) {
     const acc = accs[i]!;
-    const moments = acc.scatterMoments();
-    if (moments) parts.push({ moments, acc, id: groupIds[i] ?? String(i) });
+    if (acc.dimension !== undefined) present.push({ acc, id: groupIds[i] ?? String(i) });
   }
-  const d = parts[0]?.moments.d;
-  if (d === undefined || parts.some((p) => p.moments.d !== d)) return undefined;
-  const total = parts.reduce((s, p) => s + p.moments.n, 0);
+  const d = present[0]?.acc.dimension;
+  if (d === undefined || present.some((p) => p.acc.dimension !== d)) return undefined;
+  const total = present.reduce((s, p) => s + p.acc.records, 0);
   if (total < 2) return undefined;
+  const wide = present.filter((p) => p.acc.rowSampleRoute).length;
+  if (wide > 0 && wide < present.length) return undefined;
+  const axesOf = wide ? rowSampleAxes : denseAxes;
+  const { mean, axes, explained } = axesOf(present.map((p) => p.acc), d, total, seed);
+  return { points: chartPoints(present, mean, axes, d, maxPoints, seed), explained };
+}
 
+interface ChartAxes {
+  mean: Float64Array;
+  axes: [Float64Array, Float64Array];
+  explained: [number, number];
+}
+
+// d × d route: the pooled covariance from each group's scatter matrix.
+function denseAxes(accs: VectorAccumulator[], d: number, total: number): ChartAxes {
+  const parts = accs.map((acc) => acc.scatterMoments()!);
   const mean = new Float64Array(d);
-  for (const p of parts) for (let i = 0; i < d; i++) mean[i] = mean[i]! + (p.moments.n / total) * p.moments.mean[i]!;
+  for (const p of parts) for (let i = 0; i < d; i++) mean[i] = mean[i]! + (p.n / total) * p.mean[i]!;
   // Total scatter = Σ within-group scatter + Σ n_g (μ_g − μ)(μ_g − μ)ᵀ.
   const cov = new Float64Array(d * d);
   const delta = new Float64Array(d);
   for (const p of parts) {
-    const { n, scatter } = p.moments;
-    for (let i = 0; i < d; i++) delta[i] = p.moments.mean[i]! - mean[i]!;
+    const { n, scatter } = p;
+    for (let i = 0; i < d; i++) delta[i] = p.mean[i]! - mean[i]!;
     for (let i = 0; i < d; i++) {
       const a = n * delta[i]!;
       const row = i * d;
@@ -275,11 +515,86 @@ export function projectVectors(accs: VectorAccumulator[], groupIds: string[], ma
   while (axes.length < 2) axes.push(new Float64Array(d));
   const lambda = (k: number): number => Math.max(0, values[d - 1 - k] ?? 0);
   const explained: [number, number] = tr > 0 ? [lambda(0) / tr, d > 1 ? lambda(1) / tr : 0] : [0, 0];
+  return { mean, axes: axes as [Float64Array, Float64Array], explained };
+}
 
+// Row-sample route: the leading eigenvectors u of Z Zᵀ (m × m) with Z the weighted rows
+// about the exact pooled mean give the axes Zᵀu / √λ (the eigenvectors of ZᵀZ).
+function rowSampleAxes(accs: VectorAccumulator[], d: number, total: number, seed: number): ChartAxes {
+  const mean = new Float64Array(d);
+  for (const acc of accs) {
+    const mu = acc.mean()!;
+    const w = acc.records / total;
+    for (let i = 0; i < d; i++) mean[i] = mean[i]! + w * mu[i]!;
+  }
+  const budget = accs[0]!.sampleRows;
+  const kept = accs.map((acc) => acc.keptRows().length);
+  const keptTotal = kept.reduce((a, b) => a + b, 0);
+  let take = kept;
+  if (keptTotal > budget) {
+    // Largest-remainder allocation in proportion to the group sizes, never above what a group kept.
+    take = accs.map((acc, g) => Math.min(kept[g]!, Math.floor((budget * acc.records) / total)));
+    let left = budget - take.reduce((a, b) => a + b, 0);
+    const order = accs
+      .map((acc, g) => ({ g, rest: (budget * acc.records) / total - Math.floor((budget * acc.records) / total) }))
+      .sort((a, b) => b.rest - a.rest || a.g - b.g);
+    for (let pass = 0; left > 0 && pass < 2; pass++) {
+      for (const { g } of order) {
+        if (left === 0) break;
+        if (take[g]! < kept[g]!) {
+          take[g]!++;
+          left--;
+        }
+      }
+    }
+  }
+  const random = new Random(seed ^ 0x2545f491);
+  const m = take.reduce((a, b) => a + b, 0);
+  const z = new Float64Array(m * d);
+  let r = 0;
+  accs.forEach((acc, g) => {
+    const rows = acc.keptRows();
+    const count = take[g]!;
+    if (count === 0) return;
+    const picked = count === rows.length ? rows.map((_, i) => i) : random.shuffle(rows.map((_, i) => i)).slice(0, count).sort((a, b) => a - b);
+    const w = Math.sqrt(acc.records / count);
+    for (const idx of picked) {
+      const row = rows[idx]!.row;
+      for (let i = 0, o = r * d; i < d; i++) z[o + i] = w * (row[i]! - mean[i]!);
+      r++;
+    }
+  });
+  const gram = rowGram(z, m, d);
+  const { values, vectors } = topEigenvectors(gram, m, 2);
+  const tr = trace(gram, m);
+  const top = values[m - 1] ?? 0;
+  const axes: Float64Array[] = [];
+  for (let t = 0; t < 2; t++) {
+    const lambda = values[m - 1 - t] ?? 0;
+    const axis = new Float64Array(d);
+    const u = vectors[t];
+    if (u && lambda > top * m * 2 ** -52 && lambda > 0) {
+      for (let p = 0; p < m; p++) {
+        const c = u[p]!;
+        if (c === 0) continue;
+        for (let i = 0, o = p * d; i < d; i++) axis[i] = axis[i]! + c * z[o + i]!;
+      }
+      const s = 1 / Math.sqrt(squaredNorm(axis));
+      for (let i = 0; i < d; i++) axis[i] = axis[i]! * s;
+      fixSign(axis);
+    }
+    axes.push(axis);
+  }
+  const lambda = (k: number): number => Math.max(0, values[m - 1 - k] ?? 0);
+  const explained: [number, number] = tr > 0 ? [lambda(0) / tr, d > 1 ? lambda(1) / tr : 0] : [0, 0];
+  return { mean, axes: axes as [Float64Array, Float64Array], explained };
+}
+
+function chartPoints(parts: { acc: VectorAccumulator; id: string }[], mean: Float64Array, axes: [Float64Array, Float64Array], d: number, maxPoints: number, seed: number): ProjectionPoint[] {
   const perGroup = Math.max(1, Math.floor(maxPoints / parts.length));
   const random = new Random(seed);
   const points: ProjectionPoint[] = [];
-  const [ax, ay] = axes as [Float64Array, Float64Array];
+  const [ax, ay] = axes;
   for (const p of parts) {
     const kept = p.acc.keptRows();
     const order = random.shuffle(kept.map((_, i) => i)).slice(0, perGroup).sort((a, b) => a - b);
@@ -295,7 +610,7 @@ export function projectVectors(accs: VectorAccumulator[], groupIds: string[], ma
       points.push({ group: p.id, line, x, y });
     }
   }
-  return { points, explained };
+  return points;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -346,11 +661,25 @@ export function effectiveRank(rows: ArrayLike<number>[]): number {
   return effectiveRankFromScatter(momentsOfRows(rows, d).scatter, d);
 }
 
-/** Trace of the sample covariance (n − 1 denominator). NaN for fewer than 2 rows. */
+/**
+ * Trace of the sample covariance (n − 1 denominator): the sum of the per-dimension sample
+ * variances, two passes, O(nd) at any d. NaN for fewer than 2 rows.
+ */
 export function totalVariance(rows: ArrayLike<number>[]): number {
   const d = checkRows(rows);
-  if (rows.length < 2) return NaN;
-  return trace(momentsOfRows(rows, d).scatter, d) / (rows.length - 1);
+  const n = rows.length;
+  if (n < 2) return NaN;
+  const mean = new Float64Array(d);
+  for (const r of rows) for (let i = 0; i < d; i++) mean[i] = mean[i]! + r[i]!;
+  for (let i = 0; i < d; i++) mean[i] = mean[i]! / n;
+  let sum = 0;
+  for (const r of rows) {
+    for (let i = 0; i < d; i++) {
+      const c = r[i]! - mean[i]!;
+      sum += c * c;
+    }
+  }
+  return sum / (n - 1);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -565,7 +894,7 @@ function dot(x: Float64Array, a: number, b: number, d: number): number {
   return s;
 }
 
-function packCentered(rows: ArrayLike<number>[], d: number): { x: Float64Array; norms: Float64Array } {
+function packCentered(rows: ArrayLike<number>[], d: number): { x: Float64Array; norms: Float64Array; mean: Float64Array } {
   const n = rows.length;
   const x = new Float64Array(n * d);
   const mean = new Float64Array(d);
@@ -582,7 +911,7 @@ function packCentered(rows: ArrayLike<number>[], d: number): { x: Float64Array; 
     }
     norms[i] = s;
   }
-  return { x, norms };
+  return { x, norms, mean };
 }
 
 /**
@@ -653,6 +982,11 @@ function fixSign(v: Float64Array): Float64Array {
   for (let i = 1; i < v.length; i++) if (Math.abs(v[i]!) > Math.abs(v[k]!)) k = i;
   if (v[k]! < 0) for (let i = 0; i < v.length; i++) v[i] = -v[i]!;
   return v;
+}
+
+// 70000 → "70,000", the same in every locale.
+function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
