@@ -74,7 +74,8 @@ export const diversityDrop: Rule = {
       const head = list[0]!;
       // The event's generation: the first one where the role reached its worst severity.
       const at = list.filter((d) => d.severity === head.severity).reduce((a, d) => (d.index < a.index ? d : a));
-      const { b, v } = one(head);
+      // The finding points at the metric that reached the worst level first, where it did.
+      const { b, v } = one(at);
       const parts = list.map((d) => `${labelOf(d.metric.key)} −${pct(d.drop)}${d.g !== at.g ? ` (${d.g.group.id})` : ''}`);
       const verb = head.severity === 'error' ? 'collapsed' : 'fell';
       const candidate: Candidate = {
@@ -83,7 +84,7 @@ export const diversityDrop: Rule = {
         score: head.drop,
         finding: {
           message: `${ROLE_TITLE[role]} ${verb} below the baseline by generation ${at.g.group.id}: ${parts.join(', ')}.`,
-          group: at.g.group.id, metric: head.metric.key, baseline: b, value: v, location: at.g.group.location,
+          group: at.g.group.id, metric: at.metric.key, baseline: b, value: v, location: at.g.group.location,
           related: [
             ...ctx.baselineRelated(),
             ...list.map((d) => ({ message: `${one(d).text}.`, location: d.g.group.location })),
