@@ -20,7 +20,7 @@
 // Rows longer than 65,536 numbers (`MAX_VECTOR_LENGTH`) are refused before anything is
 // allocated for them.
 import type { Projection, ProjectionPoint } from '../../shared/details';
-import { GramAccumulator, rowGram, symmetricEigen, topEigenvectors } from '../linalg';
+import { dotTile3, GramAccumulator, rowGram, symmetricEigen, topEigenvectors } from '../linalg';
 import { DEFAULT_SEED, Random, Reservoir } from '../random';
 
 /** Longest vector accepted; longer rows are refused as malformed records. */
@@ -823,6 +823,7 @@ function exactMeanPairwiseDistance(rows: ArrayLike<number>[], d: number): number
   // No closures over x here: a captured variable lives in a context slot and slows
   // every load in the loops below.
   const { x, norms } = packCentered(rows, d);
+  const tile = new Float64Array(9);
 
   let total = 0;
   let i = 0;
@@ -839,30 +840,13 @@ function exactMeanPairwiseDistance(rows: ArrayLike<number>[], d: number): number
       const c0 = j * d;
       const c1 = c0 + d;
       const c2 = c1 + d;
-      let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0, s20 = 0, s21 = 0, s22 = 0;
-      for (let t = 0; t < d; t++) {
-        const y0 = x[c0 + t]!;
-        const y1 = x[c1 + t]!;
-        const y2 = x[c2 + t]!;
-        let q = x[a0 + t]!;
-        s00 += q * y0;
-        s01 += q * y1;
-        s02 += q * y2;
-        q = x[a1 + t]!;
-        s10 += q * y0;
-        s11 += q * y1;
-        s12 += q * y2;
-        q = x[a2 + t]!;
-        s20 += q * y0;
-        s21 += q * y1;
-        s22 += q * y2;
-      }
+      dotTile3(x, a0, a1, a2, c0, c1, c2, d, tile);
       const m0 = norms[j]!;
       const m1 = norms[j + 1]!;
       const m2 = norms[j + 2]!;
-      sum += dist(n0, m0, s00) + dist(n0, m1, s01) + dist(n0, m2, s02);
-      sum += dist(n1, m0, s10) + dist(n1, m1, s11) + dist(n1, m2, s12);
-      sum += dist(n2, m0, s20) + dist(n2, m1, s21) + dist(n2, m2, s22);
+      sum += dist(n0, m0, tile[0]!) + dist(n0, m1, tile[1]!) + dist(n0, m2, tile[2]!);
+      sum += dist(n1, m0, tile[3]!) + dist(n1, m1, tile[4]!) + dist(n1, m2, tile[5]!);
+      sum += dist(n2, m0, tile[6]!) + dist(n2, m1, tile[7]!) + dist(n2, m2, tile[8]!);
     }
     for (; j < n; j++) {
       const c = j * d;
