@@ -19,7 +19,7 @@ import { makeProjector } from './analysis/project';
 import type { Projected, ProjectedIssue, ProjectionSpec } from './analysis/project';
 import { locateIssueColumns, vectorProblem } from './analysis/skipped';
 import type { IssueToLocate } from './analysis/skipped';
-import { projectOffThread } from './analysis/offThread';
+import { projectOffThread, sampleOffThread } from './analysis/offThread';
 import { detectCollection } from './analysis/collections';
 import { RollingTracker } from './analysis/rolling';
 import { HashSet53, lowBits } from './metrics/hashing';
@@ -259,11 +259,22 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     try {
       // Small batches until the fields are known: a sample of wide records (long embeddings) is
       // large, and detection stops at DETECT_MAX_BYTES of input whatever the record count.
-      const reader = openInputRecords(input, { ...readOptions, batchSize: DETECT_BATCH })[Symbol.asyncIterator]();
+      const script = options.readerThread;
+      const stall = options.readerStallMs ? { stallMs: options.readerStallMs } : {};
+      // Parquet is decoded by a third-party decoder: with a reading thread, none of it runs on
+      // this one, so a decoder stuck on a corrupt page is stopped (offThread.ts) instead of hanging.
+      const parquetOffThread = kind.format === 'parquet' && script !== undefined && !input.open;
+      const reader = (parquetOffThread ? emptyRecords() : openInputRecords(input, { ...readOptions, batchSize: DETECT_BATCH }))[Symbol.asyncIterator]();
       let eof = false;
       // Detection reads the first records here; their issues count only if this thread goes on reading.
       const early: RecordIssue[] = [];
-      if (!detected) {
+      if (!detected && parquetOffThread) {
+        const sample = await sampleOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall }, sampling.detectRecords, options.signal);
+        pending.push(...sample.records);
+        early.push(...sample.issues);
+        if (pending.length > 0) detectNow();
+        if (sample.eof && pending.length === 0) for (const issue of early) noteIssue(issue);
+      } else if (!detected) {
         while (pending.length < sampling.detectRecords) {
           const next = await reader.next();
           if (next.done) {
@@ -276,12 +287,11 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
         }
         if (pending.length > 0) detectNow();
       }
-      const script = options.readerThread;
-      if (detected && !eof && script && !input.open && sizes[fi]! >= (options.readerThreadMinBytes ?? OFF_THREAD_MIN_BYTES)) {
+      if (detected && script && !input.open && (parquetOffThread || (!eof && sizes[fi]! >= (options.readerThreadMinBytes ?? OFF_THREAD_MIN_BYTES)))) {
         // A large local file: read, parse and project it on a second thread, from its start.
         await reader.return?.(undefined);
         pending = [];
-        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, spec: projection() }, options.signal)) {
+        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projection() }, options.signal)) {
           for (const issue of batch.issues) noteIssue(issue);
           consume(batch.records);
           progress(batch.bytes);
@@ -418,6 +428,9 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
   }
   return { report, details, issues, fieldNames: d.fields };
 }
+
+/** No records: the reader of a file read on another thread. */
+async function* emptyRecords(): AsyncGenerator<never> {}
 
 function finiteOnly(metrics: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};

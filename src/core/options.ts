@@ -105,6 +105,8 @@ export interface AnalyzeOptions {
   readerThread?: string;
   /** Smallest local file read on the second thread (bytes; default 8 MiB). */
   readerThreadMinBytes?: number;
+  /** The reading thread is stopped when it sends nothing for this long (ms; default 60 s). */
+  readerStallMs?: number;
 }
 
 export interface AnalyzeProgress {

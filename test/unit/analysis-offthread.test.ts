@@ -60,3 +60,20 @@ describe('reading on a second thread', () => {
     await assert.rejects(run, (e: Error) => e.name === 'AbortError');
   });
 });
+
+describe('a decoder stuck on a corrupt page', () => {
+  test('a Parquet file whose page makes the decoder spin is stopped by the watchdog: one clear message, no hang', async () => {
+    const file = path.join(root, 'test', 'fixtures', 'fuzz', 'cli--analyze--parquet-hang.input-gen1.parquet');
+    const started = Date.now();
+    await assert.rejects(
+      analyzeFiles([{ file, display: 'gen1.parquet' }], { readerThread: script, readerStallMs: 1500 }),
+      /^InputError: gen1\.parquet could not be read: its reading made no progress for 1\.5 s \(is a page corrupt\?\)$/,
+    );
+    assert.ok(Date.now() - started < 15_000, 'stopped, not hung');
+  });
+
+  test('healthy Parquet layouts read on the reading thread give the same report as on one thread', async () => {
+    const inputs = layout('hf-parquet-text', ...gens.map((g) => `${g}.parquet`));
+    assert.deepEqual((await analyzeFiles(inputs, { readerThread: script })).report, (await analyzeFiles(inputs)).report);
+  });
+});

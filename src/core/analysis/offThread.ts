@@ -7,13 +7,17 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InputFormat } from '../../shared/report';
 import { abortError, InputError } from '../readers/types';
-import type { RecordIssue } from '../readers/types';
+import type { RecordIssue, SourceRecord } from '../readers/types';
 import type { Projected, ProjectionSpec } from './project';
 
 export interface ProjectJob {
+  /** Stall limit of this job (default STALL_MS). */
+  stallMs?: number;
   file: string;
   format: InputFormat;
   compressed: boolean;
+  /** `sample`: post the first `sample` records as they are, then stop (detection). */
+  sample?: number;
   /** Most bytes a gzip input may decompress to (`ReadOptions.maxDecompressedBytes`). */
   maxDecompressedBytes?: number;
   spec: ProjectionSpec;
@@ -29,6 +33,7 @@ export interface ProjectedBatch {
 /** Messages from the reading thread. */
 export type ProjectMessage =
   | ({ kind: 'batch' } & ProjectedBatch)
+  | { kind: 'sample'; records: SourceRecord[]; issues: RecordIssue[]; eof: boolean }
   | { kind: 'done' }
   | { kind: 'error'; name: string; message: string; line?: number; column?: number };
 
@@ -38,11 +43,31 @@ export function readerThreadBeside(dir: string): string | undefined {
   return existsSync(script) ? script : undefined;
 }
 
+/**
+ * The reading thread is stopped when it sends nothing for this long: a decoder stuck on a
+ * corrupt page (a Parquet page header claiming billions of values) must not hang the analysis.
+ */
+export const STALL_MS = 60_000;
+
 /** Batches in flight before the reading thread waits for this one. */
 export const MAX_IN_FLIGHT = 4;
 
 /** Projected batches of one file, read on a worker thread running `script` (projectWorker.ts). */
 export async function* projectOffThread(script: string, job: ProjectJob, signal?: AbortSignal): AsyncGenerator<ProjectedBatch> {
+  for await (const m of messages(script, job, signal)) {
+    if (m.kind === 'batch') yield m;
+  }
+}
+
+/** The first records of a file, read as they are on a worker thread (a stuck decoder cannot hang detection). */
+export async function sampleOffThread(script: string, job: Omit<ProjectJob, 'spec' | 'sample'>, records: number, signal?: AbortSignal): Promise<{ records: SourceRecord[]; issues: RecordIssue[]; eof: boolean }> {
+  for await (const m of messages(script, { ...job, sample: records, spec: { paths: {}, fileIndex: 0 } }, signal)) {
+    if (m.kind === 'sample') return m;
+  }
+  return { records: [], issues: [], eof: true };
+}
+
+async function* messages(script: string, job: ProjectJob, signal?: AbortSignal): AsyncGenerator<ProjectMessage & { kind: 'batch' | 'sample' }> {
   const worker = new Worker(script, { workerData: job });
   const queue: ProjectMessage[] = [];
   let wake: (() => void) | undefined;
@@ -73,7 +98,15 @@ export async function* projectOffThread(script: string, job: ProjectJob, signal?
       const m = queue.shift();
       if (!m) {
         if (failure) throw failure;
-        await new Promise<void>((resolve) => (wake = resolve));
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const stalled = await new Promise<boolean>((resolve) => {
+          wake = () => resolve(false);
+          timer = setTimeout(() => resolve(true), job.stallMs ?? STALL_MS);
+        });
+        clearTimeout(timer);
+        if (stalled && queue.length === 0 && !failure && !signal?.aborted) {
+          throw new InputError(`could not be read: its reading made no progress for ${(job.stallMs ?? STALL_MS) / 1000} s (is a page corrupt?)`);
+        }
         continue;
       }
       if (m.kind === 'done') {
@@ -86,7 +119,7 @@ export async function* projectOffThread(script: string, job: ProjectJob, signal?
         e.name = m.name;
         throw e;
       }
-      worker.postMessage('next');
+      if (m.kind === 'batch') worker.postMessage('next');
       yield m;
     }
   } finally {

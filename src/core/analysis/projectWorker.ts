@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openInputRecords } from '../readers/index';
 import { makeProjector } from './project';
 import type { Projected } from './project';
+import type { RecordIssue, SourceRecord } from '../readers/types';
 import { MAX_IN_FLIGHT } from './offThread';
 import type { ProjectJob, ProjectMessage } from './offThread';
 
@@ -24,9 +25,28 @@ const post = (m: ProjectMessage) => port.postMessage(m);
 const VECTOR_BATCH = 64;
 const vectors = job.spec.paths.vector !== undefined || job.spec.columnVector !== undefined;
 
+async function sample(n: number): Promise<void> {
+  const records: SourceRecord[] = [];
+  const issues: RecordIssue[] = [];
+  let eof = true;
+  for await (const batch of openInputRecords({ file: job.file }, { format: job.format, compressed: job.compressed, batchSize: 256, ...(job.maxDecompressedBytes ? { maxDecompressedBytes: job.maxDecompressedBytes } : {}) })) {
+    records.push(...batch.records);
+    issues.push(...batch.issues);
+    if (records.length >= n) {
+      eof = false;
+      break;
+    }
+  }
+  post({ kind: 'sample', records, issues, eof });
+}
+
 async function main(): Promise<void> {
   const project = makeProjector(job.spec);
   try {
+    if (job.sample !== undefined) {
+      await sample(job.sample);
+      return;
+    }
     for await (const batch of openInputRecords({ file: job.file }, { format: job.format, compressed: job.compressed, ...(job.maxDecompressedBytes ? { maxDecompressedBytes: job.maxDecompressedBytes } : {}), ...(vectors ? { batchSize: VECTOR_BATCH } : {}) })) {
       const records: Projected[] = [];
       for (const rec of batch.records) {
