@@ -465,6 +465,8 @@ interface Expr {
   prec: number;
   test: (node: unknown) => boolean;
   isTest: boolean;
+  /** A negation (`!x`): another `!` may go before it without parentheses. */
+  isNot?: boolean;
 }
 
 function wrap(e: Expr, prec: number): string {
@@ -775,8 +777,9 @@ class Parser {
       inner = existence(o);
     } else this.unexpected('expected a query or "(" after "!"');
     const t = inner.test;
-    const canon = inner.isTest || inner.canon.startsWith('!') ? '!' + inner.canon : `!(${inner.canon})`;
-    return { canon, prec: 3, test: (n) => !t(n), isTest: false };
+    // `!` binds tighter than everything: only a test or another negation goes without parentheses.
+    const canon = inner.isTest || inner.isNot ? '!' + inner.canon : `!(${inner.canon})`;
+    return { canon, prec: 3, test: (n) => !t(n), isTest: false, isNot: true };
   }
 
   private parseParen(): Expr {

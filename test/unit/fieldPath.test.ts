@@ -561,3 +561,16 @@ describe('fuzz', () => {
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   });
 });
+
+describe('canonical form of negations (found by fuzzing)', () => {
+  test('a negated expression keeps its parentheses unless it is a test or another negation', () => {
+    assert.equal(compileFieldPath("$[?!(!@||(true!=@))]").canonical, '[?!(!@ || true != @)]');
+    assert.equal(compileFieldPath('$[?!!@.a]').canonical, '[?!!@.a]');
+    assert.equal(compileFieldPath('$[?!(!@.a)]').canonical, '[?!!@.a]');
+    const root = [0, 1, true, null, { a: 1 }];
+    for (const p of ["$[?!(!@||(true!=@))]", '$[?!(@.a || @ == 1)]']) {
+      const c = compileFieldPath(p);
+      assert.deepEqual(compileFieldPath(c.canonical).select(root), c.select(root), p);
+    }
+  });
+});
