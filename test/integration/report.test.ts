@@ -140,7 +140,8 @@ describe('report panel', () => {
   });
 
   it('changing the baseline analyzes again in the worker and updates the diagnostics', async () => {
-    assert.ok(ours(g10).some((d) => codeOf(d) === 'diversity-drop'), 'gen10 dropped below gen1');
+    const drops = () => [g1, g2, g10].flatMap((u) => ours(u)).filter((d) => codeOf(d) === 'diversity-drop');
+    assert.ok(drops().length > 0, 'the generations dropped below gen1');
     const finished = new Promise<RunOutcome>((resolve) => {
       const sub = api.onDidFinishRun((o) => {
         sub.dispose();
@@ -151,12 +152,12 @@ describe('report panel', () => {
     const outcome = await finished;
     assert.equal(outcome.outcomes[0]!.kind, 'result');
     assert.equal(api.resultFor(g10)?.report.baseline, 'gen10');
-    assert.ok(!ours(g10).some((d) => codeOf(d) === 'diversity-drop'), 'no drop on the baseline itself');
+    assert.equal(drops().length, 0, 'against the collapsed gen10, nothing dropped');
     assert.equal(spy.panels.length, 0, 'shown in the same panel');
 
     await pageCommand(g10, { method: 'baseline/change', params: { groupId: 'gen1' } });
     assert.equal(api.resultFor(g10)?.report.baseline, 'gen1');
-    assert.ok(ours(g10).some((d) => codeOf(d) === 'diversity-drop'), 'back to gen1: the drop again');
+    assert.ok(drops().length > 0, 'back to gen1: the drop again');
   });
 
   it('exports the JSON report: a schema-valid file with the bytes of formatJson', async () => {
