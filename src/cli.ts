@@ -1,3 +1,4 @@
+// Over 400 lines: the CLI's option tables, parser, help and its two commands share one set of messages and exit codes.
 // The `collapse-lens` command: the engine for terminals and CI.
 import { readerThreadBeside } from './core/analysis/offThread';
 import { compileFieldPath, FieldPathError } from './core/fieldPath';

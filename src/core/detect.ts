@@ -1,3 +1,4 @@
+// Over 400 lines: the role heuristics depend on each other (a path taken by one role is not free for the next).
 // Field-role detection: which path holds the text, the vector, the labels, the values, the
 // prompt and the generation, decided from a sample of records and overridable by the user.
 // Nested objects, chat message lists and arrays of outputs are walked (see layout.ts), so the

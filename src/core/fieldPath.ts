@@ -1,3 +1,4 @@
+// Over 400 lines: one grammar — lexer, parser, canonical printer and compiled evaluator — kept together so they cannot disagree.
 // Field paths: the subset of RFC 9535 JSONPath accepted by every "field" option
 // (`--text-field 'response.body.choices[0].message.content'`). User docs: docs/field-paths.md.
 //

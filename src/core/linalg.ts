@@ -1,3 +1,4 @@
+// Over 400 lines: the dense linear algebra (eigensolver, Gram matrices, tiles) that the vector metrics share.
 // Dense symmetric linear algebra for the vector metrics: Gram matrices accumulated row by
 // row and their eigenvalues. Everything is Float64Array; a d × d matrix is one flat array.
 //

@@ -56,16 +56,16 @@ describe('SARIF output', () => {
     assert.equal(artifactLocation('données/été😀.jsonl').uri, 'donn%C3%A9es/%C3%A9t%C3%A9%F0%9F%98%80.jsonl');
     assert.equal(artifactLocation('a\uD800b.jsonl').uri, 'a%EF%BF%BDb.jsonl', 'a lone surrogate does not throw');
     // Resolved against the folder, each URI names exactly the file (POSIX names: `\` is a character).
-    const base = pathToFileURL('/work/data/', { windows: false });
+    const base = pathToFileURL('/srv/data/', { windows: false });
     for (const name of ['a\\b.jsonl', 'gens/gen 1 #2?.jsonl', '100%.jsonl', 'c:notes.jsonl', 'x/[y]|^`{z}.jsonl', 'données/été😀.jsonl', 'semi;colon,comma=&+$@.jsonl']) {
       const { uri } = artifactLocation(name, { windows: false });
-      assert.equal(fileURLToPath(new URL(uri, base), { windows: false }), `/work/data/${name}`, name);
+      assert.equal(fileURLToPath(new URL(uri, base), { windows: false }), `/srv/data/${name}`, name);
       if (!/[:[\]|^`{}]/u.test(name)) assert.equal(uri, pathToFileURL(`/${name}`, { windows: false }).pathname.slice(1), `pathToFileURL's encoding of ${name}`);
     }
   });
 
   test('a path outside the folder the analysis ran in is a file: URI of its own', () => {
-    assert.deepEqual(artifactLocation('/home/me/gen 1.jsonl', { windows: false }), { uri: 'file:///home/me/gen%201.jsonl' });
+    assert.deepEqual(artifactLocation('/srv/me/gen 1.jsonl', { windows: false }), { uri: 'file:///srv/me/gen%201.jsonl' });
     assert.deepEqual(artifactLocation('C:/Users/me/gen1.jsonl', { windows: true }), { uri: 'file:///C:/Users/me/gen1.jsonl' });
     assert.deepEqual(artifactLocation('C:\\Users\\me\\gen1.jsonl', { windows: true }), { uri: 'file:///C:/Users/me/gen1.jsonl' });
     assert.deepEqual(artifactLocation('//server/share/gen1.jsonl', { windows: true }), { uri: 'file://server/share/gen1.jsonl' });

@@ -1,3 +1,4 @@
+// Over 400 lines: the reference definitions and the streaming accumulator of the text metrics; Self-BLEU, per-prompt and Vendi parts already live beside it.
 // Text metrics of METRICS.md ("Tokens" and "Text"), in two layers:
 //
 // 1. Reference functions on small inputs (`distinctN`, `sentenceBleu`, …). They follow

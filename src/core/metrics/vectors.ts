@@ -1,3 +1,4 @@
+// Over 400 lines: the vector accumulator with its exact (d ≤ 1,024) and sampled routes and the projection chart.
 // Vector-role metrics (METRICS.md, "Vectors"): Vendi score, mean pairwise distance,
 // effective rank and total variance of one generation's n × d embedding matrix X.
 //
