@@ -28,6 +28,7 @@ import { test, type TestContext } from 'node:test';
 import { AssertionError } from 'node:assert';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
@@ -389,6 +390,16 @@ function record(cfg: FuzzConfig, result: PropertyResult): void {
   if (cfg.summaryFile) fs.appendFileSync(cfg.summaryFile, JSON.stringify(result) + '\n');
 }
 
+/** A failure's text without machine paths: the checkout's own path dropped, temporary folders as <tmp>. */
+export function scrubPaths(text: string): string {
+  const root = repoRoot();
+  const tmp = os.tmpdir();
+  return text
+    .split(root + path.sep).join('')
+    .split(root).join('.')
+    .replace(new RegExp(tmp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '[\\/][^\\s:)\'"]*', 'g'), '<tmp>');
+}
+
 function saveFixture<T>(spec: PropertySpec<T>, input: T, meta: { seed: number; baseSeed: number; path: string; failure: string }): string {
   const encoded = encode(input);
   const text = JSON.stringify(encoded);
@@ -402,7 +413,7 @@ function saveFixture<T>(spec: PropertySpec<T>, input: T, meta: { seed: number; b
     baseSeed: meta.baseSeed,
     path: meta.path,
     found: new Date().toISOString().slice(0, 10),
-    failure: meta.failure.split('\n').slice(0, 12).join('\n'),
+    failure: scrubPaths(meta.failure.split('\n').slice(0, 12).join('\n')),
     input: encoded,
   };
   fs.writeFileSync(path.join(FIXTURE_DIR, `${base}.json`), JSON.stringify(fixture, null, 2) + '\n');
