@@ -371,6 +371,20 @@ export function gramAccumulate(gram: Float64Array, row: ArrayLike<number>, d: nu
  * contiguous numbers from its offset) into out[0..8], row-major: the register-blocked inner
  * loop of every Gram and distance computation here (nine sums per pass over the rows).
  */
+/** Dot products of rows a0, a1, a2 of `x` with row c (the edge of a tiled loop) into out[0..2]. */
+export function dotTile3x1(x: ArrayLike<number>, a0: number, a1: number, a2: number, c: number, len: number, out: Float64Array): void {
+  let s0 = 0, s1 = 0, s2 = 0;
+  for (let t = 0; t < len; t++) {
+    const y = x[c + t]!;
+    s0 += x[a0 + t]! * y;
+    s1 += x[a1 + t]! * y;
+    s2 += x[a2 + t]! * y;
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+}
+
 export function dotTile3(x: ArrayLike<number>, a0: number, a1: number, a2: number, c0: number, c1: number, c2: number, len: number, out: Float64Array): void {
   let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0, s20 = 0, s21 = 0, s22 = 0;
   for (let t = 0; t < len; t++) {
@@ -437,17 +451,10 @@ export function rowGram(x: Float64Array, m: number, d: number): Float64Array {
       g[r2 + 2] = tile[8]!;
     }
     for (; j < m; j++) {
-      const c = j * d;
-      let s0 = 0, s1 = 0, s2 = 0;
-      for (let t = 0; t < d; t++) {
-        const y = x[c + t]!;
-        s0 += x[a0 + t]! * y;
-        s1 += x[a1 + t]! * y;
-        s2 += x[a2 + t]! * y;
-      }
-      g[i * m + j] = s0;
-      g[(i + 1) * m + j] = s1;
-      g[(i + 2) * m + j] = s2;
+      dotTile3x1(x, a0, a1, a2, j * d, d, tile);
+      g[i * m + j] = tile[0]!;
+      g[(i + 1) * m + j] = tile[1]!;
+      g[(i + 2) * m + j] = tile[2]!;
     }
   }
   for (; i < m; i++) {
@@ -545,17 +552,10 @@ export class GramAccumulator {
         g[r2 + 2] = g[r2 + 2]! + tile[8]!;
       }
       for (; j < d; j++) {
-        const c = j * B;
-        let s0 = 0, s1 = 0, s2 = 0;
-        for (let k = 0; k < m; k++) {
-          const y = blk[c + k]!;
-          s0 += blk[a0 + k]! * y;
-          s1 += blk[a1 + k]! * y;
-          s2 += blk[a2 + k]! * y;
-        }
-        g[i * d + j] = g[i * d + j]! + s0;
-        g[(i + 1) * d + j] = g[(i + 1) * d + j]! + s1;
-        g[(i + 2) * d + j] = g[(i + 2) * d + j]! + s2;
+        dotTile3x1(blk, a0, a1, a2, j * B, m, tile);
+        g[i * d + j] = g[i * d + j]! + tile[0]!;
+        g[(i + 1) * d + j] = g[(i + 1) * d + j]! + tile[1]!;
+        g[(i + 2) * d + j] = g[(i + 2) * d + j]! + tile[2]!;
       }
     }
     for (; i < d; i++) {

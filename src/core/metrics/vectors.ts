@@ -21,7 +21,7 @@
 // Rows longer than 65,536 numbers (`MAX_VECTOR_LENGTH`) are refused before anything is
 // allocated for them.
 import type { Projection, ProjectionPoint } from '../../shared/details';
-import { dotTile3, GramAccumulator, rowGram, symmetricEigen, topEigenvectors } from '../linalg';
+import { dotTile3, dotTile3x1, GramAccumulator, rowGram, symmetricEigen, topEigenvectors } from '../linalg';
 import { DEFAULT_SEED, Random, Reservoir } from '../random';
 
 /** Longest vector accepted; longer rows are refused as malformed records. */
@@ -850,16 +850,9 @@ function exactMeanPairwiseDistance(rows: ArrayLike<number>[], d: number): number
       sum += dist(n2, m0, tile[6]!) + dist(n2, m1, tile[7]!) + dist(n2, m2, tile[8]!);
     }
     for (; j < n; j++) {
-      const c = j * d;
-      let s0 = 0, s1 = 0, s2 = 0;
-      for (let t = 0; t < d; t++) {
-        const y = x[c + t]!;
-        s0 += x[a0 + t]! * y;
-        s1 += x[a1 + t]! * y;
-        s2 += x[a2 + t]! * y;
-      }
+      dotTile3x1(x, a0, a1, a2, j * d, d, tile);
       const m = norms[j]!;
-      sum += dist(n0, m, s0) + dist(n1, m, s1) + dist(n2, m, s2);
+      sum += dist(n0, m, tile[0]!) + dist(n1, m, tile[1]!) + dist(n2, m, tile[2]!);
     }
     total += sum;
   }
