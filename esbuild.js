@@ -3,6 +3,7 @@
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
+const { hyparquetGuards } = require('./scripts/hyparquet-guards');
 
 const args = new Set(process.argv.slice(2));
 const production = !args.has('--dev');
@@ -18,6 +19,7 @@ const common = {
   sourcemap: production ? false : 'inline',
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [hyparquetGuards],
 };
 
 // vega-canvas's Node build awaits the optional `canvas` package at top level, which CJS

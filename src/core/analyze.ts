@@ -90,7 +90,12 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
   const multipleFiles = ordered.length > 1;
   const fileGroupIds = groupIdsForFiles(ordered.map((i) => i.display));
 
-  const sizes = await Promise.all(ordered.map(async (input) => input.bytes ?? (input.open ? 0 : (await statOrThrow(input)).size)));
+  // Stat every input at once but report the first failure in the order files are analyzed, so
+  // the message names the same file from run to run.
+  const stats = await Promise.allSettled(ordered.map(async (input) => input.bytes ?? (input.open ? 0 : (await statOrThrow(input)).size)));
+  const failed = stats.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const sizes = stats.map((s) => (s as PromiseFulfilledResult<number>).value);
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   if (options.maxFileBytes && options.maxFileBytes > 0) {
     ordered.forEach((input, i) => {

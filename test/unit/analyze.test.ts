@@ -76,6 +76,9 @@ describe('analyzeFiles', () => {
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'flags.jsonl'), display: 'flags.jsonl' }]), /flags\.jsonl has no field Collapse Lens can analyze \(paths found: ok, meta\.a, meta\); name one with --text-field/);
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'big.jsonl'), display: 'big.jsonl' }], { maxFileBytes: 100 }), /more than the 100 bytes limit/);
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'missing.jsonl'), display: 'missing.jsonl' }]), /missing\.jsonl does not exist/);
+    // Several missing: always the first in the order files are analyzed, whichever stat ends first.
+    const missing = ['m-3.jsonl', 'm-1.jsonl', 'm-2.jsonl'].map((name) => ({ file: path.join(dir, name), display: name }));
+    for (let i = 0; i < 5; i++) await assert.rejects(analyzeFiles(missing), /m-1\.jsonl does not exist/);
   });
 
   test('progress is reported and an abort stops the work', async () => {

@@ -508,6 +508,26 @@ describe('encodings and binary data', () => {
     const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 0x01 : 0x61)));
     await inputError(readAll(bytes, 'csv'), /looks like a binary file \(33% control characters/);
   });
+
+  test('only the first 8 KiB decide binary, however the bytes arrive', async () => {
+    // A NUL past the sniffed bytes is one malformed record, in one chunk as in many.
+    const text = `${'{"a":"x"}\n'.repeat(1000)}{"a":"\u0000"}\n{"a":"y"}\n`;
+    for (const chunk of [1 << 20, 4096, 1]) {
+      const r = await readAll(text, 'jsonl', { chunk });
+      assert.equal(r.records.length, 1001, `chunk ${chunk}`);
+      assert.deepEqual(r.issues.map((i) => i.line), [1001], `chunk ${chunk}`);
+    }
+  });
+
+  test('the Latin-1 hint reads the byte after the bad one, even in the next chunk', async () => {
+    const bytes = Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from([0x80, 0xff]), Buffer.from('\n')]);
+    for (const chunk of [1 << 20, 7, 1]) {
+      const error = await inputError(readAll(bytes, 'csv', { chunk }), /byte offset 6: found 0x80\)/);
+      assert.doesNotMatch(error.message, /Latin-1/, `chunk ${chunk}`);
+    }
+    const latin = Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from([0xe9]), Buffer.from('t\n')]);
+    for (const chunk of [1 << 20, 7, 1]) await inputError(readAll(latin, 'csv', { chunk }), /found 0xE9, which looks like Latin-1/);
+  });
 });
 
 describe('openFileStream', () => {

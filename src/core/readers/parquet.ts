@@ -131,6 +131,7 @@ export async function* readParquet(source: RandomAccessSource, ctx: ReadContext,
   const metadata = await readFooter(source, file);
   ctx.checkAborted();
   const columns = selectColumns(metadata);
+  const tree = parquetSchema(metadata);
   const groups = metadata.row_groups;
 
   let groupStart = 0;
@@ -140,14 +141,16 @@ export async function* readParquet(source: RandomAccessSource, ctx: ReadContext,
     const rows = Number(group.num_rows);
     const span = byteSpan(group.columns);
     if (rows <= 0) continue;
-    const spanError = span.end > size ? `its data ends at byte ${span.end}, past the end of the file (${size} bytes); the file is probably truncated` : undefined;
-    const pages = !spanError && sliceAbove > 0 && rows > sliceAbove ? await pageLayout(file, group, columns) : undefined;
+    const damage = span.end > size
+      ? `its data ends at byte ${span.end}, past the end of the file (${size} bytes); the file is probably truncated`
+      : unknownColumn(tree, group, columns);
+    const pages = !damage && sliceAbove > 0 && rows > sliceAbove ? await pageLayout(file, group, columns) : undefined;
     const ends = pages ? sliceEnds(rows, sliceRows, pages) : [rows];
     for (let s = 0, start = 0; s < ends.length; start = ends[s++]!) {
       const end = ends[s]!;
       let objects: Record<string, unknown>[];
       try {
-        if (spanError) throw new Error(spanError);
+        if (damage) throw new Error(damage);
         objects = await parquetReadObjects({
           file,
           metadata,
@@ -363,6 +366,22 @@ function leafNodes(node: SchemaTree, out: SchemaTree[] = []): SchemaTree[] {
 function isOpaqueBinary(leaf: SchemaTree): boolean {
   const { type, converted_type: ct, logical_type: lt } = leaf.element;
   return (type === 'BYTE_ARRAY' || type === 'FIXED_LEN_BYTE_ARRAY') && ct === undefined && lt === undefined;
+}
+
+/**
+ * A column chunk of the row group whose path is not a column of the schema. hyparquet finds it
+ * only after it has started reading the chunks before it, whose failures nobody then awaits
+ * (unhandled rejections), so the row group is refused before any read.
+ */
+function unknownColumn(tree: SchemaTree, group: RowGroup, columns: string[]): string | undefined {
+  for (const chunk of group.columns) {
+    const path = chunk.meta_data?.path_in_schema ?? [];
+    if (!columns.includes(path[0] ?? '')) continue;
+    let node: SchemaTree | undefined = tree;
+    for (const part of path) node = node?.children.find((c) => c.element.name === part);
+    if (!node || node.children.length > 0) return `a column chunk names ${path.join('.')}, which is not a column of the file's schema`;
+  }
+  return undefined;
 }
 
 function topName(chunk: ColumnChunk): string {

@@ -40,7 +40,8 @@ export async function* decodeInput(
     if (head.data.length === 0) {
       throw new InputError(gzip ? 'is empty (it decompresses to 0 bytes)' : 'is empty (0 bytes)');
     }
-    sniff(head.data);
+    // Only the first SNIFF_BYTES decide, however the bytes arrive (one chunk or many).
+    sniff(head.data.subarray(0, SNIFF_BYTES));
     const bom = hasUtf8Bom(head.data) ? 3 : 0;
     yield* decodeUtf8(prepend(head.data.subarray(bom), head.done ? undefined : data), bom, ctx, linesBefore);
   } catch (error) {
@@ -200,34 +201,42 @@ async function* decodeUtf8(
   let heldLines = 0;
   let total = 0;
 
-  for await (const bytes of chunks) {
-    let text: string;
-    if (isAscii(bytes) && pendingLength(last) === 0) {
-      // Pure ASCII is valid UTF-8 and decodes the same as Latin-1, several times faster.
-      text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
-    } else {
-      try {
-        text = decoder.decode(bytes, { stream: true });
-      } catch {
-        throw invalidUtf8(last, bytes, offset, linesBefore() + heldLines);
+  const it = chunks[Symbol.asyncIterator]();
+  try {
+    for (let next = await it.next(); !next.done; next = await it.next()) {
+      const bytes = next.value;
+      let text: string;
+      if (isAscii(bytes) && pendingLength(last) === 0) {
+        // Pure ASCII is valid UTF-8 and decodes the same as Latin-1, several times faster.
+        text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+      } else {
+        try {
+          text = decoder.decode(bytes, { stream: true });
+        } catch {
+          // The message looks one byte past the bad one; fetch it when this chunk ends there,
+          // so the message is the same however the file is split into chunks.
+          throw await invalidUtf8(last, bytes, offset, linesBefore() + heldLines, () => firstByte(it));
+        }
       }
-    }
-    last = lastBytes(last, bytes);
-    offset += bytes.length;
-    total += bytes.length;
-    if (!sawContent) {
-      if (isWhitespace(text) && heldLength < MAX_HELD_WHITESPACE) {
-        held.push({ bytes, text });
-        heldLength += bytes.length;
-        heldLines += countLineFeeds(text);
-        continue;
+      last = lastBytes(last, bytes);
+      offset += bytes.length;
+      total += bytes.length;
+      if (!sawContent) {
+        if (isWhitespace(text) && heldLength < MAX_HELD_WHITESPACE) {
+          held.push({ bytes, text });
+          heldLength += bytes.length;
+          heldLines += countLineFeeds(text);
+          continue;
+        }
+        sawContent = !isWhitespace(text);
+        for (const chunk of held) yield chunk;
+        held = [];
+        heldLines = 0;
       }
-      sawContent = !isWhitespace(text);
-      for (const chunk of held) yield chunk;
-      held = [];
-      heldLines = 0;
+      yield { bytes, text };
     }
-    yield { bytes, text };
+  } finally {
+    await it.return?.(undefined);
   }
   try {
     decoder.decode();
@@ -277,7 +286,17 @@ function pendingLength(tail: Uint8Array): number {
   return 0;
 }
 
-function invalidUtf8(last: Uint8Array, bytes: Uint8Array, offset: number, lines: number): InputError {
+/**
+ * @param following the first byte after `bytes` (undefined at the end of the data); called only
+ *   when the bad byte is the chunk's last, whose neighbour decides the Latin-1 hint.
+ */
+async function invalidUtf8(
+  last: Uint8Array,
+  bytes: Uint8Array,
+  offset: number,
+  lines: number,
+  following: () => Promise<number | undefined>,
+): Promise<InputError> {
   const pending = pendingLength(last);
   const data = concat([last.subarray(last.length - pending), bytes], pending + bytes.length);
   const invalid = firstInvalidUtf8(data);
@@ -286,11 +305,25 @@ function invalidUtf8(last: Uint8Array, bytes: Uint8Array, offset: number, lines:
   for (let i = 0; i < at; i++) if (data[i] === 0x0a) line++;
   const shown = Array.from(data.subarray(at, at + Math.max(1, invalid.length)), (x) => `0x${x.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
   // A lone byte in 80–FF between ASCII characters is the usual sign of Latin-1 or Windows-1252.
-  const latin = invalid.length <= 2 && data[at] >= 0x80 && (at + 1 >= data.length || data[at + 1] < 0x80);
+  const after = at + 1 < data.length ? data[at + 1] : await following();
+  const latin = invalid.length <= 2 && data[at] >= 0x80 && (after === undefined || after < 0x80);
   return new InputError(
     `is not valid UTF-8 at line ${line} (byte offset ${offset - pending + at}: found ${latin ? shown.split(' ')[0] : shown}${latin ? ', which looks like Latin-1 or Windows-1252' : ''}); convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8)`,
     line,
   );
+}
+
+/** The first byte still to come from `it`, or undefined at its end or if it cannot be read. */
+async function firstByte(it: AsyncIterator<Uint8Array>): Promise<number | undefined> {
+  try {
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return undefined;
+      if (next.value.length > 0) return next.value[0];
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 /**
