@@ -4,7 +4,6 @@ import {
   buildValueBaseline,
   finishValueMetrics,
   ksStatistic,
-  percentile,
   sharedHistogramEdges,
   ValueAccumulator,
   wasserstein1,
@@ -21,25 +20,6 @@ function values(xs: number[], options?: ValueMetricOptions): ValueAccumulator {
   xs.forEach((x, i) => acc.add(x, i + 1));
   return acc;
 }
-
-describe('percentile (numpy linear interpolation)', () => {
-  test('numpy.percentile([1, 2, 3, 4], 25) = 1.75: position 0.25·3 = 0.75 → 1 + 0.75·(2 − 1)', () => {
-    assert.equal(percentile([1, 2, 3, 4], 25), 1.75);
-  });
-
-  test('numpy.percentile([10, 20, 30, 40, 50], 1) = 10.4: position 0.04 → 10 + 0.04·10', () => {
-    close(percentile(f64([10, 20, 30, 40, 50]), 1), 10.4);
-  });
-
-  test('ends, exact ranks, one value, none', () => {
-    const s = f64([3, 1, 2]);
-    assert.equal(percentile(s, 0), 1);
-    assert.equal(percentile(s, 50), 2);
-    assert.equal(percentile(s, 100), 3);
-    assert.equal(percentile([7], 99), 7);
-    assert.ok(Number.isNaN(percentile([], 50)));
-  });
-});
 
 describe('ksStatistic', () => {
   test('hand-computed: [1, 2, 3] vs [2, 3, 4, 5] → 0.5', () => {

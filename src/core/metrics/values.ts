@@ -7,6 +7,7 @@
 // result then says `sampled`).
 import type { HistogramBin, ValueDistribution } from '../../shared/details';
 import { DEFAULT_SEED, Reservoir } from '../random';
+import { percentile } from '../numeric/stats';
 
 export interface ValueMetricOptions {
   seed?: number;
@@ -135,23 +136,6 @@ export function sharedHistogramEdges(groups: ValueAccumulator[], bins = 40): num
   const edges: number[] = [];
   for (let i = 0; i <= bins; i++) edges.push(i === bins ? hi : lo + ((hi - lo) * i) / bins);
   return edges;
-}
-
-/**
- * The p-th percentile (p in 0..100) of ascending values by linear interpolation between
- * the closest ranks: position (p/100)·(n − 1), numpy's default (`method='linear'`, type 7
- * of Hyndman & Fan 1996). NaN for no values.
- */
-export function percentile(sorted: Float64Array | number[], p: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = (Math.min(100, Math.max(0, p)) / 100) * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  const frac = pos - lo;
-  return frac === 0 ? a : a + (b - a) * frac;
 }
 
 /**

@@ -5,6 +5,7 @@
 // an expected rule is one that clearly fires, not one that fires by a hair.
 import { RULE_IDS } from '../../shared/metrics';
 import type { RuleId } from '../../shared/metrics';
+import { mannKendall, percentile } from '../numeric/stats';
 
 export type MetricRow = Record<string, number>;
 
@@ -114,19 +115,11 @@ export function accuracy(labels: readonly (string | number)[], predictions: read
   return labels.length ? ok / labels.length : NaN;
 }
 
-/** Percentile with linear interpolation between order statistics (numpy's default). */
-export function percentile(sorted: readonly number[], p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
-
 /** std and tail_mass of each generation's values against generation 0's 1st/99th percentiles. */
 export function valueMetrics(perGeneration: readonly (readonly number[])[]): MetricRow[] {
   const base = [...perGeneration[0]!].sort((a, b) => a - b);
-  const lo = percentile(base, 0.01);
-  const hi = percentile(base, 0.99);
+  const lo = percentile(base, 1);
+  const hi = percentile(base, 99);
   return perGeneration.map((xs) => {
     const m = xs.reduce((a, b) => a + b, 0) / xs.length;
     let ss = 0;
@@ -137,33 +130,6 @@ export function valueMetrics(perGeneration: readonly (readonly number[])[]): Met
     }
     return { std: Math.sqrt(ss / (xs.length - 1)), tail_mass: tail / xs.length };
   });
-}
-
-/** Mann-Kendall S and two-sided p (normal approximation with tie correction). */
-export function mannKendall(xs: readonly number[]): { s: number; p: number } {
-  const n = xs.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sign(xs[j]! - xs[i]!);
-  const ties = new Map<number, number>();
-  for (const x of xs) ties.set(x, (ties.get(x) ?? 0) + 1);
-  let tieTerm = 0;
-  for (const t of ties.values()) tieTerm += t * (t - 1) * (2 * t + 5);
-  const variance = (n * (n - 1) * (2 * n + 5) - tieTerm) / 18;
-  if (variance <= 0 || s === 0) return { s, p: 1 };
-  const z = (s - Math.sign(s)) / Math.sqrt(variance);
-  return { s, p: erfc(Math.abs(z) / Math.SQRT2) };
-}
-
-// Abramowitz & Stegun 7.1.26 is too coarse near p = 0.01; this is Numerical Recipes' erfc.
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }
 
 /** Metric name of a row key: rows may qualify keys by field, `top_share@prediction`. */
@@ -190,8 +156,8 @@ export function clearRules(rows: readonly MetricRow[]): RuleId[] {
       const series = rows.map((r) => r[key]!);
       if (series.slice(1).some((v) => v <= b * (1 - DROP_MARGIN))) rules.add('diversity-drop');
       if (series.length >= 4) {
-        const { s, p } = mannKendall(series);
-        if (s < 0 && p < TREND_ALPHA) rules.add('diversity-trend');
+        const { s, pValue } = mannKendall(series);
+        if (s < 0 && pValue < TREND_ALPHA) rules.add('diversity-trend');
       }
     }
     const tailMargin = metric === 'tail_mass' ? TAIL_MARGIN : metric === 'rare_token_share' ? RARE_TOKEN_MARGIN : 0;

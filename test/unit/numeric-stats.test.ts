@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { erfc, mannKendall, normalCdf, theilSenSlope } from '../../src/core/metrics/trends';
+import { erfc, mannKendall, normalCdf, percentile, theilSenSlope } from '../../src/core/numeric/stats';
 
 const close = (actual: number, expected: number, tol: number): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${actual} is not within ${tol} of ${expected}`);
@@ -136,5 +136,26 @@ describe('erfc and the normal CDF (Cody 1969)', () => {
     close(normalCdf(1), 0.8413447460685429, 1e-15);
     close(normalCdf(-3), 0.0013498980316300933, 2e-17); // 1e-14 relative: x/√2 rounds before the tail
     close(normalCdf(2.5) + normalCdf(-2.5), 1, 1e-15);
+  });
+});
+
+const f64 = (xs: number[]): Float64Array => Float64Array.from(xs).sort();
+
+describe('percentile (numpy linear interpolation)', () => {
+  test('numpy.percentile([1, 2, 3, 4], 25) = 1.75: position 0.25·3 = 0.75 → 1 + 0.75·(2 − 1)', () => {
+    assert.equal(percentile([1, 2, 3, 4], 25), 1.75);
+  });
+
+  test('numpy.percentile([10, 20, 30, 40, 50], 1) = 10.4: position 0.04 → 10 + 0.04·10', () => {
+    close(percentile(f64([10, 20, 30, 40, 50]), 1), 10.4, 1e-12);
+  });
+
+  test('ends, exact ranks, one value, none', () => {
+    const s = f64([3, 1, 2]);
+    assert.equal(percentile(s, 0), 1);
+    assert.equal(percentile(s, 50), 2);
+    assert.equal(percentile(s, 100), 3);
+    assert.equal(percentile([7], 99), 7);
+    assert.ok(Number.isNaN(percentile([], 50)));
   });
 });
