@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Severity } from './shared/report';
-import { SEVERITY_ORDER } from './shared/details';
+import { SEVERITY_ORDER } from './shared/report';
 import { analyzeFiles, InputError } from './core/analyze';
 import type { AnalyzeInput } from './core/analyze';
 import { CONFIG_FILE_NAME, ConfigError, loadConfig, mergeOptions } from './core/config';

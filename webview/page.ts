@@ -3,7 +3,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import type { Finding, Location, Severity } from '../src/shared/report';
+import { SEVERITIES, type Finding, type Location, type Severity } from '../src/shared/report';
 import type { ChartTable, CompiledChart, HostNotification, ReportPayload } from '../src/shared/protocol';
 import { ChartView } from './charts';
 import { append, h, severityIcon } from './dom';
@@ -12,7 +12,6 @@ import { themeConfig } from './theme';
 
 /** Findings shown before "Show all": a long list would push the charts out of sight. */
 const FINDINGS_PREVIEW = 8;
-const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
 const SEVERITY_WORDS: Record<Severity, [string, string]> = { error: ['error', 'errors'], warning: ['warning', 'warnings'], info: ['note', 'notes'] };
 
 export const RENDER_MEASURE = 'collapse-lens:render';
@@ -323,7 +322,7 @@ export class ReportPage {
 
   private findings(p: ReportPayload): HTMLElement {
     const all = p.result.report.findings;
-    const counts = SEVERITY_ORDER.map((s) => [s, all.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+    const counts = SEVERITIES.map((s) => [s, all.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
     const section = h(
       'section',
       { class: 'findings', 'aria-labelledby': 'findings-title' },

@@ -1,6 +1,6 @@
 // What the charts need beyond the JSON report: distributions and samples per generation.
 // Built by the engine next to the report; the report schema stays as the contract says.
-import type { Report, Severity } from './report';
+import type { Report } from './report';
 
 export interface RankFrequencyPoint {
   rank: number;
@@ -94,4 +94,3 @@ export interface AnalysisResult {
   details: AnalysisDetails;
 }
 
-export const SEVERITY_ORDER: Record<Severity, number> = { info: 0, warning: 1, error: 2 };

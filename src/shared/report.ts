@@ -3,6 +3,12 @@
 
 export type InputFormat = 'jsonl' | 'json' | 'csv' | 'tsv' | 'parquet';
 export type Severity = 'error' | 'warning' | 'info';
+
+/** Every severity, most severe first. */
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** How severe: info 0, warning 1, error 2. The one order of severities (sorting, `--fail-on`). */
+export const SEVERITY_ORDER: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 export type FieldRole = 'text' | 'vector' | 'label' | 'prediction' | 'value' | 'group' | 'prompt';
 
 export const FIELD_ROLES: readonly FieldRole[] = ['text', 'vector', 'label', 'prediction', 'value', 'group', 'prompt'];

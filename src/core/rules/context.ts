@@ -1,6 +1,6 @@
 // What every rule reads (the groups, the baseline, thresholds, fields) and how it reports:
 // one finding per event by default, or one per metric and generation when asked.
-import type { FieldRole, Finding, GroupReport, InputSummary, RelatedLocation, Severity, Trend } from '../../shared/report';
+import { SEVERITY_ORDER, type FieldRole, type Finding, type GroupReport, type InputSummary, type RelatedLocation, type Severity, type Trend } from '../../shared/report';
 import type { RuleId } from '../../shared/metrics';
 import type { RuleThresholds } from '../options';
 import type { TextGroupResult } from '../metrics/text';
@@ -37,7 +37,6 @@ export interface Candidate {
   finding: Omit<Finding, 'rule' | 'severity'>;
 }
 
-export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export class RuleContext {
   readonly t: RuleThresholds;
@@ -101,7 +100,7 @@ export class RuleContext {
       for (const c of candidates) this.push(rule, c.severity, c.finding);
       return;
     }
-    const best = [...candidates].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.score - a.score || a.index - b.index)[0]!;
+    const best = [...candidates].sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || b.score - a.score || a.index - b.index)[0]!;
     const others = candidates
       .filter((c) => c !== best)
       .sort((a, b) => a.index - b.index)

@@ -5,7 +5,7 @@ import { METRICS } from '../../shared/metrics';
 import type { MetricInfo, MetricRole } from '../../shared/metrics';
 import type { Severity } from '../../shared/report';
 import type { Candidate, GroupEvidence, Rule, RuleContext } from './context';
-import { SEVERITY_RANK } from './context';
+import { SEVERITY_ORDER } from '../../shared/report';
 import { labelOf, num, pct, ROLE_TITLE } from './format';
 
 interface Drop {
@@ -34,7 +34,7 @@ function drops(ctx: RuleContext): Drop[] {
       const drop = (b - v) / b;
       if (drop >= t.dropWarning && !firstWarn) firstWarn = g;
       const severity: Severity | undefined = drop >= t.dropError ? 'error' : drop >= t.dropWarning ? 'warning' : undefined;
-      if (severity && (!worst || SEVERITY_RANK[severity] < SEVERITY_RANK[worst.severity])) worst = { metric: m, g, index: i, drop, severity, firstWarn: undefined };
+      if (severity && (!worst || SEVERITY_ORDER[severity] > SEVERITY_ORDER[worst.severity])) worst = { metric: m, g, index: i, drop, severity, firstWarn: undefined };
     });
     if (worst) out.push({ ...worst, firstWarn });
   }
@@ -70,7 +70,7 @@ export const diversityDrop: Rule = {
     for (const d of all) byRole.set(d.metric.role, [...(byRole.get(d.metric.role) ?? []), d]);
     for (const [role, list] of byRole) {
       // Worst first: the most severe, then the largest fall.
-      list.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || b.drop - a.drop || a.index - b.index);
+      list.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || b.drop - a.drop || a.index - b.index);
       const head = list[0]!;
       // The event's generation: the first one where the role reached its worst severity.
       const at = list.filter((d) => d.severity === head.severity).reduce((a, d) => (d.index < a.index ? d : a));

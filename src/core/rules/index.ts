@@ -4,7 +4,8 @@
 import type { Finding } from '../../shared/report';
 import { RULE_IDS } from '../../shared/metrics';
 import { accuracyBelowThreshold } from './accuracy-below-threshold';
-import { RuleContext, SEVERITY_RANK } from './context';
+import { SEVERITY_ORDER } from '../../shared/report';
+import { RuleContext } from './context';
 import type { Rule, RuleInput } from './context';
 import { distributionDrift } from './distribution-drift';
 import { diversityDrop } from './diversity-drop';
@@ -48,7 +49,7 @@ export function applyRules(input: RuleInput): Finding[] {
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] ||
       (a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0) ||
       a.location.line - b.location.line ||
       (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||

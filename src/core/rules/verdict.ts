@@ -3,7 +3,7 @@
 import { METRIC_BY_KEY } from '../../shared/metrics';
 import type { MetricRole } from '../../shared/metrics';
 import type { Finding, Report, Severity, Verdict } from '../../shared/report';
-import { SEVERITY_RANK } from './context';
+import { SEVERITY_ORDER } from '../../shared/report';
 import { pct, ROLE_TITLE } from './format';
 
 function roleOf(f: Finding): MetricRole | undefined {
@@ -33,7 +33,7 @@ export function verdicts(report: Pick<Report, 'findings' | 'groups' | 'fields'>)
       out.push({ role, message: `${ROLE_TITLE[role]} held${report.groups.length > 1 ? ` over ${report.groups.length} generations` : ''}: no finding.` });
       continue;
     }
-    const severity: Severity = list.reduce<Severity>((s, f) => (SEVERITY_RANK[f.severity] < SEVERITY_RANK[s] ? f.severity : s), 'info');
+    const severity: Severity = list.reduce<Severity>((s, f) => (SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[s] ? f.severity : s), 'info');
     const parts: string[] = [];
     const drop = list.find((f) => f.rule === 'diversity-drop');
     if (drop) parts.push(drop.message.replace(/\.$/, ''));
