@@ -6,9 +6,9 @@ import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { ReadContext, type ReadOptions, type RecordBatch, type RecordIssue, type SourceRecord } from '../../src/core/readers/types';
-import { SLICE_ABOVE, SLICE_ROWS, bytesSource, openFileSource, readParquet, sliceEnds, type RandomAccessSource } from '../../src/core/readers/parquet';
-import { repoRoot, inputError } from './support';
+import { ReadContext, type ReadOptions, type RecordBatch, type RecordIssue, type SourceRecord } from '../../../../src/core/readers/types';
+import { SLICE_ABOVE, SLICE_ROWS, bytesSource, openFileSource, readParquet, sliceEnds, type RandomAccessSource } from '../../../../src/core/readers/parquet';
+import { repoRoot, inputError } from '../../support';
 
 const FIXTURES = path.join(repoRoot(), 'test', 'fixtures');
 const LAYOUTS = path.join(FIXTURES, 'layouts');
