@@ -2,6 +2,7 @@
 // checks and file encoding done once, the same way for all of them.
 import type { RuleId } from '../../shared/metrics';
 import { generationFiles, resolveOptions, ScenarioOptionError } from './common';
+import { clearRules, textRows } from './expect';
 import type { OutputRecord, Resolved } from './common';
 import type { Scenario, ScenarioParameter, ScenarioResult } from './types';
 
@@ -9,6 +10,12 @@ export interface Simulation {
   records: OutputRecord[][];
   series: Record<string, number[]>;
   expected: { rules: RuleId[]; description: string };
+}
+
+/** A simulation whose records carry an `output` text: the rules expected are read off those texts. */
+export function textSimulation(records: OutputRecord[][], series: Record<string, number[]>, description: string): Simulation {
+  const texts = records.map((gen) => gen.map((r) => r.output as string));
+  return { records, series, expected: { rules: clearRules(textRows(texts)), description } };
 }
 
 export interface ScenarioDefinition {

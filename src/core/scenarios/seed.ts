@@ -2,7 +2,7 @@
 // generation, with the guide's parameters as defaults.
 import { num, bool, mean, round } from './common';
 import type { OutputRecord } from './common';
-import { defineScenario } from './define';
+import { defineScenario, textSimulation } from './define';
 import { accuracy, clearRules, labelMetrics, mergeRows, textRows } from './expect';
 import type { MetricRow } from './expect';
 import {
@@ -50,7 +50,6 @@ export const diversityDecay = defineScenario({
     const deck = new SentenceDeck(rng);
     const records: OutputRecord[][] = [];
     const series = { diversity: [] as number[], novel_share: [] as number[] };
-    const texts: string[][] = [];
     for (let g = 0; g < G; g++) {
       const start = chunkStart(g, n, G);
       const end = chunkStart(g + 1, n, G);
@@ -64,17 +63,13 @@ export const diversityDecay = defineScenario({
       records.push(gen);
       series.diversity.push(diversity[start]!);
       series.novel_share.push(novel / (end - start));
-      texts.push(gen.map((r) => r.output as string));
     }
     const last = series.diversity[G - 1]!;
-    return {
+    return textSimulation(
       records,
       series,
-      expected: {
-        rules: clearRules(textRows(texts)),
-        description: `Diversity falls from 1 to ${last.toFixed(2)} by the last generation (closed form (1 - rate)^i), so more and more outputs are one of ${stock.length} stock replies: watch the duplicate rate rise and distinct-n fall generation by generation.`,
-      },
-    };
+      `Diversity falls from 1 to ${last.toFixed(2)} by the last generation (closed form (1 - rate)^i), so more and more outputs are one of ${stock.length} stock replies: watch the duplicate rate rise and distinct-n fall generation by generation.`,
+    );
   },
 });
 
@@ -96,7 +91,6 @@ export const genericInputs = defineScenario({
     const deck = new SentenceDeck(rng);
     const records: OutputRecord[][] = [];
     const series = { diversity: [] as number[], unique_share: [] as number[] };
-    const texts: string[][] = [];
     let id = 0;
     for (let g = 0; g < G; g++) {
       const gen: OutputRecord[] = [];
@@ -110,16 +104,12 @@ export const genericInputs = defineScenario({
       records.push(gen);
       series.diversity.push(model.diversity);
       series.unique_share.push(unique / steps);
-      texts.push(gen.map((r) => r.output as string));
     }
-    return {
+    return textSimulation(
       records,
       series,
-      expected: {
-        rules: clearRules(textRows(texts)),
-        description: `With ${Math.round(generic * 100)}% generic inputs diversity ends at ${model.diversity.toFixed(3)}: "Generic output" takes over, so expect one dominant, repeated output and falling distinct-n.`,
-      },
-    };
+      `With ${Math.round(generic * 100)}% generic inputs diversity ends at ${model.diversity.toFixed(3)}: "Generic output" takes over, so expect one dominant, repeated output and falling distinct-n.`,
+    );
   },
 });
 
@@ -142,7 +132,6 @@ export const contentGenerator = defineScenario({
     const outputs = num(params, 'outputs');
     const records: OutputRecord[][] = [];
     const series = { creativity: [] as number[], creative_share: [] as number[] };
-    const texts: string[][] = [];
     let id = 0;
     for (let g = 0; g < G; g++) {
       generator.creativityFactor = num(params, 'creativity') * Math.pow(num(params, 'decay'), g);
@@ -156,16 +145,12 @@ export const contentGenerator = defineScenario({
       records.push(gen);
       series.creativity.push(generator.creativityFactor);
       series.creative_share.push(creative / outputs);
-      texts.push(gen.map((r) => r.output as string));
     }
-    return {
+    return textSimulation(
       records,
       series,
-      expected: {
-        rules: clearRules(textRows(texts)),
-        description: `Creativity decays from ${series.creativity[0]!.toFixed(2)} to ${series.creativity[G - 1]!.toFixed(2)}; the fallback sentence becomes most of the output: a high duplicate rate with the repeated record as related information, and distinct-n falling.`,
-      },
-    };
+      `Creativity decays from ${series.creativity[0]!.toFixed(2)} to ${series.creativity[G - 1]!.toFixed(2)}; the fallback sentence becomes most of the output: a high duplicate rate with the repeated record as related information, and distinct-n falling.`,
+    );
   },
 });
 
