@@ -1,4 +1,4 @@
-// The twelve scenario names of SPEC.md's table, in its order: a contract the unit and the
+// The twelve scenario names of the product's specification, in its order: a contract the unit and the
 // integration tests both check the product against.
 export const SPEC_SCENARIOS: readonly string[] = [
   'diversity-decay',

@@ -1,5 +1,5 @@
 // A logistic-regression classifier trained, generation after generation, on its own
-// pseudo-labels for fresh unlabelled data, with the guide's mitigations to compare. The
+// pseudo-labels for fresh unlabelled data, with the guide's mitigations (docs/scenarios.md) to compare. The
 // learner is the guide's kind of model: gradient descent for a fixed budget of epochs, so it
 // is slightly biased; self-training compounds that bias until one class takes over. Only
 // mitigations that bring real labels back (active learning) stop it.

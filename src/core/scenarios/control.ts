@@ -1,6 +1,6 @@
 // A healthy control: every generation is an independent draw from the same distributions
 // (real sentences, an accurate classifier, stable scores, a fixed embedding mixture), so no
-// rule should fire. Not one of SPEC's named scenarios; for tests and for comparison.
+// rule should fire. Not one of the scenarios of docs/scenarios.md; for tests and for comparison.
 import { round } from './common';
 import type { OutputRecord } from './common';
 import { defineScenario } from './define';

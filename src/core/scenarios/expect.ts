@@ -1,6 +1,6 @@
 // Which rules a scenario's output should raise, read off the output itself. It recomputes a
 // few METRICS.md quantities that are plain counting (duplicate rate, top share, accuracy,
-// label entropy...) and applies SPEC's rule thresholds with a safety margin wherever the
+// label entropy...) and applies the rules' default thresholds with a safety margin wherever the
 // analyzer's exact method could differ (percentile interpolation, trend test details), so
 // an expected rule is one that clearly fires, not one that fires by a hair.
 import { RULE_IDS } from '../../shared/metrics';
@@ -12,9 +12,9 @@ export type MetricRow = Record<string, number>;
 /** Metrics where higher = more diverse, checked for drops and downward trends. */
 const UP_METRICS = new Set(['distinct_1', 'distinct_2', 'vocabulary_size', 'token_entropy', 'label_entropy', 'simpson_diversity', 'coverage', 'std']);
 
-const DROP_MARGIN = 0.25; // SPEC fires at 20%
-const TREND_ALPHA = 0.01; // SPEC fires at 0.05
-const TAIL_MARGIN = 0.2; // SPEC fires below 25% of the baseline
+const DROP_MARGIN = 0.25; // diversity-drop warns at 20%
+const TREND_ALPHA = 0.01; // diversity-trend fires at p < 0.05
+const TAIL_MARGIN = 0.2; // tail-loss fires below 25% of the baseline
 // Which of many equally rare types form the baseline's rare set is a tie-break (by hash in
 // the analyzer); with such ties the share can differ, so claim only a clear collapse.
 const RARE_TOKEN_MARGIN = 0.1;

@@ -1,4 +1,4 @@
-// The scenario registry: SPEC's twelve named simulations, in SPEC's order, and the
+// The scenario registry: the twelve simulations of docs/scenarios.md, in its order, and the
 // command-line parameter parsing the CLI and the VS Code command share.
 import { parseParamString, unknownParamMessage } from './common';
 import { controlScenario } from './control';

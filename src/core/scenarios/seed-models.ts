@@ -1,4 +1,4 @@
-// The guide's toy models (seed/model-collapse-guide.txt), ported line for line with every
+// The guide's toy models (docs/scenarios.md, "seed"), ported line for line with every
 // draw going through a seeded Random. Deviations from the Python are marked "Port:".
 import type { Random } from '../random';
 

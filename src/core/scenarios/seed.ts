@@ -1,4 +1,4 @@
-// The guide's seven toy models as scenarios: each logs what such a system would write per
+// The guide's seven toy models (docs/scenarios.md) as scenarios: each logs what such a system would write per
 // generation, with the guide's parameters as defaults.
 import { num, bool, mean, round } from './common';
 import type { OutputRecord } from './common';
