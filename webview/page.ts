@@ -1,35 +1,25 @@
-// The report page: header (inputs, baseline, malformed records), findings that jump to their
-// record, then every chart with its export buttons and a data table as text alternative.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import { SEVERITIES, type Finding, type Location, type Severity } from '../src/shared/report';
-import type { ChartTable, CompiledChart, HostNotification, ReportPayload } from '../src/shared/protocol';
-import { ChartView } from './charts';
-import { append, h, severityIcon } from './dom';
+// The report page: composes the components (webview/components/: header, findings, one
+// section per chart, data tables, export), holds the page state the host saves, and draws
+// the charts through the render queue. A new part of the page is a component function that
+// returns its element, added to the list in `show`.
+import type { HostNotification, ReportPayload } from '../src/shared/protocol';
+import type { Location } from '../src/shared/report';
+import { showFailure } from './components/alert';
+import type { OpenLocation } from './components/buttons';
+import { chartContents, chartSection, noChartsNote, type ChartEntry } from './components/chartSection';
+import { exportReport, exportStatus, reportExportButtons } from './components/export';
+import { findingsSection } from './components/findings';
+import { reportHeader } from './components/header';
+import { append, h } from './dom';
 import type { Host, PageState } from './host';
 import { themeConfig } from './theme';
 
-/** Findings shown before "Show all": a long list would push the charts out of sight. */
-const FINDINGS_PREVIEW = 8;
-const SEVERITY_WORDS: Record<Severity, [string, string]> = { error: ['error', 'errors'], warning: ['warning', 'warnings'], info: ['note', 'notes'] };
-
 export const RENDER_MEASURE = 'collapse-lens:render';
-
-const numberFormat = new Intl.NumberFormat('en-US');
-interface ChartEntry {
-  section: HTMLElement;
-  body: HTMLElement;
-  view: ChartView;
-}
 
 /** Lets the browser paint and handle input before the next chart. */
 function nextTask(): Promise<void> {
   return new Promise((resolve) => window.setTimeout(resolve, 0));
 }
-
-const fmt = (n: number) => numberFormat.format(n);
-const where = (l: Location) => `${l.file}:${l.line}`;
 
 export class ReportPage {
   private payload: ReportPayload | undefined;
@@ -40,10 +30,12 @@ export class ReportPage {
   /** A finding to bring into view once the report is shown (the focus came before the report). */
   private pendingFocus: number | undefined;
   /** Lists every finding when only the preview is shown. */
-  private expandFindings: (() => void) | undefined;
+  private showAllFindings: (() => void) | undefined;
   private readonly status: HTMLElement;
   private readonly alert: HTMLElement;
   private readonly content: HTMLElement;
+  /** Opens a record in the editor; undefined in the standalone file. */
+  private readonly open: OpenLocation | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -51,6 +43,7 @@ export class ReportPage {
     saved?: PageState,
   ) {
     this.state = saved ?? { openTables: [], showAllFindings: false, scrollY: 0 };
+    this.open = host.standalone ? undefined : (location: Location) => host.post({ method: 'location/open', params: location });
     this.status = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
     this.alert = h('div', { class: 'alert', role: 'alert', hidden: true });
     this.content = h('div', { class: 'content' });
@@ -66,7 +59,7 @@ export class ReportPage {
     switch (message.method) {
       case 'report/didChange': {
         this.setBusy(false);
-        this.showAlert(undefined);
+        showFailure(this.alert, undefined);
         // The page already shows the report embedded in its HTML or restored from state;
         // answering Ready with the same report must not draw everything twice.
         const key = JSON.stringify(message.params);
@@ -81,13 +74,11 @@ export class ReportPage {
         break;
       case 'report/didFail':
         this.setBusy(false);
-        this.showAlert(message.params.message, message.params.location);
+        showFailure(this.alert, message.params.message, message.params.location, this.open);
         break;
-      case 'export/didFinish': {
-        const p = message.params;
-        this.status.textContent = p.error ? `Export failed: ${p.error}` : p.file ? `Saved ${p.kind.toUpperCase()} to ${p.file}` : '';
+      case 'export/didFinish':
+        this.status.textContent = exportStatus(message.params);
         break;
-      }
       case 'finding/didFocus':
         this.focusFinding(message.params.index);
         break;
@@ -103,7 +94,7 @@ export class ReportPage {
     }
     if (!Number.isInteger(index) || index < 0 || index >= count) return;
     const find = () => this.content.querySelector<HTMLElement>(`.finding[data-index="${index}"]`);
-    if (!find()) this.expandFindings?.();
+    if (!find()) this.showAllFindings?.();
     const item = find();
     if (!item) return;
     for (const el of this.content.querySelectorAll('.finding.focused')) el.classList.remove('focused');
@@ -127,10 +118,30 @@ export class ReportPage {
     this.payloadKey ||= JSON.stringify(payload);
     this.save({ payload });
     this.disposeViews();
-    this.entries = payload.charts.map((chart) => this.chartSection(chart));
+    this.entries = payload.charts.map((chart) =>
+      chartSection(chart, {
+        tableOpen: this.state.openTables.includes(chart.id),
+        onTableToggle: (open) => this.setTableOpen(chart.id, open),
+        save: (kind, name, data, chartId) => this.host.exportData(kind, name, data, chartId),
+        onExportError: (message) => {
+          this.status.textContent = message;
+        },
+        onOpen: this.open,
+      }),
+    );
+    const findings = findingsSection(payload.result.report.findings, {
+      showAll: this.state.showAllFindings,
+      onShowAll: () => this.save({ showAllFindings: true }),
+      onOpen: this.open,
+    });
+    this.showAllFindings = findings.showAll;
+    const header = reportHeader(payload, {
+      actions: reportExportButtons({ html: !this.host.standalone, onExport: (kind) => exportReport(this.host, payload, kind) }),
+      onBaselineChange: this.host.standalone ? undefined : (groupId) => this.changeBaseline(groupId),
+    });
     this.content.replaceChildren();
-    append(this.content, [this.header(payload), this.findings(payload), this.contents(payload.charts), ...this.entries.map((c) => c.section)]);
-    if (payload.charts.length === 0) this.content.appendChild(h('p', { class: 'empty' }, 'No chart: the analysis found no field to plot.'));
+    append(this.content, [header, findings.element, chartContents(payload.charts), ...this.entries.map((c) => c.section)]);
+    if (payload.charts.length === 0) this.content.appendChild(noChartsNote());
     document.title = `Collapse Lens: ${payload.title}`;
     // Placeholders hold the layout, so a restored scroll position lands where it was.
     if (restoreScroll && this.state.scrollY > 0) window.scrollTo(0, this.state.scrollY);
@@ -209,12 +220,16 @@ export class ReportPage {
     this.status.textContent = busy ? (message ?? 'Analyzing…') : '';
   }
 
-  private showAlert(message: string | undefined, location?: Location): void {
-    this.alert.hidden = message === undefined;
-    this.alert.replaceChildren();
-    if (message === undefined) return;
-    append(this.alert, [severityIcon('error'), h('span', {}, message)]);
-    if (location && !this.host.standalone) this.alert.appendChild(this.locationButton(location, where(location)));
+  private changeBaseline(groupId: string): void {
+    this.setBusy(true, `Re-analyzing against ${groupId}…`);
+    this.host.post({ method: 'baseline/change', params: { groupId } });
+  }
+
+  private setTableOpen(chartId: string, open: boolean): void {
+    const ids = new Set(this.state.openTables);
+    if (open) ids.add(chartId);
+    else ids.delete(chartId);
+    this.save({ openTables: [...ids] });
   }
 
   private save(patch: Partial<PageState>): void {
@@ -226,286 +241,4 @@ export class ReportPage {
     for (const e of this.entries) e.view.dispose();
     this.entries = [];
   }
-
-  // ---- header --------------------------------------------------------------------------
-
-  private header(p: ReportPayload): HTMLElement {
-    const report = p.result.report;
-    const records = report.inputs.reduce((a, i) => a + i.records, 0);
-    const malformed = report.inputs.filter((i) => i.malformed > 0);
-    const malformedCount = malformed.reduce((a, i) => a + i.malformed, 0);
-    const fields = Object.entries(report.fields).filter((e): e is [string, string] => typeof e[1] === 'string');
-    const withOutputs = report.groups.filter((g) => g.outputs !== undefined);
-    const outputs = withOutputs.length ? report.groups.reduce((a, g) => a + (g.outputs ?? 0), 0) : undefined;
-    const prompts = report.groups.every((g) => g.prompts !== undefined) ? report.groups.reduce((a, g) => a + (g.prompts ?? 0), 0) : undefined;
-
-    const actions = h('div', { class: 'actions' }, this.button('Export JSON', 'Export the report as JSON', () => this.exportReport('json')));
-    if (!this.host.standalone) actions.appendChild(this.button('Export HTML', 'Export a standalone HTML report', () => this.exportReport('html')));
-
-    const facts = h(
-      'dl',
-      { class: 'facts' },
-      this.fact('Records', fmt(records)),
-      this.fact('Generations', fmt(report.groups.length)),
-      report.groups.length > 1 ? this.fact('Baseline', this.baselineControl(p), 'baseline-select') : false,
-      this.fact(
-        'Malformed records',
-        malformedCount === 0
-          ? '0'
-          : h('span', { class: 'malformed' }, severityIcon('warning'), `${fmt(malformedCount)} in ${malformed.map((i) => `${i.file}${i.malformedLines?.length ? ` (line ${i.malformedLines.slice(0, 5).join(', ')}${i.malformedLines.length > 5 ? ', …' : ''})` : ''}`).join('; ')}`),
-      ),
-      outputs !== undefined && outputs !== records ? this.fact('Outputs', `${fmt(outputs)}${prompts ? ` for ${fmt(prompts)} prompts` : ''}`) : false,
-      fields.length ? this.fact('Fields', this.fieldList(fields, report.fieldReasons ?? {}, report.collection)) : false,
-    );
-    const files = report.inputs.map((i) => i.file);
-    return h(
-      'header',
-      { class: 'report-header' },
-      h('div', { class: 'title-row' }, h('h1', {}, h('span', { class: 'product' }, 'Collapse Lens'), ' ', p.title), actions),
-      report.verdicts?.length
-        ? h(
-            'ul',
-            { class: 'verdicts', 'aria-label': 'Verdict per role' },
-            report.verdicts.map((v) => h('li', { class: `verdict ${v.severity ?? 'held'}` }, v.severity ? severityIcon(v.severity) : h('span', { class: 'held-mark', 'aria-hidden': 'true' }, '✓'), h('span', {}, v.message))),
-          )
-        : false,
-      facts,
-      h(
-        'details',
-        { class: 'files' },
-        h('summary', {}, files.length === 1 ? '1 input file' : `${fmt(files.length)} input files`),
-        h('ul', {}, files.map((f, i) => h('li', {}, f, ` — ${fmt(report.inputs[i]!.records)} records`))),
-      ),
-    );
-  }
-
-  /** Each role's path, and why it was chosen ("the assistant turns of messages"). */
-  private fieldList(fields: [string, string][], reasons: Record<string, string | undefined>, collection: string | undefined): HTMLElement {
-    return h(
-      'ul',
-      { class: 'field-list' },
-      fields.map(([role, path]) => h('li', {}, `${role}: `, h('code', {}, path), reasons[role] ? h('span', { class: 'why' }, ` — ${reasons[role]}`) : false)),
-      collection ? h('li', {}, 'records: ', h('code', {}, collection)) : false,
-    );
-  }
-
-  private fact(term: string, value: Node | string, id?: string): HTMLElement {
-    return h('div', { class: 'fact' }, h('dt', {}, id ? h('label', { for: id }, term) : term), h('dd', {}, value));
-  }
-
-  private baselineControl(p: ReportPayload): Node {
-    const report = p.result.report;
-    const current = report.baseline ?? report.groups[0]!.id;
-    if (!p.canChangeBaseline || this.host.standalone) return h('span', {}, current);
-    const select = h(
-      'vscode-single-select',
-      { id: 'baseline-select', 'aria-label': 'Baseline generation' },
-      report.groups.map((g) => h('vscode-option', { value: g.id, selected: g.id === current }, g.id)),
-    );
-    select.addEventListener('change', () => {
-      const groupId = (select as unknown as { value: string }).value;
-      if (groupId && groupId !== current) {
-        this.setBusy(true, `Re-analyzing against ${groupId}…`);
-        this.host.post({ method: 'baseline/change', params: { groupId } });
-      }
-    });
-    return select;
-  }
-
-  private exportReport(kind: 'json' | 'html'): void {
-    if (!this.payload) return;
-    const data = kind === 'json' && this.host.standalone ? `${JSON.stringify(this.payload.result.report, null, 2)}\n` : undefined;
-    this.host.exportData(kind, `${slug(this.payload.title)}.collapse-lens.json`, data);
-  }
-
-  // ---- findings ------------------------------------------------------------------------
-
-  private findings(p: ReportPayload): HTMLElement {
-    const all = p.result.report.findings;
-    const counts = SEVERITIES.map((s) => [s, all.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
-    const section = h(
-      'section',
-      { class: 'findings', 'aria-labelledby': 'findings-title' },
-      h(
-        'h2',
-        { id: 'findings-title' },
-        'Findings',
-        h('span', { class: 'counts' }, counts.map(([s, n]) => h('span', { class: `count severity-${s}` }, severityIcon(s), `${n} ${SEVERITY_WORDS[s][n === 1 ? 0 : 1]}`))),
-      ),
-    );
-    if (all.length === 0) {
-      section.appendChild(h('p', { class: 'empty' }, 'No finding: no rule fired on these files.'));
-      return section;
-    }
-    const list = h('ul', { class: 'finding-list' });
-    const shown = this.state.showAllFindings ? all : all.slice(0, FINDINGS_PREVIEW);
-    shown.forEach((f, i) => list.appendChild(this.finding(f, i)));
-    section.appendChild(list);
-    this.expandFindings = undefined;
-    if (shown.length < all.length) {
-      const expand = () => {
-        this.expandFindings = undefined;
-        this.save({ showAllFindings: true });
-        list.replaceChildren(...all.map((f, i) => this.finding(f, i)));
-        more.remove();
-      };
-      const more = this.button(`Show all ${fmt(all.length)} findings`, undefined, expand);
-      this.expandFindings = expand;
-      section.appendChild(more);
-    }
-    return section;
-  }
-
-  private finding(f: Finding, index: number): HTMLElement {
-    const label = h(
-      'span',
-      { class: 'finding-text' },
-      h('span', { class: 'message' }, f.message),
-      h('span', { class: 'meta' }, h('span', { class: 'rule' }, f.rule), h('span', { class: 'where' }, where(f.location))),
-    );
-    const main = this.host.standalone
-      ? h('div', { class: 'finding-main' }, severityIcon(f.severity), label)
-      : h(
-          'button',
-          { type: 'button', class: 'finding-main', title: `Open ${where(f.location)}`, onclick: () => this.open(f.location) },
-          severityIcon(f.severity),
-          label,
-        );
-    const item = h('li', { class: `finding severity-${f.severity}`, 'data-index': index }, h('span', { class: 'visually-hidden' }, `${f.severity}: `), main);
-    if (f.related?.length) {
-      item.appendChild(
-        h(
-          'ul',
-          { class: 'related' },
-          f.related.map((r) => h('li', {}, this.host.standalone ? `${r.message} (${where(r.location)})` : this.locationButton(r.location, `${r.message} — ${where(r.location)}`))),
-        ),
-      );
-    }
-    return item;
-  }
-
-  private locationButton(location: Location, text: string): HTMLElement {
-    return h('button', { type: 'button', class: 'link', onclick: () => this.open(location) }, text);
-  }
-
-  private open(location: Location): void {
-    this.host.post({ method: 'location/open', params: location });
-  }
-
-  // ---- charts --------------------------------------------------------------------------
-
-  private contents(charts: CompiledChart[]): HTMLElement | false {
-    if (charts.length < 2) return false;
-    return h(
-      'nav',
-      { class: 'toc', 'aria-label': 'Charts' },
-      h('ul', {}, charts.map((c) => h('li', {}, h('a', { href: `#chart-${c.id}` }, c.title)))),
-    );
-  }
-
-  private chartSection(chart: CompiledChart): ChartEntry {
-    const body = h('div', { class: 'chart-body placeholder' });
-    body.style.minHeight = `${chart.height}px`;
-    const canvas = h('div', { class: 'chart-canvas' });
-    body.appendChild(canvas);
-    const view = new ChartView(chart, canvas, this.host.standalone ? undefined : (l) => this.open(l));
-    const titleId = `chart-${chart.id}-title`;
-    const table = h('details', { class: 'data-table' }, h('summary', {}, 'Data table'));
-    let filled = false;
-    const fill = () => {
-      if (filled) return;
-      filled = true;
-      table.appendChild(this.table(chart.title, chart.table));
-    };
-    if (this.state.openTables.includes(chart.id)) {
-      fill();
-      table.open = true;
-    }
-    table.addEventListener('toggle', () => {
-      if (table.open) fill();
-      const open = new Set(this.state.openTables);
-      if (table.open) open.add(chart.id);
-      else open.delete(chart.id);
-      this.save({ openTables: [...open] });
-    });
-    const exportAs = (kind: 'svg' | 'png') => async () => {
-      try {
-        const data = kind === 'svg' ? await view.toSVG() : await view.toPNG();
-        this.host.exportData(kind, `${chart.id}.${kind}`, data, chart.id);
-      } catch (error) {
-        this.status.textContent = `Export failed: ${error instanceof Error ? error.message : String(error)}`;
-      }
-    };
-    const section = h(
-      'section',
-      { class: 'chart', id: `chart-${chart.id}`, 'aria-labelledby': titleId, 'data-chart': chart.id },
-      h(
-        'div',
-        { class: 'chart-head' },
-        h('h2', { id: titleId }, chart.title),
-        h(
-          'div',
-          { class: 'chart-actions' },
-          this.button('SVG', `Export ${chart.title} as SVG`, exportAs('svg')),
-          this.button('PNG', `Export ${chart.title} as PNG`, exportAs('png')),
-        ),
-      ),
-      h('p', { class: 'description' }, chart.description),
-      body,
-      table,
-    );
-    return { section, body, view };
-  }
-
-  private table(title: string, t: ChartTable): HTMLElement {
-    const fileCol = t.columns.indexOf('File');
-    const lineCol = t.columns.findIndex((c) => /line$/iu.test(c));
-    const linkable = !this.host.standalone && fileCol >= 0 && lineCol >= 0;
-    // Right-align a column of numbers, its header included.
-    const numeric = t.columns.map((_, i) => t.rows.some((r) => typeof r[i] === 'number') && t.rows.every((r) => typeof r[i] === 'number' || r[i] === ''));
-    return h(
-      'div',
-      { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': `${title} data` },
-      h(
-        'table',
-        {},
-        h('caption', { class: 'visually-hidden' }, title),
-        h('thead', {}, h('tr', {}, t.columns.map((c, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : undefined }, c)))),
-        h(
-          'tbody',
-          {},
-          t.rows.map((row) =>
-            h(
-              'tr',
-              {},
-              row.map((cell, i) => {
-                const num = typeof cell === 'number';
-                const content: Node | string =
-                  linkable && i === lineCol && typeof cell === 'number'
-                    ? this.locationButton({ file: String(row[fileCol]), line: cell }, String(cell))
-                    : num
-                      ? fmtCell(cell)
-                      : cell;
-                return i === 0 ? h('th', { scope: 'row', class: num ? 'num' : undefined }, content) : h('td', { class: num ? 'num' : undefined }, content);
-              }),
-            ),
-          ),
-        ),
-      ),
-    );
-  }
-
-  private button(text: string, label: string | undefined, onClick: () => void): HTMLElement {
-    const b = h('vscode-button', { secondary: true, 'aria-label': label }, text);
-    b.addEventListener('click', onClick);
-    return b;
-  }
-}
-
-function fmtCell(n: number): string {
-  return Number.isInteger(n) ? fmt(n) : String(n);
-}
-
-function slug(s: string): string {
-  return s.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/gu, '') || 'report';
 }
