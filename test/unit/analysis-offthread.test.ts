@@ -62,11 +62,12 @@ describe('reading on a second thread', () => {
 });
 
 describe('a decoder stuck on a corrupt page', () => {
-  test('a Parquet file whose page makes the decoder spin is stopped by the watchdog: one clear message, no hang', async () => {
-    const file = path.join(root, 'test', 'fixtures', 'fuzz', 'cli--analyze--parquet-hang.input-gen1.parquet');
+  test('a decoder that spins on a page is stopped by the watchdog: one clear message, no hang', async () => {
+    const file = path.join(root, 'test', 'fixtures', 'layouts', 'hf-parquet-text', 'gen-1.parquet');
+    const stuck = path.join(root, 'test', 'fixtures', 'analysis', 'stuck-reader-thread.js');
     const started = Date.now();
     await assert.rejects(
-      analyzeFiles([{ file, display: 'gen1.parquet' }], { readerThread: script, readerStallMs: 1500 }),
+      analyzeFiles([{ file, display: 'gen1.parquet' }], { readerThread: stuck, readerStallMs: 1500 }),
       /^InputError: gen1\.parquet could not be read: its reading made no progress for 1\.5 s \(is a page corrupt\?\)$/,
     );
     assert.ok(Date.now() - started < 15_000, 'stopped, not hung');
