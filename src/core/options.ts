@@ -54,6 +54,36 @@ export const DEFAULT_THRESHOLDS: Readonly<RuleThresholds> = Object.freeze({
   driftEffect: 0.35,
 });
 
+/** The values a threshold may take, in JSON Schema's words (minimum, exclusiveMinimum, maximum, integer). */
+export interface ThresholdRange {
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+  integer?: boolean;
+}
+
+const SHARE: ThresholdRange = { minimum: 0, maximum: 1 };
+
+/**
+ * One list of ranges for `collapselens.json` (parseThresholds), its JSON schema and the
+ * `collapseLens.rules.*` settings; a unit test holds the schema and package.json to it.
+ */
+export const THRESHOLD_RANGES: Readonly<Record<keyof RuleThresholds, ThresholdRange>> = Object.freeze({
+  dropWarning: SHARE,
+  dropError: SHARE,
+  trendPValue: SHARE,
+  trendMinGenerations: { minimum: 3, integer: true },
+  trendMinChange: SHARE,
+  pairwiseDistance: { minimum: 0 },
+  dominantShare: SHARE,
+  duplicateRate: SHARE,
+  tailLossRatio: SHARE,
+  tailLossPValue: SHARE,
+  accuracy: SHARE,
+  driftPValue: { exclusiveMinimum: 0, maximum: 1 },
+  driftEffect: { minimum: 0 },
+});
+
 export type FieldOverrides = Partial<Record<FieldRole, string>>;
 
 export interface SamplingOptions {

@@ -1,6 +1,6 @@
 // Shared start of the UI flows: command-line options, and a code-server of its own (fresh user
 // data, extensions and XDG folders in a temp dir, its own process group) for the workbench.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-/** --code-server, --extension, --workspace (required), --out; exits 2 when something is missing. */
+/** --code-server, --extension, --workspace (required), --out, --vsix; exits 2 when something is missing. */
 export function workbenchOptions() {
   const { values: opt } = parseArgs({
     options: {
@@ -16,6 +16,7 @@ export function workbenchOptions() {
       extension: { type: 'string', default: '.' },
       workspace: { type: 'string' },
       out: { type: 'string', default: 'test-results/screens' },
+      vsix: { type: 'string' },
     },
   });
   if (!opt.workspace) {
@@ -52,24 +53,36 @@ export const QUIET_SETTINGS = {
 };
 
 /**
- * Starts code-server on a free loopback port. Returns the port, the temp root, the path of the
- * user settings file, and stop() which ends the server's process group and removes the root.
+ * Starts code-server on a free loopback port, after installing the `install` .vsix files into
+ * its fresh extensions folder as a user would (`--install-extension`). Returns the port, the temp
+ * root, the path of the user settings file, the extensions folder, and stop() which ends the
+ * server's process group and removes the root.
  */
-export async function startCodeServer(codeServerBin, { prefix = 'collapse-lens-ui-', settings = {} } = {}) {
+export async function startCodeServer(codeServerBin, { prefix = 'collapse-lens-ui-', settings = {}, install = [] } = {}) {
   const port = await freePort();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const settingsFile = path.join(root, 'user', 'User', 'settings.json');
+  const extensionsDir = path.join(root, 'ext');
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
   fs.writeFileSync(settingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...settings }));
+  const dirs = ['--user-data-dir', path.join(root, 'user'), '--extensions-dir', extensionsDir];
+  const env = { ...process.env, XDG_CONFIG_HOME: path.join(root, 'c'), XDG_DATA_HOME: path.join(root, 'd') };
+  for (const vsix of install) {
+    const r = spawnSync(codeServerBin, [...dirs, '--install-extension', path.resolve(vsix)], { env, encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0 || !/successfully installed/.test(r.stdout)) {
+      fs.rmSync(root, { recursive: true, force: true });
+      throw new Error(`code-server --install-extension ${vsix} failed: ${(r.stdout + r.stderr).trim().split('\n').slice(-5).join(' | ')}`);
+    }
+  }
   const server = spawn(codeServerBin, [
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--ignore-last-opened', '--user-data-dir', path.join(root, 'user'), '--extensions-dir', path.join(root, 'ext'),
-  ], { detached: true, stdio: 'ignore', env: { ...process.env, XDG_CONFIG_HOME: path.join(root, 'c'), XDG_DATA_HOME: path.join(root, 'd') } });
+    '--disable-workspace-trust', '--ignore-last-opened', ...dirs,
+  ], { detached: true, stdio: 'ignore', env });
   const stop = () => {
     try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
     fs.rmSync(root, { recursive: true, force: true });
   };
-  return { port, root, settingsFile, server, stop };
+  return { port, root, settingsFile, extensionsDir, server, stop };
 }
 
 /**
@@ -96,8 +109,9 @@ export function stepRunner(getPage, outDir, failPrefix) {
 
 /**
  * Waits for code-server, launches headless Chromium (Debian's, with the flags an offline
- * machine needs) and opens the workspace with the extension under development loaded.
- * `beforeLoad(page)` runs before navigation, e.g. to collect console messages.
+ * machine needs) and opens the workspace with the extension under development loaded; with
+ * no `extension`, only the installed extensions run. `beforeLoad(page)` runs before
+ * navigation, e.g. to collect console messages.
  */
 export async function openWorkbench(chromium, { port, extension, workspace, beforeLoad }) {
   const base = `http://127.0.0.1:${port}`;
@@ -110,8 +124,8 @@ export async function openWorkbench(chromium, { port, extension, workspace, befo
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   beforeLoad?.(page);
-  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${path.resolve(extension)}`]]);
-  await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+  const payload = extension ? `&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${path.resolve(extension)}`]]))}` : '';
+  await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}${payload}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   return { browser, page };
 }

@@ -27,7 +27,7 @@ describe('collapselens.json', () => {
   test('mistakes name the key', () => {
     assert.throws(() => parseConfig({ feilds: {} }, 'c.json'), /c\.json: unknown key "feilds"/);
     assert.throws(() => parseConfig({ fields: { txt: 'a' } }, 'c.json'), /"fields\.txt" is not a role/);
-    assert.throws(() => parseConfig({ thresholds: { dropWarning: -1 } }, 'c.json'), /must be a non-negative number/);
+    assert.throws(() => parseConfig({ thresholds: { dropWarning: -1 } }, 'c.json'), /"thresholds\.dropWarning" must be a number from 0 to 1 \(got -1\)/);
     assert.throws(() => parseConfig({ disabledRules: ['nope'] }, 'c.json'), /unknown rule "nope"/);
     assert.throws(() => parseConfig([], 'c.json'), /expected a JSON object/);
   });
