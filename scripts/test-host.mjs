@@ -1,25 +1,25 @@
 #!/usr/bin/env node
 // `npm run test:integration` / `npm run test:ui`: runs the host tests in code-server against a
-// fresh copy of test/fixtures/workspace, so the tests' writes (settings, generated files)
+// fresh copy of test/fixtures/workspace (test/workspace.mjs), so the tests' writes (settings, generated files)
 // never reach the repository. Expects the bundles built (`node esbuild.js [--tests]`).
-//   node scripts/test-host.mjs integration|ui|ui-report [--keep]
+//   node scripts/test-host.mjs integration|ui|ui-report|web [--keep]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeTestWorkspace } from '../test/workspace.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const layer = process.argv[2];
 const keep = process.argv.includes('--keep');
-const UI_SCRIPTS = { ui: 'test/e2e/ui-flows.mjs', 'ui-report': 'test/e2e/ui-report.mjs' };
+const UI_SCRIPTS = { ui: 'test/e2e/ui-flows.mjs', 'ui-report': 'test/e2e/ui-report.mjs', web: 'test/e2e/web-extension.mjs' };
 if (layer !== 'integration' && !UI_SCRIPTS[layer]) {
-  console.error('usage: node scripts/test-host.mjs integration|ui|ui-report [--keep]');
+  console.error('usage: node scripts/test-host.mjs integration|ui|ui-report|web [--keep]');
   process.exit(2);
 }
 const codeServer = path.join(root, '.vscode-test', 'code-server');
-const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'collapse-lens-ws-'));
-fs.cpSync(path.join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+// The same workspace as npm test's: the fixture folder plus the real layouts under layouts/.
+const workspace = makeTestWorkspace(root);
 fs.mkdirSync(path.join(root, 'test-results', 'screens'), { recursive: true });
 
 const args = layer === 'integration'

@@ -3,7 +3,10 @@
 // file in the Explorer → Analyze File → the finding in the Problems panel and the status bar;
 // the quick fixes on the squiggle; generations from a multi-selection; cancelling a long run
 // from its notification; a bad file's message; Run Sample Scenario… from the palette, its
-// options and the question before an existing folder is reused. A screenshot per step goes to --out.
+// options and the question before an existing folder is reused; the walkthrough, opened from
+// Welcome: Open Walkthrough… and from Collapse Lens: Get Started, whose pictures are taken here
+// (into --out/walkthrough/, copied to media/walkthrough/ by scripts/walkthrough-images.mjs).
+// A screenshot per step goes to --out.
 //
 // node test/e2e/ui-flows.mjs [--code-server DIR] --extension PATH --workspace PATH [--out DIR]
 // The flow writes a large generated file into the workspace: pass a copy (scripts/test-host.mjs).
@@ -48,6 +51,22 @@ try {
   const statusItem = () => page.locator('.statusbar-item', { hasText: /Collapse Lens: analyzing|finding|no collapse/ });
   const problemRows = () => page.locator('.markers-panel .monaco-list-row');
   const focusWorkbench = () => page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 5, y: 5 } });
+
+  // The walkthrough's pictures are taken here, in this workbench, and copied into
+  // media/walkthrough/ by `node scripts/walkthrough-images.mjs` (trimmed to the part they show).
+  const walkthroughShots = path.join(opt.out, 'walkthrough');
+  fs.mkdirSync(walkthroughShots, { recursive: true });
+  /** A screenshot of the union of the boxes, with a margin, inside the page. */
+  const shotOf = async (name, boxes, margin = 8) => {
+    const b = boxes.filter(Boolean);
+    const x = Math.max(0, Math.min(...b.map((r) => r.x)) - margin);
+    const y = Math.max(0, Math.min(...b.map((r) => r.y)) - margin);
+    const viewport = page.viewportSize();
+    const right = Math.min(viewport.width, Math.max(...b.map((r) => r.x + r.width)) + margin);
+    const bottom = Math.min(viewport.height, Math.max(...b.map((r) => r.y + r.height)) + margin);
+    await page.screenshot({ path: path.join(walkthroughShots, name), clip: { x, y, width: right - x, height: bottom - y } });
+  };
+
 
   await explorerRow('repeated.jsonl').waitFor({ timeout: 30_000 });
 
@@ -194,6 +213,7 @@ try {
     await runScenarioFromPalette();
     await quickRows().filter({ hasText: 'Shumailov' }).first().waitFor({ timeout: 5_000 });
     await shot('9-scenario-pick.png');
+    await page.locator('.quick-input-widget').screenshot({ path: path.join(walkthroughShots, 'scenario.png') });
   });
 
   await step('pick one, Enter runs it with the defaults: files in the explorer, findings in the Problems panel', async () => {
@@ -264,6 +284,114 @@ try {
     await page.waitForTimeout(500);
     if (await explorerRow('ngram-self-training-seed42').count()) throw new Error('a cancelled scenario left its folder');
     if (fs.existsSync(path.join(workspace, 'collapse-lens-scenarios', 'ngram-self-training-seed42'))) throw new Error('a cancelled scenario left files');
+  });
+  const runCommand = async (title) => {
+    await focusWorkbench();
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type(title);
+    const row = quickRows().filter({ hasText: title }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+  };
+
+  await step('the walkthrough pictures: Analyze File, the Problems panel, the report (the scenario list: above)', async () => {
+    await runCommand('Notifications: Clear All Notifications');
+    // A smaller window: the walkthrough shows its pictures in about half of the editor's width.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 1000, height: 760 });
+    // The Explorer's menu on a data file (the scenario folders folded, so the generations show).
+    await runCommand('View: Hide Panel');
+    await runCommand('Collapse Folders in Explorer');
+    await explorerRow('generations').click();
+    await explorerRow('gen10.jsonl').waitFor({ timeout: 10_000 });
+    await explorerRow('gen10.jsonl').click({ button: 'right' });
+    await menuItem('Analyze File').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(300);
+    const menu = await page.locator('.context-view .monaco-menu').first().boundingBox();
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    const row = await explorerRow('gen10.jsonl').boundingBox();
+    await shotOf('analyze.png', [{ x: sidebar.x, y: sidebar.y, width: 1, height: 1 }, menu, row], 0);
+    await page.keyboard.press('Escape');
+    // The report of the three generations, alone in the editor area, the width of the window.
+    await explorerRow('gen10.jsonl').click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'gen10.jsonl' }).waitFor({ timeout: 10_000 });
+    await runCommand('Collapse Lens: Open Report');
+    const tab = page.locator('.tabs-container .tab.active', { hasText: 'Collapse Lens: generations' });
+    await tab.waitFor({ timeout: 15_000 });
+    await runCommand('View: Close Editors in Other Groups');
+    await runCommand('View: Close Primary Side Bar');
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await report.locator('#app[data-render="done"]').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(800); // the charts resize to the wider group
+    // The first chart at the top of the page, drawn (charts draw as they scroll into view).
+    await report.locator('.chart-canvas').first().evaluate((canvas) => (canvas.closest('section') ?? canvas).scrollIntoView({ block: 'start' }));
+    await report.locator('.chart-canvas svg.marks').first().waitFor({ timeout: 15_000 });
+    await page.mouse.move(5, 700); // no tooltip in the picture
+    await page.waitForTimeout(800);
+    const editor = await page.locator('.part.editor').boundingBox();
+    await shotOf('report.png', [{ x: editor.x, y: editor.y, width: editor.width, height: Math.min(editor.height, 538) }], 0);
+    await tab.locator('.tab-actions .action-label').first().click();
+    // The Problems panel: the collapse of gen1 → gen2 → gen10 only.
+    await focusWorkbench();
+    await page.keyboard.press('Control+Shift+M');
+    const filter = page.getByPlaceholder(/^Filter \(e\.g\./).first();
+    await filter.fill('**/generations/**');
+    await problemRows().filter({ hasText: /Text diversity collapsed below the baseline by generation gen2: / }).first().waitFor({ timeout: 10_000 });
+    const maximize = page.locator('.part.panel .action-label[aria-label^="Maximize Panel Size"]').first();
+    if (await maximize.count()) await maximize.click();
+    await page.waitForTimeout(500);
+    const panel = await page.locator('.part.panel').boundingBox();
+    await shotOf('problems.png', [{ x: panel.x, y: panel.y, width: panel.width, height: Math.min(panel.height, 400) }], 0);
+    const restore = page.locator('.part.panel .action-label[aria-label^="Restore Panel Size"]').first();
+    if (await restore.count()) await restore.click();
+    await filter.fill('');
+    await page.setViewportSize(viewport);
+    for (const name of ['scenario.png', 'analyze.png', 'problems.png', 'report.png']) {
+      const bytes = fs.statSync(path.join(walkthroughShots, name)).size;
+      if (bytes > 150 * 1024) throw new Error(`${name} is ${bytes} bytes; the walkthrough's pictures stay under 150 KB`);
+    }
+  });
+
+  const walkthrough = () => page.locator('.gettingStartedContainer');
+  await step('Welcome: Open Walkthrough… lists Get Started with Collapse Lens; it opens on its steps, pictures from this workbench', async () => {
+    // The walkthrough takes the window's width (the side bar closed above unless that step failed).
+    if (await page.locator('.part.sidebar').isVisible()) await runCommand('View: Close Primary Side Bar');
+    if (await page.locator('.part.panel').isVisible()) await runCommand('View: Hide Panel');
+    await runCommand('Welcome: Open Walkthrough');
+    const item = quickRows().filter({ hasText: 'Get Started with Collapse Lens' }).first();
+    await item.waitFor({ timeout: 15_000 });
+    await item.click();
+    await walkthrough().getByText('Watch a model collapse').first().waitFor({ timeout: 15_000 });
+    for (const title of ['See the findings in the Problems panel', 'Open the report', 'Analyze your own files', 'Set your thresholds in collapselens.json']) {
+      await walkthrough().getByText(title).first().waitFor({ timeout: 5_000 });
+    }
+    await walkthrough().getByText('See the findings in the Problems panel').first().click();
+    const image = walkthrough().getByAltText(/^The Problems panel with Collapse Lens findings/).first();
+    await image.waitFor({ timeout: 10_000 });
+    await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await image.elementHandle(), { timeout: 10_000 });
+    await walkthrough().getByRole('button', { name: 'Show the Problems Panel' }).first().waitFor({ timeout: 5_000 });
+    await page.waitForTimeout(500); // the step's expansion animates
+    await shot('16-walkthrough.png');
+  });
+
+  await step('Collapse Lens: Get Started opens the walkthrough; its last step writes collapselens.json with the defaults', async () => {
+    await runCommand('View: Close All Editors');
+    await walkthrough().waitFor({ state: 'detached', timeout: 5_000 });
+    await runCommand('Collapse Lens: Get Started');
+    await walkthrough().getByText('Watch a model collapse').first().waitFor({ timeout: 15_000 });
+    await walkthrough().getByText('Set your thresholds in collapselens.json').first().click();
+    const button = walkthrough().getByRole('button', { name: 'Open collapselens.json' }).first();
+    await button.waitFor({ timeout: 10_000 });
+    // The step's markdown (media/walkthrough/thresholds.md) in its webview.
+    await page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').getByText('Put it at the root of the folder').first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
+    await shot('17-walkthrough-thresholds.png');
+    await button.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'collapselens.json' }).waitFor({ timeout: 15_000 });
+    await page.locator('.monaco-editor .view-lines', { hasText: '"dropWarning": 0.2' }).first().waitFor({ timeout: 10_000 });
+    const written = JSON.parse(fs.readFileSync(path.join(workspace, 'collapselens.json'), 'utf8'));
+    if (written.thresholds?.dropError !== 0.5 || !Array.isArray(written.disabledRules)) throw new Error(`unexpected collapselens.json: ${JSON.stringify(written)}`);
+    await shot('18-collapselens-json.png');
   });
 } catch (e) {
   counts.failed++;

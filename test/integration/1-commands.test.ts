@@ -28,6 +28,8 @@ describe('commands and contributions', () => {
       'collapseLens.clearFindings': 'Collapse Lens: Clear Findings',
       'collapseLens.openReport': 'Collapse Lens: Open Report',
       'collapseLens.runScenario': 'Collapse Lens: Run Sample Scenario…',
+      'collapseLens.gettingStarted': 'Collapse Lens: Get Started',
+      'collapseLens.openConfigFile': 'Collapse Lens: Open collapselens.json',
     });
   });
 
