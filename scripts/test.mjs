@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: every test layer a user or CI runs, in order, with one closing count.
 //   build + type-check → unit (node --test) → report page in Chromium →
-//   integration suite in a real VS Code extension host → UI flows through the workbench →
-//   the report panel through the workbench.
-// COLLAPSE_LENS_TEST_LAYERS=unit,page (comma list) runs a subset while developing.
+//   the npm package as installed from its tarball → integration suite in a real VS Code
+//   extension host → UI flows through the workbench → the report panel through the workbench →
+//   the web build in the browser's web worker extension host → the .vsix installed into a
+//   fresh code-server, as users get it.
+// `--layers=unit,page` (or COLLAPSE_LENS_TEST_LAYERS=unit,page) runs a subset while developing.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +15,8 @@ import { makeTestWorkspace } from '../test/workspace.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
-const only = process.env.COLLAPSE_LENS_TEST_LAYERS?.split(',').map((s) => s.trim());
+const layersArg = process.argv.find((a) => a.startsWith('--layers='))?.slice('--layers='.length);
+const only = (layersArg ?? process.env.COLLAPSE_LENS_TEST_LAYERS)?.split(',').map((s) => s.trim());
 const codeServerDir = path.join(root, '.vscode-test', 'code-server');
 
 function run(cmd, args, opts = {}) {
@@ -51,12 +54,26 @@ const tempWorkspace = () => makeTestWorkspace(root);
 const layers = [
   { name: 'build', run: () => run('node', ['esbuild.js', '--tests']) },
   { name: 'typecheck', run: () => run('npx', ['tsc', '--noEmit', '-p', '.']) },
-  { name: 'typecheck-webview', when: () => fs.existsSync('webview/main.ts'), run: () => run('npx', ['tsc', '--noEmit', '-p', 'webview']) },
+  // The page (DOM types, no Node), then its tests in a DOM (test/unit/webview).
+  {
+    name: 'typecheck-webview',
+    when: () => fs.existsSync('webview/main.ts'),
+    run: async () => {
+      const page = await run('npx', ['tsc', '--noEmit', '-p', 'webview']);
+      if (page.code !== 0 || !fs.existsSync('test/unit/webview/tsconfig.json')) return page;
+      return run('npx', ['tsc', '--noEmit', '-p', 'test/unit/webview']);
+    },
+  },
   { name: 'unit', run: () => run('node', ['--test', '--test-reporter=spec', ...walk('out/test/unit', (p) => p.endsWith('.test.js')).sort()]) },
   {
     name: 'page',
     when: () => fs.existsSync('test/e2e/report-page.mjs'),
     run: () => run('node', ['test/e2e/report-page.mjs', '--out', 'test-results/screens']),
+  },
+  {
+    name: 'npm-package',
+    when: () => fs.existsSync('test/package/npm-cli.test.mjs'),
+    run: () => run('node', ['--test', '--test-reporter=spec', 'test/package/npm-cli.test.mjs']),
   },
   {
     name: 'host-setup',
@@ -80,6 +97,18 @@ const layers = [
     when: () => fs.existsSync('test/e2e/ui-report.mjs'),
     run: () => run('node', ['test/e2e/ui-report.mjs', '--code-server', codeServerDir, '--extension', '.',
       '--workspace', tempWorkspace(), '--out', 'test-results/screens']),
+  },
+  // The web build (package.json "browser") in the browser's web worker extension host, as vscode.dev runs it.
+  {
+    name: 'web',
+    when: () => fs.existsSync('test/e2e/web-extension.mjs'),
+    run: () => run('node', ['test/e2e/web-extension.mjs', '--code-server', codeServerDir, '--extension', '.',
+      '--workspace', tempWorkspace(), '--out', 'test-results/screens']),
+  },
+  {
+    name: 'ui-installed',
+    when: () => fs.existsSync('test/e2e/ui-installed.mjs'),
+    run: () => run('node', ['test/e2e/ui-installed.mjs', '--code-server', codeServerDir, '--workspace', tempWorkspace(), '--out', 'test-results/screens']),
   },
 ];
 
