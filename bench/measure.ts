@@ -131,6 +131,7 @@ function measureVectorAccuracy() {
           vendi: Math.round(exact.vendi * 100) / 100, vendiErrorPct: pct(sample.vendi_score!, exact.vendi),
           effectiveRank: Math.round(exact.effectiveRank * 10) / 10, effectiveRankErrorPct: pct(sample.effective_rank!, exact.effectiveRank),
           meanPairwiseDistanceErrorPct: pct(sample.mean_pairwise_distance!, exact.meanPairwiseDistance),
+          remoteCliqueErrorPct: pct(sample.remote_clique!, exact.remoteClique), chamferErrorPct: pct(sample.chamfer_distance!, exact.chamferDistance),
         });
         const drop = (a: number, b: number) => Math.round(1000 * (1 - b / a)) / 10;
         const [a, b] = ends as [(typeof ends)[0], (typeof ends)[0]];

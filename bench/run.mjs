@@ -209,8 +209,8 @@ console.log('\ncase              size       time      throughput   peak RSS');
 if (reportLine) console.log(reportLine);
 for (const r of results) {
   if (r.case === 'vectors-accuracy') {
-    console.log('row-sample route (500 rows) vs exact, % error: Vendi / effective rank / mean pairwise distance');
-    for (const e of r.errors) console.log(`  ${e.kind.padEnd(9)} d=${e.d} n=${e.n}: ${e.vendiErrorPct} / ${e.effectiveRankErrorPct} / ${e.meanPairwiseDistanceErrorPct}   (exact ${e.vendi} / ${e.effectiveRank}, ${e.exactMs} ms)`);
+    console.log('row-sample route (500 rows) vs exact, % error: Vendi / effective rank / mean pairwise distance / remote clique / Chamfer');
+    for (const e of r.errors) console.log(`  ${e.kind.padEnd(9)} d=${e.d} n=${e.n}: ${e.vendiErrorPct} / ${e.effectiveRankErrorPct} / ${e.meanPairwiseDistanceErrorPct} / ${e.remoteCliqueErrorPct} / ${e.chamferErrorPct}   (exact ${e.vendi} / ${e.effectiveRank}, ${e.exactMs} ms)`);
     console.log('drop from a diverse to a collapsed generation, exact vs sampled: Vendi; effective rank');
     for (const e of r.drops) console.log(`  ${e.kind.padEnd(9)} d=${e.d} n=${e.n}: ${e.vendiDropPct}% vs ${e.sampledVendiDropPct}%; ${e.effectiveRankDropPct}% vs ${e.sampledEffectiveRankDropPct}%`);
   } else if (r.case === 'vectors-compute') {

@@ -396,7 +396,8 @@ describe('VectorAccumulator', () => {
     const random = new Random(6);
     const rows = randomRows(6000, 4, random);
     const result = finishVectorMetrics(accumulate(rows));
-    assert.deepEqual(result.sampled, { mean_pairwise_distance: 2_000_000 });
+    // The cosine metrics: every pair of the 5,000 kept rows (remote clique), and those rows' nearest neighbours.
+    assert.deepEqual(result.sampled, { mean_pairwise_distance: 2_000_000, remote_clique: 12_497_500, chamfer_distance: 5000 });
     const exact = meanPairwiseDistance(rows);
     assert.ok(Math.abs(result.metrics.mean_pairwise_distance! - exact) < 0.01 * exact, `${result.metrics.mean_pairwise_distance} vs ${exact}`);
   });
@@ -498,7 +499,7 @@ describe('row-sample route', () => {
     const kept = acc.keptRows().map((k) => k.row);
     assert.equal(kept.length, 100);
     const result = finishVectorMetrics(acc);
-    assert.deepEqual(result.sampled, { vendi_score: 100, effective_rank: 100, mean_pairwise_distance: 4950 });
+    assert.deepEqual(result.sampled, { vendi_score: 100, effective_rank: 100, mean_pairwise_distance: 4950, remote_clique: 4950, chamfer_distance: 100 });
     const onSample = rowSampleMetrics(kept);
     assert.equal(result.metrics.vendi_score, onSample.vendi);
     assert.equal(result.metrics.effective_rank, onSample.effectiveRank);
@@ -610,7 +611,7 @@ describe('large n, small d', () => {
     const acc = accumulate(rows);
     assert.equal(acc.rowSampleRoute, false);
     const { metrics, sampled } = finishVectorMetrics(acc);
-    assert.deepEqual(Object.keys(sampled), ['mean_pairwise_distance']);
+    assert.deepEqual(Object.keys(sampled), ['mean_pairwise_distance', 'remote_clique', 'chamfer_distance']);
     close(metrics.vendi_score!, computeVendiScore(rows), 1e-9);
     close(metrics.effective_rank!, effectiveRank(rows), 1e-9);
     close(metrics.total_variance!, totalVariance(rows), 1e-9 * totalVariance(rows));

@@ -1,6 +1,7 @@
 // Over 400 lines: the vector accumulator with its exact (d ≤ 1,024) and sampled routes and the projection chart.
-// Vector-role metrics (METRICS.md, "Vectors"): Vendi score, mean pairwise distance,
-// effective rank and total variance of one generation's n × d embedding matrix X.
+// Vector-role metrics (METRICS.md, "Vectors"): Vendi score, mean pairwise distance, remote
+// clique, Chamfer distance, effective rank and total variance of one generation's n × d
+// embedding matrix X.
 //
 // Streaming: rows arrive one at a time and are never all kept. Two routes, chosen by d when
 // a group's first row arrives:
@@ -8,12 +9,14 @@
 // - d ≤ 1,024 (`DENSE_DIMENSION_LIMIT`): Vendi comes from the d × d Gram matrix of the
 //   L2-normalized rows, effective rank and total variance from the d × d scatter matrix of
 //   the rows (both exact, O(d²) memory, O(d²) work per row and O(d³) at the end). Mean
-//   pairwise distance needs the rows themselves: a seeded reservoir keeps them all up to
-//   `exactPairwiseLimit` (exact), and above that a fixed number of uniformly drawn pairs is
-//   measured on it.
+//   pairwise distance, remote clique and Chamfer distance need the rows themselves: a
+//   seeded reservoir keeps them all up to `exactPairwiseLimit` (exact, one pass over the
+//   pairs for the three), and above that a fixed number of uniformly drawn pairs is
+//   measured on it for the distance, and every pair of a seeded sample of
+//   `exactPairwiseLimit` kept rows for the two cosine metrics.
 // - d > 1,024: no d × d matrix. Total variance comes from per-dimension running moments
 //   (exact, O(d)). A seeded reservoir keeps up to 500 rows (`SAMPLE_ROWS`, fewer past 2²³
-//   numbers), and Vendi, effective rank and mean pairwise distance are computed exactly on
+//   numbers), and Vendi, effective rank and the three pair metrics are computed exactly on
 //   those rows through their m × m Gram matrix (the non-zero eigenvalues of XᵀX and XXᵀ are
 //   the same): exact while the group has at most that many rows, a seeded uniform sample
 //   of them above (reported under `sampled`). Cost O(m²d + m³) per group whatever n is.
@@ -337,8 +340,9 @@ export interface VectorGroupResult {
 }
 
 /**
- * The four vector metrics of one group. A metric that needs more rows than there are is
- * left out: `vendi_score` needs one non-zero row, the other three two rows.
+ * The six vector metrics of one group. A metric that needs more rows than there are is
+ * left out: `vendi_score` needs one non-zero row, `remote_clique` and `chamfer_distance`
+ * two non-zero rows, the other three two rows.
  */
 export function finishVectorMetrics(acc: VectorAccumulator): VectorGroupResult {
   const metrics: Record<string, number> = {};
@@ -362,18 +366,48 @@ export function finishVectorMetrics(acc: VectorAccumulator): VectorGroupResult {
       : effectiveRankOfRows(acc.keptRows().map((k) => k.row), d);
 
     const rows = acc.keptRows().map((k) => k.row);
-    if (state.allKept && state.n <= state.options.exactPairwiseLimit) {
-      metrics.mean_pairwise_distance = exactMeanPairwiseDistance(rows, d);
+    const limit = state.options.exactPairwiseLimit;
+    if (state.allKept && state.n <= limit) {
+      const spread = pairwiseSpread(rows, d);
+      metrics.mean_pairwise_distance = spread.meanDistance;
+      putCosineSpread(metrics, spread);
     } else {
       const pairs = state.options.sampledPairs;
       metrics.mean_pairwise_distance = sampledMeanPairwiseDistance(rows, d, pairs, new Random(state.options.seed));
       sampled.mean_pairwise_distance = pairs;
+      // The nearest neighbour needs every pair of its rows: both cosine metrics are exact on a
+      // seeded sample of `limit` kept rows, so this costs what an exact group of `limit` rows does.
+      const spread = pairwiseSpread(seededSubset(rows, limit, new Random(state.options.seed ^ SPREAD_SAMPLE_SALT)), d);
+      if (putCosineSpread(metrics, spread)) putCosineSampleSizes(sampled, spread.nonZero);
     }
   }
   return { metrics, sampled };
 }
 
-// Row-sample route: total variance from the running moments (exact); the other three exactly
+// Decorrelates the row sample of the cosine metrics from the pair draws of the distance.
+const SPREAD_SAMPLE_SALT = 0x5bd1e995;
+
+/** Sets `remote_clique` and `chamfer_distance` when there are two non-zero rows; says whether it did. */
+function putCosineSpread(metrics: Record<string, number>, spread: { remoteClique: number; chamfer: number }): boolean {
+  if (!Number.isFinite(spread.remoteClique) || !Number.isFinite(spread.chamfer)) return false;
+  metrics.remote_clique = spread.remoteClique;
+  metrics.chamfer_distance = spread.chamfer;
+  return true;
+}
+
+/** Sample sizes as `mean_pairwise_distance` reports them: pairs for the pair mean, rows for the per-row mean. */
+function putCosineSampleSizes(sampled: Record<string, number>, nonZeroRows: number): void {
+  sampled.remote_clique = (nonZeroRows * (nonZeroRows - 1)) / 2;
+  sampled.chamfer_distance = nonZeroRows;
+}
+
+function seededSubset<T>(items: T[], count: number, random: Random): T[] {
+  if (items.length <= count) return items;
+  const picked = random.shuffle(items.map((_, i) => i)).slice(0, count).sort((a, b) => a - b);
+  return picked.map((i) => items[i]!);
+}
+
+// Row-sample route: total variance from the running moments (exact); the other five exactly
 // on the kept rows, which are all rows or a seeded uniform sample of them.
 function finishRowSample(acc: VectorAccumulator, running: RunningMoments, n: number, allKept: boolean): VectorGroupResult {
   const metrics: Record<string, number> = {};
@@ -389,25 +423,39 @@ function finishRowSample(acc: VectorAccumulator, running: RunningMoments, n: num
       metrics.mean_pairwise_distance = sample.meanPairwiseDistance;
     }
   }
+  const cosine = putCosineSpread(metrics, { remoteClique: sample.remoteClique, chamfer: sample.chamferDistance });
   if (!allKept) {
     if (metrics.vendi_score !== undefined) sampled.vendi_score = m;
     if (metrics.effective_rank !== undefined) sampled.effective_rank = m;
     if (metrics.mean_pairwise_distance !== undefined) sampled.mean_pairwise_distance = (m * (m - 1)) / 2;
+    if (cosine) putCosineSampleSizes(sampled, sample.nonZeroRows);
   }
   return { metrics, sampled };
 }
 
+/** The vector metrics `rowSampleMetrics` computes from one Gram matrix (NaN where undefined). */
+export interface RowSampleMetrics {
+  vendi: number;
+  effectiveRank: number;
+  meanPairwiseDistance: number;
+  remoteClique: number;
+  chamferDistance: number;
+  /** Rows with a direction: the Vendi score and the two cosine metrics are over these. */
+  nonZeroRows: number;
+}
+
 /**
- * Vendi score, effective rank and mean pairwise distance of a list of rows from one m × m
- * Gram matrix G of the rows centered at their mean c̄: effective rank from G's eigenvalues,
- * distances from ‖a − b‖² = Gaa + Gbb − 2Gab, and the cosine kernel from
- * x_a·x_b = Gab + c_a·c̄ + c_b·c̄ + ‖c̄‖² over the rows' exact norms (zero rows dropped).
- * Exactly the definitions on those rows, at O(m²d + m³) whatever d is. Exported for tests.
+ * Vendi score, effective rank, mean pairwise distance, remote clique and Chamfer distance of
+ * a list of rows from one m × m Gram matrix G of the rows centered at their mean c̄: effective
+ * rank from G's eigenvalues, distances from ‖a − b‖² = Gaa + Gbb − 2Gab, and the cosines
+ * (the Vendi kernel, the cosine distances) from x_a·x_b = Gab + c_a·c̄ + c_b·c̄ + ‖c̄‖² over the
+ * rows' exact norms (zero rows dropped). Exactly the definitions on those rows, at
+ * O(m²d + m³) whatever d is. Exported for tests.
  */
-export function rowSampleMetrics(rows: ArrayLike<number>[]): { vendi: number; effectiveRank: number; meanPairwiseDistance: number } {
+export function rowSampleMetrics(rows: ArrayLike<number>[]): RowSampleMetrics {
   const d = checkRows(rows);
   const m = rows.length;
-  if (m === 0) return { vendi: NaN, effectiveRank: NaN, meanPairwiseDistance: NaN };
+  if (m === 0) return { vendi: NaN, effectiveRank: NaN, meanPairwiseDistance: NaN, remoteClique: NaN, chamferDistance: NaN, nonZeroRows: 0 };
   const { x, mean } = packCentered(rows, d);
   const g = rowGram(x, m, d);
 
@@ -441,6 +489,9 @@ export function rowSampleMetrics(rows: ArrayLike<number>[]): { vendi: number; ef
   }
   let vendi = NaN;
   const k = keep.length;
+  // Cosine distances of the non-zero rows: their sum, and each row's largest cosine to another.
+  let cosines = 0;
+  const nearest = new Float64Array(k).fill(-Infinity);
   if (k > 0) {
     const kernel = new Float64Array(k * k);
     for (let p = 0; p < k; p++) {
@@ -448,14 +499,27 @@ export function rowSampleMetrics(rows: ArrayLike<number>[]): { vendi: number; ef
       kernel[p * k + p] = 1 / k;
       for (let q = p + 1; q < k; q++) {
         const j = keep[q]!;
-        const c = (g[i * m + j]! + along[i]! + along[j]! + meanSquared) / (length[i]! * length[j]! * k);
+        const dotIJ = g[i * m + j]! + along[i]! + along[j]! + meanSquared;
+        const c = dotIJ / (length[i]! * length[j]! * k);
         kernel[p * k + q] = c;
         kernel[q * k + p] = c;
+        const cosine = dotIJ / (length[i]! * length[j]!);
+        cosines += cosine;
+        if (cosine > nearest[p]!) nearest[p] = cosine;
+        if (cosine > nearest[q]!) nearest[q] = cosine;
       }
     }
     vendi = Math.exp(spectralEntropy(symmetricEigen(kernel, k).values));
   }
-  return { vendi, effectiveRank, meanPairwiseDistance };
+  let remoteClique = NaN;
+  let chamferDistance = NaN;
+  if (k >= 2) {
+    remoteClique = cosineDistance(cosines / ((k * (k - 1)) / 2));
+    let sum = 0;
+    for (let p = 0; p < k; p++) sum += cosineDistance(nearest[p]!);
+    chamferDistance = sum / k;
+  }
+  return { vendi, effectiveRank, meanPairwiseDistance, remoteClique, chamferDistance, nonZeroRows: k };
 }
 
 /**
@@ -645,7 +709,29 @@ export function vendiScoreFromKernel(kernel: ArrayLike<number>[]): number {
 export function meanPairwiseDistance(rows: ArrayLike<number>[]): number {
   const d = checkRows(rows);
   if (rows.length < 2) return NaN;
-  return exactMeanPairwiseDistance(rows, d);
+  return pairwiseSpread(rows, d).meanDistance;
+}
+
+/**
+ * Remote clique (cshaib/diversity's `remote_clique`): the mean cosine distance 1 − cos over
+ * all pairs i < j of non-zero rows (exact). Zero rows have no direction and are left out.
+ * NaN for fewer than 2 non-zero rows.
+ */
+export function remoteClique(rows: ArrayLike<number>[]): number {
+  const d = checkRows(rows);
+  if (rows.length < 2) return NaN;
+  return pairwiseSpread(rows, d).remoteClique;
+}
+
+/**
+ * Chamfer distance (cshaib/diversity's `chamfer_dist`): the mean over non-zero rows of the
+ * cosine distance to the nearest other non-zero row (exact). Zero rows are left out. NaN
+ * for fewer than 2 non-zero rows.
+ */
+export function chamferDistance(rows: ArrayLike<number>[]): number {
+  const d = checkRows(rows);
+  if (rows.length < 2) return NaN;
+  return pairwiseSpread(rows, d).chamfer;
 }
 
 /**
@@ -813,20 +899,44 @@ function effectiveRankOfRows(rows: ArrayLike<number>[], d: number): number {
   return effectiveRankFromEigenvalues(symmetricEigen(k, n).values, n);
 }
 
+/** Pair statistics of a list of rows, from one pass over its pairs. */
+interface PairwiseSpread {
+  /** Mean Euclidean distance over all pairs i < j. */
+  meanDistance: number;
+  /** Mean cosine distance over pairs of non-zero rows (NaN below 2 of them). */
+  remoteClique: number;
+  /** Mean over non-zero rows of the cosine distance to the nearest other one (NaN below 2). */
+  chamfer: number;
+  /** Non-zero rows: the two cosine statistics are over these. */
+  nonZero: number;
+}
+
 /**
- * Mean distance over all pairs with ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b on rows centered at
- * their mean (distances do not change; the cancellation in the identity shrinks to the
- * scale of the spread). Dot products in 3 × 3 tiles, nine sums from six loads per step:
- * about one multiply-add per clock, 1.9 s for n = 5000, d = 384 on a 2.6 GHz core.
+ * Mean Euclidean distance, remote clique and Chamfer distance over all pairs, in one pass.
+ * Distances use ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b on rows centered at their mean μ (distances do
+ * not change; the cancellation in the identity shrinks to the scale of the spread), and the
+ * same centered dot products give the cosines: a·b = (a−μ)·(b−μ) + h_a + h_b with
+ * h = (x−μ)·μ + ‖μ‖²/2, times 1/‖a‖‖b‖ from the rows' exact norms. Dot products in 3 × 3 tiles,
+ * nine sums from six loads per step: about one multiply-add per clock, 1.9 s for n = 5000,
+ * d = 384 on a 2.6 GHz core; the cosines add a few operations per pair, against d
+ * multiply-adds for its dot product.
+ *
+ * Zero rows have an inverse norm of 0, so their cosines are exactly 0 and add nothing to the
+ * sum; for the nearest neighbour a penalty of −4 (below any cosine) keeps them from being
+ * anyone's nearest.
  */
-function exactMeanPairwiseDistance(rows: ArrayLike<number>[], d: number): number {
+function pairwiseSpread(rows: ArrayLike<number>[], d: number): PairwiseSpread {
   const n = rows.length;
   // No closures over x here: a captured variable lives in a context slot and slows
   // every load in the loops below.
-  const { x, norms } = packCentered(rows, d);
+  const { x, norms, mean } = packCentered(rows, d);
+  const { half, inverse, penalty, nonZero } = cosineTerms(rows, x, mean, d);
+  // Largest cosine of each row to another non-zero row.
+  const best = new Float64Array(n).fill(-Infinity);
   const tile = new Float64Array(9);
 
   let total = 0;
+  let cosines = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {
     const a0 = i * d;
@@ -835,7 +945,23 @@ function exactMeanPairwiseDistance(rows: ArrayLike<number>[], d: number): number
     const n0 = norms[i]!;
     const n1 = norms[i + 1]!;
     const n2 = norms[i + 2]!;
-    let sum = dist(n0, n1, dot(x, a0, a1, d)) + dist(n0, n2, dot(x, a0, a2, d)) + dist(n1, n2, dot(x, a1, a2, d));
+    const t01 = dot(x, a0, a1, d);
+    const t02 = dot(x, a0, a2, d);
+    const t12 = dot(x, a1, a2, d);
+    let sum = dist(n0, n1, t01) + dist(n0, n2, t02) + dist(n1, n2, t12);
+    let cs = cosinePair(i, i + 1, t01, half, inverse, penalty, best) + cosinePair(i, i + 2, t02, half, inverse, penalty, best) + cosinePair(i + 1, i + 2, t12, half, inverse, penalty, best);
+    const h0 = half[i]!;
+    const h1 = half[i + 1]!;
+    const h2 = half[i + 2]!;
+    const i0 = inverse[i]!;
+    const i1 = inverse[i + 1]!;
+    const i2 = inverse[i + 2]!;
+    const e0 = penalty[i]!;
+    const e1 = penalty[i + 1]!;
+    const e2 = penalty[i + 2]!;
+    let b0 = best[i]!;
+    let b1 = best[i + 1]!;
+    let b2 = best[i + 2]!;
     let j = i + 3;
     for (; j + 2 < n; j += 3) {
       const c0 = j * d;
@@ -848,17 +974,102 @@ function exactMeanPairwiseDistance(rows: ArrayLike<number>[], d: number): number
       sum += dist(n0, m0, tile[0]!) + dist(n0, m1, tile[1]!) + dist(n0, m2, tile[2]!);
       sum += dist(n1, m0, tile[3]!) + dist(n1, m1, tile[4]!) + dist(n1, m2, tile[5]!);
       sum += dist(n2, m0, tile[6]!) + dist(n2, m1, tile[7]!) + dist(n2, m2, tile[8]!);
+      const g0 = half[j]!;
+      const g1 = half[j + 1]!;
+      const g2 = half[j + 2]!;
+      const q0 = inverse[j]!;
+      const q1 = inverse[j + 1]!;
+      const q2 = inverse[j + 2]!;
+      const f0 = penalty[j]!;
+      const f1 = penalty[j + 1]!;
+      const f2 = penalty[j + 2]!;
+      const k00 = (tile[0]! + h0 + g0) * i0 * q0;
+      const k01 = (tile[1]! + h0 + g1) * i0 * q1;
+      const k02 = (tile[2]! + h0 + g2) * i0 * q2;
+      const k10 = (tile[3]! + h1 + g0) * i1 * q0;
+      const k11 = (tile[4]! + h1 + g1) * i1 * q1;
+      const k12 = (tile[5]! + h1 + g2) * i1 * q2;
+      const k20 = (tile[6]! + h2 + g0) * i2 * q0;
+      const k21 = (tile[7]! + h2 + g1) * i2 * q1;
+      const k22 = (tile[8]! + h2 + g2) * i2 * q2;
+      cs += k00 + k01 + k02 + k10 + k11 + k12 + k20 + k21 + k22;
+      b0 = Math.max(b0, k00 + f0, k01 + f1, k02 + f2);
+      b1 = Math.max(b1, k10 + f0, k11 + f1, k12 + f2);
+      b2 = Math.max(b2, k20 + f0, k21 + f1, k22 + f2);
+      best[j] = Math.max(best[j]!, k00 + e0, k10 + e1, k20 + e2);
+      best[j + 1] = Math.max(best[j + 1]!, k01 + e0, k11 + e1, k21 + e2);
+      best[j + 2] = Math.max(best[j + 2]!, k02 + e0, k12 + e1, k22 + e2);
     }
+    best[i] = b0;
+    best[i + 1] = b1;
+    best[i + 2] = b2;
     for (; j < n; j++) {
       dotTile3x1(x, a0, a1, a2, j * d, d, tile);
       const m = norms[j]!;
       sum += dist(n0, m, tile[0]!) + dist(n1, m, tile[1]!) + dist(n2, m, tile[2]!);
+      cs += cosinePair(i, j, tile[0]!, half, inverse, penalty, best) + cosinePair(i + 1, j, tile[1]!, half, inverse, penalty, best) + cosinePair(i + 2, j, tile[2]!, half, inverse, penalty, best);
     }
     total += sum;
+    cosines += cs;
   }
   // One or two rows left: their pairs with earlier rows were counted above.
-  if (n - i === 2) total += dist(norms[i]!, norms[i + 1]!, dot(x, i * d, (i + 1) * d, d));
-  return total / ((n * (n - 1)) / 2);
+  if (n - i === 2) {
+    const t = dot(x, i * d, (i + 1) * d, d);
+    total += dist(norms[i]!, norms[i + 1]!, t);
+    cosines += cosinePair(i, i + 1, t, half, inverse, penalty, best);
+  }
+
+  let remoteClique = NaN;
+  let chamfer = NaN;
+  if (nonZero >= 2) {
+    remoteClique = cosineDistance(cosines / ((nonZero * (nonZero - 1)) / 2));
+    let nearest = 0;
+    for (let r = 0; r < n; r++) if (inverse[r]! > 0) nearest += cosineDistance(best[r]!);
+    chamfer = nearest / nonZero;
+  }
+  return { meanDistance: total / ((n * (n - 1)) / 2), remoteClique, chamfer, nonZero };
+}
+
+/**
+ * Per row, what turns a centered dot product into a cosine (see `pairwiseSpread`): h, the
+ * inverse of the row's norm (0 for a zero row) and the nearest-neighbour penalty (−4 for a
+ * zero row).
+ */
+function cosineTerms(rows: ArrayLike<number>[], x: Float64Array, mean: Float64Array, d: number): { half: Float64Array; inverse: Float64Array; penalty: Float64Array; nonZero: number } {
+  const n = rows.length;
+  const half = new Float64Array(n);
+  const inverse = new Float64Array(n);
+  const penalty = new Float64Array(n);
+  const meanSquared = squaredNorm(mean);
+  let nonZero = 0;
+  for (let i = 0; i < n; i++) {
+    let along = 0;
+    for (let t = 0, a = i * d; t < d; t++) along += x[a + t]! * mean[t]!;
+    half[i] = along + meanSquared / 2;
+    const norm2 = squaredNorm(rows[i]!);
+    if (norm2 > 0) {
+      inverse[i] = 1 / Math.sqrt(norm2);
+      nonZero++;
+    } else {
+      penalty[i] = -4;
+    }
+  }
+  return { half, inverse, penalty, nonZero };
+}
+
+// The cosine of rows a and b from their centered dot product; keeps each one's nearest.
+function cosinePair(a: number, b: number, centeredDot: number, half: Float64Array, inverse: Float64Array, penalty: Float64Array, best: Float64Array): number {
+  const c = (centeredDot + half[a]! + half[b]!) * inverse[a]! * inverse[b]!;
+  const forA = c + penalty[b]!;
+  if (forA > best[a]!) best[a] = forA;
+  const forB = c + penalty[a]!;
+  if (forB > best[b]!) best[b] = forB;
+  return c;
+}
+
+/** 1 − cos, clipped to [0, 2] as scikit-learn's `cosine_distances` clips its rounding. */
+function cosineDistance(cosine: number): number {
+  return Math.min(2, Math.max(0, 1 - cosine));
 }
 
 function dist(na: number, nb: number, dotAB: number): number {
