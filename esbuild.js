@@ -1,5 +1,6 @@
 // One build for every bundle: the extension host, the CLI, the analysis worker, the
-// webview, and (with --tests) the test files. `node esbuild.js [--watch] [--tests] [--dev]`.
+// webview, the web extension (dist/web/), and (with --tests) the test files.
+// `node esbuild.js [--watch] [--tests] [--dev]`.
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
@@ -32,6 +33,18 @@ const nodeCommon = {
   alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
 };
 
+// The web extension (vscode.dev, github.dev): the same entry points built for a browser. Where
+// a module needs Node, a sibling `name.web.ts` stands in for `name.ts` (core/bytes.ts,
+// core/localDisk.ts, core/analysis/offThread.ts, host/platform.ts, host/workerPort.ts):
+// esbuild tries the `.web.ts` extension first. VS Code loads a web extension as CommonJS in a
+// Web Worker; the analysis worker it starts is a classic script (importScripts), so an IIFE.
+const webCommon = {
+  ...common,
+  platform: 'browser',
+  target: 'es2022',
+  resolveExtensions: ['.web.ts', '.tsx', '.ts', '.jsx', '.js', '.css', '.json'],
+};
+
 function walk(dir, pred, out = []) {
   if (!fs.existsSync(dir)) return out;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -50,6 +63,8 @@ const builds = [
   { ...nodeCommon, entryPoints: ['src/core/analysis/projectWorker.ts'], outfile: 'dist/reader-thread.js' },
   // Loaded by the host when a report first opens (see src/host/reportRender.ts).
   { ...nodeCommon, entryPoints: ['src/host/reportRender.ts'], outfile: 'dist/report.js' },
+  { ...webCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/web/extension.js', format: 'cjs', external: ['vscode'] },
+  { ...webCommon, entryPoints: ['src/host/worker.ts'], outfile: 'dist/web/worker.js', format: 'iife' },
   {
     ...common,
     entryPoints: ['webview/main.ts'],
@@ -62,8 +77,13 @@ const builds = [
 
 if (withTests) {
   // Tests are bundled one file each, so ESM-only dependencies (vega) load under CJS.
-  const unit = walk('test/unit', (p) => p.endsWith('.test.ts'));
+  const unit = walk('test/unit', (p) => p.endsWith('.test.ts') && !p.endsWith('.web.test.ts'));
   if (unit.length) builds.push({ ...nodeCommon, minify: false, sourcemap: 'inline', entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit' });
+  // `*.web.test.ts`: run by node --test too, but with the web build's `.web.ts` modules.
+  const webUnit = walk('test/unit', (p) => p.endsWith('.web.test.ts'));
+  if (webUnit.length) {
+    builds.push({ ...nodeCommon, resolveExtensions: webCommon.resolveExtensions, minify: false, sourcemap: 'inline', entryPoints: webUnit, outdir: 'out/test/unit', outbase: 'test/unit' });
+  }
   const integration = walk('test/integration', (p) => p.endsWith('.ts'));
   if (integration.length) {
     builds.push({ ...nodeCommon, minify: false, sourcemap: 'inline', entryPoints: integration, outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'] });

@@ -50,8 +50,6 @@ interface ActiveRun {
   file?: string;
 }
 
-const OPEN_LINE = 'Open Line';
-const SHOW_LOG = 'Show Log';
 
 export class AnalysisRunner implements vscode.Disposable {
   private readonly active = new Set<ActiveRun>();
@@ -88,7 +86,7 @@ export class AnalysisRunner implements vscode.Disposable {
     const handle: ActiveRun = { cancel, uris, percent: 0 };
     this.active.add(handle);
     const external = options.token?.onCancellationRequested(() => cancel.cancel());
-    const title = requests.length === 1 ? 'Collapse Lens' : `Collapse Lens: ${requests.length} analyses`;
+    const title = requests.length === 1 ? vscode.l10n.t('Collapse Lens') : vscode.l10n.t('Collapse Lens: {0} analyses', requests.length);
     let outcome: RunOutcome;
     try {
       outcome = await vscode.window.withProgress({ location: options.location, title, cancellable: true }, (progress, token) => {
@@ -139,7 +137,7 @@ export class AnalysisRunner implements vscode.Disposable {
         const within = p.totalBytes > 0 ? Math.min(1, p.bytes / p.totalBytes) : 0;
         const percent = ((job + within) / jobs.length) * 100;
         if (percent > reported) {
-          progress.report({ increment: percent - reported, message: `${p.file} — ${Math.floor(percent)}%` });
+          progress.report({ increment: percent - reported, message: vscode.l10n.t('{0} — {1}%', p.file, Math.floor(percent)) });
           reported = percent;
         }
         handle.percent = percent;
@@ -189,9 +187,12 @@ export class AnalysisRunner implements vscode.Disposable {
       if (f.error.stack) this.log.error(f.error.stack);
     }
     if (!failed.length) return;
+    // Labels are translated when shown: the extension's l10n bundle may load after this module.
+    const SHOW_LOG = vscode.l10n.t('Show Log');
+    const OPEN_LINE = vscode.l10n.t('Open Line');
     if (outcome.outcomes.length > 1) {
       const first = failed[0]!.error.message;
-      const message = `Collapse Lens could not analyze ${failed.length} of ${outcome.outcomes.length} files (${first}${failed.length > 1 ? '; …' : ''}).`;
+      const message = vscode.l10n.t('Collapse Lens could not analyze {0} of {1} files ({2}).', failed.length, outcome.outcomes.length, `${first}${failed.length > 1 ? '; …' : ''}`);
       this.errorEmitter.fire({ message });
       void vscode.window.showWarningMessage(message, SHOW_LOG).then((choice) => {
         if (choice === SHOW_LOG) this.log.show(true);
@@ -200,7 +201,7 @@ export class AnalysisRunner implements vscode.Disposable {
     }
     const { error, request } = failed[0]!;
     const uri = error.file ? targetsOf(request.uris).find((t) => t.display === error.file)?.uri ?? request.uris[0] : request.uris[0];
-    const report: InputErrorReport = { message: error.input ? error.message : `Collapse Lens failed: ${error.message}`, uri };
+    const report: InputErrorReport = { message: error.input ? error.message : vscode.l10n.t('Collapse Lens failed: {0}', error.message), uri };
     if (error.line !== undefined) report.line = error.line;
     if (error.column !== undefined) report.column = error.column;
     this.errorEmitter.fire(report);

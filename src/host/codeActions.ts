@@ -118,12 +118,12 @@ export class FindingCodeActionProvider implements vscode.CodeActionProvider {
         actions.push(a);
       };
       const open: OpenReportArgs = { uri: document.uri, findingIndex };
-      action(`Open the Collapse Lens report at this ${finding.rule} finding`, { command: COMMAND_OPEN_REPORT, title: 'Open Report', arguments: [open] });
+      action(vscode.l10n.t('Open the Collapse Lens report at this {0} finding', finding.rule), { command: COMMAND_OPEN_REPORT, title: vscode.l10n.t('Open Report'), arguments: [open] });
 
       for (const r of (item!.diagnostic.relatedInformation ?? []).slice(0, 3)) {
-        action(`Go to the related record: ${r.message} (line ${r.location.range.start.line + 1})`, {
+        action(vscode.l10n.t('Go to the related record: {0} (line {1})', r.message, r.location.range.start.line + 1), {
           command: 'vscode.open',
-          title: 'Go to Related Record',
+          title: vscode.l10n.t('Go to Related Record'),
           arguments: [r.location.uri, { selection: r.location.range } satisfies vscode.TextDocumentShowOptions],
         });
       }
@@ -131,7 +131,10 @@ export class FindingCodeActionProvider implements vscode.CodeActionProvider {
       if (role) {
         const current = entry?.result.report.fields[role];
         const args: ChooseFieldArgs = { uri: document.uri, role };
-        action(`Use another field for the ${role} role${current ? ` (now "${current}")` : ''}…`, { command: COMMAND_CHOOSE_FIELD, title: 'Choose Field', arguments: [args] });
+        const title = current
+          ? vscode.l10n.t('Use another field for the {0} role (now "{1}")…', role, current)
+          : vscode.l10n.t('Use another field for the {0} role…', role);
+        action(title, { command: COMMAND_CHOOSE_FIELD, title: vscode.l10n.t('Choose Field'), arguments: [args] });
       }
 
       // Several findings on one line may loosen the same threshold: offer one change that
@@ -149,18 +152,21 @@ export class FindingCodeActionProvider implements vscode.CodeActionProvider {
 
       if (!cfg.disabledRules.includes(finding.rule) && !disabling.has(finding.rule)) {
         const args: UpdateSettingArgs = { uri: document.uri, key: 'rules.disabled', value: [...cfg.disabledRules, finding.rule] };
-        const a = new vscode.CodeAction(`Disable the ${finding.rule} rule in workspace settings`, vscode.CodeActionKind.QuickFix);
+        const a = new vscode.CodeAction(vscode.l10n.t('Disable the {0} rule in workspace settings', finding.rule), vscode.CodeActionKind.QuickFix);
         a.diagnostics = [d];
-        a.command = { command: COMMAND_UPDATE_SETTING, title: 'Disable Rule', arguments: [args] };
+        a.command = { command: COMMAND_UPDATE_SETTING, title: vscode.l10n.t('Disable Rule'), arguments: [args] };
         disabling.set(finding.rule, a);
       }
     }
     for (const { change, diagnostics } of loosenings.values()) {
-      const verb = change.value > change.current ? 'Raise' : 'Lower';
+      const setting = `${SECTION}.rules.${change.key}`;
       const args: UpdateSettingArgs = { uri: document.uri, key: `rules.${change.key}`, value: change.value };
-      const a = new vscode.CodeAction(`${verb} ${SECTION}.rules.${change.key} to ${change.value} (now ${change.current}) in workspace settings`, vscode.CodeActionKind.QuickFix);
+      const title = change.value > change.current
+        ? vscode.l10n.t('Raise {0} to {1} (now {2}) in workspace settings', setting, change.value, change.current)
+        : vscode.l10n.t('Lower {0} to {1} (now {2}) in workspace settings', setting, change.value, change.current);
+      const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
       a.diagnostics = diagnostics;
-      a.command = { command: COMMAND_UPDATE_SETTING, title: 'Change Threshold', arguments: [args] };
+      a.command = { command: COMMAND_UPDATE_SETTING, title: vscode.l10n.t('Change Threshold'), arguments: [args] };
       actions.push(a);
     }
     actions.push(...disabling.values());

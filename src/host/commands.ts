@@ -2,8 +2,10 @@
 // and the internal ones behind quick fixes share the map.
 import * as vscode from 'vscode';
 import { FIELD_ROLES } from '../shared/report';
-import { SUPPORTED_DESCRIPTION } from '../shared/formats';
+import { FORMAT_BY_EXTENSION, SUPPORTED_DESCRIPTION } from '../shared/formats';
+import { CONFIG_FILE_NAME } from '../core/config';
 import { compileFieldPath, FieldPathError } from '../core/fieldPath';
+import { DEFAULT_THRESHOLDS } from '../core/options';
 import type { FieldRole } from '../shared/report';
 import type { RunOutcome } from './analyzer';
 import { COMMAND_CHOOSE_FIELD, COMMAND_OPEN_REPORT, COMMAND_UPDATE_SETTING } from './codeActions';
@@ -15,12 +17,14 @@ import { COMMAND_REPORT_COMMAND } from './reportPanel';
 import { COMMAND_RUN_SCENARIO, runScenario } from './scenarioCommand';
 import type { AnalysisEntry, AnalysisRequest } from './store';
 
+export const COMMAND_GETTING_STARTED = 'collapseLens.gettingStarted';
+export const COMMAND_OPEN_CONFIG_FILE = 'collapseLens.openConfigFile';
+
 /** Analyze Workspace stops listing files here; the rest are named in the log. */
 export const MAX_WORKSPACE_FILES = 5000;
 
-const OPEN_REPORT = 'Open Report';
-
-const NOT_SUPPORTED = `Collapse Lens reads ${SUPPORTED_DESCRIPTION}`;
+/** The walkthrough of package.json's `contributes.walkthroughs`, opened by Get Started. */
+export const WALKTHROUGH_ID = 'gettingStarted';
 
 type Command = (...args: any[]) => unknown;
 
@@ -38,7 +42,11 @@ function warnIfUnsaved(uris: readonly vscode.Uri[]): void {
   const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && keys.has(d.uri.toString()));
   if (dirty.length) {
     const names = dirty.map((d) => displayPath(d.uri)).join(', ');
-    void vscode.window.showWarningMessage(`${names} ${dirty.length === 1 ? 'has' : 'have'} unsaved changes; Collapse Lens analyzes the saved file. Save to analyze your edits.`);
+    void vscode.window.showWarningMessage(
+      dirty.length === 1
+        ? vscode.l10n.t('{0} has unsaved changes; Collapse Lens analyzes the saved file. Save to analyze your edits.', names)
+        : vscode.l10n.t('{0} have unsaved changes; Collapse Lens analyzes the saved files. Save to analyze your edits.', names),
+    );
   }
 }
 
@@ -46,8 +54,12 @@ function supportedOnly(uris: vscode.Uri[]): vscode.Uri[] {
   const ok = uris.filter(isSupported);
   const skipped = uris.filter((u) => !isSupported(u));
   if (skipped.length) {
-    const names = skipped.slice(0, 3).map(displayPath).join(', ');
-    void vscode.window.showErrorMessage(`${NOT_SUPPORTED}; ${names}${skipped.length > 3 ? ', …' : ''} ${skipped.length === 1 ? 'is' : 'are'} not.`);
+    const names = `${skipped.slice(0, 3).map(displayPath).join(', ')}${skipped.length > 3 ? ', …' : ''}`;
+    void vscode.window.showErrorMessage(
+      skipped.length === 1
+        ? vscode.l10n.t('Collapse Lens reads {0}; {1} is not.', SUPPORTED_DESCRIPTION, names)
+        : vscode.l10n.t('Collapse Lens reads {0}; {1} are not.', SUPPORTED_DESCRIPTION, names),
+    );
   }
   return ok;
 }
@@ -64,9 +76,15 @@ async function analyzeAndOffer(ctx: CollapseLens, requests: AnalysisRequest[]): 
   const worst = [...found].sort((a, b) => errors(b) - errors(a) || b.result.report.findings.length - a.result.report.findings.length)[0]!;
   if (ctx.presenter.isVisible(worst.result)) return outcome;
   const count = found.reduce((n, e) => n + e.result.report.findings.length, 0);
-  const where = found.length > 1 ? `${found.length} analyses` : worst.targets.length === 1 ? worst.targets[0]!.display : `${worst.targets.length} generations`;
-  void vscode.window.showInformationMessage(`Collapse Lens: ${count} finding${count === 1 ? '' : 's'} in ${where}.`, OPEN_REPORT).then((choice) => {
-    if (choice === OPEN_REPORT) void ctx.presenter.show(worst.result);
+  const where = found.length > 1
+    ? vscode.l10n.t('{0} analyses', found.length)
+    : worst.targets.length === 1
+      ? worst.targets[0]!.display
+      : vscode.l10n.t('{0} generations', worst.targets.length);
+  const openReport = vscode.l10n.t('Open Report');
+  const message = count === 1 ? vscode.l10n.t('Collapse Lens: 1 finding in {0}.', where) : vscode.l10n.t('Collapse Lens: {0} findings in {1}.', count, where);
+  void vscode.window.showInformationMessage(message, openReport).then((choice) => {
+    if (choice === openReport) void ctx.presenter.show(worst.result);
   });
   return outcome;
 }
@@ -86,12 +104,25 @@ async function workspaceFiles(ctx: CollapseLens): Promise<vscode.Uri[]> {
   return orderGenerations(found);
 }
 
+/** Analyze File with no file selected or open (the palette, the walkthrough): ask for one. */
+async function chooseDataFile(): Promise<vscode.Uri[]> {
+  const extensions = [...Object.keys(FORMAT_BY_EXTENSION).map((e) => e.slice(1)), 'gz'];
+  const chosen = await vscode.window.showOpenDialog({
+    title: vscode.l10n.t('Collapse Lens: choose a file of model outputs to analyze'),
+    openLabel: vscode.l10n.t('Analyze'),
+    canSelectFiles: true,
+    canSelectFolders: false,
+    canSelectMany: false,
+    filters: { [vscode.l10n.t('Model outputs')]: extensions },
+    ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+  });
+  return chosen ?? [];
+}
+
 const analyzeFile = (ctx: CollapseLens): Command => async (uri?: unknown, selected?: unknown): Promise<RunOutcome | undefined> => {
-  const picked = selection(uri, selected);
-  if (!picked.length) {
-    void vscode.window.showInformationMessage('Open or select a JSONL, JSON, CSV or TSV file to analyze it with Collapse Lens.');
-    return undefined;
-  }
+  let picked = selection(uri, selected);
+  if (!picked.length) picked = await chooseDataFile();
+  if (!picked.length) return undefined;
   const uris = supportedOnly(picked);
   if (!uris.length) return undefined;
   warnIfUnsaved(uris);
@@ -105,13 +136,17 @@ const analyzeGenerations = (ctx: CollapseLens): Command => async (uri?: unknown,
     const files = await workspaceFiles(ctx);
     const chosen = await vscode.window.showQuickPick(
       files.map((f) => ({ label: displayPath(f), uri: f, picked: uris.some((u) => u.toString() === f.toString()) })),
-      { canPickMany: true, title: 'Collapse Lens: choose the generations (the first in natural order is the baseline)', placeHolder: 'Select two or more files' },
+      {
+        canPickMany: true,
+        title: vscode.l10n.t('Collapse Lens: choose the generations (the first in natural order is the baseline)'),
+        placeHolder: vscode.l10n.t('Select two or more files'),
+      },
     );
     if (!chosen) return undefined;
     uris = chosen.map((c) => c.uri);
   }
   if (uris.length < 2) {
-    void vscode.window.showInformationMessage('Select at least two files to compare them as generations.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Select at least two files to compare them as generations.'));
     return undefined;
   }
   warnIfUnsaved(uris);
@@ -122,7 +157,7 @@ const analyzeWorkspace = (ctx: CollapseLens): Command => async (): Promise<RunOu
   const files = await workspaceFiles(ctx);
   if (!files.length) {
     const cfg = await ctx.config.get();
-    void vscode.window.showInformationMessage(`No file in the workspace matches collapseLens.include (${cfg.include}).`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('No file in the workspace matches collapseLens.include ({0}).', cfg.include));
     return undefined;
   }
   return analyzeAndOffer(ctx, files.map((u) => ({ kind: 'file', uris: [u] })));
@@ -138,7 +173,15 @@ const openReport = (ctx: CollapseLens): Command => async (arg?: unknown): Promis
   const uri = args?.uri ?? (arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri);
   const entry = (uri && ctx.store.entryFor(uri)) || ctx.store.latest();
   if (!entry) {
-    void vscode.window.showInformationMessage('Collapse Lens has no results yet: analyze a file first (right-click it in the Explorer).');
+    // The empty state: say how to get results, with the ways to get some.
+    const scenario = vscode.l10n.t('Run a Sample Scenario');
+    const start = vscode.l10n.t('Get Started');
+    void vscode.window
+      .showInformationMessage(vscode.l10n.t('Collapse Lens has no results yet: analyze a file first (right-click it in the Explorer), or run a sample scenario.'), scenario, start)
+      .then((choice) => {
+        if (choice === scenario) void vscode.commands.executeCommand(COMMAND_RUN_SCENARIO);
+        if (choice === start) void vscode.commands.executeCommand(COMMAND_GETTING_STARTED);
+      });
     return;
   }
   const focus = args ? entry.result.report.findings[args.findingIndex] : undefined;
@@ -163,7 +206,7 @@ const chooseField = (ctx: CollapseLens): Command => async (args: ChooseFieldArgs
     try {
       fields = await ctx.pool.listFields(await workerInput(input!, cfg.maxFileBytes));
     } catch (e) {
-      void vscode.window.showErrorMessage(`Collapse Lens cannot list the fields of ${input!.display}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Collapse Lens cannot list the fields of {0}: {1}', input!.display, (e as Error).message));
       return undefined;
     }
     const current = ctx.store.entryFor(args.uri)?.result.report.fields[role] ?? undefined;
@@ -183,12 +226,12 @@ type FieldItem = vscode.QuickPickItem & { field: string };
  */
 function pickFieldPath(role: FieldRole, fields: readonly string[], current: string | undefined): Promise<string | undefined> {
   const found: FieldItem[] = [
-    ...fields.map((f) => ({ label: f, field: f, ...(f === current ? { description: 'in use' } : {}) })),
-    { label: '$(sparkle) Detect automatically', field: '', description: 'remove the override' },
+    ...fields.map((f) => ({ label: f, field: f, ...(f === current ? { description: vscode.l10n.t('in use') } : {}) })),
+    { label: `$(sparkle) ${vscode.l10n.t('Detect automatically')}`, field: '', description: vscode.l10n.t('remove the override') },
   ];
   const pick = vscode.window.createQuickPick<FieldItem>();
-  pick.title = `Collapse Lens: field for the ${role} role`;
-  pick.placeholder = `Pick a path or type one (e.g. choices[*].message.content); written to collapseLens.fields.${role}`;
+  pick.title = vscode.l10n.t('Collapse Lens: field for the {0} role', role);
+  pick.placeholder = vscode.l10n.t('Pick a path or type one (e.g. {0}); written to {1}', 'choices[*].message.content', `collapseLens.${fieldSettingKey(role)}`);
   pick.items = found;
   pick.onDidChangeValue((value) => {
     const typed = value.trim();
@@ -199,7 +242,7 @@ function pickFieldPath(role: FieldRole, fields: readonly string[], current: stri
     let item: FieldItem;
     try {
       compileFieldPath(typed);
-      item = { label: typed, field: typed, description: 'use this path', alwaysShow: true };
+      item = { label: typed, field: typed, description: vscode.l10n.t('use this path'), alwaysShow: true };
     } catch (e) {
       item = { label: `$(error) ${typed}`, field: '\u0000', description: e instanceof FieldPathError ? e.message : String(e), alwaysShow: true };
     }
@@ -227,6 +270,39 @@ const updateSetting = (ctx: CollapseLens): Command => async (args: UpdateSetting
   return reanalyze(ctx, args.uri);
 };
 
+/** Opens the walkthrough: the first-run guide (VS Code also opens it when the extension is installed). */
+const gettingStarted = (ctx: CollapseLens): Command => async (): Promise<void> => {
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ctx.extensionId}#${WALKTHROUGH_ID}`, false);
+};
+
+/** The starter collapselens.json: every threshold at its default, ready to change, and no rule disabled. */
+export function configFileTemplate(): string {
+  return `${JSON.stringify({ thresholds: { ...DEFAULT_THRESHOLDS }, disabledRules: [] }, null, 2)}\n`;
+}
+
+/** Opens the folder's collapselens.json, first writing the starter when there is none. */
+const openConfigFile = (ctx: CollapseLens): Command => async (): Promise<vscode.Uri | undefined> => {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const folder = (active && vscode.workspace.getWorkspaceFolder(active)) || vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a folder first: {0} sets the options of the files in a workspace folder.', CONFIG_FILE_NAME));
+    return undefined;
+  }
+  const uri = vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAME);
+  const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  if (!exists) {
+    try {
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(configFileTemplate()));
+    } catch (e) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Collapse Lens could not create {0}: {1}', displayPath(uri), (e as Error).message));
+      return undefined;
+    }
+    ctx.log.info(`created ${displayPath(uri)} with the default thresholds`);
+  }
+  await vscode.window.showTextDocument(uri);
+  return uri;
+};
+
 const COMMANDS = {
   'collapseLens.analyzeFile': analyzeFile,
   'collapseLens.analyzeGenerations': analyzeGenerations,
@@ -234,6 +310,8 @@ const COMMANDS = {
   'collapseLens.clearFindings': clearFindings,
   [COMMAND_OPEN_REPORT]: openReport,
   [COMMAND_RUN_SCENARIO]: runScenario,
+  [COMMAND_GETTING_STARTED]: gettingStarted,
+  [COMMAND_OPEN_CONFIG_FILE]: openConfigFile,
   [COMMAND_REPORT_COMMAND]: (ctx: CollapseLens): Command => (uri: unknown, command: unknown) =>
     ctx.presenter.dispatch(uri instanceof vscode.Uri ? uri : undefined, command),
   [COMMAND_CHOOSE_FIELD]: chooseField,

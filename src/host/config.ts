@@ -77,7 +77,7 @@ async function readConfigFile(folder: vscode.WorkspaceFolder | undefined): Promi
     const raw: unknown = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
     return { uri, config: parseConfig(raw, vscode.workspace.asRelativePath(uri)) };
   } catch (e) {
-    const message = e instanceof ConfigError ? e.message : `${CONFIG_FILE_NAME} is not valid JSON: ${(e as Error).message}`;
+    const message = e instanceof ConfigError ? e.message : vscode.l10n.t('{0} is not valid JSON: {1}', CONFIG_FILE_NAME, (e as Error).message);
     return { uri, error: message };
   }
 }
@@ -145,7 +145,7 @@ export class ConfigStore implements vscode.Disposable {
       snapshot = buildConfig(folder).then((c) => {
         if (c.configFileError && !this.reportedErrors.has(c.configFileError)) {
           this.reportedErrors.add(c.configFileError);
-          void vscode.window.showWarningMessage(`Collapse Lens ignores ${CONFIG_FILE_NAME}: ${c.configFileError}`);
+          void vscode.window.showWarningMessage(vscode.l10n.t('Collapse Lens ignores {0}: {1}', CONFIG_FILE_NAME, c.configFileError));
         }
         return c;
       });

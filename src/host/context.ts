@@ -11,6 +11,7 @@ import { REPORT_VIEW_TYPE, ReportPanels } from './reportPanel';
 import { AnalysisStatusBar } from './statusBar';
 import { FindingsStore } from './store';
 import { AnalysisWorkerPool } from './workerClient';
+import { analysisWorkerLocation } from './platform';
 
 /** Saves closer together than this trigger one analysis. */
 export const SAVE_DEBOUNCE_MS = 500;
@@ -41,11 +42,14 @@ export class CollapseLens implements vscode.Disposable {
   readonly runner: AnalysisRunner;
   /** Where Open Report leads: the report webview panels. */
   readonly presenter: ReportPanels;
+  /** `publisher.name`, to open the walkthrough. */
+  readonly extensionId: string;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly pendingSaves = new Map<string, NodeJS.Timeout>();
 
   constructor(context: vscode.ExtensionContext) {
-    this.pool = new AnalysisWorkerPool(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
+    this.extensionId = context.extension.id;
+    this.pool = new AnalysisWorkerPool(analysisWorkerLocation(context.extensionUri));
     this.runner = new AnalysisRunner(this.pool, this.config, this.store, this.status, this.log);
     this.presenter = new ReportPanels(this, context.extensionUri);
     const watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);

@@ -182,13 +182,16 @@ export async function diagnosticsForResult(
     const described = new Set(mine.map((i) => i.line));
     const located: { line: number; column?: number; message: string }[] = [
       ...mine,
-      ...(input.malformedLines ?? []).filter((l) => !described.has(l)).map((line) => ({ line, message: 'this record could not be read' })),
+      ...(input.malformedLines ?? []).filter((l) => !described.has(l)).map((line) => ({ line, message: vscode.l10n.t('this record could not be read') })),
     ];
     for (const issue of located.slice(0, MAX_MALFORMED_DIAGNOSTICS)) {
       if (issue.line === summary.location.line) continue;
       const loc: Location = { file: input.file, line: issue.line, ...(issue.column !== undefined ? { column: issue.column } : {}) };
-      const where = issue.column !== undefined ? `line ${issue.line}, column ${issue.column}` : `line ${issue.line}`;
-      const d = new vscode.Diagnostic(await lines.range(uri, loc, undefined), `Record skipped (${where}): ${issue.message.replace(/\.$/, '')}.`, SEVERITY[summary.severity]);
+      const reason = issue.message.replace(/\.$/, '');
+      const message = issue.column !== undefined
+        ? vscode.l10n.t('Record skipped (line {0}, column {1}): {2}.', issue.line, issue.column, reason)
+        : vscode.l10n.t('Record skipped (line {0}): {1}.', issue.line, reason);
+      const d = new vscode.Diagnostic(await lines.range(uri, loc, undefined), message, SEVERITY[summary.severity]);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = { value: summary.rule, target: ruleDocsUri(summary.rule) };
       add(uri, { diagnostic: d, finding: summary, findingIndex });

@@ -2,13 +2,15 @@
 import * as vscode from 'vscode';
 import { naturalCompare } from '../core/generations';
 import type { AnalysisTarget } from './diagnostics';
+import { READS_LOCAL_FILES } from './platform';
 import type { WorkerError, WorkerInput } from './workerProtocol';
 
 import { formatBytes, SUPPORTED_FILE } from '../shared/formats';
 
 /**
- * Files on a virtual file system are read by the host and handed to the worker whole; this
- * caps the memory that takes, whatever collapseLens.maxFileSizeMB says.
+ * Files on a virtual file system (and every file in the web build) are read by the host and
+ * handed to the worker whole; this caps the memory that takes, whatever
+ * collapseLens.maxFileSizeMB says.
  */
 export const MAX_VIRTUAL_FILE_BYTES = 256 * 1024 * 1024;
 
@@ -37,16 +39,28 @@ export class InputReadError extends Error {
   }
 }
 
-/** A `file:` URI is read by the worker from disk; anything else is read here through VS Code. */
+/** A `file:` URI is read by the worker from disk (on the desktop); anything else is read here through VS Code. */
 export async function workerInput(target: AnalysisTarget, maxFileBytes: number): Promise<WorkerInput> {
   const { uri, display } = target;
-  if (uri.scheme === 'file') return { file: uri.fsPath, display };
+  if (uri.scheme === 'file' && READS_LOCAL_FILES) return { file: uri.fsPath, display };
   const limit = maxFileBytes > 0 ? Math.min(maxFileBytes, MAX_VIRTUAL_FILE_BYTES) : MAX_VIRTUAL_FILE_BYTES;
   try {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.size > limit) {
       throw new InputReadError({
-        message: `${display} is ${formatBytes(stat.size)}; files outside the local disk are read into memory, up to ${formatBytes(limit)}. Copy it to a local folder to analyze it as a stream.`,
+        message: READS_LOCAL_FILES
+          ? vscode.l10n.t(
+              '{0} is {1}; files outside the local disk are read into memory, up to {2}. Copy it to a local folder to analyze it as a stream.',
+              display,
+              formatBytes(stat.size),
+              formatBytes(limit),
+            )
+          : vscode.l10n.t(
+              '{0} is {1}; in a browser, files are read into memory, up to {2}. Analyze it in VS Code on the desktop or with the collapse-lens command line, which stream files of any size.',
+              display,
+              formatBytes(stat.size),
+              formatBytes(limit),
+            ),
         input: true,
         file: display,
       });
@@ -57,6 +71,6 @@ export async function workerInput(target: AnalysisTarget, maxFileBytes: number):
     return { file: uri.path, display, bytes };
   } catch (e) {
     if (e instanceof InputReadError) throw e;
-    throw new InputReadError({ message: `${display} cannot be read: ${(e as Error).message}`, input: true, file: display });
+    throw new InputReadError({ message: vscode.l10n.t('{0} cannot be read: {1}', display, (e as Error).message), input: true, file: display });
   }
 }

@@ -11,6 +11,7 @@ import type { Finding, Location } from '../shared/report';
 import type { AnalysisRunner } from './analyzer';
 import type { AnalysisTarget } from './diagnostics';
 import { displayPath, isSupported, targetsOf } from './inputs';
+import { base64Bytes, loadReportRenderer } from './platform';
 import type { ReportPresenter } from './report';
 import type { AnalysisEntry, AnalysisRequest, FindingsStore } from './store';
 
@@ -26,7 +27,7 @@ export const COMMAND_REPORT_COMMAND = 'collapseLens.reportCommand';
  */
 export const COMMAND_RESTORE_REPORT = 'collapseLens.restoreReport';
 /** What a restored panel says when its saved files are not ones it may read again. */
-export const FILES_NOT_FOUND = 'Collapse Lens cannot find the files of this report in the workspace; analyze them again.';
+const filesNotFound = () => vscode.l10n.t('Collapse Lens cannot find the files of this report in the workspace; analyze them again.');
 
 /** What the panels need from the extension. */
 export interface ReportHost {
@@ -47,13 +48,16 @@ interface ShownAnalysis {
 }
 
 const EXPORT_KINDS: ReadonlySet<string> = new Set<ExportKind>(['svg', 'png', 'json', 'html']);
-const EXPORT_LABEL: Record<ExportKind, string> = { json: 'JSON report', html: 'HTML report', svg: 'SVG chart', png: 'PNG chart' };
-const EXPORT_FILTER: Record<ExportKind, Record<string, string[]>> = {
-  json: { 'JSON report': ['json'] },
-  html: { 'HTML report': ['html'] },
-  svg: { 'SVG image': ['svg'] },
-  png: { 'PNG image': ['png'] },
-};
+// Functions, not tables: labels are translated when used (the l10n bundle may load after this module).
+const exportLabel = (kind: ExportKind): string =>
+  ({ json: vscode.l10n.t('JSON report'), html: vscode.l10n.t('HTML report'), svg: vscode.l10n.t('SVG chart'), png: vscode.l10n.t('PNG chart') })[kind];
+const exportFilter = (kind: ExportKind): Record<string, string[]> =>
+  ({
+    json: { [vscode.l10n.t('JSON report')]: ['json'] },
+    html: { [vscode.l10n.t('HTML report')]: ['html'] },
+    svg: { [vscode.l10n.t('SVG image')]: ['svg'] },
+    png: { [vscode.l10n.t('PNG image')]: ['png'] },
+  })[kind];
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Panels are found by the files they report on; a new baseline stays in the same panel. */
@@ -90,7 +94,8 @@ function parseUri(value: string): vscode.Uri | undefined {
 function mayReadAgain(uri: vscode.Uri): boolean {
   if (!isSupported(uri) || vscode.workspace.fs.isWritableFileSystem(uri.scheme) === undefined) return false;
   if (uri.path.includes('\\') || uri.path.split('/').some((s) => s === '.' || s === '..')) return false;
-  const ignoreCase = uri.scheme === 'file' && process.platform !== 'linux';
+  // A browser cannot tell the disk's case rules: compare as written there.
+  const ignoreCase = uri.scheme === 'file' && typeof process !== 'undefined' && process.platform !== 'linux';
   const fold = (text: string) => (ignoreCase ? text.toLowerCase() : text);
   return (vscode.workspace.workspaceFolders ?? []).some(({ uri: root }) => {
     if (root.scheme !== uri.scheme || root.authority.toLowerCase() !== uri.authority.toLowerCase()) return false;
@@ -113,12 +118,14 @@ function titlesOf(request: AnalysisRequest): { tab: string; page: string } {
   const uris = request.uris;
   if (uris.length === 1) {
     const path = displayPath(uris[0]!);
-    return { tab: `Collapse Lens: ${baseName(path)}`, page: path };
+    return { tab: vscode.l10n.t('Collapse Lens: {0}', baseName(path)), page: path };
   }
   const folder = commonFolder(uris);
   const root = folder && vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === folder.toString());
   const path = root ? root.name : folder ? displayPath(folder) : undefined;
-  return path ? { tab: `Collapse Lens: ${baseName(path)}`, page: path } : { tab: `Collapse Lens: ${uris.length} files`, page: `${uris.length} files` };
+  if (path) return { tab: vscode.l10n.t('Collapse Lens: {0}', baseName(path)), page: path };
+  const files = vscode.l10n.t('{0} files', uris.length);
+  return { tab: vscode.l10n.t('Collapse Lens: {0}', files), page: files };
 }
 
 /** A file name for exports: the data file without its extensions, or the folder of the generations. */
@@ -186,8 +193,8 @@ export class ReportPanels implements ReportPresenter, vscode.WebviewPanelSeriali
 
   /** Vega-Lite and the page HTML, parsed the first time a report opens. */
   renderer(): ReportRenderer {
-    // A path esbuild does not follow: dist/report.js is its own bundle.
-    this.loaded ??= require(vscode.Uri.joinPath(this.extensionUri, 'dist', 'report.js').fsPath) as ReportRenderer;
+    // Its own bundle on the desktop (dist/report.js), part of the web build's (platform.ts).
+    this.loaded ??= loadReportRenderer(this.extensionUri);
     return this.loaded;
   }
 
@@ -205,7 +212,7 @@ export class ReportPanels implements ReportPresenter, vscode.WebviewPanelSeriali
   async show(result: AnalysisResult, focus?: Finding): Promise<void> {
     const analysis = this.analysisOf(result);
     if (!analysis.request.uris.length) {
-      void vscode.window.showErrorMessage('Collapse Lens cannot find the files of this report in the workspace; analyze them again.');
+      void vscode.window.showErrorMessage(filesNotFound());
       return;
     }
     const key = keyOf(analysis.request);
@@ -245,7 +252,7 @@ export class ReportPanels implements ReportPresenter, vscode.WebviewPanelSeriali
       const key = `unavailable\n${++this.unavailableCount}`;
       const panel = new ReportPanel(this, webviewPanel, { kind: source.kind, uris: [] }, undefined, () => {
         if (this.panels.get(key) === panel) this.panels.delete(key);
-      }, FILES_NOT_FOUND);
+      }, filesNotFound());
       this.panels.set(key, panel);
       return;
     }
@@ -258,7 +265,7 @@ export class ReportPanels implements ReportPresenter, vscode.WebviewPanelSeriali
     const entry = this.host.store.entryFor(request.uris[0]!);
     const inMemory = entry && keyOf(entry.request) === keyOf(request) ? entry : undefined;
     const panel = this.adopt(webviewPanel, request, inMemory && this.fromEntry(inMemory));
-    if (!inMemory) void panel.reanalyze(request, `Analyzing ${titlesOf(request).page} again…`);
+    if (!inMemory) void panel.reanalyze(request, vscode.l10n.t('Analyzing {0} again…', titlesOf(request).page));
   }
 
   /** Runs a page command on the panel of the analysis that covers `uri` (else the active or only panel). */
@@ -488,7 +495,7 @@ class ReportPanel {
     try {
       document = await vscode.workspace.openTextDocument(uri);
     } catch (e) {
-      await this.fail(`Collapse Lens cannot open ${location.file} at line ${location.line}: ${(e as Error).message}`);
+      await this.fail(vscode.l10n.t('Collapse Lens cannot open {0} at line {1}: {2}', location.file, location.line, (e as Error).message));
       return undefined;
     }
     if (location.line > document.lineCount) return ignore(`the file has ${document.lineCount} lines`);
@@ -503,7 +510,7 @@ class ReportPanel {
     try {
       return await vscode.window.showTextDocument(document, { viewColumn, selection: new vscode.Range(at, at), preserveFocus: false });
     } catch (e) {
-      await this.fail(`Collapse Lens cannot open ${location.file} at line ${location.line}: ${(e as Error).message}`);
+      await this.fail(vscode.l10n.t('Collapse Lens cannot open {0} at line {1}: {2}', location.file, location.line, (e as Error).message));
       return undefined;
     }
   }
@@ -512,35 +519,35 @@ class ReportPanel {
     const analysis = this.analysis;
     const groups = analysis?.result.report.groups ?? [];
     if (!analysis || !groups.some((g) => g.id === groupId)) {
-      await this.fail(`Collapse Lens cannot use ${groupId} as the baseline: it is not a generation of this report.`);
+      await this.fail(vscode.l10n.t('Collapse Lens cannot use {0} as the baseline: it is not a generation of this report.', groupId));
       return;
     }
     const { baseline: _previous, ...rest } = analysis.request;
     const request: AnalysisRequest = groupId === groups[0]!.id ? rest : { ...rest, baseline: groupId };
-    await this.reanalyze(request, `Analyzing again against ${groupId}…`);
+    await this.reanalyze(request, vscode.l10n.t('Analyzing again against {0}…', groupId));
   }
 
   /** Save dialog, then the file through VS Code's file system; returns where it went. */
   private async export(kind: ExportKind, data: string | undefined, chartId: string | undefined): Promise<vscode.Uri | undefined> {
     const analysis = this.analysis;
     if (!analysis) {
-      await this.fail('Collapse Lens has no report to export yet.');
+      await this.fail(vscode.l10n.t('Collapse Lens has no report to export yet.'));
       return undefined;
     }
     let image: Uint8Array | undefined;
     try {
       image = kind === 'svg' || kind === 'png' ? imageBytes(kind, data) : undefined;
     } catch (e) {
-      await this.fail(`Collapse Lens cannot export the ${EXPORT_LABEL[kind]}: ${(e as Error).message}`);
+      await this.fail(vscode.l10n.t('Collapse Lens cannot export the {0}: {1}', exportLabel(kind), (e as Error).message));
       return undefined;
     }
     const stem = exportStem(analysis.request);
     const name = kind === 'svg' || kind === 'png' ? `${stem}.${(chartId ?? 'chart').replace(/[^\w-]+/gu, '-')}.${kind}` : `${stem}.collapse-lens.${kind}`;
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(analysis.request.uris[0]!, '..', name),
-      filters: EXPORT_FILTER[kind],
-      title: `Collapse Lens: Export the ${EXPORT_LABEL[kind]}`,
-      saveLabel: 'Export',
+      filters: exportFilter(kind),
+      title: vscode.l10n.t('Collapse Lens: Export the {0}', exportLabel(kind)),
+      saveLabel: vscode.l10n.t('Export'),
     });
     if (!target) {
       await this.post({ method: 'export/didFinish', params: { kind } });
@@ -551,14 +558,16 @@ class ReportPanel {
       const bytes = image ?? (kind === 'json' ? new TextEncoder().encode(formatJson(analysis.result.report)) : await this.standaloneHtml(analysis.result));
       await vscode.workspace.fs.writeFile(target, bytes);
     } catch (e) {
-      await this.fail(`Collapse Lens could not save the ${EXPORT_LABEL[kind]} to ${where}: ${(e as Error).message}`);
+      await this.fail(vscode.l10n.t('Collapse Lens could not save the {0} to {1}: {2}', exportLabel(kind), where, (e as Error).message));
       return undefined;
     }
-    this.owner.host.log.info(`${EXPORT_LABEL[kind]} saved to ${where}`);
+    this.owner.host.log.info(`${kind.toUpperCase()} export saved to ${where}`);
     await this.post({ method: 'export/didFinish', params: { kind, file: where } });
-    void vscode.window.showInformationMessage(`Collapse Lens: saved the ${EXPORT_LABEL[kind]} to ${where}.`, 'Open', 'Reveal').then((choice) => {
-      if (choice === 'Open') void openExported(kind, target);
-      if (choice === 'Reveal') void revealExported(target);
+    const open = vscode.l10n.t('Open');
+    const reveal = vscode.l10n.t('Reveal');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Collapse Lens: saved the {0} to {1}.', exportLabel(kind), where), open, reveal).then((choice) => {
+      if (choice === open) void openExported(kind, target);
+      if (choice === reveal) void revealExported(target);
     });
     return target;
   }
@@ -577,14 +586,14 @@ class ReportPanel {
 
 /** A chart image from the page: SVG text or a PNG data URL, checked before it is written. */
 function imageBytes(kind: 'svg' | 'png', data: string | undefined): Uint8Array {
-  if (data === undefined) throw new Error('the page sent no image');
+  if (data === undefined) throw new Error(vscode.l10n.t('the page sent no image'));
   if (kind === 'svg') {
-    if (!/^\s*<svg[\s>]/u.test(data)) throw new Error('the page sent something that is not SVG');
+    if (!/^\s*<svg[\s>]/u.test(data)) throw new Error(vscode.l10n.t('the page sent something that is not SVG'));
     return new TextEncoder().encode(data);
   }
   const m = /^data:image\/png;base64,([A-Za-z0-9+/]+={0,2})$/u.exec(data);
-  const bytes = m ? Buffer.from(m[1]!, 'base64') : undefined;
-  if (!bytes || !PNG_SIGNATURE.every((b, i) => bytes[i] === b)) throw new Error('the page sent something that is not a PNG image');
+  const bytes = m ? base64Bytes(m[1]!) : undefined;
+  if (!bytes || !PNG_SIGNATURE.every((b, i) => bytes[i] === b)) throw new Error(vscode.l10n.t('the page sent something that is not a PNG image'));
   return bytes;
 }
 

@@ -113,7 +113,7 @@ export const runScenario = (ctx: CollapseLens): Command => async (arg?: unknown)
 
 async function runGiven(ctx: CollapseLens, args: RunScenarioArgs): Promise<RunScenarioResult> {
   const invalid = (message: string): RunScenarioResult => {
-    void vscode.window.showErrorMessage(`Collapse Lens cannot run the sample scenario: ${sentence(message)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Collapse Lens cannot run the sample scenario: {0}', sentence(message)));
     ctx.log.warn(`Run Sample Scenario: ${message}`);
     return { kind: 'invalid', message };
   };
@@ -121,33 +121,33 @@ async function runGiven(ctx: CollapseLens, args: RunScenarioArgs): Promise<RunSc
   try {
     scenarios = await catalogue(ctx.pool);
   } catch (e) {
-    return invalid(`the scenario list could not be loaded (${(e as Error).message})`);
+    return invalid(vscode.l10n.t('the scenario list could not be loaded ({0})', (e as Error).message));
   }
   const scenario = scenarios.find((s) => s.name === args.name);
-  if (!scenario) return invalid(`unknown scenario '${String(args.name)}' (known: ${scenarios.map((s) => s.name).join(', ')})`);
+  if (!scenario) return invalid(vscode.l10n.t("unknown scenario '{0}' (known: {1})", String(args.name), scenarios.map((s) => s.name).join(', ')));
   const errors: string[] = [];
   const seed = args.seed ?? DEFAULT_SCENARIO_SEED;
   const generations = args.generations ?? scenario.defaultGenerations;
   const format = args.format ?? 'jsonl';
   errors.push(...[seedError(seed), generationsError(scenario, generations)].filter((e): e is string => e !== undefined));
-  if (format !== 'jsonl' && format !== 'csv') errors.push(`format must be jsonl or csv (got ${JSON.stringify(format)})`);
+  if (format !== 'jsonl' && format !== 'csv') errors.push(vscode.l10n.t('format must be jsonl or csv (got {0})', JSON.stringify(format)));
   const params = args.params ?? {};
-  if (typeof params !== 'object' || Array.isArray(params) || params === null) errors.push('params must be an object of parameter names and values');
+  if (typeof params !== 'object' || Array.isArray(params) || params === null) errors.push(vscode.l10n.t('params must be an object of parameter names and values'));
   else {
     for (const [k, v] of Object.entries(params)) {
-      if (!['number', 'boolean', 'string'].includes(typeof v)) errors.push(`parameter '${k}' must be a number, a boolean or a string (got ${JSON.stringify(v)})`);
+      if (!['number', 'boolean', 'string'].includes(typeof v)) errors.push(vscode.l10n.t("parameter '{0}' must be a number, a boolean or a string (got {1})", k, JSON.stringify(v)));
     }
   }
-  if (args.overwrite !== undefined && typeof args.overwrite !== 'boolean') errors.push('overwrite must be true or false');
+  if (args.overwrite !== undefined && typeof args.overwrite !== 'boolean') errors.push(vscode.l10n.t('overwrite must be true or false'));
   let where: Where | undefined;
   if (args.folder !== undefined) {
     const folder = folderUri(args.folder);
-    if (!folder) errors.push(`folder must be a Uri or a path (got ${JSON.stringify(args.folder)})`);
+    if (!folder) errors.push(vscode.l10n.t('folder must be a Uri or a path (got {0})', JSON.stringify(args.folder)));
     else where = { kind: 'exact', folder };
   } else {
     const ws = vscode.workspace.workspaceFolders?.[0];
     if (ws) where = { kind: 'under', parent: vscode.Uri.joinPath(ws.uri, SCENARIOS_FOLDER) };
-    else errors.push('no folder is open; pass folder to say where the files go');
+    else errors.push(vscode.l10n.t('no folder is open; pass folder to say where the files go'));
   }
   if (errors.length) return invalid(errors.join('; '));
 
@@ -200,7 +200,7 @@ async function runInteractive(ctx: CollapseLens, args: RunScenarioArgs): Promise
       const outcome = await generate(ctx, choice, placed.folder, placed.replace);
       if (outcome.kind !== 'invalid') return outcome;
       // Options each fine alone can clash (train-size vs features): say so, let the user fix them.
-      void vscode.window.showErrorMessage(`Collapse Lens cannot run ${choice.scenario.name}: ${sentence(outcome.message)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Collapse Lens cannot run {0}: {1}', choice.scenario.name, sentence(outcome.message)));
     }
   }
 }
@@ -217,8 +217,8 @@ async function pickScenario(scenarios: Promise<ScenarioInfo[]>, active: string |
     list.map((s): ScenarioItem => ({ label: s.name, description: s.source, detail: s.description, scenario: s })),
   );
   const chosen = await pick(items, {
-    title: 'Collapse Lens: Run Sample Scenario',
-    placeholder: 'Choose a simulation of model collapse; its files are written to a new folder and analyzed',
+    title: vscode.l10n.t('Collapse Lens: Run Sample Scenario'),
+    placeholder: vscode.l10n.t('Choose a simulation of model collapse; its files are written to a new folder and analyzed'),
     step: 1,
     totalSteps: 2,
     matchOnDescription: true,
@@ -240,35 +240,41 @@ async function editOptions(choice: Choice): Promise<Step<'run'>> {
     const s = choice.scenario;
     const changed = s.parameters.some((p) => choice.params[p.name] !== p.default) || choice.seed !== DEFAULT_SCENARIO_SEED || choice.generations !== s.defaultGenerations || choice.format !== 'jsonl';
     const target = targetOf(choice);
-    const where = target ? displayPath(target) : 'a folder you choose next';
+    const where = target ? displayPath(target) : vscode.l10n.t('a folder you choose next');
+    // The option names (seed, generations, format, folder, the parameters) are the CLI's: not translated.
     const items: OptionItem[] = [
       {
-        label: '$(play) Run with these options',
+        label: `$(play) ${vscode.l10n.t('Run with these options')}`,
         action: 'run',
-        detail: `seed ${choice.seed} · ${choice.generations} generations · ${choice.format.toUpperCase()} · ${where}`,
+        detail: vscode.l10n.t('seed {0} · {1} generations · {2} · {3}', choice.seed, choice.generations, choice.format.toUpperCase(), where),
       },
-      ...(changed ? [{ label: '$(discard) Reset to defaults', action: 'reset' as const }] : []),
-      { label: 'Options', kind: vscode.QuickPickItemKind.Separator },
-      { label: 'seed', description: String(choice.seed), detail: 'The same seed gives byte-identical files', action: 'seed' },
-      { label: 'generations', description: String(choice.generations), detail: `One file per generation, ${s.minGenerations} to ${s.maxGenerations}`, action: 'generations' },
-      { label: 'format', description: choice.format.toUpperCase(), detail: 'JSONL or CSV', action: 'format' },
-      { label: 'folder', description: where, detail: 'Where the files go; an existing folder is never overwritten without asking', action: 'where' },
+      ...(changed ? [{ label: `$(discard) ${vscode.l10n.t('Reset to defaults')}`, action: 'reset' as const }] : []),
+      { label: vscode.l10n.t('Options'), kind: vscode.QuickPickItemKind.Separator },
+      { label: 'seed', description: String(choice.seed), detail: vscode.l10n.t('The same seed gives byte-identical files'), action: 'seed' },
+      {
+        label: 'generations',
+        description: String(choice.generations),
+        detail: vscode.l10n.t('One file per generation, {0} to {1}', s.minGenerations, s.maxGenerations),
+        action: 'generations',
+      },
+      { label: 'format', description: choice.format.toUpperCase(), detail: vscode.l10n.t('JSONL or CSV'), action: 'format' },
+      { label: 'folder', description: where, detail: vscode.l10n.t('Where the files go; an existing folder is never overwritten without asking'), action: 'where' },
     ];
     if (s.parameters.length) {
-      items.push({ label: `Parameters of ${s.name}`, kind: vscode.QuickPickItemKind.Separator });
+      items.push({ label: vscode.l10n.t('Parameters of {0}', s.name), kind: vscode.QuickPickItemKind.Separator });
       for (const p of s.parameters) {
         const value = choice.params[p.name]!;
         items.push({
           label: p.name,
-          description: value === p.default ? showValue(p, value) : `${showValue(p, value)} (default ${showValue(p, p.default)})`,
+          description: value === p.default ? showValue(p, value) : vscode.l10n.t('{0} (default {1})', showValue(p, value), showValue(p, p.default)),
           detail: p.description,
           action: p,
         });
       }
     }
     const chosen = await pick(items, {
-      title: `Collapse Lens: ${s.name}`,
-      placeholder: 'Press Enter to run, or choose an option to change it',
+      title: vscode.l10n.t('Collapse Lens: {0}', s.name),
+      placeholder: vscode.l10n.t('Press Enter to run, or choose an option to change it'),
       step: 2,
       totalSteps: 2,
       isActive: (i) => i.action === active,
@@ -284,22 +290,22 @@ async function editOptions(choice: Choice): Promise<Step<'run'>> {
         active = 'run';
         continue;
       case 'seed':
-        edited = await input({ title: `${s.name}: seed`, value: String(choice.seed), prompt: 'Random seed (an integer)', validate: (v) => seedError(toNumber(v), v) });
+        edited = await input({ title: `${s.name}: seed`, value: String(choice.seed), prompt: vscode.l10n.t('Random seed (an integer)'), validate: (v) => seedError(toNumber(v), v) });
         if (typeof edited === 'string') choice.seed = Number(edited);
         break;
       case 'generations':
         edited = await input({
           title: `${s.name}: generations`,
           value: String(choice.generations),
-          prompt: `Generations to simulate, ${s.minGenerations} to ${s.maxGenerations} (default ${s.defaultGenerations})`,
+          prompt: vscode.l10n.t('Generations to simulate, {0} to {1} (default {2})', s.minGenerations, s.maxGenerations, s.defaultGenerations),
           validate: (v) => generationsError(s, toNumber(v), v),
         });
         if (typeof edited === 'string') choice.generations = Number(edited);
         break;
       case 'format':
         edited = await pickValue(`${s.name}: format`, [
-          { label: 'jsonl', detail: 'One JSON object per line' },
-          { label: 'csv', detail: 'Comma-separated, a header row, one column per field' },
+          { label: 'jsonl', detail: vscode.l10n.t('One JSON object per line') },
+          { label: 'csv', detail: vscode.l10n.t('Comma-separated, a header row, one column per field') },
         ], choice.format, 'jsonl');
         if (typeof edited === 'string') choice.format = edited as ScenarioFormat;
         break;
@@ -323,21 +329,35 @@ async function editParam(s: ScenarioInfo, p: ScenarioParameter, current: ParamVa
     return pickValue(title, (p.values ?? []).map((label) => ({ label })), String(current), String(p.default), p.description);
   }
   if (p.type === 'boolean') {
-    const v = await pickValue(title, [{ label: 'yes' }, { label: 'no' }], current ? 'yes' : 'no', p.default ? 'yes' : 'no', p.description);
-    return typeof v === 'string' ? v === 'yes' : v;
+    const [yes, no] = [showValue(p, true), showValue(p, false)];
+    const v = await pickValue(title, [{ label: yes }, { label: no }], showValue(p, current), showValue(p, p.default), p.description);
+    return typeof v === 'string' ? v === yes : v;
   }
-  const range = p.min !== undefined && p.max !== undefined ? `, ${p.min} to ${p.max}` : p.min !== undefined ? `, at least ${p.min}` : p.max !== undefined ? `, at most ${p.max}` : '';
+  const range =
+    p.min !== undefined && p.max !== undefined
+      ? vscode.l10n.t(', {0} to {1}', p.min, p.max)
+      : p.min !== undefined
+        ? vscode.l10n.t(', at least {0}', p.min)
+        : p.max !== undefined
+          ? vscode.l10n.t(', at most {0}', p.max)
+          : '';
   const v = await input({
     title,
     value: String(current),
-    prompt: `${p.description} (${p.type === 'integer' ? 'an integer' : 'a number'}${range}; default ${p.default})`,
+    prompt:
+      p.type === 'integer'
+        ? vscode.l10n.t('{0} (an integer{1}; default {2})', p.description, range, String(p.default))
+        : vscode.l10n.t('{0} (a number{1}; default {2})', p.description, range, String(p.default)),
     validate: (text) => parseParamString(s.name, p, text).error,
   });
   return typeof v === 'string' ? (parseParamString(s.name, p, v).value as number) : v;
 }
 
 async function pickValue(title: string, values: vscode.QuickPickItem[], current: string, dflt: string, placeholder?: string): Promise<Step<string>> {
-  const items = values.map((v) => ({ ...v, description: [v.label === current ? 'current' : '', v.label === dflt ? 'default' : ''].filter(Boolean).join(', ') }));
+  const items = values.map((v) => ({
+    ...v,
+    description: [v.label === current ? vscode.l10n.t('current') : '', v.label === dflt ? vscode.l10n.t('default') : ''].filter(Boolean).join(', '),
+  }));
   const chosen = await pick(items, { title, placeholder: placeholder ?? title, isActive: (i) => i.label === current });
   return chosen === undefined || chosen === BACK ? chosen : chosen.label;
 }
@@ -352,8 +372,8 @@ async function pickWhere(choice: Choice): Promise<Step<Where>> {
     description: `${SCENARIOS_FOLDER}/${choice.scenario.name}-seed${choice.seed}`,
     where: { kind: 'under', parent: vscode.Uri.joinPath(f.uri, SCENARIOS_FOLDER) },
   }));
-  items.push({ label: '$(folder-opened) Choose a folder…', description: `${choice.scenario.name}-seed${choice.seed} is created in it` });
-  const chosen = await pick(items, { title: `${choice.scenario.name}: folder`, placeholder: 'Where the scenario folder is created' });
+  items.push({ label: `$(folder-opened) ${vscode.l10n.t('Choose a folder…')}`, description: vscode.l10n.t('{0} is created in it', `${choice.scenario.name}-seed${choice.seed}`) });
+  const chosen = await pick(items, { title: `${choice.scenario.name}: folder`, placeholder: vscode.l10n.t('Where the scenario folder is created') });
   if (chosen === undefined || chosen === BACK) return chosen;
   if (chosen.where) return chosen.where;
   const parent = await askParent();
@@ -365,8 +385,8 @@ async function askParent(): Promise<vscode.Uri | undefined> {
     canSelectFolders: true,
     canSelectFiles: false,
     canSelectMany: false,
-    openLabel: 'Write Scenario Here',
-    title: 'Collapse Lens: choose where to create the scenario folder',
+    openLabel: vscode.l10n.t('Write Scenario Here'),
+    title: vscode.l10n.t('Collapse Lens: choose where to create the scenario folder'),
   });
   return picked?.[0];
 }
@@ -383,18 +403,21 @@ async function placeFolder(choice: Choice): Promise<{ folder: vscode.Uri; replac
   if (state === 'free') return { folder: target, replace: false };
   const sibling = await freeSibling(target);
   const name = (u: vscode.Uri) => u.path.slice(u.path.lastIndexOf('/') + 1);
-  const other = `Write to ${name(sibling)}`;
-  const replace = 'Replace Files';
+  const other = vscode.l10n.t('Write to {0}', name(sibling));
+  const replace = vscode.l10n.t('Replace Files');
   // The first button is the default one (Enter): the choice that keeps every existing file.
   const buttons = state === 'folder' ? [other, replace] : [other];
   const answer = await vscode.window.showWarningMessage(
-    `${displayPath(target)} already exists.`,
+    vscode.l10n.t('{0} already exists.', displayPath(target)),
     {
       modal: true,
       detail:
         state === 'folder'
-          ? `Write the files to a new folder, ${name(sibling)}, or replace the scenario files in this one (gen-*.jsonl, gen-*.csv, README.md); anything else in it stays.`
-          : `It is a file. Write to a new folder, ${name(sibling)}?`,
+          ? vscode.l10n.t(
+              'Write the files to a new folder, {0}, or replace the scenario files in this one (gen-*.jsonl, gen-*.csv, README.md); anything else in it stays.',
+              name(sibling),
+            )
+          : vscode.l10n.t('It is a file. Write to a new folder, {0}?', name(sibling)),
     },
     ...buttons,
   );
@@ -412,11 +435,11 @@ async function generate(ctx: CollapseLens, choice: Choice, folder: vscode.Uri, r
   let produced: Produced | RunScenarioResult;
   try {
     produced = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Collapse Lens: ${scenario.name}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Collapse Lens: {0}', scenario.name), cancellable: true },
       (progress, token) => produce(ctx, choice, folder, replace, progress, token),
     );
   } catch (e) {
-    const message = `Collapse Lens could not generate ${scenario.name} in ${display}: ${(e as Error).message}`;
+    const message = vscode.l10n.t('Collapse Lens could not generate {0} in {1}: {2}', scenario.name, display, (e as Error).message);
     ctx.log.error(message);
     if ((e as Error).stack) ctx.log.error((e as Error).stack!);
     void vscode.window.showErrorMessage(message);
@@ -463,7 +486,7 @@ async function produce(
   const abort = new AbortController();
   const sub = token.onCancellationRequested(() => abort.abort());
   try {
-    progress.report({ message: `simulating ${choice.generations} generations…` });
+    progress.report({ message: vscode.l10n.t('simulating {0} generations…', choice.generations) });
     let t = Date.now();
     let generated: GeneratedScenario;
     try {
@@ -477,7 +500,9 @@ async function produce(
     const simulateMs = Date.now() - t;
     progress.report({ increment: 10 });
     t = Date.now();
-    const written = await writeFiles(folder, generated, replace, token, (name, i, n) => progress.report({ increment: 90 / n, message: `wrote ${name} (${i + 1} of ${n})` }));
+    const written = await writeFiles(folder, generated, replace, token, (name, i, n) =>
+      progress.report({ increment: 90 / n, message: vscode.l10n.t('wrote {0} ({1} of {2})', name, i + 1, n) }),
+    );
     if (token.isCancellationRequested) return { kind: 'cancelled' };
     return { generated, written, timings: { simulateMs, writeMs: Date.now() - t } };
   } finally {
@@ -540,16 +565,19 @@ function summarize(name: string, g: GeneratedScenario, found: readonly string[],
   const rules = new Set(found);
   const expected = g.expected.rules;
   const missing = expected.filter((r) => !rules.has(r));
-  const count = `${found.length} finding${found.length === 1 ? '' : 's'} in ${g.generations} generations`;
+  const count =
+    found.length === 1
+      ? vscode.l10n.t('1 finding in {0} generations', g.generations)
+      : vscode.l10n.t('{0} findings in {1} generations', found.length, g.generations);
   const verdict = !expected.length
     ? found.length
-      ? 'none expected for these options (see the README)'
-      : 'none expected'
+      ? vscode.l10n.t('none expected for these options (see the README)')
+      : vscode.l10n.t('none expected')
     : missing.length
-      ? `the README also expects ${missing.join(', ')}, which this run did not show`
-      : `as expected (${expected.join(', ')})`;
-  const OPEN = 'Open README';
-  void vscode.window.showInformationMessage(`${name}: ${count}, ${verdict}. Files in ${display}.`, OPEN).then(async (c) => {
+      ? vscode.l10n.t('the README also expects {0}, which this run did not show', missing.join(', '))
+      : vscode.l10n.t('as expected ({0})', expected.join(', '));
+  const OPEN = vscode.l10n.t('Open README');
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0}: {1}, {2}. Files in {3}.', name, count, verdict, display), OPEN).then(async (c) => {
     if (c === OPEN) await vscode.commands.executeCommand('markdown.showPreview', readme).then(undefined, () => vscode.window.showTextDocument(readme));
   });
 }
@@ -608,7 +636,7 @@ function defaults(s: ScenarioInfo): Record<string, ParamValue> {
 }
 
 function showValue(p: ScenarioParameter, v: ParamValue): string {
-  return p.type === 'boolean' ? (v ? 'yes' : 'no') : String(v);
+  return p.type === 'boolean' ? (v ? vscode.l10n.t('yes') : vscode.l10n.t('no')) : String(v);
 }
 
 const toNumber = (text: string): number => (text.trim() === '' ? NaN : Number(text));
@@ -617,13 +645,19 @@ const toNumber = (text: string): number => (text.trim() === '' ? NaN : Number(te
 function seedError(seed: unknown, typed?: string): string | undefined {
   return typeof seed === 'number' && Number.isInteger(seed) && seed >= SEED_MIN && seed <= SEED_MAX
     ? undefined
-    : `seed must be an integer between ${SEED_MIN} and ${SEED_MAX} (got ${typed !== undefined ? `'${typed}'` : JSON.stringify(seed)})`;
+    : vscode.l10n.t('seed must be an integer between {0} and {1} (got {2})', SEED_MIN, SEED_MAX, typed !== undefined ? `'${typed}'` : JSON.stringify(seed));
 }
 
 function generationsError(s: ScenarioInfo, generations: unknown, typed?: string): string | undefined {
   return typeof generations === 'number' && Number.isInteger(generations) && generations >= s.minGenerations && generations <= s.maxGenerations
     ? undefined
-    : `generations for scenario '${s.name}' must be an integer between ${s.minGenerations} and ${s.maxGenerations} (got ${typed !== undefined ? `'${typed}'` : JSON.stringify(generations)})`;
+    : vscode.l10n.t(
+        "generations for scenario '{0}' must be an integer between {1} and {2} (got {3})",
+        s.name,
+        s.minGenerations,
+        s.maxGenerations,
+        typed !== undefined ? `'${typed}'` : JSON.stringify(generations),
+      );
 }
 
 function sentence(message: string): string {
@@ -678,7 +712,7 @@ function pick<T extends vscode.QuickPickItem>(items: readonly T[] | Promise<read
       qp.busy = true;
       (items as Promise<readonly T[]>).then(fill, (e: Error) => {
         finish(undefined);
-        void vscode.window.showErrorMessage(`Collapse Lens could not list the sample scenarios: ${e.message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Collapse Lens could not list the sample scenarios: {0}', e.message));
       });
     }
     qp.show();

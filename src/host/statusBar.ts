@@ -9,7 +9,7 @@ export class AnalysisStatusBar implements vscode.Disposable {
   private visible = false;
 
   constructor(command: string) {
-    this.item.name = 'Collapse Lens';
+    this.item.name = vscode.l10n.t('Collapse Lens');
     this.item.command = command;
   }
 
@@ -33,8 +33,8 @@ export class AnalysisStatusBar implements vscode.Disposable {
     const item = this.item;
     item.backgroundColor = undefined;
     if (this.running !== undefined) {
-      item.text = `$(loading~spin) Collapse Lens: analyzing ${Math.floor(this.running)}%`;
-      item.tooltip = file ? `Collapse Lens is analyzing ${file}` : 'Collapse Lens is analyzing';
+      item.text = `$(loading~spin) ${vscode.l10n.t('Collapse Lens: analyzing {0}%', Math.floor(this.running))}`;
+      item.tooltip = file ? vscode.l10n.t('Collapse Lens is analyzing {0}', file) : vscode.l10n.t('Collapse Lens is analyzing');
       this.show(true);
       return;
     }
@@ -43,18 +43,19 @@ export class AnalysisStatusBar implements vscode.Disposable {
       this.show(false);
       return;
     }
-    const files = `${c.files} file${c.files === 1 ? '' : 's'}`;
+    const files = c.files === 1 ? vscode.l10n.t('1 file') : vscode.l10n.t('{0} files', c.files);
     if (c.findings === 0) {
-      item.text = '$(check) no collapse';
-      item.tooltip = `Collapse Lens found no sign of collapse in ${files}. Click to open the report.`;
+      item.text = `$(check) ${vscode.l10n.t('no collapse')}`;
+      item.tooltip = vscode.l10n.t('Collapse Lens found no sign of collapse in {0}. Click to open the report.', files);
     } else {
-      item.text = `${c.errors ? '$(error)' : '$(warning)'} ${c.findings} finding${c.findings === 1 ? '' : 's'}`;
+      const count = c.findings === 1 ? vscode.l10n.t('1 finding') : vscode.l10n.t('{0} findings', c.findings);
+      item.text = `${c.errors ? '$(error)' : '$(warning)'} ${count}`;
       const parts = [
-        c.errors && `${c.errors} error${c.errors === 1 ? '' : 's'}`,
-        c.warnings && `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`,
-        c.infos && `${c.infos} info`,
+        c.errors && (c.errors === 1 ? vscode.l10n.t('1 error') : vscode.l10n.t('{0} errors', c.errors)),
+        c.warnings && (c.warnings === 1 ? vscode.l10n.t('1 warning') : vscode.l10n.t('{0} warnings', c.warnings)),
+        c.infos && vscode.l10n.t('{0} info', c.infos),
       ].filter(Boolean);
-      item.tooltip = `Collapse Lens: ${parts.join(', ')} in ${files}. Click to open the report.`;
+      item.tooltip = vscode.l10n.t('Collapse Lens: {0} in {1}. Click to open the report.', parts.join(', '), files);
       if (c.errors) item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     }
     this.show(true);

@@ -1,8 +1,8 @@
 // The analysis worker: runs the engine off the extension host thread. One worker per run;
 // the host posts `start`, then possibly `cancel`, and terminates the worker after `done`.
-// No vscode import here: this file is bundled on its own into dist/worker.js.
-import { readerThreadBeside } from '../core/analysis/offThread';
-import { parentPort } from 'node:worker_threads';
+// No vscode import here: this file is bundled on its own into dist/worker.js (a worker thread),
+// and into dist/web/worker.js (a Web Worker); workerPort.ts is where the two differ.
+import { hostPort, readerThreadScript } from './workerPort';
 import { analyzeFiles, InputError } from '../core/analyze';
 import type { AnalyzeInput } from '../core/analyze';
 import { detectFields } from '../core/detect';
@@ -10,7 +10,7 @@ import { formatFromPath, openInputRecords } from '../core/readers/index';
 import { getScenario, MAX_GENERATIONS, SCENARIOS, ScenarioOptionError, validateScenarioParams } from '../core/scenarios/index';
 import type { ParamValue } from '../core/scenarios/index';
 import { scenarioReadme } from '../core/scenarios/readme';
-import { README_NAME } from '../core/scenarios/write';
+import { README_NAME } from '../core/scenarios/readme';
 import type {
   GeneratedFile,
   HostToWorkerMessage,
@@ -23,13 +23,12 @@ import type {
   WorkerToHostMessage,
 } from './workerProtocol';
 
-const port = parentPort;
-if (!port) throw new Error('dist/worker.js runs only as a worker thread');
+const port = hostPort();
 
 const abort = new AbortController();
-const post = (message: WorkerToHostMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+const post = (message: WorkerToHostMessage, transfer: ArrayBuffer[] = []) => port.post(message, transfer);
 
-port.on('message', (message: HostToWorkerMessage) => {
+port.onMessage((message: HostToWorkerMessage) => {
   switch (message.kind) {
     case 'start':
       void runJobs(message);
@@ -78,7 +77,7 @@ async function runJobs(request: StartAnalysisRequest): Promise<void> {
     let lastProgress = 0;
     try {
       const { inputs, options } = request.jobs[job]!;
-      const readerThread = readerThreadBeside(__dirname);
+      const readerThread = readerThreadScript();
       const { issues, ...result } = await analyzeFiles(inputs.map(toAnalyzeInput), {
         ...options,
         ...(readerThread ? { readerThread } : {}),

@@ -1,6 +1,6 @@
 // Runs analysis jobs in a worker thread so the extension host never computes metrics itself.
 // Each run gets its own worker: cancelling is then always possible, by terminating it.
-import { Worker } from 'node:worker_threads';
+import { spawnAnalysisWorker } from './platform';
 import type { AnalysisResult } from '../shared/details';
 import type { AnalyzeProgress } from '../core/options';
 import type {
@@ -21,6 +21,18 @@ export class ScenarioError extends Error {
     super(error.message);
     this.name = 'ScenarioError';
   }
+}
+
+/**
+ * The analysis worker as this file drives it: a worker_threads Worker on the desktop, a Web
+ * Worker behind the same surface in the web build (see platform.ts and platform.web.ts).
+ */
+export interface AnalysisWorker {
+  on(event: 'message', listener: (message: WorkerToHostMessage) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: () => void): unknown;
+  postMessage(message: HostToWorkerMessage, transfer?: ArrayBuffer[]): void;
+  terminate(): unknown;
 }
 
 /** How long a cancelled worker may take to stop on its own before it is terminated. */
@@ -45,10 +57,11 @@ export interface WorkerRun {
 }
 
 export class AnalysisWorkerPool {
+  /** @param workerPath the worker's script, as platform.ts's analysisWorkerLocation gives it. */
   constructor(private readonly workerPath: string) {}
 
   run(jobs: AnalysisJob[], callbacks: RunCallbacks = {}): WorkerRun {
-    const worker = new Worker(this.workerPath);
+    const worker = spawnAnalysisWorker(this.workerPath);
     const outcomes: (JobOutcome | undefined)[] = jobs.map(() => undefined);
     let cancelled = false;
     let settled = false;
@@ -118,7 +131,7 @@ export class AnalysisWorkerPool {
 
   /** Field names seen in the first records of a file (reading stops after `sampleRecords`). */
   async listFields(input: WorkerInput, sampleRecords = 1000): Promise<string[]> {
-    const worker = new Worker(this.workerPath);
+    const worker = spawnAnalysisWorker(this.workerPath);
     try {
       return await new Promise<string[]>((resolve, reject) => {
         worker.on('message', (message: WorkerToHostMessage) => {
@@ -156,7 +169,7 @@ export class AnalysisWorkerPool {
   /** Posts one request to a fresh worker and resolves with the first answer `accept` takes. */
   private async ask<T>(message: HostToWorkerMessage, accept: (m: WorkerToHostMessage) => T | undefined, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
-    const worker = new Worker(this.workerPath);
+    const worker = spawnAnalysisWorker(this.workerPath);
     let onAbort: (() => void) | undefined;
     try {
       return await new Promise<T>((resolve, reject) => {

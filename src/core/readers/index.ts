@@ -1,14 +1,14 @@
 // Streaming record readers: bytes in, batches of records (each with its start line) out.
 // Malformed records become issues and reading goes on; input that cannot be read at all
 // (empty, binary, not UTF-8, wrong shape) throws an InputError.
-import { createReadStream } from 'node:fs';
 import type { InputFormat } from '../../shared/report';
 import { FORMAT_BY_EXTENSION, GZIP_EXTENSIONS } from '../../shared/formats';
 import { readDelimited } from './csv';
 import { readJson } from './json';
 import { readJsonl } from './jsonl';
 import { bytesSource, openFileSource, readParquet } from './parquet';
-import { fileError, InputError, ReadContext, type ReadOptions, type RecordBatch } from './types';
+import { openFileStream } from '../localDisk';
+import { InputError, ReadContext, type ReadOptions, type RecordBatch } from './types';
 
 export { InputError, DEFAULT_BATCH_SIZE, DEFAULT_MAX_RECORD_LENGTH } from './types';
 export type { ReadOptions, RecordBatch, RecordIssue, SourceRecord } from './types';
@@ -86,16 +86,5 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   return out;
 }
 
-const READ_CHUNK = 1024 * 1024;
-
-/** The file's bytes in 1 MiB chunks; a file that cannot be opened throws an InputError. */
-export async function* openFileStream(path: string): AsyncGenerator<Uint8Array> {
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
-  try {
-    for await (const chunk of stream) yield chunk as Uint8Array;
-  } catch (error) {
-    throw fileError(error);
-  } finally {
-    stream.destroy();
-  }
-}
+/** The file's bytes in 1 MiB chunks (from the local disk; see core/localDisk.ts). */
+export { openFileStream };

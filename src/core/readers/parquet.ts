@@ -13,8 +13,7 @@
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema, readOffsetIndex } from 'hyparquet';
 import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup, SchemaTree } from 'hyparquet';
 import { compressors as decompressors } from 'hyparquet-compressors';
-import { open, type FileHandle } from 'node:fs/promises';
-import { fileError, InputError, type ReadContext, type RecordBatch } from './types';
+import { InputError, type ReadContext, type RecordBatch } from './types';
 
 /** Random access to a file's bytes. */
 export interface RandomAccessSource {
@@ -61,46 +60,8 @@ const parsers = {
 };
 const UNSUPPORTED_TYPES = new Set(['BSON', 'INTERVAL']);
 
-/** A local file read in ranges through a FileHandle; a file that cannot be opened throws an InputError. */
-export async function openFileSource(path: string): Promise<RandomAccessSource> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw fileError(error);
-  }
-  let size: number;
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    size = stat.size;
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    throw fileError(error);
-  }
-  return {
-    byteLength: size,
-    async read(start, end) {
-      const length = Math.max(0, end - start);
-      const buffer = new Uint8Array(length);
-      let filled = 0;
-      try {
-        while (filled < length) {
-          const { bytesRead } = await handle.read(buffer, filled, length - filled, start + filled);
-          if (bytesRead === 0) break;
-          filled += bytesRead;
-        }
-      } catch (error) {
-        throw fileError(error);
-      }
-      if (filled < length) {
-        throw new InputError(`changed while it was read: it ends at byte ${start + filled}, but it was ${size} bytes long when it was opened`);
-      }
-      return buffer.buffer;
-    },
-    close: () => handle.close(),
-  };
-}
+/** A local file read in ranges (see core/localDisk.ts). */
+export { openFileSource } from '../localDisk';
 
 /** Bytes already in memory, e.g. a file read through VS Code's workspace.fs. */
 export function bytesSource(bytes: Uint8Array): RandomAccessSource {

@@ -1,9 +1,7 @@
 // Turns the caller's byte chunks into validated UTF-8 text: gunzip when the data is gzip,
 // reject what is not text (empty, binary, UTF-16/32, other archives), strip the BOM, and
 // decode with a fatal streaming decoder so that a Latin-1 file is reported, not garbled.
-import { isAscii } from 'node:buffer';
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { asciiText, gunzip } from '../bytes';
 import { formatBytes } from '../../shared/formats';
 import { InputError, type ReadContext } from './types';
 
@@ -18,7 +16,6 @@ export interface DecodedChunk {
 const SNIFF_BYTES = 8192;
 /** Leading whitespace held back while deciding whether the file is only whitespace. */
 const MAX_HELD_WHITESPACE = 16 * 1024 * 1024;
-const GUNZIP_CHUNK = 256 * 1024;
 
 /**
  * @param linesBefore line breaks in the text the consumer has received so far; used only to
@@ -85,12 +82,6 @@ async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array> | und
     // Closing early (abort, consumer stopped) must reach the file stream underneath.
     await rest?.return?.(undefined);
   }
-}
-
-function gunzip(source: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  // pipeline() forwards a source error (an unreadable file, an abort) to the gunzip stream,
-  // so iterating it rethrows that error; the callback only keeps it from being unhandled.
-  return pipeline(Readable.from(source), createGunzip({ chunkSize: GUNZIP_CHUNK }), () => {});
 }
 
 /**
@@ -206,9 +197,9 @@ async function* decodeUtf8(
     for (let next = await it.next(); !next.done; next = await it.next()) {
       const bytes = next.value;
       let text: string;
-      if (isAscii(bytes) && pendingLength(last) === 0) {
-        // Pure ASCII is valid UTF-8 and decodes the same as Latin-1, several times faster.
-        text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+      const ascii = pendingLength(last) === 0 ? asciiText(bytes) : undefined;
+      if (ascii !== undefined) {
+        text = ascii;
       } else {
         try {
           text = decoder.decode(bytes, { stream: true });

@@ -5,6 +5,9 @@ import type { ParamValue, ScenarioFormat, ScenarioResult } from './types';
 import { getScenario } from './index';
 import { controlScenario } from './control';
 
+/** The name of the README written next to a scenario's files. */
+export const README_NAME = 'README.md';
+
 export interface ScenarioMeta {
   scenario: string;
   title?: string;

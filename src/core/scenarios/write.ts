@@ -7,13 +7,13 @@
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ensureFolder, OutputError } from '../outputFile';
-import { scenarioReadme } from './readme';
+import { README_NAME, scenarioReadme } from './readme';
 import type { ScenarioMeta } from './readme';
 import type { ScenarioResult } from './types';
 
 export type { ScenarioMeta };
 
-export const README_NAME = 'README.md';
+export { README_NAME };
 
 /**
  * Why writing a scenario was refused:

@@ -1,0 +1,25 @@
+// How the analysis worker (worker.ts) talks to the extension host on the desktop: it is a
+// worker_threads Worker, and reads large local files on a second thread of its own when the
+// reading thread's bundle is beside it. workerPort.web.ts is the web build's counterpart.
+import { parentPort } from 'node:worker_threads';
+import { readerThreadBeside } from '../core/analysis/offThread';
+import type { HostToWorkerMessage, WorkerToHostMessage } from './workerProtocol';
+
+export interface HostPort {
+  post(message: WorkerToHostMessage, transfer: ArrayBuffer[]): void;
+  onMessage(listener: (message: HostToWorkerMessage) => void): void;
+}
+
+export function hostPort(): HostPort {
+  const port = parentPort;
+  if (!port) throw new Error('dist/worker.js runs only as a worker thread');
+  return {
+    post: (message, transfer) => port.postMessage(message, transfer),
+    onMessage: (listener) => port.on('message', listener),
+  };
+}
+
+/** The reading thread's script (dist/reader-thread.js, beside this bundle), if it was built. */
+export function readerThreadScript(): string | undefined {
+  return readerThreadBeside(__dirname);
+}

@@ -1,0 +1,24 @@
+// workerPort.ts for the web build: the analysis worker is a Web Worker (dist/web/worker.js),
+// and reads every file from the bytes the host sends, on its own thread.
+import type { HostPort } from './workerPort';
+import type { HostToWorkerMessage } from './workerProtocol';
+
+/** The worker's global scope, as much of it as this file uses (the project type-checks without the DOM library). */
+declare const self: {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+};
+
+export function hostPort(): HostPort {
+  return {
+    post: (message, transfer) => self.postMessage(message, transfer),
+    onMessage: (listener) => self.addEventListener('message', (event) => listener(event.data as HostToWorkerMessage)),
+  };
+}
+
+export function readerThreadScript(): string | undefined {
+  return undefined;
+}
+
+// tsc checks the importers against workerPort.ts only; this holds the two files' exports together.
+({ hostPort, readerThreadScript }) satisfies typeof import('./workerPort');
