@@ -3,8 +3,7 @@
 // A record that parses but cannot be used (a bad vector, a group value that is no id) is
 // malformed and not a record: it counts once, in `malformed` only (analysis/skipped.ts).
 // Over 400 lines on purpose: one driver whose reading loop and per-generation finish share state.
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
+import { baseName, samePath, statFile } from './localDisk';
 import type { AnalysisResult, GroupDetails } from '../shared/details';
 import type { FieldRole, GroupReport, InputSummary, Location, Report } from '../shared/report';
 import { formatBytes, SUPPORTED_DESCRIPTION } from '../shared/formats';
@@ -388,6 +387,9 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     if (g.prompts) report.prompts = g.prompts.size;
     if (Object.keys(sampled).length) report.sampled = sampled;
     if (text?.standardErrors) report.standardErrors = text.standardErrors;
+    if (text?.templates?.length) {
+      report.templates = text.templates.map((t) => ({ pattern: t.pattern, count: t.count, share: t.share, example: { match: t.example.match, text: t.example.text, location: { file: g.file, line: t.example.line } } }));
+    }
     groupReports.push(report);
     detailGroups.push(detail);
     evidence.push({ group: report, text, labels, file: g.file });
@@ -449,7 +451,7 @@ function firstWith<T>(states: GroupState[], base: GroupState, pick: (g: GroupSta
 
 async function statOrThrow(input: AnalyzeInput) {
   try {
-    const s = await stat(input.file);
+    const s = await statFile(input.file);
     if (s.isDirectory()) throw new InputError(`${input.display} is a folder; name the files inside it`, undefined, undefined, input.display);
     return s;
   } catch (e) {
@@ -463,7 +465,7 @@ function findBaseline(states: GroupState[], wanted: string | undefined, inputs: 
   if (wanted === undefined || wanted === '') return 0;
   let i = states.findIndex((g) => g.id === wanted || g.file === wanted);
   if (i < 0) {
-    const byPath = inputs.find((x) => x.file === wanted || path.resolve(x.file) === path.resolve(wanted) || path.basename(x.display) === wanted);
+    const byPath = inputs.find((x) => x.file === wanted || samePath(x.file, wanted) || baseName(x.display) === wanted);
     if (byPath) i = states.findIndex((g) => g.file === byPath.display);
   }
   if (i < 0) {

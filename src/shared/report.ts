@@ -46,6 +46,20 @@ export interface GroupReport {
   sampled?: Record<string, number>;
   /** Metric key to the standard error of its estimate, for metrics averaged over a sample (self_bleu). */
   standardErrors?: Record<string, number>;
+  /** Text role: the syntactic templates (of the 100 most frequent POS 4-grams) held by the most outputs tagged, most first; up to 5. */
+  templates?: SyntacticTemplate[];
+}
+
+/** A syntactic template of a generation (docs/METRICS.md, `template_rate`). */
+export interface SyntacticTemplate {
+  /** Universal POS tags, space-separated ("DET ADJ NOUN VERB"). */
+  pattern: string;
+  /** Occurrences in the outputs tagged. */
+  count: number;
+  /** Share of the outputs tagged that hold it. */
+  share: number;
+  /** One output that holds it: the words the pattern matched, the output (cut to 200 characters), and where it is. */
+  example: { match: string; text: string; location: Location };
 }
 
 export interface Trend {

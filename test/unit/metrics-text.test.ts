@@ -375,8 +375,9 @@ describe('TextAccumulator', () => {
     const a = run(texts, options);
     const b = run(texts, options);
     assert.deepEqual(a, b);
-    assert.deepEqual(Object.keys(a.sampled).sort(), ['compression_ratio', 'distinct_2', 'distinct_3', 'duplicate_rate', 'near_duplicate_rate', 'ngram_diversity', 'self_bleu', 'text_vendi']);
+    assert.deepEqual(Object.keys(a.sampled).sort(), ['compression_ratio', 'distinct_2', 'distinct_3', 'duplicate_rate', 'near_duplicate_rate', 'ngram_diversity', 'pos_ngram_diversity', 'self_bleu', 'template_rate', 'text_vendi']);
     assert.equal(a.sampled.self_bleu, 50);
+    assert.equal(a.sampled.template_rate, 1000);
     assert.equal(a.sampled.near_duplicate_rate, 500);
     // 32 chunks of 128 bytes or more; each may overrun by one record (≤ 200 bytes here)
     assert.ok(a.sampled.compression_ratio! >= 4096 && a.sampled.compression_ratio! <= 32 * (128 + 200), `${a.sampled.compression_ratio}`);

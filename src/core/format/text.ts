@@ -4,7 +4,7 @@
 // `terminalSafe`, so no control character in the data reaches the terminal.
 import type { Report, Severity } from '../../shared/report';
 import { METRICS } from '../../shared/metrics';
-import { num } from '../rules';
+import { num, pct } from '../rules';
 import { terminalSafe as safe } from '../terminalText';
 
 export interface TextFormatOptions {
@@ -15,6 +15,7 @@ export interface TextFormatOptions {
 
 const ANSI = { reset: '\x1b[0m', bold: '\x1b[1m', dim: '\x1b[2m', red: '\x1b[31m', yellow: '\x1b[33m', blue: '\x1b[34m', green: '\x1b[32m' };
 const MAX_COLUMNS = 8;
+const TEMPLATES_SHOWN = 3;
 
 export function formatText(report: Report, options: TextFormatOptions): string {
   const c = (code: keyof typeof ANSI, s: string) => (options.color ? ANSI[code] + s + ANSI.reset : s);
@@ -58,6 +59,15 @@ export function formatText(report: Report, options: TextFormatOptions): string {
     if (shown.length < groups.length) lines.push(c('dim', `(${shown.length} of ${groups.length} generations shown; --format json lists all)`));
     lines.push('');
   }
+
+  // The syntactic templates behind template_rate: the three held by the most outputs, per generation shown.
+  const templated = shown.filter((i) => groups[i]!.templates?.length);
+  for (const i of templated) {
+    const g = groups[i]!;
+    const top = g.templates!.slice(0, TEMPLATES_SHOWN).map((t) => `${safe(t.pattern)} (${pct(t.share)})`);
+    lines.push(`top templates in ${safe(g.id)}: ${top.join(', ')}`);
+  }
+  if (templated.length) lines.push('');
 
   if (report.findings.length === 0) {
     lines.push(c('green', 'No collapse found.'));

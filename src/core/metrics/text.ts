@@ -13,11 +13,14 @@
 //
 // Reference functions return NaN where the metric is not defined (no records, no tokens,
 // fewer than two records for Self-BLEU); the accumulator leaves such keys out.
-import { gzipSync } from 'node:zlib';
+import { gzipLevel9, utf8Bytes, utf8Length } from '../bytes';
 import { DEFAULT_SEED, Random, Reservoir } from '../random';
 import { bleuFromPrecisions, selfBleuOnPool, SelfBleuReferences } from './selfBleu';
 import { ead, PromptSample } from './perPrompt';
 import { TEXT_VENDI_SAMPLE, textVendi } from './textVendi';
+import { analyzeTemplates, OutputSample, POS_DIVERSITY_TAGS } from './templates';
+import type { TaggedOutput } from './templates';
+import { tagText } from './posTagger';
 import {
   detach,
   DistinctCounter,
@@ -102,14 +105,14 @@ export function ngramDiversityScore(texts: string[], maxN = 4): number {
  * KB or more the difference from a single gzip is negligible.
  */
 function referenceGzipFileSize(bytes: Uint8Array): number {
-  const inner = gzipSync(bytes, { level: 9 });
-  const outer = gzipSync(inner, { level: 9 });
+  const inner = gzipLevel9(bytes);
+  const outer = gzipLevel9(inner);
   return outer.length + 'compressed'.length + 1;
 }
 
 /** UTF-8 bytes of the texts joined with one space / size of its gzip (level 9) file, as `diversity.compression_ratio`. */
 export function compressionRatio(texts: string[]): number {
-  const bytes = Buffer.from(texts.join(' '), 'utf8');
+  const bytes = utf8Bytes(texts.join(' '));
   return bytes.length / referenceGzipFileSize(bytes);
 }
 
@@ -484,7 +487,7 @@ class CompressionSample {
 
   add(text: string): void {
     // The separator is its own part: ' ' + text would build a rope that byteLength flattens.
-    let bytes = Buffer.byteLength(text, 'utf8');
+    let bytes = utf8Length(text);
     if (!this.first) {
       this.parts.push(' ');
       bytes++;
@@ -508,7 +511,7 @@ class CompressionSample {
   ratio(): { ratio: number; bytes: number } {
     const kept = [...this.chunks.items].sort((a, b) => a.index - b.index).map((c) => c.text);
     if (!this.chunks.sampled && this.parts.length > 0) kept.push(this.parts.join(''));
-    const bytes = Buffer.from(kept.join(''), 'utf8');
+    const bytes = utf8Bytes(kept.join(''));
     return { ratio: bytes.length / referenceGzipFileSize(bytes), bytes: bytes.length };
   }
 }
@@ -665,6 +668,9 @@ export class TextAccumulator {
   private readonly shinglePool: BudgetReservoir<ShingleEntry>;
   private readonly bleuIds = new SliceArena<Int32Array>((n) => new Int32Array(n));
   private readonly shingleHashes = new SliceArena<Float64Array>((n) => new Float64Array(n));
+  /** Outputs tagged for the syntactic templates, and their tags once tagged (templates.ts). */
+  private readonly templateSample: OutputSample;
+  private tagged: { output: TaggedOutput; text: string; line: number; tags: number }[] | undefined;
 
   // Scratch for the record being added.
   private keepShingles = false;
@@ -682,6 +688,7 @@ export class TextAccumulator {
     this.compression = new CompressionSample(this.o.compressionSampleBytes, seed);
     this.bleuPool = new BudgetReservoir(this.o.selfBleuReferencePool, SELF_BLEU_TOKEN_BUDGET, seed + 1);
     this.shinglePool = new BudgetReservoir(Math.max(this.o.nearDuplicateSample, this.o.nearDuplicateExact), NEAR_DUPLICATE_SHINGLE_BUDGET, seed + 2);
+    this.templateSample = new OutputSample(seed + 6);
   }
 
   get records(): number {
@@ -700,6 +707,7 @@ export class TextAccumulator {
   add(text: string, line: number, prompt?: number): void {
     this.recordCount++;
     this.compression.add(text);
+    this.templateSample.add(text, line);
     // The reservoirs decide before the record is read (Algorithm R never looks at the
     // item), so shingles are only kept for records that enter the sample.
     const bleuSlot = this.bleuPool.offer();
@@ -844,6 +852,21 @@ export class TextAccumulator {
     return this.tokenCount;
   }
 
+  /**
+   * The template sample, tagged on first use (tagging is the costly part: about 1 s per
+   * million tokens), in sampling-key order. The tagger sees the texts as written, whatever
+   * `lowercase` says: case is part of what it reads.
+   */
+  taggedSample(): { output: TaggedOutput; text: string; line: number; tags: number }[] {
+    this.tagged ??= this.templateSample.items().map((item) => {
+      const output = tagText(item.text);
+      let tags = 0;
+      for (const s of output.sentences) tags += s.tags.length;
+      return { output, text: item.text, line: item.line, tags };
+    });
+    return this.tagged;
+  }
+
   /** Every metric of the group; reads the accumulated state and changes nothing. */
   finish(baseline: TextBaseline): TextGroupResult {
     const metrics: Record<string, number> = {};
@@ -937,6 +960,31 @@ export class TextAccumulator {
         metrics.text_vendi = vendi;
         if (picked.length < records) sampled.text_vendi = picked.length;
       }
+    }
+
+    // Syntactic templates on the tagged sample, cut to the baseline's sample so that every
+    // generation is measured on as many outputs and tags as the baseline (both metrics fall
+    // or rise with the amount of text alone).
+    {
+      const all = this.taggedSample();
+      const same = baseline.templateSample;
+      const used = same && same.outputs > 0 ? all.slice(0, same.outputs) : all;
+      const tagLimit = Math.min(POS_DIVERSITY_TAGS, same && same.tags > 0 ? same.tags : Infinity);
+      const t = analyzeTemplates(used.map((u) => u.output), { tagLimit, exampleRank: used.map((u) => u.line) });
+      let tagged = 0;
+      for (const u of used) tagged += u.tags;
+      if (Number.isFinite(t.templateRate)) {
+        metrics.template_rate = t.templateRate;
+        if (used.length < records) sampled.template_rate = used.length;
+      }
+      if (Number.isFinite(t.posNgramDiversity)) {
+        metrics.pos_ngram_diversity = t.posNgramDiversity;
+        if (used.length < records || t.tags < tagged) sampled.pos_ngram_diversity = t.tags;
+      }
+      result.templates = t.templates.map((s) => {
+        const u = used[s.example.output]!;
+        return { pattern: s.pattern, count: s.count, share: s.share, example: { match: s.example.match ?? '', text: truncate(u.text), line: u.line } };
+      });
     }
 
     if (tokens > 0) metrics.token_entropy = entropyBits(this.typeCounts.subarray(0, vocabulary), tokens);
@@ -1198,26 +1246,49 @@ export interface TextBaseline {
   vocabulary: number;
   /** Tokens in the baseline (rare_token_share is left out when 0). */
   tokens: number;
+  /**
+   * Outputs in the baseline's template sample and the tags in them: every generation's
+   * templates are measured on at most as many outputs, and its `pos_ngram_diversity` on at
+   * most as many tags (and at most 20,000). Absent: each generation on its own sample.
+   */
+  templateSample?: { outputs: number; tags: number };
 }
 
 export function buildTextBaseline(baseline: TextAccumulator): TextBaseline {
-  return { rareTypes: baseline.rareTypes(), tokens: baseline.tokens, vocabulary: baseline.vocabularySize };
+  const tagged = baseline.taggedSample();
+  let tags = 0;
+  for (const t of tagged) tags += t.tags;
+  return { rareTypes: baseline.rareTypes(), tokens: baseline.tokens, vocabulary: baseline.vocabularySize, templateSample: { outputs: tagged.length, tags } };
+}
+
+/** A syntactic template of a generation (templates.ts), with an output that holds it. */
+export interface TextTemplate {
+  /** Universal POS tags, space-separated ("DET ADJ NOUN VERB"). */
+  pattern: string;
+  /** Occurrences in the outputs tagged. */
+  count: number;
+  /** Share of the outputs tagged that hold it. */
+  share: number;
+  /** The words it matched (the tagger's tokens, space-separated), the output (cut to 200 characters) and the output's line. */
+  example: { match: string; text: string; line: number };
 }
 
 export interface TextGroupResult {
   /**
    * distinct_1, distinct_2, distinct_3, ngram_diversity, compression_ratio, duplicate_rate,
    * near_duplicate_rate, self_bleu, token_entropy, vocabulary_size, rare_token_share,
-   * mean_length; a key is absent when the metric is not defined for the group (no
-   * records; self_bleu below two records; token_entropy and rare_token_share without
-   * tokens; compression_ratio on an empty joined text).
+   * mean_length, template_rate, pos_ngram_diversity…; a key is absent when the metric is
+   * not defined for the group (no records; self_bleu below two records; token_entropy and
+   * rare_token_share without tokens; compression_ratio on an empty joined text;
+   * pos_ngram_diversity without tags).
    */
   metrics: Record<string, number>;
   /**
    * Sample size of each metric computed on a sample or estimate: self_bleu → hypotheses
    * scored; near_duplicate_rate → records in the reservoir; compression_ratio → bytes
    * compressed; distinct_2 / distinct_3 / ngram_diversity / duplicate_rate (HyperLogLog
-   * past the set cap) → the n-grams or records counted.
+   * past the set cap) → the n-grams or records counted; template_rate → outputs tagged;
+   * pos_ngram_diversity → tags.
    */
   sampled: Record<string, number>;
   /** Standard error of a metric computed on a sample of hypotheses (self_bleu). */
@@ -1228,6 +1299,8 @@ export interface TextGroupResult {
   rankFrequency: { rank: number; frequency: number }[];
   /** First line of the most repeated text, for related information. */
   mostRepeatedLine?: number;
+  /** The syntactic templates held by the most outputs (up to 5), most first. */
+  templates?: TextTemplate[];
 }
 
 export function finishTextMetrics(acc: TextAccumulator, baseline: TextBaseline): TextGroupResult {

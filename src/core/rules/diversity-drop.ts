@@ -3,10 +3,10 @@
 // vocabulary…) fall together when the texts collapse, and that is one event.
 import { METRICS } from '../../shared/metrics';
 import type { MetricInfo, MetricRole } from '../../shared/metrics';
-import type { Severity } from '../../shared/report';
+import type { RelatedLocation, Severity } from '../../shared/report';
 import type { Candidate, GroupEvidence, Rule, RuleContext } from './context';
 import { SEVERITY_ORDER } from '../../shared/report';
-import { labelOf, num, pct, ROLE_TITLE } from './format';
+import { clip, labelOf, num, pct, ROLE_TITLE } from './format';
 
 interface Drop {
   metric: MetricInfo;
@@ -41,6 +41,13 @@ function drops(ctx: RuleContext): Drop[] {
   return out;
 }
 
+/** When the tag sequences lost diversity: the generation's commonest syntactic template, at an output that holds it. */
+function templateRelated(d: Drop): RelatedLocation[] {
+  const t = d.metric.key === 'pos_ngram_diversity' ? d.g.group.templates?.[0] : undefined;
+  if (!t) return [];
+  return [{ message: `The commonest syntactic template in generation ${d.g.group.id}, ${t.pattern}, is in ${pct(t.share)} of its outputs, e.g. "${clip(t.example.match, 80)}".`, location: t.example.location }];
+}
+
 export const diversityDrop: Rule = {
   id: 'diversity-drop',
   title: 'Diversity dropped below the baseline',
@@ -61,7 +68,7 @@ export const diversityDrop: Rule = {
         const since = d.firstWarn && d.firstWarn !== d.g ? `; it first fell ${pct(ctx.t.dropWarning)} or more in generation ${d.firstWarn.group.id}` : '';
         ctx.push('diversity-drop', d.severity, {
           message: `${text}${since}.`,
-          group: d.g.group.id, metric: d.metric.key, baseline: b, value: v, location: d.g.group.location, related: ctx.baselineRelated(),
+          group: d.g.group.id, metric: d.metric.key, baseline: b, value: v, location: d.g.group.location, related: [...ctx.baselineRelated(), ...templateRelated(d)],
         });
       }
       return;
@@ -88,6 +95,7 @@ export const diversityDrop: Rule = {
           related: [
             ...ctx.baselineRelated(),
             ...list.map((d) => ({ message: `${one(d).text}.`, location: d.g.group.location })),
+            ...list.flatMap((d) => templateRelated(d)),
           ],
         },
       };
