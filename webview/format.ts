@@ -17,3 +17,15 @@ export function formatCell(n: number): string {
 export function where(location: Location): string {
   return `${location.file}:${location.line}`;
 }
+
+/** A share as a percentage to one decimal, without a trailing `.0`: `34.5%`, `72%`, `<0.1%`. */
+export function formatShare(share: number): string {
+  const percent = Math.round(share * 1000) / 10;
+  return percent === 0 && share > 0 ? '<0.1%' : `${percent}%`;
+}
+
+/** The difference of two shares in percentage points, signed: `+37.5 pts`, `−3 pts`, `±0 pts`. */
+export function formatPoints(difference: number): string {
+  const points = Math.round(difference * 1000) / 10;
+  return points === 0 ? '±0 pts' : `${points > 0 ? '+' : '−'}${Math.abs(points)} pts`;
+}

@@ -1,5 +1,5 @@
 // The report page: composes the components (webview/components/: header, findings, one
-// section per chart, data tables, export), holds the page state the host saves, and draws
+// section per chart, syntactic templates, data tables, export), holds the page state the host saves, and draws
 // the charts through the render queue. A new part of the page is a component function that
 // returns its element, added to the list in `show`.
 import type { HostNotification, ReportPayload } from '../src/shared/protocol';
@@ -10,6 +10,7 @@ import { chartContents, chartSection, noChartsNote, type ChartEntry } from './co
 import { exportReport, exportStatus, reportExportButtons } from './components/export';
 import { findingsSection } from './components/findings';
 import { reportHeader } from './components/header';
+import { templatesSection, TEMPLATES_ID, TEMPLATES_TITLE } from './components/templates';
 import { append, h } from './dom';
 import type { Host, PageState } from './host';
 import { themeConfig } from './theme';
@@ -139,8 +140,19 @@ export class ReportPage {
       actions: reportExportButtons({ html: !this.host.standalone, onExport: (kind) => exportReport(this.host, payload, kind) }),
       onBaselineChange: this.host.standalone ? undefined : (groupId) => this.changeBaseline(groupId),
     });
+    const templates = templatesSection(payload.result.report, {
+      onOpen: this.open,
+      tableOpen: this.state.openTables.includes(TEMPLATES_ID),
+      onTableToggle: (open) => this.setTableOpen(TEMPLATES_ID, open),
+    });
+    // The templates follow the text metrics' chart, which draws their rate and diversity.
+    const sections: { id: string; title: string; href?: string; element: HTMLElement }[] = payload.charts.map((c, i) => ({ ...c, element: this.entries[i]!.section }));
+    if (templates) {
+      const text = sections.findIndex((s) => s.id === 'metrics-text');
+      sections.splice(text < 0 ? sections.length : text + 1, 0, { id: TEMPLATES_ID, title: TEMPLATES_TITLE, href: `#${TEMPLATES_ID}`, element: templates });
+    }
     this.content.replaceChildren();
-    append(this.content, [header, findings.element, chartContents(payload.charts), ...this.entries.map((c) => c.section)]);
+    append(this.content, [header, findings.element, chartContents(sections), ...sections.map((s) => s.element)]);
     if (payload.charts.length === 0) this.content.appendChild(noChartsNote());
     document.title = `Collapse Lens: ${payload.title}`;
     // Placeholders hold the layout, so a restored scroll position lands where it was.

@@ -212,10 +212,12 @@ try {
       assert(charts.length === expected, `expected ${expected} charts, got ${charts.length}`);
       for (const c of charts) assert(c.svg === 1 && c.marks > 0, `${c.id}: ${c.svg} svg, ${c.marks} marks`);
       await page.screenshot({ path: join(screens, `report-${name}-light.png`), fullPage: true });
+      if (name === 'sample') await page.locator('section.templates').screenshot({ path: join(screens, 'report-templates-light.png') });
       await setDarkTheme(page);
       const dark = await page.$eval('.chart-canvas svg.marks', (svg) => getComputedStyle(svg).backgroundColor);
       assert(dark === 'rgb(31, 31, 31)', `dark background not applied to the chart: ${dark}`);
       await page.screenshot({ path: join(screens, `report-${name}-dark.png`), fullPage: true });
+      if (name === 'sample') await page.locator('section.templates').screenshot({ path: join(screens, 'report-templates-dark.png') });
       await clean(page, problems, name);
       await context.close();
     });
@@ -225,7 +227,12 @@ try {
     const { page, context, problems } = await open(pathToFileURL(pages.sample.file).href);
     const text = await page.textContent('.report-header');
     assert(text.includes('1,200') && text.includes('Malformed records') && text.includes('runs/gen2.jsonl (line 57, 118)'), `header: ${text}`);
-    assert((await page.$$('vscode-single-select')).length === 0, 'no baseline picker without a host');
+    assert((await page.$$('.report-header vscode-single-select')).length === 0, 'no baseline picker without a host');
+    const templates = await page.$$eval('section.templates .template-example', (els) => els.map((e) => `${e.tagName} ${e.querySelector('mark')?.textContent}`));
+    assert(templates.length === 10 && templates.every((t) => t.startsWith('DIV ')) && templates[5] === 'DIV The answer depends on', `templates: ${templates}`);
+    await page.focus('#templates-compare');
+    for (const key of ['Enter', 'ArrowUp', 'ArrowUp', 'Enter']) await page.keyboard.press(key);
+    await page.waitForSelector('section.templates .template-panel[data-generation="gen3"]', { timeout: 5000 });
     const total = pages.sample.result.report.findings.length;
     assert((await page.$$eval('.finding', (els) => els.length)) === 8, 'first findings listed');
     await page.click(`vscode-button:has-text("Show all ${total} findings")`);
@@ -322,6 +329,10 @@ try {
     await page.keyboard.press('Enter');
     const opened = (await posted()).filter((m) => m.method === 'location/open');
     assert(opened.length === 2, `OpenLocationCommand by keyboard: ${opened.length}`);
+    await page.focus('section.templates button.template-example');
+    await page.keyboard.press('Enter');
+    const example = pages.sample.result.report.groups[0].templates[0].example.location;
+    assert((await posted()).some((m) => m.method === 'location/open' && m.params.file === example.file && m.params.line === example.line), 'a template example opens its record');
     // A quick fix's "open the report at this finding", at one past the preview: listed, marked, in view.
     const last = pages.sample.result.report.findings.length - 1;
     await page.evaluate((index) => window.postMessage({ method: 'finding/didFocus', params: { index } }, '*'), last);
@@ -334,7 +345,7 @@ try {
     const focusable = await page.$$eval('vscode-button, vscode-single-select, button, summary, a[href]', (els) => els.filter((e) => e.tabIndex >= 0).length);
     assert(focusable > 20, `keyboard-reachable controls: ${focusable}`);
     await page.evaluate(() => {
-      const select = document.querySelector('vscode-single-select');
+      const select = document.querySelector('.report-header vscode-single-select');
       select.value = 'gen3';
       select.dispatchEvent(new Event('change', { bubbles: true }));
     });

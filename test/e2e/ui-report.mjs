@@ -212,13 +212,13 @@ try {
 
   await step('a new baseline: the page is busy, then shows the report against it', async () => {
     await app().evaluate(() => {
-      const select = document.querySelector('vscode-single-select');
+      const select = document.querySelector('.report-header vscode-single-select');
       select.value = 'gen2';
       select.dispatchEvent(new Event('change', { bubbles: true }));
     });
     await report().locator('#app[aria-busy="false"]').waitFor({ timeout: 30_000 });
     for (let end = Date.now() + 15_000; ; ) {
-      const value = await report().locator('vscode-single-select').evaluate((s) => s.value);
+      const value = await report().locator('.report-header vscode-single-select').evaluate((s) => s.value);
       if (value === 'gen2') break;
       if (Date.now() > end) throw new Error(`baseline shown: ${value}`);
       await page.waitForTimeout(100);
@@ -259,7 +259,7 @@ try {
     assert(charts.length >= 3 && charts.every((c) => c.marks > 0), 'charts drawn after the reload');
     // Analyzed again in the worker: the findings are back in the Problems panel, the baseline kept.
     await statusItem().filter({ hasText: /\d+ findings?/ }).waitFor({ timeout: 30_000 });
-    const value = await report().locator('vscode-single-select').evaluate((s) => s.value);
+    const value = await report().locator('.report-header vscode-single-select').evaluate((s) => s.value);
     assert(value === 'gen2', `baseline after the reload: ${value}`);
     assert(cspViolations.length === 0, `CSP violations: ${cspViolations.join(' | ')}`);
   });

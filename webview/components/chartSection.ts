@@ -53,10 +53,10 @@ export function chartSection(chart: CompiledChart, props: ChartSectionProps): Ch
   return { section, body, view };
 }
 
-/** Links to every chart, when there are two or more. */
-export function chartContents(charts: readonly Pick<CompiledChart, 'id' | 'title'>[]): HTMLElement | false {
+/** Links to every chart (and to another section, by its `href`), when there are two or more. */
+export function chartContents(charts: readonly (Pick<CompiledChart, 'id' | 'title'> & { href?: string })[]): HTMLElement | false {
   if (charts.length < 2) return false;
-  return h('nav', { class: 'toc', 'aria-label': 'Charts' }, h('ul', {}, charts.map((c) => h('li', {}, h('a', { href: `#chart-${c.id}` }, c.title)))));
+  return h('nav', { class: 'toc', 'aria-label': 'Charts' }, h('ul', {}, charts.map((c) => h('li', {}, h('a', { href: c.href ?? `#chart-${c.id}` }, c.title)))));
 }
 
 export function noChartsNote(): HTMLElement {

@@ -18,14 +18,19 @@ function newPage(standalone = false, payload: ReportPayload = samplePayload({ ca
 }
 
 describe('report page', () => {
-  test('header, findings, contents, then a section per chart; the report is saved', async () => {
+  test('header, findings, contents, then a section per chart, the templates after the text metrics; the report is saved', async () => {
     const { root, host, payload, shown, page } = newPage();
     const content = root.querySelector('.content')!;
+    assert.equal(payload.charts[0]!.id, 'metrics-text');
     assert.deepEqual(
       [...content.children].map((c) => c.tagName.toLowerCase() + (c.className ? `.${c.className.split(' ')[0]}` : '')),
-      ['header.report-header', 'section.findings', 'nav.toc', ...payload.charts.map(() => 'section.chart')],
+      ['header.report-header', 'section.findings', 'nav.toc', 'section.chart', 'section.templates', ...payload.charts.slice(1).map(() => 'section.chart')],
     );
     assert.deepEqual(all(content, 'section.chart').map((s) => s.dataset.chart), payload.charts.map((c) => c.id));
+    assert.deepEqual(
+      all<HTMLAnchorElement>(content, '.toc a').map((a) => a.getAttribute('href')),
+      ['#chart-metrics-text', '#templates', ...payload.charts.slice(1).map((c) => `#chart-${c.id}`)],
+    );
     assert.equal(document.title, `Collapse Lens: ${payload.title}`);
     assert.deepEqual(host.state?.payload, payload);
     assert.equal(root.dataset.render, 'pending');
@@ -41,11 +46,28 @@ describe('report page', () => {
     assert.deepEqual(host.posted, [{ method: 'location/open', params: payload.result.report.findings[1]!.location }]);
   });
 
+  test('clicking a template example posts the open-location command; its table stays open across reloads', async () => {
+    const { root, host, page, shown, payload } = newPage();
+    page.dispose();
+    await shown;
+    root.querySelector<HTMLElement>('.templates button.template-example')!.click();
+    assert.deepEqual(host.posted, [{ method: 'location/open', params: payload.result.report.groups[0]!.templates![0]!.example.location }]);
+    root.querySelector<HTMLElement>('.templates summary')!.click();
+    assert.deepEqual(host.state?.openTables, ['templates']);
+  });
+
+  test('no templates (a stream): no templates section, no link to it', async () => {
+    const { root, page, shown } = newPage(false, streamPayload());
+    page.dispose();
+    await shown;
+    assert.equal(root.querySelector('.templates, a[href="#templates"]'), null);
+  });
+
   test('a new baseline: the page turns busy and asks the host to re-analyze', async () => {
     const { root, host, page, shown } = newPage();
     page.dispose();
     await shown;
-    const select = root.querySelector('vscode-single-select') as HTMLElement & { value: string };
+    const select = root.querySelector('.report-header vscode-single-select') as HTMLElement & { value: string };
     Object.defineProperty(select, 'value', { value: 'gen4' });
     select.dispatchEvent(new Event('change'));
     assert.deepEqual(host.posted, [{ method: 'baseline/change', params: { groupId: 'gen4' } }]);
@@ -98,7 +120,8 @@ describe('report page', () => {
     const { root, page, shown } = newPage(true);
     page.dispose();
     await shown;
-    assert.equal(root.querySelectorAll('.finding-list button, vscode-single-select').length, 0);
+    assert.equal(root.querySelectorAll('.finding-list button, button.template-example, .report-header vscode-single-select').length, 0);
+    assert.equal(text(root.querySelector('.templates .template-example .where')), 'runs/gen0.jsonl:52');
     assert.deepEqual(all(root, '.report-header vscode-button').map(text), ['Export JSON']);
   });
 
