@@ -213,12 +213,18 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
       consume(out);
     };
 
+    /** This file's first issue, kept for its message even when earlier files filled `issues`. */
+    let firstIssue: RecordIssue | undefined;
     const noteIssue = (issue: RecordIssue): MalformedRecord | undefined => {
       summary.malformed++;
       if (malformedLines.length < MAX_MALFORMED_LINES) malformedLines.push(issue.line);
-      if (issues.length >= MAX_ISSUES_KEPT) return undefined;
+      if (issues.length >= MAX_ISSUES_KEPT) {
+        firstIssue ??= issue;
+        return undefined;
+      }
       const kept: MalformedRecord = { ...issue, file: input.display };
       issues.push(kept);
+      firstIssue ??= kept;
       return kept;
     };
     /** A record that parsed but cannot be used: malformed, at column 1 until its value is located. */
@@ -319,7 +325,7 @@ export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: Ana
     if (toLocate.length) await locateIssueColumns(input, toLocate, options.signal);
 
     if (summary.records === 0) {
-      const first = issues.find((i) => i.file === input.display);
+      const first = firstIssue;
       throw new InputError(
         summary.malformed > 0
           ? `${input.display}: none of its ${summary.malformed} records could be read (line ${first!.line}, column ${first!.column}: ${first!.message})`

@@ -76,6 +76,13 @@ describe('analyzeFiles', () => {
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'flags.jsonl'), display: 'flags.jsonl' }]), /flags\.jsonl has no field Collapse Lens can analyze \(paths found: ok, meta\.a, meta\); name one with --text-field/);
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'big.jsonl'), display: 'big.jsonl' }], { maxFileBytes: 100 }), /more than the 100 bytes limit/);
     await assert.rejects(analyzeFiles([{ file: path.join(dir, 'missing.jsonl'), display: 'missing.jsonl' }]), /missing\.jsonl does not exist/);
+    // A file with no usable record is named with its own first problem, even after another
+    // file's problems filled the list of those kept (found by fuzzing).
+    const crowded = tmp({ 'a.jsonl': `${'x\n'.repeat(150)}${jsonl(varied(20).map((output) => ({ output })))}`, 'b.jsonl': '[]\n' });
+    await assert.rejects(
+      analyzeFiles(['a.jsonl', 'b.jsonl'].map((name) => ({ file: path.join(crowded, name), display: name }))),
+      /^InputError: b\.jsonl: none of its 1 records could be read \(line 1, column 1: expected a JSON object, found an array\)/,
+    );
     // Several missing: always the first in the order files are analyzed, whichever stat ends first.
     const missing = ['m-3.jsonl', 'm-1.jsonl', 'm-2.jsonl'].map((name) => ({ file: path.join(dir, name), display: name }));
     for (let i = 0; i < 5; i++) await assert.rejects(analyzeFiles(missing), /m-1\.jsonl does not exist/);
