@@ -7,6 +7,7 @@
 // case is saved under test/fixtures/fuzz/ (with its seed and path), and from then on `npm test`
 // replays it. Each target stops starting new cases after M minutes (default 10), split between its
 // properties by share; the summary says how many cases each property ran clean.
+import { createRequire } from 'node:module';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -64,6 +65,7 @@ if (!fs.existsSync(path.join(root, 'dist', 'webview.js'))) {
 // Only the fuzz files are built, the way esbuild.js builds test files, so that a half-edited
 // unrelated test elsewhere does not stop a fuzz run.
 const esbuild = (await import('esbuild')).default ?? (await import('esbuild'));
+const { hyparquetGuards } = createRequire(import.meta.url)('./hyparquet-guards.js');
 const version = JSON.parse(fs.readFileSync('package.json', 'utf8')).version;
 const entries = options.targets.map((t) => `test/unit/fuzz-${t}.test.ts`);
 await esbuild.build({
@@ -77,6 +79,8 @@ await esbuild.build({
   target: 'node20',
   format: 'cjs',
   alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
+  // The same guards as every other bundle (esbuild.js): the code under test is the code shipped.
+  plugins: [hyparquetGuards],
   entryPoints: entries,
   outdir: 'out/test/unit',
   outbase: 'test/unit',
