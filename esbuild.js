@@ -35,7 +35,7 @@ const nodeCommon = {
 
 // The web extension (vscode.dev, github.dev): the same entry points built for a browser. Where
 // a module needs Node, a sibling `name.web.ts` stands in for `name.ts` (core/bytes.ts,
-// core/localDisk.ts, core/analysis/offThread.ts, host/platform.ts, host/workerPort.ts):
+// core/localDisk.ts, core/analysis/offThread.ts, host/platform.ts, worker/port.ts):
 // esbuild tries the `.web.ts` extension first. VS Code loads a web extension as CommonJS in a
 // Web Worker; the analysis worker it starts is a classic script (importScripts), so an IIFE.
 const webCommon = {
@@ -58,13 +58,14 @@ function walk(dir, pred, out = []) {
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', define: { ...common.define, __CLI_ENTRY__: 'true' }, banner: { js: '#!/usr/bin/env node' } },
-  { ...nodeCommon, entryPoints: ['src/host/worker.ts'], outfile: 'dist/worker.js' },
+  // The analysis worker (src/worker/main.ts): the engine off the extension host's thread.
+  { ...nodeCommon, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js' },
   // The second thread that reads, parses and projects large files (src/core/analysis/offThread.ts).
   { ...nodeCommon, entryPoints: ['src/core/analysis/projectWorker.ts'], outfile: 'dist/reader-thread.js' },
-  // Loaded by the host when a report first opens (see src/host/reportRender.ts).
-  { ...nodeCommon, entryPoints: ['src/host/reportRender.ts'], outfile: 'dist/report.js' },
+  // Loaded by the host when a report first opens (see src/core/reportRender.ts).
+  { ...nodeCommon, entryPoints: ['src/core/reportRender.ts'], outfile: 'dist/report.js' },
   { ...webCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/web/extension.js', format: 'cjs', external: ['vscode'] },
-  { ...webCommon, entryPoints: ['src/host/worker.ts'], outfile: 'dist/web/worker.js', format: 'iife' },
+  { ...webCommon, entryPoints: ['src/worker/main.ts'], outfile: 'dist/web/worker.js', format: 'iife' },
   {
     ...common,
     entryPoints: ['webview/main.ts'],

@@ -17,8 +17,10 @@ import { formatText } from './core/format/text';
 import { renderStandaloneHtml } from './core/html';
 import { SUPPORTED_FILE } from './shared/formats';
 import { OutputError, resolveOutput, writeOutputFile } from './core/outputFile';
-import { getScenario, SCENARIOS, validateScenarioParams } from './core/scenarios/index';
-import type { ScenarioFormat } from './core/scenarios/index';
+import { getScenario, SCENARIOS } from './core/scenarios/index';
+import type { ScenarioResult } from './core/scenarios/index';
+import { resolveScenarioOptions, scenarioOptionMessage, ScenarioOptionError } from './core/scenarios/options';
+import type { ScenarioOptionProblem } from './core/scenarios/options';
 import { ScenarioWriteError, writeScenario } from './core/scenarios/write';
 import { terminalSafe } from './core/terminalText';
 import { VERSION } from './core/version';
@@ -542,26 +544,30 @@ async function scenarioCommand(args: string[], ctx: Ctx): Promise<number> {
     if (option && !closest(key, paramNames)) throw new UsageError(`unknown option --${key}; did you mean --${option}?`);
   }
   const seedArg = str(values.seed);
-  const seed = seedArg !== undefined ? Number(seedArg) : 42;
-  if (seedArg?.trim() === '' || !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, not "${seedArg}"`);
   const generationsArg = str(values.generations);
-  const generations = generationsArg !== undefined ? Number(generationsArg) : scenario.defaultGenerations;
-  if (generationsArg?.trim() === '' || !Number.isInteger(generations) || generations < 2 || generations > 1000) {
-    throw new UsageError(`--generations must be an integer from 2 to 1000, not "${generationsArg}"`);
-  }
   const formatArg = str(values.format);
-  const format = (formatArg ?? 'jsonl') as ScenarioFormat;
-  if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be jsonl or csv, not "${formatArg}"`);
   const outArg = str(values.out);
+  const resolved = resolveScenarioOptions(scenario, { seed: seedArg, generations: generationsArg, format: formatArg, paramStrings: params });
+  const problems = resolved.ok ? [] : resolved.problems;
+  // The flags' problems one at a time, then --out, then the parameters' all together.
+  const flag = problems.find((p) => p.option !== 'param');
+  if (flag) throw new UsageError(flagProblemMessage(flag));
   if (outArg === '') throw new UsageError('--out needs a folder, as in --out runs/my-scenario');
-  const { params: typed, errors } = validateScenarioParams(scenario, params);
-  if (errors.length) throw new UsageError(errors.join('; '));
-  const result = scenario.run({ seed, generations, format, params: typed });
-  const outDir = path.resolve(ctx.cwd, outArg ?? path.join('collapse-lens-scenarios', `${scenario.name}-seed${seed}`));
+  if (!resolved.ok) throw new UsageError(problems.map(scenarioOptionMessage).join('; '));
+  const options = resolved.options;
+  let result: ScenarioResult;
+  try {
+    result = scenario.run(options);
+  } catch (e) {
+    // Options each fine alone can clash (train-size against features): the user's to fix.
+    if (e instanceof ScenarioOptionError) throw new UsageError(e.message);
+    throw e;
+  }
+  const outDir = path.resolve(ctx.cwd, outArg ?? path.join('collapse-lens-scenarios', `${scenario.name}-seed${options.seed}`));
   const display = toDisplay(ctx.cwd, outDir);
   let written: string[];
   try {
-    written = await writeScenario(result, outDir, { scenario: scenario.name, title: scenario.title, seed, generations, format, params: typed }, { overwrite: values.force === true });
+    written = await writeScenario(result, outDir, { scenario: scenario.name, title: scenario.title, ...options }, { overwrite: values.force === true });
   } catch (e) {
     if (e instanceof ScenarioWriteError) throw new UsageError(scenarioWriteMessage(e, outDir, display));
     throw e;
@@ -571,6 +577,19 @@ async function scenarioCommand(args: string[], ctx: Ctx): Promise<number> {
   const ext = path.extname(result.files[0]!.name);
   ctx.stdout.write(`next: collapse-lens analyze ${terminalSafe(display)}/${result.files.length > 1 ? `gen-*${ext}` : result.files[0]!.name}\n`);
   return EXIT_OK;
+}
+
+function flagProblemMessage(p: ScenarioOptionProblem): string {
+  switch (p.option) {
+    case 'seed':
+      return `--seed must be an integer from ${p.min} to ${p.max}, not "${String(p.got)}"`;
+    case 'generations':
+      return `--generations must be an integer from ${p.min} to ${p.max}, not "${String(p.got)}"`;
+    case 'format':
+      return `--format must be ${p.formats.join(' or ')}, not "${String(p.got)}"`;
+    case 'param':
+      return p.message;
+  }
 }
 
 function scenarioWriteMessage(e: ScenarioWriteError, dir: string, display: string): string {

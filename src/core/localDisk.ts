@@ -4,8 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { RandomAccessSource } from './readers/parquet';
-import { fileError, InputError } from './readers/types';
+import { fileError, InputError, type RandomAccessSource } from './readers/types';
 
 const READ_CHUNK = 1024 * 1024;
 

@@ -1,8 +1,7 @@
 // localDisk.ts for the web build: a browser has no local disk to open by path. The extension
 // reads every file through VS Code's file system and hands its bytes over (AnalyzeInput.open),
 // so these are reached only by a mistake; they fail with a message that says so.
-import type { RandomAccessSource } from './readers/parquet';
-import { InputError } from './readers/types';
+import { InputError, type RandomAccessSource } from './readers/types';
 
 const NO_DISK = 'cannot be opened by path in a browser; it must be read through VS Code';
 

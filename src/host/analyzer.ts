@@ -10,8 +10,8 @@ import type { AnalysisTarget } from './diagnostics';
 import { InputReadError, targetsOf, workerInput } from './inputs';
 import type { AnalysisStatusBar } from './statusBar';
 import type { AnalysisEntry, AnalysisRequest, FindingsStore } from './store';
-import type { AnalysisWorkerPool } from './workerClient';
-import type { AnalysisJob, WorkerError } from './workerProtocol';
+import type { AnalysisWorkerPool } from '../worker/client';
+import type { AnalysisJob, WorkerError } from '../worker/protocol';
 
 export type RequestOutcome =
   | { kind: 'result'; request: AnalysisRequest; entry: AnalysisEntry }

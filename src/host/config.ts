@@ -8,7 +8,7 @@ import type { AnalyzeOptions, FieldOverrides, RuleThresholds, SamplingOptions } 
 import { FIELD_ROLES } from '../shared/report';
 import { DEFAULT_INCLUDE } from '../shared/formats';
 import type { FieldRole } from '../shared/report';
-import type { WorkerAnalyzeOptions } from './workerProtocol';
+import type { WorkerAnalyzeOptions } from '../worker/protocol';
 
 export const SECTION = 'collapseLens';
 

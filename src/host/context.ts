@@ -1,17 +1,17 @@
 // The extension's services and the events that tie them together: analysis on save, findings
-// that go away with their files, context keys for the menus, the status bar.
+// that go away with their files, context keys for the menus, the status bar. The commands are
+// handed in as a map (src/extension.ts builds it), so this file imports none of them.
 import * as vscode from 'vscode';
 import type { AnalysisResult } from '../shared/details';
+import { AnalysisWorkerPool } from '../worker/client';
 import { AnalysisRunner } from './analyzer';
 import type { InputErrorReport, ProgressReport, RunOutcome } from './analyzer';
 import { FindingCodeActionProvider, COMMAND_OPEN_REPORT } from './codeActions';
-import { registerCommands } from './commands';
 import { ConfigStore } from './config';
-import { REPORT_VIEW_TYPE, ReportPanels } from './reportPanel';
+import { analysisWorkerLocation, spawnAnalysisWorker } from './platform';
+import { REPORT_VIEW_TYPE, ReportPanels } from './report/panels';
 import { AnalysisStatusBar } from './statusBar';
 import { FindingsStore } from './store';
-import { AnalysisWorkerPool } from './workerClient';
-import { analysisWorkerLocation } from './platform';
 
 /** Saves closer together than this trigger one analysis. */
 export const SAVE_DEBOUNCE_MS = 500;
@@ -33,6 +33,12 @@ export interface CollapseLensApi {
 
 const MISSING_FILE_SWEEP_MS = 5000;
 
+/** A command's handler, as `vscode.commands.registerCommand` takes it. */
+export type Command = (...args: any[]) => unknown;
+
+/** Makes a command's handler from the extension's services; the map of them is registered in one place. */
+export type CommandFactory = (ctx: CollapseLens) => Command;
+
 export class CollapseLens implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('Collapse Lens', { log: true });
   readonly config = new ConfigStore();
@@ -47,9 +53,10 @@ export class CollapseLens implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly pendingSaves = new Map<string, NodeJS.Timeout>();
 
-  constructor(context: vscode.ExtensionContext) {
+  constructor(context: vscode.ExtensionContext, commands: Readonly<Record<string, CommandFactory>>) {
     this.extensionId = context.extension.id;
-    this.pool = new AnalysisWorkerPool(analysisWorkerLocation(context.extensionUri));
+    const workerScript = analysisWorkerLocation(context.extensionUri);
+    this.pool = new AnalysisWorkerPool(() => spawnAnalysisWorker(workerScript));
     this.runner = new AnalysisRunner(this.pool, this.config, this.store, this.status, this.log);
     this.presenter = new ReportPanels(this, context.extensionUri);
     const watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
@@ -62,7 +69,7 @@ export class CollapseLens implements vscode.Disposable {
       this.presenter,
       vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, this.presenter),
       watcher,
-      ...registerCommands(this),
+      ...Object.entries(commands).map(([id, factory]) => vscode.commands.registerCommand(id, factory(this))),
       vscode.languages.registerCodeActionsProvider('*', new FindingCodeActionProvider(this.store, this.config), FindingCodeActionProvider.metadata),
       this.store.onDidChange(() => {
         void vscode.commands.executeCommand('setContext', 'collapseLens.hasResults', this.store.entries().length > 0);

@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import type { AnalysisResult } from '../shared/details';
 import { METRIC_BY_KEY } from '../shared/metrics';
 import type { FieldRole, FieldRoles, Finding, InputFormat, InputSummary, Location, Severity } from '../shared/report';
-import { findDelimitedFieldValue, findJsonFieldValue } from './locate';
-import type { WorkerIssue } from './workerProtocol';
+import { findDelimitedFieldValue, findJsonFieldValue } from '../core/locate';
+import type { WorkerIssue } from '../worker/protocol';
 
 export const DIAGNOSTIC_SOURCE = 'Collapse Lens';
 export const RULE_DOCS = 'https://github.com/collapse-lens/collapse-lens';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { naturalCompare } from '../core/generations';
 import type { AnalysisTarget } from './diagnostics';
 import { READS_LOCAL_FILES } from './platform';
-import type { WorkerError, WorkerInput } from './workerProtocol';
+import type { WorkerError, WorkerInput } from '../worker/protocol';
 
 import { formatBytes, SUPPORTED_FILE } from '../shared/formats';
 

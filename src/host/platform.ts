@@ -4,9 +4,10 @@
 // (esbuild.js picks it for dist/web/); keep the two files' exports the same.
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { AnalysisWorker } from './workerClient';
+import type { AnalysisWorker } from '../worker/client';
 
-type ReportRenderer = typeof import('./reportRender');
+/** Vega-Lite compilation and the page HTML (src/core/reportRender.ts). */
+export type ReportRenderer = typeof import('../core/reportRender');
 
 /** Whether the analysis worker can open a `file:` URI by its path (else the host reads it). */
 export const READS_LOCAL_FILES: boolean = true;

@@ -2,11 +2,10 @@
 // in a Web Worker on dist/web/worker.js, every file reaches it as bytes read through VS Code's
 // file system, and the report renderer is bundled in (there is no require of a file here).
 import * as vscode from 'vscode';
-import * as reportRenderer from './reportRender';
-import type { AnalysisWorker } from './workerClient';
-import type { HostToWorkerMessage, WorkerToHostMessage } from './workerProtocol';
-
-type ReportRenderer = typeof import('./reportRender');
+import * as reportRenderer from '../core/reportRender';
+import type { AnalysisWorker } from '../worker/client';
+import type { HostToWorkerMessage, WorkerToHostMessage } from '../worker/protocol';
+import type { ReportRenderer } from './platform';
 
 /** The browser's Worker, as much of it as this file uses (the project type-checks without the DOM library). */
 interface BrowserWorker {
@@ -47,7 +46,7 @@ function scriptUrl(location: string): Promise<string> {
 
 type Listeners = { message: ((m: WorkerToHostMessage) => void)[]; error: ((e: Error) => void)[]; exit: (() => void)[] };
 
-/** A Web Worker behind the worker_threads-like surface workerClient.ts drives; messages wait until it has started. */
+/** A Web Worker behind the worker_threads-like surface src/worker/client.ts drives; messages wait until it has started. */
 class WebAnalysisWorker implements AnalysisWorker {
   private worker: BrowserWorker | undefined;
   private readonly pending: [HostToWorkerMessage, ArrayBuffer[]][] = [];

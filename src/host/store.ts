@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AnalysisResult } from '../shared/details';
 import type { AnalysisTarget, PublishedDiagnostic, PublishedFile } from './diagnostics';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
-import type { WorkerIssue } from './workerProtocol';
+import type { WorkerIssue } from '../worker/protocol';
 
 /** What to analyze: one file, or several files as generations. */
 export interface AnalysisRequest {

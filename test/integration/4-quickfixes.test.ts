@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/host/analyzer';
-import { AnalysisWorkerPool } from '../../src/host/workerClient';
+import { spawnAnalysisWorker } from '../../src/host/platform';
+import { AnalysisWorkerPool } from '../../src/worker/client';
 import { activate, analyzeFile, clear, codeOf, fixture, ours, resetSetting, waitFor } from './helpers';
 
 async function fixesAt(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
@@ -84,7 +85,8 @@ describe('quick fixes', () => {
 
   it('lists the fields of a file for the quick pick, read in the worker', async () => {
     const ext = vscode.extensions.getExtension('collapse-lens.collapse-lens')!;
-    const pool = new AnalysisWorkerPool(vscode.Uri.joinPath(ext.extensionUri, 'dist', 'worker.js').fsPath);
+    const script = vscode.Uri.joinPath(ext.extensionUri, 'dist', 'worker.js').fsPath;
+    const pool = new AnalysisWorkerPool(() => spawnAnalysisWorker(script));
     assert.deepEqual(await pool.listFields({ file: uri().fsPath, display: 'repeated.jsonl' }), ['id', 'prompt', 'output']);
     assert.deepEqual(await pool.listFields({ file: fixture('decisions.csv').fsPath, display: 'decisions.csv' }), ['id', 'decision', 'score']);
     await assert.rejects(pool.listFields({ file: fixture('notes.txt').fsPath, display: 'notes.txt' }), /unknown file type/);

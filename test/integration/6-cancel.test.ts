@@ -5,7 +5,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CollapseLensApi } from '../../src/extension';
 import type { RunOutcome } from '../../src/host/analyzer';
-import { AnalysisWorkerPool, CANCEL_GRACE_MS } from '../../src/host/workerClient';
+import { spawnAnalysisWorker } from '../../src/host/platform';
+import { AnalysisWorkerPool, CANCEL_GRACE_MS } from '../../src/worker/client';
 import { activate, clear, ours, waitFor } from './helpers';
 
 /** Enough records that the analysis runs for several seconds; written in chunks, not to block the host. */
@@ -76,7 +77,7 @@ describe('a worker that ignores cancel', () => {
     // Answers nothing and never yields to its message loop once started, as a hung engine would.
     fs.writeFileSync(script, "require('node:worker_threads').parentPort.on('message', (m) => { if (m.kind === 'start') for (;;) {} });\n");
     try {
-      const run = new AnalysisWorkerPool(script).run([{ inputs: [{ file: 'x.jsonl', display: 'x.jsonl' }], options: {} }]);
+      const run = new AnalysisWorkerPool(() => spawnAnalysisWorker(script)).run([{ inputs: [{ file: 'x.jsonl', display: 'x.jsonl' }], options: {} }]);
       await new Promise((r) => setTimeout(r, 200));
       const cancelledAt = Date.now();
       run.cancel();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { RunScenarioArgs, RunScenarioResult } from '../../src/host/scenarioCommand';
+import type { RunScenarioArgs, RunScenarioResult } from '../../src/host/scenario/command';
 import { activate, clear, codeOf, EXTENSION_ID, ours, spyErrorMessages, workspaceRoot } from './helpers';
 import { SPEC_SCENARIOS } from '../spec-scenarios';
 

@@ -45,9 +45,10 @@ function l10nCalls(source: string): { text?: string; bad?: string }[] {
   return calls;
 }
 
-const hostFiles = fs
-  .readdirSync(path.join(root, 'src', 'host'))
+const hostFiles = (fs.readdirSync(path.join(root, 'src', 'host'), { recursive: true }) as string[])
+  .map((f) => f.split(path.sep).join('/'))
   .filter((f) => f.endsWith('.ts'))
+  .sort()
   .map((f) => ({ file: `src/host/${f}`, source: read('src', 'host', f) }));
 
 describe('localisation of the manifest', () => {

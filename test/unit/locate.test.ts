@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findJsonArrayElement, findJsonFieldValue } from '../../src/host/locate';
+import { findJsonArrayElement, findJsonFieldValue } from '../../src/core/locate';
 
 const at = (text: string, field: string) => {
   const span = findJsonFieldValue(text, field);

@@ -1,3 +1,4 @@
+// Over 400 lines: one format's reader — footer checks, page-index slicing, column selection and value conversion — around one hyparquet state.
 // Apache Parquet through hyparquet (pure JavaScript) and hyparquet-compressors (snappy, gzip,
 // zstd, brotli, lz4; JS and inline WebAssembly), so one bundle runs on every platform.
 //
@@ -13,15 +14,9 @@
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema, readOffsetIndex } from 'hyparquet';
 import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup, SchemaTree } from 'hyparquet';
 import { compressors as decompressors } from 'hyparquet-compressors';
-import { InputError, type ReadContext, type RecordBatch } from './types';
+import { InputError, type RandomAccessSource, type ReadContext, type RecordBatch } from './types';
 
-/** Random access to a file's bytes. */
-export interface RandomAccessSource {
-  readonly byteLength: number;
-  /** Bytes [start, end); `end` is at most `byteLength`. */
-  read(start: number, end: number): Promise<ArrayBuffer>;
-  close(): Promise<void>;
-}
+export type { RandomAccessSource };
 
 /** Row groups with more rows than this are read in slices (when their pages are indexed). */
 export const SLICE_ABOVE = 100_000;

@@ -18,6 +18,14 @@ export interface RecordIssue {
   message: string;
 }
 
+/** Random access to a file's bytes (a Parquet file is read footer first, then in ranges). */
+export interface RandomAccessSource {
+  readonly byteLength: number;
+  /** Bytes [start, end); `end` is at most `byteLength`. */
+  read(start: number, end: number): Promise<ArrayBuffer>;
+  close(): Promise<void>;
+}
+
 export interface RecordBatch {
   records: SourceRecord[];
   issues: RecordIssue[];

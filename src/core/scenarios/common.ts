@@ -1,121 +1,9 @@
-// Plumbing every scenario shares: option checks, record encoding (JSONL / CSV), file
-// names, rounding, and the little linear algebra the simulations need.
-import { Random } from '../random';
-import type { ParamValue, Scenario, ScenarioFile, ScenarioFormat, ScenarioOptions, ScenarioParameter } from './types';
+// Plumbing every scenario shares: record encoding (JSONL / CSV), file names, rounding, and
+// the little linear algebra the simulations need. The options are checked in options.ts.
+import type { ParamValue, ScenarioFile, ScenarioFormat } from './types';
 
 export type RecordValue = string | number | boolean | number[];
 export type OutputRecord = Record<string, RecordValue>;
-
-export const MAX_GENERATIONS = 1000;
-
-/** Thrown by `run` when options are out of range; the message is meant for the user. */
-export class ScenarioOptionError extends Error {
-  constructor(readonly errors: string[]) {
-    super(errors.join('; '));
-    this.name = 'ScenarioOptionError';
-  }
-}
-
-function describeRange(p: ScenarioParameter): string {
-  if (p.min !== undefined && p.max !== undefined) return `between ${p.min} and ${p.max}`;
-  if (p.min !== undefined) return `at least ${p.min}`;
-  if (p.max !== undefined) return `at most ${p.max}`;
-  return '';
-}
-
-const shown = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v));
-
-/** Checks one typed value against its declaration; returns a message or undefined. */
-export function checkParamValue(scenario: string, p: ScenarioParameter, value: unknown): string | undefined {
-  const label = `parameter '${p.name}' of scenario '${scenario}'`;
-  switch (p.type) {
-    case 'boolean':
-      return typeof value === 'boolean' ? undefined : `${label} must be true or false (got ${shown(value)})`;
-    case 'enum':
-      return typeof value === 'string' && p.values?.includes(value)
-        ? undefined
-        : `${label} must be one of ${(p.values ?? []).join(', ')} (got ${shown(value)})`;
-    case 'integer':
-    case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        return `${label} must be ${p.type === 'integer' ? 'an integer' : 'a number'} (got ${shown(value)})`;
-      }
-      if (p.type === 'integer' && !Number.isInteger(value)) return `${label} must be an integer (got ${value})`;
-      if ((p.min !== undefined && value < p.min) || (p.max !== undefined && value > p.max)) {
-        return `${label} must be ${describeRange(p)} (got ${value})`;
-      }
-      return undefined;
-    }
-  }
-}
-
-/** Parses a command-line string for one parameter; returns the value or an error message. */
-export function parseParamString(scenario: string, p: ScenarioParameter, raw: string): { value?: ParamValue; error?: string } {
-  const text = raw.trim();
-  let value: ParamValue;
-  switch (p.type) {
-    case 'boolean': {
-      const t = text.toLowerCase();
-      if (['true', '1', 'yes', 'on', ''].includes(t)) value = true;
-      else if (['false', '0', 'no', 'off'].includes(t)) value = false;
-      else return { error: `parameter '${p.name}' of scenario '${scenario}' must be true or false (got '${raw}')` };
-      break;
-    }
-    case 'enum':
-      value = text;
-      break;
-    case 'integer':
-    case 'number': {
-      const n = text === '' ? NaN : Number(text);
-      if (!Number.isFinite(n)) {
-        return { error: `parameter '${p.name}' of scenario '${scenario}' must be ${p.type === 'integer' ? 'an integer' : 'a number'} (got '${raw}')` };
-      }
-      value = n;
-      break;
-    }
-  }
-  const error = checkParamValue(scenario, p, value);
-  return error ? { error } : { value };
-}
-
-export interface Resolved {
-  rng: Random;
-  generations: number;
-  params: Record<string, ParamValue>;
-  format: ScenarioFormat;
-}
-
-/** Applies defaults and checks everything `run` receives; throws ScenarioOptionError. */
-export function resolveOptions(s: Scenario, options: ScenarioOptions): Resolved {
-  const errors: string[] = [];
-  if (!Number.isInteger(options.seed)) errors.push(`seed must be an integer (got ${JSON.stringify(options.seed)})`);
-  if (options.format !== 'jsonl' && options.format !== 'csv') errors.push(`format must be jsonl or csv (got ${JSON.stringify(options.format)})`);
-  const generations = options.generations ?? s.defaultGenerations;
-  if (!Number.isInteger(generations) || generations < s.minGenerations || generations > MAX_GENERATIONS) {
-    errors.push(`generations for scenario '${s.name}' must be an integer between ${s.minGenerations} and ${MAX_GENERATIONS} (got ${JSON.stringify(options.generations)})`);
-  }
-  const params: Record<string, ParamValue> = {};
-  for (const p of s.parameters) params[p.name] = p.default;
-  for (const [key, value] of Object.entries(options.params ?? {})) {
-    const p = s.parameters.find((x) => x.name === key);
-    if (!p) {
-      errors.push(unknownParamMessage(s, key));
-      continue;
-    }
-    const error = checkParamValue(s.name, p, value);
-    if (error) errors.push(error);
-    else params[key] = value;
-  }
-  if (errors.length) throw new ScenarioOptionError(errors);
-  return { rng: new Random(options.seed), generations, params, format: options.format };
-}
-
-export function unknownParamMessage(s: Scenario, key: string): string {
-  const known = s.parameters.map((p) => p.name);
-  return known.length
-    ? `scenario '${s.name}' has no parameter '${key}' (it has: ${known.join(', ')})`
-    : `scenario '${s.name}' takes no parameters (got '${key}')`;
-}
 
 export const num = (params: Record<string, ParamValue>, key: string): number => params[key] as number;
 export const bool = (params: Record<string, ParamValue>, key: string): boolean => params[key] as boolean;
@@ -130,6 +18,11 @@ export function round(x: number, digits: number): number {
 export function generationFileName(g: number, generations: number, format: ScenarioFormat): string {
   const width = Math.max(2, String(generations - 1).length);
   return `gen-${String(g).padStart(width, '0')}.${format}`;
+}
+
+/** A name a scenario run writes (a generation file or README.md): what replacing an earlier run may delete. */
+export function isScenarioFileName(name: string): boolean {
+  return /^(gen-\d+\.(jsonl|csv)|README\.md)$/.test(name);
 }
 
 function csvCell(v: string | number | boolean): string {

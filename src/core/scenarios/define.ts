@@ -1,10 +1,28 @@
 // Turns a simulation (records per generation + ground truth) into a Scenario with option
 // checks and file encoding done once, the same way for all of them.
 import type { RuleId } from '../../shared/metrics';
-import { generationFiles, resolveOptions, ScenarioOptionError } from './common';
+import { Random } from '../random';
+import { generationFiles } from './common';
+import type { OutputRecord } from './common';
 import { clearRules, textRows } from './expect';
-import type { OutputRecord, Resolved } from './common';
-import type { Scenario, ScenarioParameter, ScenarioResult } from './types';
+import { resolveScenarioOptions, scenarioOptionMessage, ScenarioOptionError } from './options';
+import type { ParamValue, Scenario, ScenarioFormat, ScenarioOptions, ScenarioParameter, ScenarioResult } from './types';
+
+/** The options a simulation runs with: checked, defaults applied, the seed made a generator. */
+export interface Resolved {
+  rng: Random;
+  generations: number;
+  params: Record<string, ParamValue>;
+  format: ScenarioFormat;
+}
+
+/** Applies defaults and checks everything `run` receives (options.ts); throws ScenarioOptionError. */
+function resolveOptions(s: Scenario, options: ScenarioOptions): Resolved {
+  const resolved = resolveScenarioOptions(s, { seed: options.seed, generations: options.generations, format: options.format, params: options.params ?? {} });
+  if (!resolved.ok) throw new ScenarioOptionError(resolved.problems.map(scenarioOptionMessage));
+  const { seed, generations, params, format } = resolved.options;
+  return { rng: new Random(seed), generations, params, format };
+}
 
 export interface Simulation {
   records: OutputRecord[][];

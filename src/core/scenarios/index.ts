@@ -1,6 +1,5 @@
-// The scenario registry: the twelve simulations of docs/scenarios.md, in its order, and the
-// command-line parameter parsing the CLI and the VS Code command share.
-import { parseParamString, unknownParamMessage } from './common';
+// The scenario registry: the twelve simulations of docs/scenarios.md, in its order. Their
+// options are resolved in options.ts, for the CLI, the worker and the VS Code command alike.
 import { controlScenario } from './control';
 import { classifierSelfTraining } from './classifier';
 import { gaussianRefit } from './gaussian';
@@ -8,10 +7,10 @@ import { mixtureModeCollapse } from './mixture';
 import { ngramSelfTraining } from './ngram';
 import { linearRegression } from './regression';
 import { biasedDecisions, contentGenerator, continuousEvaluation, diversityDecay, exploration, genericInputs, recommender } from './seed';
-import type { ParamValue, Scenario } from './types';
+import type { Scenario } from './types';
 
 export type { ParamValue, Scenario, ScenarioExpectation, ScenarioFile, ScenarioFormat, ScenarioOptions, ScenarioParameter, ScenarioResult } from './types';
-export { ScenarioOptionError, MAX_GENERATIONS } from './common';
+export { ScenarioOptionError, MAX_GENERATIONS, validateScenarioParams } from './options';
 export { controlScenario };
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -31,27 +30,4 @@ export const SCENARIOS: readonly Scenario[] = [
 
 export function getScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);
-}
-
-/**
- * Turns command-line strings into typed parameters: defaults for what is not given, range
- * and enum checks, and a message per problem naming the parameter and what it accepts.
- * Names may be given in kebab-case or snake_case (`fresh_fraction` = `fresh-fraction`).
- */
-export function validateScenarioParams(s: Scenario, raw: Record<string, string>): { params: Record<string, ParamValue>; errors: string[] } {
-  const params: Record<string, ParamValue> = {};
-  const errors: string[] = [];
-  for (const p of s.parameters) params[p.name] = p.default;
-  for (const [key, value] of Object.entries(raw)) {
-    const name = key.replace(/_/g, '-');
-    const p = s.parameters.find((x) => x.name === name);
-    if (!p) {
-      errors.push(unknownParamMessage(s, key));
-      continue;
-    }
-    const parsed = parseParamString(s.name, p, value);
-    if (parsed.error !== undefined) errors.push(parsed.error);
-    else params[p.name] = parsed.value!;
-  }
-  return { params, errors };
 }

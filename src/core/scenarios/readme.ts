@@ -1,7 +1,8 @@
-// The README.md written next to a scenario's files: what was simulated, how to reproduce
-// it, and what the analyzer should show. Pure, so the VS Code command can write it through
-// the workspace file system and the CLI through node's.
-import type { ParamValue, ScenarioFormat, ScenarioResult } from './types';
+// The files of a scenario run, README.md included: what was simulated, how to reproduce it,
+// and what the analyzer should show. Pure, and the one place the files are put together: the
+// CLI writes them through node's file system (write.ts), the analysis worker hands them to
+// the extension, which writes them through the workspace file system.
+import type { ParamValue, ScenarioFile, ScenarioFormat, ScenarioResult } from './types';
 import { getScenario } from './index';
 import { controlScenario } from './control';
 
@@ -15,6 +16,11 @@ export interface ScenarioMeta {
   generations: number;
   format: ScenarioFormat;
   params: Record<string, ParamValue>;
+}
+
+/** What a run writes: the generation files in order, then README.md. */
+export function scenarioFiles(result: ScenarioResult, meta: ScenarioMeta): ScenarioFile[] {
+  return [...result.files, { name: README_NAME, content: scenarioReadme(result, meta) }];
 }
 
 export function scenarioReadme(result: ScenarioResult, meta: ScenarioMeta): string {

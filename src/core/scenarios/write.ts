@@ -1,13 +1,14 @@
-// Writes a scenario's files and README.md into a folder (node fs). Checks the folder and
-// every target before writing the first file, so a refusal leaves the folder untouched:
-// the folder must be a folder (or be possible to make); a target must be absent, or a
-// regular file when overwriting is asked for. A symbolic link, a folder or a device where a
-// file would go is always refused. Files are created with exclusive, no-follow opens; an
-// overwritten file is unlinked first, so a link planted in the meantime is never followed.
+// Writes a scenario's files and README.md (readme.ts puts them together) into a folder with
+// node's file system, for the CLI. Checks the folder and every target before writing the
+// first file, so a refusal leaves the folder untouched: the folder must be a folder (or be
+// possible to make); a target must be absent, or a regular file when overwriting is asked
+// for. A symbolic link, a folder or a device where a file would go is always refused. Files
+// are created with exclusive, no-follow opens; an overwritten file is unlinked first, so a
+// link planted in the meantime is never followed.
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ensureFolder, OutputError } from '../outputFile';
-import { README_NAME, scenarioReadme } from './readme';
+import { README_NAME, scenarioFiles } from './readme';
 import type { ScenarioMeta } from './readme';
 import type { ScenarioResult } from './types';
 
@@ -54,7 +55,7 @@ const errno = (e: unknown): string | undefined => {
 const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
 export async function writeScenario(result: ScenarioResult, dir: string, meta: ScenarioMeta, options: { overwrite?: boolean } = {}): Promise<string[]> {
-  const files = [...result.files, { name: README_NAME, content: scenarioReadme(result, meta) }];
+  const files = scenarioFiles(result, meta);
   const targets = files.map((f) => path.join(dir, f.name));
 
   // The folder: a folder already, or one that can be made.

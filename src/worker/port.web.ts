@@ -1,7 +1,7 @@
-// workerPort.ts for the web build: the analysis worker is a Web Worker (dist/web/worker.js),
+// port.ts for the web build: the analysis worker is a Web Worker (dist/web/worker.js),
 // and reads every file from the bytes the host sends, on its own thread.
-import type { HostPort } from './workerPort';
-import type { HostToWorkerMessage } from './workerProtocol';
+import type { HostPort } from './port';
+import type { HostToWorkerMessage } from './protocol';
 
 /** The worker's global scope, as much of it as this file uses (the project type-checks without the DOM library). */
 declare const self: {
@@ -20,5 +20,5 @@ export function readerThreadScript(): string | undefined {
   return undefined;
 }
 
-// tsc checks the importers against workerPort.ts only; this holds the two files' exports together.
-({ hostPort, readerThreadScript }) satisfies typeof import('./workerPort');
+// tsc checks the importers against port.ts only; this holds the two files' exports together.
+({ hostPort, readerThreadScript }) satisfies typeof import('./port');

@@ -1,16 +1,16 @@
 // The analysis worker: runs the engine off the extension host thread. One worker per run;
 // the host posts `start`, then possibly `cancel`, and terminates the worker after `done`.
 // No vscode import here: this file is bundled on its own into dist/worker.js (a worker thread),
-// and into dist/web/worker.js (a Web Worker); workerPort.ts is where the two differ.
-import { hostPort, readerThreadScript } from './workerPort';
+// and into dist/web/worker.js (a Web Worker); port.ts is where the two differ.
+import { hostPort, readerThreadScript } from './port';
 import { analyzeFiles, InputError } from '../core/analyze';
 import type { AnalyzeInput } from '../core/analyze';
 import { detectFields } from '../core/detect';
 import { formatFromPath, openInputRecords } from '../core/readers/index';
-import { getScenario, MAX_GENERATIONS, SCENARIOS, ScenarioOptionError, validateScenarioParams } from '../core/scenarios/index';
+import { getScenario, SCENARIOS } from '../core/scenarios/index';
 import type { ParamValue } from '../core/scenarios/index';
-import { scenarioReadme } from '../core/scenarios/readme';
-import { README_NAME } from '../core/scenarios/readme';
+import { MAX_GENERATIONS, resolveScenarioOptions, scenarioOptionMessage, ScenarioOptionError } from '../core/scenarios/options';
+import { scenarioFiles } from '../core/scenarios/readme';
 import type {
   GeneratedFile,
   HostToWorkerMessage,
@@ -21,7 +21,7 @@ import type {
   WorkerError,
   WorkerInput,
   WorkerToHostMessage,
-} from './workerProtocol';
+} from './protocol';
 
 const port = hostPort();
 
@@ -130,20 +130,21 @@ function runScenario(request: RunScenarioRequest): void {
     if (!scenario) {
       throw new ScenarioOptionError([`unknown scenario '${request.name}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`]);
     }
-    // Strings are parsed as the CLI parses its flags; typed values are checked by run() itself.
-    const strings: Record<string, string> = {};
-    const typed: Record<string, ParamValue> = {};
+    // Strings are parsed as the CLI parses its flags; typed values are checked as they are.
+    const paramStrings: Record<string, string> = {};
+    const params: Record<string, ParamValue> = {};
     for (const [key, value] of Object.entries(request.params)) {
-      if (typeof value === 'string') strings[key] = value;
-      else typed[key.replace(/_/g, '-')] = value;
+      if (typeof value === 'string') paramStrings[key] = value;
+      else params[key] = value;
     }
-    const parsed = validateScenarioParams(scenario, strings);
-    if (parsed.errors.length) throw new ScenarioOptionError(parsed.errors);
-    const { seed, generations, format } = request;
-    const result = scenario.run({ seed, generations, format, params: { ...parsed.params, ...typed } });
-    const readme = scenarioReadme(result, { scenario: scenario.name, title: scenario.title, seed, generations: result.generations, format, params: result.params });
+    const resolved = resolveScenarioOptions(scenario, { seed: request.seed, generations: request.generations, format: request.format, paramStrings, params });
+    if (!resolved.ok) throw new ScenarioOptionError(resolved.problems.map(scenarioOptionMessage));
+    const result = scenario.run(resolved.options);
     const encoder = new TextEncoder();
-    const files: GeneratedFile[] = [...result.files, { name: README_NAME, content: readme }].map((f) => ({ name: f.name, bytes: encoder.encode(f.content) }));
+    const files: GeneratedFile[] = scenarioFiles(result, { scenario: scenario.name, title: scenario.title, ...resolved.options }).map((f) => ({
+      name: f.name,
+      bytes: encoder.encode(f.content),
+    }));
     post({ kind: 'scenario', result: { files, expected: result.expected, params: result.params, generations: result.generations } }, files.map((f) => f.bytes.buffer as ArrayBuffer));
   } catch (e) {
     const error = e instanceof ScenarioOptionError ? { message: e.message, input: true } : serializeError(e);

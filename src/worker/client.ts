@@ -1,6 +1,7 @@
-// Runs analysis jobs in a worker thread so the extension host never computes metrics itself.
-// Each run gets its own worker: cancelling is then always possible, by terminating it.
-import { spawnAnalysisWorker } from './platform';
+// The extension host's side of the analysis worker: runs analysis jobs in a worker so the
+// host never computes metrics itself. Each run gets its own worker: cancelling is then always
+// possible, by terminating it. The host says how a worker starts (src/host/platform.ts: a
+// worker thread on the desktop, a Web Worker on the web), so this file needs no vscode.
 import type { AnalysisResult } from '../shared/details';
 import type { AnalyzeProgress } from '../core/options';
 import type {
@@ -13,7 +14,7 @@ import type {
   WorkerInput,
   WorkerIssue,
   WorkerToHostMessage,
-} from './workerProtocol';
+} from './protocol';
 
 /** A scenario's options refused (`input`), or the simulation failed; the message names the problem. */
 export class ScenarioError extends Error {
@@ -25,7 +26,7 @@ export class ScenarioError extends Error {
 
 /**
  * The analysis worker as this file drives it: a worker_threads Worker on the desktop, a Web
- * Worker behind the same surface in the web build (see platform.ts and platform.web.ts).
+ * Worker behind the same surface in the web build (see src/host/platform.ts and platform.web.ts).
  */
 export interface AnalysisWorker {
   on(event: 'message', listener: (message: WorkerToHostMessage) => void): unknown;
@@ -57,11 +58,11 @@ export interface WorkerRun {
 }
 
 export class AnalysisWorkerPool {
-  /** @param workerPath the worker's script, as platform.ts's analysisWorkerLocation gives it. */
-  constructor(private readonly workerPath: string) {}
+  /** @param spawn starts a worker on the analysis worker's script (src/host/platform.ts's spawnAnalysisWorker). */
+  constructor(private readonly spawn: () => AnalysisWorker) {}
 
   run(jobs: AnalysisJob[], callbacks: RunCallbacks = {}): WorkerRun {
-    const worker = spawnAnalysisWorker(this.workerPath);
+    const worker = this.spawn();
     const outcomes: (JobOutcome | undefined)[] = jobs.map(() => undefined);
     let cancelled = false;
     let settled = false;
@@ -131,7 +132,7 @@ export class AnalysisWorkerPool {
 
   /** Field names seen in the first records of a file (reading stops after `sampleRecords`). */
   async listFields(input: WorkerInput, sampleRecords = 1000): Promise<string[]> {
-    const worker = spawnAnalysisWorker(this.workerPath);
+    const worker = this.spawn();
     try {
       return await new Promise<string[]>((resolve, reject) => {
         worker.on('message', (message: WorkerToHostMessage) => {
@@ -169,7 +170,7 @@ export class AnalysisWorkerPool {
   /** Posts one request to a fresh worker and resolves with the first answer `accept` takes. */
   private async ask<T>(message: HostToWorkerMessage, accept: (m: WorkerToHostMessage) => T | undefined, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
-    const worker = spawnAnalysisWorker(this.workerPath);
+    const worker = this.spawn();
     let onAbort: (() => void) | undefined;
     try {
       return await new Promise<T>((resolve, reject) => {

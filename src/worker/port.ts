@@ -1,9 +1,9 @@
-// How the analysis worker (worker.ts) talks to the extension host on the desktop: it is a
+// How the analysis worker (main.ts) talks to the extension host on the desktop: it is a
 // worker_threads Worker, and reads large local files on a second thread of its own when the
-// reading thread's bundle is beside it. workerPort.web.ts is the web build's counterpart.
+// reading thread's bundle is beside it. port.web.ts is the web build's counterpart.
 import { parentPort } from 'node:worker_threads';
 import { readerThreadBeside } from '../core/analysis/offThread';
-import type { HostToWorkerMessage, WorkerToHostMessage } from './workerProtocol';
+import type { HostToWorkerMessage, WorkerToHostMessage } from './protocol';
 
 export interface HostPort {
   post(message: WorkerToHostMessage, transfer: ArrayBuffer[]): void;

@@ -1,5 +1,5 @@
 // Messages between the extension host and the analysis worker (`dist/worker.js`), as one
-// discriminated union per direction. Both sides import this file; it must not import vscode.
+// discriminated union per direction. Both sides import this file (the host through client.ts).
 import type { AnalysisResult } from '../shared/details';
 import type { AnalyzeOptions, AnalyzeProgress } from '../core/options';
 import type { ParamValue, Scenario, ScenarioExpectation, ScenarioFormat } from '../core/scenarios/types';
