@@ -1,8 +1,8 @@
+// Over 400 lines on purpose: one driver whose reading loop and per-generation finish share state.
 // The analysis pipeline: read every input once as a stream, detect field roles on the first
 // records, feed per-generation accumulators, then compute metrics, trends and findings.
 // A record that parses but cannot be used (a bad vector, a group value that is no id) is
 // malformed and not a record: it counts once, in `malformed` only (analysis/skipped.ts).
-// Over 400 lines on purpose: one driver whose reading loop and per-generation finish share state.
 import { baseName, samePath, statFile } from './localDisk';
 import type { AnalysisResult, GroupDetails } from '../shared/details';
 import type { FieldRole, GroupReport, InputSummary, Location, Report } from '../shared/report';

@@ -1,3 +1,4 @@
+// Over 400 lines: one hand-written scanner (nesting, strings, collections, positions) that feeds JSON.parse.
 // A JSON document holding the records as an array: `[{...}, ...]`, an array of arrays of
 // records (`[[{...}, {...}], ...]`, what a transformers pipeline returns for several outputs
 // per prompt), or an object holding arrays of records at any member path
