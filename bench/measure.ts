@@ -50,6 +50,8 @@ async function main() {
     records: result.report.inputs[0]!.records,
     groups: result.report.groups.length,
     findings: result.report.findings.length,
+    // Per generation, to compare with the Python peer (bench/python/reference.py).
+    metrics: Object.fromEntries(result.report.groups.map((g) => [g.id, g.metrics])),
   }));
 }
 

@@ -8,6 +8,9 @@
 //   vectors-<d> works; ~300 and ~400 MB of JSONL)
 //   BENCH_CASES=vectors-accuracy: the error of the sampled vector metrics above d = 1,024 against the
 //   exact computation (minutes; BENCH_ACCURACY_N=1000,2000 BENCH_ACCURACY_D=1536,3072)
+//   BENCH_CASES=python-text,python-vectors: the Python peer (bench/python/reference.py, numpy) on
+//   the files of the text and vectors cases, with speed ratios and value differences
+//   (BENCH_PYTHON=python3 by default)
 //   BENCH_CASES=batch,batch-flat: an OpenAI Batch API output file of ~BENCH_BATCH_MB (200) MB and
 //   the same texts as flat JSONL ({"output": …}), to compare what the nested layout costs
 import { spawnSync } from 'node:child_process';
@@ -199,11 +202,21 @@ for (const c of cases) {
     console.log(reportLine);
     continue;
   }
-  const r = spawnSync(process.execPath, [measure, c, files[c]], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const peer = /^python-(text|vectors)$/.exec(c);
+  if (peer) {
+    // The Python peer on the same file as the case it is named after (bench/python/reference.py).
+    const r = spawnSync(process.env.BENCH_PYTHON || 'python3', [path.join(root, 'bench', 'python', 'reference.py'), peer[1], files[peer[1]]], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) { console.error(`${c}: skipped (${(r.stderr || r.error?.message || '').trim()})`); continue; }
+    const line = JSON.parse(r.stdout.trim().split('\n').pop());
+    results.push({ ...line, bytes: fs.statSync(files[peer[1]]).size, mbPerSec: Math.round((fs.statSync(files[peer[1]]).size / 1e6 / (line.ms / 1000)) * 10) / 10, metrics: line.groups, groups: Object.keys(line.groups).length });
+    console.log(JSON.stringify({ case: c, ms: line.ms, peakRssMb: line.peakRssMb }));
+    continue;
+  }
+  const r = spawnSync(process.execPath, [measure, c, files[c]], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
   const line = JSON.parse(r.stdout.trim().split('\n').pop());
   results.push(line);
-  console.log(JSON.stringify(line));
+  console.log(JSON.stringify({ ...line, metrics: undefined }));
 }
 console.log('\ncase              size       time      throughput   peak RSS');
 if (reportLine) console.log(reportLine);
@@ -220,6 +233,23 @@ for (const r of results) {
   } else {
     console.log(`${r.case.padEnd(16)} ${(r.bytes / 1e6).toFixed(0).padStart(5)} MB ${String(r.ms).padStart(7)} ms ${String(r.mbPerSec).padStart(8)} MB/s ${String(r.peakRssMb).padStart(7)} MB   ${r.records} records`);
   }
+}
+// Collapse Lens against the Python peer on the same file: speed, and the largest relative
+// difference of each metric both compute (the peer computes fewer).
+for (const role of ['text', 'vectors']) {
+  const ours = results.find((r) => r.case === role);
+  const peer = results.find((r) => r.case === `python-${role}`);
+  if (!ours || !peer) continue;
+  const worst = {};
+  for (const [gid, pm] of Object.entries(peer.metrics)) {
+    for (const [key, pv] of Object.entries(pm)) {
+      const ov = ours.metrics?.[gid]?.[key];
+      if (ov === undefined) continue;
+      const rel = Math.abs(ov - pv) / Math.max(Math.abs(pv), 1e-300);
+      worst[key] = Math.max(worst[key] ?? 0, rel);
+    }
+  }
+  console.log(`${role}: Collapse Lens ${(peer.ms / ours.ms).toFixed(1)}x the Python peer's speed (${ours.ms} vs ${peer.ms} ms); largest relative difference per metric: ${Object.entries(worst).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(', ')}`);
 }
 const batch = results.find((r) => r.case === 'batch');
 const batchFlat = results.find((r) => r.case === 'batch-flat');
