@@ -138,15 +138,7 @@ export class HashSet53 {
   }
 
   has(key: number): boolean {
-    const keys = this.keys;
-    const mask = this.mask;
-    let i = lowBits(key) & mask;
-    for (;;) {
-      const k = keys[i]!;
-      if (k === key || k === -key) return true;
-      if (k === 0) return false;
-      i = (i + 1) & mask;
-    }
+    return this.keys[probe(this.keys, this.mask, key)] !== 0;
   }
 
   /** Calls `fn` for every key with its flag. */
@@ -164,20 +156,36 @@ export class HashSet53 {
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const cap = oldKeys.length * 2;
-    const keys = new Float64Array(cap);
-    const mask = cap - 1;
-    for (let j = 0; j < oldKeys.length; j++) {
-      const k = oldKeys[j]!;
-      if (k === 0) continue;
-      let i = lowBits(Math.abs(k)) & mask;
-      while (keys[i] !== 0) i = (i + 1) & mask;
-      keys[i] = k;
-    }
-    this.keys = keys;
-    this.mask = mask;
+    this.keys = rehash(this.keys, this.keys.length * 2);
+    this.mask = this.keys.length - 1;
   }
+}
+
+/**
+ * The slot of `key` in a linear-probing table of 53-bit keys stored as ±key (0 = empty):
+ * where it is, or the empty slot where it would go.
+ */
+function probe(keys: Float64Array, mask: number, key: number): number {
+  let i = lowBits(key) & mask;
+  for (;;) {
+    const k = keys[i]!;
+    if (k === 0 || k === key || k === -key) return i;
+    i = (i + 1) & mask;
+  }
+}
+
+/** The keys of a table moved into a new one of `cap` slots; `moved(from, to)` for each key. */
+function rehash(old: Float64Array, cap: number, moved?: (from: number, to: number) => void): Float64Array {
+  const keys = new Float64Array(cap);
+  const mask = cap - 1;
+  for (let j = 0; j < old.length; j++) {
+    const k = old[j]!;
+    if (k === 0) continue;
+    const i = probe(keys, mask, Math.abs(k));
+    keys[i] = k;
+    moved?.(j, i);
+  }
+  return keys;
 }
 
 /**
@@ -532,14 +540,8 @@ export class KeyIndex53 {
 
   idOf(key: number): number {
     const keys = this.keys;
-    const mask = this.mask;
-    let i = lowBits(key) & mask;
-    for (;;) {
-      const k = keys[i]!;
-      if (k === key) return this.ids[i]!;
-      if (k === 0) break;
-      i = (i + 1) & mask;
-    }
+    const i = probe(keys, this.mask, key);
+    if (keys[i] !== 0) return this.ids[i]!;
     keys[i] = key;
     const id = this.size++;
     this.ids[i] = id;
@@ -549,34 +551,17 @@ export class KeyIndex53 {
 
   /** The id of a key already added (−1 when absent). */
   get(key: number): number {
-    const keys = this.keys;
-    const mask = this.mask;
-    let i = lowBits(key) & mask;
-    for (;;) {
-      const k = keys[i]!;
-      if (k === key) return this.ids[i]!;
-      if (k === 0) return -1;
-      i = (i + 1) & mask;
-    }
+    const i = probe(this.keys, this.mask, key);
+    return this.keys[i] === 0 ? -1 : this.ids[i]!;
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
     const oldIds = this.ids;
-    const cap = oldKeys.length * 2;
-    const keys = new Float64Array(cap);
-    const ids = new Int32Array(cap);
-    const mask = cap - 1;
-    for (let j = 0; j < oldKeys.length; j++) {
-      const k = oldKeys[j]!;
-      if (k === 0) continue;
-      let i = lowBits(k) & mask;
-      while (keys[i] !== 0) i = (i + 1) & mask;
-      keys[i] = k;
-      ids[i] = oldIds[j]!;
-    }
-    this.keys = keys;
+    const ids = new Int32Array(this.keys.length * 2);
+    this.keys = rehash(this.keys, ids.length, (from, to) => {
+      ids[to] = oldIds[from]!;
+    });
     this.ids = ids;
-    this.mask = mask;
+    this.mask = ids.length - 1;
   }
 }
