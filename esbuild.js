@@ -1,6 +1,6 @@
 // One build for every bundle: the extension host, the CLI, the analysis worker, the
-// webview, the web extension (dist/web/), and (with --tests) the test files.
-// `node esbuild.js [--watch] [--tests] [--dev]`.
+// webview, the web extension (dist/web/), with --tests the test files, and with --e2e (which
+// --tests includes) only the e2e flows of test/e2e. `node esbuild.js [--watch] [--tests] [--e2e] [--dev]`.
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
@@ -10,6 +10,7 @@ const args = new Set(process.argv.slice(2));
 const production = !args.has('--dev');
 const watch = args.has('--watch');
 const withTests = args.has('--tests');
+const withE2e = withTests || args.has('--e2e');
 
 const version = JSON.parse(fs.readFileSync(path.join(__dirname, 'package.json'), 'utf8')).version;
 
@@ -77,7 +78,12 @@ const builds = [
 ].filter((b) => fs.existsSync(b.entryPoints[0]));
 
 if (withTests) {
-  // Tests are bundled one file each, so ESM-only dependencies (vega) load under CJS.
+  // Tests are bundled one file each, so ESM-only dependencies (vega) load under CJS, into
+  // out/test/unit/ at the same paths as under test/unit/ (nested folders included). `npm test`
+  // runs every .test.js there, so the bundle of a test moved or deleted since is removed.
+  for (const out of walk('out/test/unit', (p) => p.endsWith('.test.js'))) {
+    if (!fs.existsSync(path.join('test/unit', path.relative('out/test/unit', out)).replace(/\.js$/, '.ts'))) fs.rmSync(out);
+  }
   const unit = walk('test/unit', (p) => p.endsWith('.test.ts') && !p.endsWith('.web.test.ts'));
   if (unit.length) builds.push({ ...nodeCommon, minify: false, sourcemap: 'inline', entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit' });
   // `*.web.test.ts`: run by node --test too, but with the web build's `.web.ts` modules.
@@ -88,6 +94,16 @@ if (withTests) {
   const integration = walk('test/integration', (p) => p.endsWith('.ts'));
   if (integration.length) {
     builds.push({ ...nodeCommon, minify: false, sourcemap: 'inline', entryPoints: integration, outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'] });
+  }
+}
+
+if (withE2e) {
+  // The e2e flows, one runnable file each (out/test/e2e/<flow>.js); workbench.ts is their shared
+  // helpers, bundled into each. playwright-core stays in node_modules (it loads its own files).
+  fs.rmSync('out/test/e2e', { recursive: true, force: true });
+  const e2e = walk('test/e2e', (p) => p.endsWith('.ts') && !p.endsWith('.d.ts') && path.basename(p) !== 'workbench.ts');
+  if (e2e.length) {
+    builds.push({ ...nodeCommon, minify: false, sourcemap: 'inline', entryPoints: e2e, outdir: 'out/test/e2e', outbase: 'test/e2e', external: ['playwright-core'] });
   }
 }
 

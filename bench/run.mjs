@@ -194,8 +194,8 @@ let reportLine;
 for (const c of cases) {
   if (c === 'report') {
     // The report page in headless Chromium: 100 generations × 20 metrics, bundle size.
-    spawnSync(process.execPath, [path.join(root, 'esbuild.js')], { stdio: 'inherit' });
-    const r = spawnSync(process.execPath, [path.join(root, 'test', 'e2e', 'report-page.mjs'), '--out', path.join(root, 'test-results', 'screens')],
+    spawnSync(process.execPath, [path.join(root, 'esbuild.js'), '--e2e'], { stdio: 'inherit', cwd: root });
+    const r = spawnSync(process.execPath, [path.join(root, 'out', 'test', 'e2e', 'report-page.js'), '--out', path.join(root, 'test-results', 'screens')],
       { encoding: 'utf8', env: { ...process.env, COLLAPSE_LENS_RENDER_BUDGET: '1' }, cwd: root });
     const bundle = fs.statSync(path.join(root, 'dist', 'webview.js')).size;
     reportLine = `report page: webview bundle ${(bundle / 1024).toFixed(0)} KB minified;${(/render of all[^\n]*/.exec(r.stdout)?.[0] ?? 'render not measured').replace(/^render/, ' render')}`;

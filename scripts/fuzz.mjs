@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run fuzz -- [--runs N] [--seed S] [--target readers,fieldpath,cli] [--minutes M] [--no-save]`
 //
-// Builds the fuzz tests (test/unit/fuzz-*.test.ts, with the shared module test/fuzz/) and runs
+// Builds the fuzz tests (test/unit/fuzz/*.test.ts, with the shared module test/fuzz/) and runs
 // each target's file in its own `node --test` process with N cases in total (default 100000),
 // split between the properties by the shares in test/fuzz/runner.ts. A failing property's shrunk
 // case is saved under test/fixtures/fuzz/ (with its seed and path), and from then on `npm test`
@@ -67,7 +67,7 @@ if (!fs.existsSync(path.join(root, 'dist', 'webview.js'))) {
 const esbuild = (await import('esbuild')).default ?? (await import('esbuild'));
 const { hyparquetGuards } = createRequire(import.meta.url)('./hyparquet-guards.js');
 const version = JSON.parse(fs.readFileSync('package.json', 'utf8')).version;
-const entries = options.targets.map((t) => `test/unit/fuzz-${t}.test.ts`);
+const entries = options.targets.map((t) => `test/unit/fuzz/${t}.test.ts`);
 await esbuild.build({
   bundle: true,
   define: { __COLLAPSE_LENS_VERSION__: JSON.stringify(version) },
@@ -103,7 +103,7 @@ for (const target of options.targets) {
   console.log(`\n=== fuzz ${target} ===`);
   const started = Date.now();
   const code = await new Promise((resolve) => {
-    const child = spawn('node', ['--test', '--test-reporter=spec', `out/test/unit/fuzz-${target}.test.js`], { stdio: 'inherit', env });
+    const child = spawn('node', ['--test', '--test-reporter=spec', `out/test/unit/fuzz/${target}.test.js`], { stdio: 'inherit', env });
     child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
   });
   times[target] = (Date.now() - started) / 1000;

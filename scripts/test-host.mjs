@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run test:integration` / `npm run test:ui`: runs the host tests in code-server against a
 // fresh copy of test/fixtures/workspace (test/workspace.mjs), so the tests' writes (settings, generated files)
-// never reach the repository. Expects the bundles built (`node esbuild.js [--tests]`).
+// never reach the repository. Expects the bundles and the e2e flows built (`node esbuild.js --e2e`,
+// or `--tests` for integration, which needs the suite too).
 //   node scripts/test-host.mjs integration|ui|ui-report|web [--keep]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +13,8 @@ import { makeTestWorkspace } from '../test/workspace.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const layer = process.argv[2];
 const keep = process.argv.includes('--keep');
-const UI_SCRIPTS = { ui: 'test/e2e/ui-flows.mjs', 'ui-report': 'test/e2e/ui-report.mjs', web: 'test/e2e/web-extension.mjs' };
+// The flows as bundled from test/e2e/*.ts by esbuild.js.
+const UI_SCRIPTS = { ui: 'out/test/e2e/ui-flows.js', 'ui-report': 'out/test/e2e/ui-report.js', web: 'out/test/e2e/web-extension.js' };
 if (layer !== 'integration' && !UI_SCRIPTS[layer]) {
   console.error('usage: node scripts/test-host.mjs integration|ui|ui-report|web [--keep]');
   process.exit(2);
@@ -23,7 +25,7 @@ const workspace = makeTestWorkspace(root);
 fs.mkdirSync(path.join(root, 'test-results', 'screens'), { recursive: true });
 
 const args = layer === 'integration'
-  ? ['test/e2e/run-extension-tests.mjs', '--code-server', codeServer, '--extension', '.', '--tests', 'out/test/integration/index.js',
+  ? ['out/test/e2e/run-extension-tests.js', '--code-server', codeServer, '--extension', '.', '--tests', 'out/test/integration/index.js',
     '--workspace', workspace, '--screenshot', 'test-results/screens/integration.png']
   : [UI_SCRIPTS[layer], '--code-server', codeServer, '--extension', '.', '--workspace', workspace, '--out', 'test-results/screens'];
 

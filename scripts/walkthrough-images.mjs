@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Copies the walkthrough's pictures that the UI flows took in the real workbench
-// (test-results/screens/walkthrough/, see test/e2e/ui-flows.mjs) into media/walkthrough/,
+// (test-results/screens/walkthrough/, see test/e2e/ui-flows.ts) into media/walkthrough/,
 // refusing any over 150 KB: the walkthrough ships in the extension package.
 //   node scripts/test-host.mjs ui && node scripts/walkthrough-images.mjs
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ for (const name of NAMES) {
   }
   const bytes = fs.statSync(source).size;
   if (bytes >= LIMIT) {
-    console.error(`${name} is ${(bytes / 1024).toFixed(0)} KB, over 150 KB: crop it in test/e2e/ui-flows.mjs`);
+    console.error(`${name} is ${(bytes / 1024).toFixed(0)} KB, over 150 KB: crop it in test/e2e/ui-flows.ts`);
     failed++;
     continue;
   }

@@ -1,7 +1,7 @@
 // Byte work that Node does natively: gzip and gunzip (zlib), UTF-8 and Latin-1 through Buffer.
 // bytes.web.ts gives the web build the same functions with the same results, without Node;
 // esbuild picks it for the browser bundles (resolveExtensions in esbuild.js). Keep the two
-// files' exports identical (bytes.web.ts ends with a tsc check); test/unit/bytes-web.test.ts
+// files' exports identical (bytes.web.ts ends with a tsc check); test/unit/core/bytes.test.ts
 // compares their results.
 import { isAscii } from 'node:buffer';
 import { Readable, pipeline } from 'node:stream';

@@ -1,7 +1,7 @@
 // bytes.ts for the web build (vscode.dev, github.dev): the same functions without Node.
 // gzip and gunzip come from pako 3, whose deflate writes the same bytes as Node's zlib at
 // level 9 (so compression_ratio is the same on the desktop and in a browser; checked by
-// test/unit/bytes-web.test.ts). Gunzip is pako too rather than the browser's
+// test/unit/core/bytes.test.ts). Gunzip is pako too rather than the browser's
 // DecompressionStream: Chromium's refuses a second gzip member ("Junk found after end of
 // compressed data"), and files appended to with gzip.open(…, 'ab') have one per append.
 import { gzip, Inflate } from 'pako';

@@ -249,7 +249,7 @@ export function fuzzProperty<T>(spec: PropertySpec<T>): void {
       `input: ${preview(input)}`,
       `error: ${failure.split('\n').slice(0, 25).join('\n')}`,
       saved ? `saved: test/fixtures/fuzz/${saved}` : `save it as a fixture: npm run fuzz -- --runs ${cfg.totalRuns} --seed ${cfg.baseSeed} --target ${spec.target}`,
-      `replay: COLLAPSE_LENS_FUZZ_SEED=${cfg.baseSeed} COLLAPSE_LENS_FUZZ_PATH=${details.counterexamplePath} node --test --test-name-pattern=${JSON.stringify('fuzz ' + key)} out/test/unit/fuzz-${spec.target}.test.js`,
+      `replay: COLLAPSE_LENS_FUZZ_SEED=${cfg.baseSeed} COLLAPSE_LENS_FUZZ_PATH=${details.counterexamplePath} node --test --test-name-pattern=${JSON.stringify('fuzz ' + key)} out/test/unit/fuzz/${spec.target}.test.js`,
     ];
     assert(false, lines.join('\n'));
   });

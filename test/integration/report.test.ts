@@ -1,7 +1,7 @@
 // The report webview panel in the real extension host: the panel and its HTML, the page's
 // commands (open a record, change the baseline, export), reuse, disposal and the serializer.
 // Page commands go through the internal collapseLens.reportCommand, the same path a message
-// from the page takes; what the page itself draws is checked by test/e2e/ui-report.mjs.
+// from the page takes; what the page itself draws is checked by test/e2e/ui-report.ts.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,9 +1,10 @@
-// Bytes to text (src/core/readers/source.ts): gzip, encodings, binary data.
+// Bytes to text (src/core/readers/source.ts): gzip and its size limit, encodings, binary data.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
+import { readRecords } from '../../../../src/core/readers/index';
 import { inputError } from '../../support';
-import { fixture, readAll, values } from './support';
+import { chunked, fixture, readAll, values } from './support';
 
 describe('gzip', () => {
   test('JSON Lines and CSV, detected by the gzip magic bytes whatever the flag says', async () => {
@@ -89,5 +90,26 @@ describe('encodings and binary data', () => {
     }
     const latin = Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from([0xe9]), Buffer.from('t\n')]);
     for (const chunk of [1 << 20, 7, 1]) await inputError(readAll(latin, 'csv', { chunk }), /found 0xE9, which looks like Latin-1/);
+  });
+});
+
+describe('a gzip input past the size limit', () => {
+  /** Small gzip, large inside: 2,000 lines of JSONL, about 120 KB, compressing to a few KB. */
+  const bomb = gzipSync(Buffer.from(Array.from({ length: 2000 }, (_, i) => `{"text":"the same answer again and again ${i % 7}"}\n`).join('')));
+
+  test('the reader stops as soon as a gzip input decompresses past maxDecompressedBytes', async () => {
+    assert.ok(bomb.length < 16 * 1024);
+    let records = 0;
+    const read = (async () => {
+      for await (const batch of readRecords(chunked(bomb, 512), { format: 'jsonl', compressed: true, batchSize: 64, maxDecompressedBytes: 16 * 1024 })) records += batch.records.length;
+    })();
+    await inputError(read, /^decompresses to more than 16\.0 KB, the file size limit; raise the limit/u);
+    assert.ok(records < 1000, `stopped early (${records} records read)`);
+    // Without a limit, or under a large one, everything is read.
+    for (const options of [{}, { maxDecompressedBytes: 1024 * 1024 }]) {
+      let all = 0;
+      for await (const batch of readRecords(chunked(bomb, 512), { format: 'jsonl', compressed: true, ...options })) all += batch.records.length;
+      assert.equal(all, 2000);
+    }
   });
 });

@@ -8,20 +8,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../../../src/cli';
-import { getScenario } from '../../../../src/core/scenarios/index';
-import type { Scenario } from '../../../../src/core/scenarios/index';
+import { controlScenario, getScenario, SCENARIOS } from '../../../../src/core/scenarios/index';
+import type { Scenario, ScenarioFormat } from '../../../../src/core/scenarios/index';
 import {
   DEFAULT_SCENARIO_SEED,
   generationsProblem,
   MAX_GENERATIONS,
   resolveScenarioOptions,
+  ScenarioOptionError,
   scenarioOptionMessage,
   SEED_MAX,
   SEED_MIN,
   seedProblem,
+  validateScenarioParams,
 } from '../../../../src/core/scenarios/options';
 import { scenarioFiles } from '../../../../src/core/scenarios/readme';
 import { writeScenario } from '../../../../src/core/scenarios/write';
+import { run } from './support';
 
 const scenario = (name: string): Scenario => getScenario(name)!;
 const problems = (s: Scenario, given: Parameters<typeof resolveScenarioOptions>[1]) => {
@@ -144,6 +147,60 @@ describe('the files of a run', () => {
       for (const f of files) assert.equal(fs.readFileSync(path.join(dir, f.name), 'utf8'), f.content, f.name);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('options and parameter validation', () => {
+  test('CLI strings become typed parameters with defaults filled in', () => {
+    const s = scenario('gaussian-refit');
+    const { params, errors } = validateScenarioParams(s, { mode: 'accumulate', samples: '50', fresh_fraction: '0.25' });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(params, { samples: 50, outputs: 500, mode: 'accumulate', 'fresh-fraction': 0.25 });
+    assert.deepEqual(validateScenarioParams(scenario('exploration'), { floor: 'false' }).params.floor, false);
+    assert.deepEqual(validateScenarioParams(scenario('exploration'), { floor: 'yes' }).params.floor, true);
+  });
+
+  test('errors name the parameter, what it accepts and what was given', () => {
+    const s = scenario('gaussian-refit');
+    const { errors } = validateScenarioParams(s, { mode: 'sideways', samples: 'ten', outputs: '3', colour: 'red' });
+    assert.equal(errors.length, 4);
+    assert.ok(errors.includes("parameter 'mode' of scenario 'gaussian-refit' must be one of replace, accumulate, fresh (got 'sideways')"), errors.join('\n'));
+    assert.ok(errors.includes("parameter 'samples' of scenario 'gaussian-refit' must be an integer (got 'ten')"), errors.join('\n'));
+    assert.ok(errors.includes("parameter 'outputs' of scenario 'gaussian-refit' must be between 10 and 100000 (got 3)"), errors.join('\n'));
+    assert.ok(errors.includes("scenario 'gaussian-refit' has no parameter 'colour' (it has: samples, outputs, mode, fresh-fraction)"), errors.join('\n'));
+    assert.deepEqual(validateScenarioParams(scenario('diversity-decay'), { iterations: '2.5' }).errors, ["parameter 'iterations' of scenario 'diversity-decay' must be an integer (got 2.5)"]);
+    assert.deepEqual(validateScenarioParams(scenario('exploration'), { floor: 'maybe' }).errors, ["parameter 'floor' of scenario 'exploration' must be true or false (got 'maybe')"]);
+  });
+
+  test('run refuses bad options with a ScenarioOptionError', () => {
+    const s = scenario('diversity-decay');
+    assert.throws(() => s.run({ seed: 1, format: 'jsonl', generations: 1 }), (e: unknown) => e instanceof ScenarioOptionError && /generations for scenario 'diversity-decay' must be an integer between 2 and 1000 \(got 1\)/.test(e.message));
+    assert.throws(() => s.run({ seed: 1, format: 'jsonl', generations: 20, params: { iterations: 10 } }), /iterations \(10\) must be at least the number of generations \(20\)/);
+    assert.throws(() => s.run({ seed: 1.5, format: 'jsonl' }), /seed must be an integer/);
+    assert.throws(() => s.run({ seed: 1, format: 'xml' as ScenarioFormat }), /format must be jsonl or csv/);
+    assert.throws(() => s.run({ seed: 1, format: 'jsonl', params: { rate: 2 } }), /'rate' of scenario 'diversity-decay' must be between 0 and 0.5 \(got 2\)/);
+    assert.throws(() => run('linear-regression', 1, { features: 10, 'train-size': 11 }), /train-size \(11\) must be greater than features \+ 1 \(11\)/);
+  });
+
+  test('every enum value and every parameter at its minimum runs, or is refused with a reason', () => {
+    for (const s of [...SCENARIOS, controlScenario]) {
+      const variants: Record<string, number | boolean | string>[] = [];
+      for (const p of s.parameters) {
+        if (p.type === 'enum') for (const v of p.values!) variants.push({ [p.name]: v });
+        if (p.type === 'boolean') variants.push({ [p.name]: !p.default });
+        if ((p.type === 'integer' || p.type === 'number') && p.min !== undefined) variants.push({ [p.name]: p.min });
+      }
+      for (const params of variants) {
+        try {
+          const r = s.run({ seed: 3, format: 'jsonl', generations: 3, params });
+          assert.equal(r.files.length, 3, `${s.name} ${JSON.stringify(params)}`);
+          assert.ok(r.files.every((f) => f.content.length > 0), `${s.name} ${JSON.stringify(params)}: empty file`);
+          for (const values of Object.values(r.series)) assert.ok(values.every((v) => !Number.isNaN(v)), `${s.name} ${JSON.stringify(params)}: NaN in series`);
+        } catch (e) {
+          assert.ok(e instanceof ScenarioOptionError, `${s.name} ${JSON.stringify(params)}: ${String(e)}`);
+        }
+      }
     }
   });
 });

@@ -1,0 +1,80 @@
+// Reading on a second thread (src/core/analysis/offThread.ts) gives the same report as reading
+// on the analysis thread, for every layout, issues and all; a cancel ends the reading thread.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { analyzeFiles } from '../../../../src/core/analyze';
+import { repoRoot } from '../../support';
+
+const root = repoRoot();
+const script = path.join(root, 'dist', 'reader-thread.js');
+const layout = (name: string, ...files: string[]) => files.map((f) => ({ file: path.join(root, 'test', 'fixtures', 'layouts', name, f), display: f }));
+const gens = ['gen-1', 'gen-2', 'gen-3'];
+
+describe('reading on a second thread', () => {
+  test('the reading-thread script is built (node esbuild.js)', () => assert.ok(fs.existsSync(script), script));
+
+  for (const [name, ext] of [['openai-batch-output', 'jsonl'], ['inspect-eval-log', 'json'], ['transformers-pipeline', 'json'], ['hf-parquet-messages', 'parquet']] as const) {
+    test(`${name}: the same report as on one thread`, async () => {
+      const inputs = layout(name, ...gens.map((g) => `${g}.${ext}`));
+      const one = await analyzeFiles(inputs);
+      const two = await analyzeFiles(inputs, { readerThread: script, readerThreadMinBytes: 0 });
+      assert.deepEqual(two.report, one.report);
+      assert.deepEqual(two.details, one.details);
+    });
+  }
+
+  test('a file with a group field, malformed lines and a rolling view: the same report and issues', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-offthread-'));
+    const file = path.join(dir, 'stream.jsonl');
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      if (i % 701 === 5) lines.push('{"generation": 1, "output": broken}');
+      lines.push(JSON.stringify({ generation: Math.floor(i / 1000), output: `word${i % (400 - Math.floor(i / 10))} and more ${i % 7}`, score: (i % 97) / 97 }));
+    }
+    fs.writeFileSync(file, lines.join('\n'));
+    const inputs = [{ file, display: 'stream.jsonl' }];
+    const one = await analyzeFiles(inputs);
+    const two = await analyzeFiles(inputs, { readerThread: script, readerThreadMinBytes: 0 });
+    assert.deepEqual(two.report, one.report);
+    assert.deepEqual(two.issues, one.issues);
+    assert.ok(one.issues.length >= 4);
+  });
+
+  test('cancel: the analysis rejects with an AbortError and the reading thread ends', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-offthread-'));
+    const file = path.join(dir, 'big.jsonl');
+    fs.writeFileSync(file, Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ output: `text number ${i} with some words ${i % 13}` })).join('\n'));
+    const abort = new AbortController();
+    let batches = 0;
+    const run = analyzeFiles([{ file, display: 'big.jsonl' }], {
+      readerThread: script,
+      readerThreadMinBytes: 0,
+      signal: abort.signal,
+      onProgress: () => {
+        if (++batches === 3) abort.abort();
+      },
+    });
+    await assert.rejects(run, (e: Error) => e.name === 'AbortError');
+  });
+});
+
+describe('a decoder stuck on a corrupt page', () => {
+  test('a decoder that spins on a page is stopped by the watchdog: one clear message, no hang', async () => {
+    const file = path.join(root, 'test', 'fixtures', 'layouts', 'hf-parquet-text', 'gen-1.parquet');
+    const stuck = path.join(root, 'test', 'fixtures', 'analysis', 'stuck-reader-thread.js');
+    const started = Date.now();
+    await assert.rejects(
+      analyzeFiles([{ file, display: 'gen1.parquet' }], { readerThread: stuck, readerStallMs: 1500 }),
+      /^InputError: gen1\.parquet could not be read: its reading made no progress for 1\.5 s \(is a page corrupt\?\)$/,
+    );
+    assert.ok(Date.now() - started < 15_000, 'stopped, not hung');
+  });
+
+  test('healthy Parquet layouts read on the reading thread give the same report as on one thread', async () => {
+    const inputs = layout('hf-parquet-text', ...gens.map((g) => `${g}.parquet`));
+    assert.deepEqual((await analyzeFiles(inputs, { readerThread: script })).report, (await analyzeFiles(inputs)).report);
+  });
+});
