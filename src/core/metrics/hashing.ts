@@ -475,52 +475,6 @@ export class DistinctCounter {
 }
 
 /**
- * Python's `math.fsum`: the correctly rounded sum (Shewchuk's algorithm), so BLEU's
- * exp(Σ wₙ log pₙ) matches NLTK to the last bit.
- */
-export function fsum(values: ArrayLike<number>): number {
-  const partials: number[] = [];
-  for (let v = 0; v < values.length; v++) {
-    let x = values[v]!;
-    let j = 0;
-    for (let i = 0; i < partials.length; i++) {
-      let y = partials[i]!;
-      if (Math.abs(x) < Math.abs(y)) {
-        const t = x;
-        x = y;
-        y = t;
-      }
-      const hi = x + y;
-      const lo = y - (hi - x);
-      if (lo !== 0) partials[j++] = lo;
-      x = hi;
-    }
-    partials.length = j;
-    partials.push(x);
-  }
-  // Round the partials to one double the way CPython's msum does (half-even at the last step).
-  let n = partials.length;
-  if (n === 0) return 0;
-  let hi = partials[--n]!;
-  let lo = 0;
-  while (n > 0) {
-    const x = hi;
-    const y = partials[--n]!;
-    hi = x + y;
-    const yr = hi - x;
-    lo = y - yr;
-    if (lo !== 0) break;
-  }
-  if (n > 0 && ((lo < 0 && partials[n - 1]! < 0) || (lo > 0 && partials[n - 1]! > 0))) {
-    const y = lo * 2;
-    const x = hi + y;
-    const yr = x - hi;
-    if (y === yr) hi = x;
-  }
-  return hi;
-}
-
-/**
  * Dense numbering of 53-bit keys (open addressing, load ≤ 1/2): `idOf` gives each new key
  * the next integer. Used to remap shingle hashes to ranks for the similarity join.
  */

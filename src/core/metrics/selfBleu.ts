@@ -4,7 +4,8 @@
 // top) give it for every hypothesis, and the brevity penalty needs only the multiset of
 // lengths. `SelfBleuReferences` keeps both for a whole generation as records stream in, so
 // the references are every record, whatever the size; hypotheses may be a sample.
-import { fsum, lowBits, ngramHash53 } from './hashing';
+import { lowBits, ngramHash53 } from './hashing';
+import { fsum } from '../numeric/exactSum';
 
 /**
  * NLTK's sentence BLEU from the modified-precision fractions, uniform weights 1/maxN and

@@ -14,7 +14,8 @@
 //
 // Everything here works on tag sequences, so it is tested on hand-tagged input; the
 // tagger lives behind posTagger.ts. `OutputSample` picks the outputs to tag.
-import { detach, fmix32, join53, LANE_HI, LANE_LO, mixWord } from './hashing';
+import { positionKey } from '../numeric/bottomK';
+import { detach } from './hashing';
 
 /** Length of a template (the reference's README and the paper use 4-grams). */
 export const TEMPLATE_N = 4;
@@ -320,11 +321,7 @@ export class OutputSample {
 
   /** The sampling key of the output at this position. */
   key(line: number, index: number): number {
-    const lo = line >>> 0;
-    const hi = Math.floor(line / 4294967296) >>> 0;
-    const a = mixWord(mixWord(mixWord(LANE_HI ^ this.seed, lo), hi), index);
-    const b = mixWord(mixWord(mixWord(LANE_LO ^ Math.imul(this.seed, 0x9e3779b1), lo), hi), index);
-    return join53(fmix32(a), fmix32(b));
+    return positionKey(this.seed, line, index);
   }
 
   add(text: string, line: number): void {

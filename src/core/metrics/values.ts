@@ -1,12 +1,16 @@
 // Value-role metrics (METRICS.md, "Numeric values"): location, spread and tails of one
 // generation's numbers, and their distance from the baseline's distribution.
 //
-// mean and std are exact over the whole stream (Welford). The distribution measures
-// (percentiles, tail_mass, KS, Wasserstein, histogram) use the values themselves, kept in
-// a seeded reservoir: all of them up to `reservoir` values, a uniform sample above (the
-// result then says `sampled`).
+// mean and std are exact over the whole stream: exact sums of the values and of their squares
+// (numeric/exactSum.ts), rounded once at the end. The distribution measures (percentiles,
+// tail_mass, KS, Wasserstein, histogram) use the values themselves, kept in a bottom-k sample by
+// a seeded hash of each value's line: all of them up to `reservoir` values, a uniform sample
+// above (the result then says `sampled`). Both merge (`merge`, `toState`/`fromState`) into
+// exactly what one pass over all the values gives, however the input was split.
 import type { HistogramBin, ValueDistribution } from '../../shared/details';
-import { DEFAULT_SEED, Reservoir } from '../random';
+import { DEFAULT_SEED } from '../random';
+import { BottomK, positionKey } from '../numeric/bottomK';
+import { ExactSum, varianceNumerator } from '../numeric/exactSum';
 import { percentile } from '../numeric/stats';
 
 export interface ValueMetricOptions {
@@ -15,48 +19,81 @@ export interface ValueMetricOptions {
   reservoir?: number;
 }
 
+/** What a ValueAccumulator holds, as plain data (for partial results). */
+export interface ValueState {
+  n: number;
+  sum: number[];
+  sumSquares: number[];
+  seen: number;
+  sample: [number, number][];
+}
+
 export class ValueAccumulator {
-  private readonly reservoir: Reservoir<number>;
+  private readonly sample: BottomK<number>;
+  private readonly seed: number;
   private n = 0;
-  private mean = 0;
-  private m2 = 0;
+  private sum = new ExactSum();
+  private sumSquares = new ExactSum();
   private sorted: Float64Array | undefined;
 
   constructor(options: ValueMetricOptions = {}) {
-    this.reservoir = new Reservoir<number>(options.reservoir ?? 1_000_000, options.seed ?? DEFAULT_SEED);
+    this.sample = new BottomK<number>(options.reservoir ?? 1_000_000);
+    this.seed = options.seed ?? DEFAULT_SEED;
   }
 
-  /**
-   * Adds a value; non-finite numbers are ignored (the reader reports them). The line is
-   * part of the signature so that every accumulator reads alike; values need none.
-   */
-  add(x: number, _line: number): void {
+  /** Adds the value of the record at `line`; non-finite numbers are ignored (the reader reports them). */
+  add(x: number, line: number): void {
     if (!Number.isFinite(x)) return;
     if (this.sorted) throw new Error('ValueAccumulator: add after the sample was sorted');
     this.n++;
-    const delta = x - this.mean;
-    this.mean += delta / this.n;
-    this.m2 += delta * (x - this.mean);
-    this.reservoir.offer(x);
+    this.sum.add(x);
+    this.sumSquares.addSquare(x);
+    this.sample.offer(positionKey(this.seed, line), x);
+  }
+
+  /** Adds the values of another accumulator (same seed and sample size). */
+  merge(other: ValueAccumulator): void {
+    if (this.sorted) throw new Error('ValueAccumulator: merge after the sample was sorted');
+    this.n += other.n;
+    this.sum.merge(other.sum);
+    this.sumSquares.merge(other.sumSquares);
+    this.sample.merge(other.sample);
+  }
+
+  toState(): ValueState {
+    return { n: this.n, sum: this.sum.toPartials(), sumSquares: this.sumSquares.toPartials(), seen: this.sample.seen, sample: this.sample.entries() };
+  }
+
+  static fromState(state: ValueState, options: ValueMetricOptions = {}): ValueAccumulator {
+    const acc = new ValueAccumulator(options);
+    acc.n = state.n;
+    acc.sum = ExactSum.fromPartials(state.sum);
+    acc.sumSquares = ExactSum.fromPartials(state.sumSquares);
+    const restored = BottomK.from(acc.sample.capacity, state.sample, state.seen);
+    acc.sample.merge(restored);
+    acc.sample.seen = state.seen;
+    return acc;
   }
 
   get records(): number {
     return this.n;
   }
 
-  /** Welford's running mean and Σ (x − mean)². */
+  /** The mean and Σ (x − mean)², from the exact sums, each rounded once. */
   get moments(): { n: number; mean: number; m2: number } {
-    return { n: this.n, mean: this.mean, m2: this.m2 };
+    const n = this.n;
+    if (n === 0) return { n, mean: 0, m2: 0 };
+    return { n, mean: this.sum.value() / n, m2: Math.max(0, varianceNumerator(n, this.sum, this.sumSquares)) / n };
   }
 
-  /** True when more values arrived than the reservoir holds. */
+  /** True when more values arrived than the sample holds. */
   get sampled(): boolean {
-    return this.reservoir.sampled;
+    return this.sample.sampled;
   }
 
   /** The kept values, ascending; freezes the accumulator. */
   sortedSample(): Float64Array {
-    this.sorted ??= Float64Array.from(this.reservoir.items).sort();
+    this.sorted ??= Float64Array.from(this.sample.items()).sort();
     return this.sorted;
   }
 }

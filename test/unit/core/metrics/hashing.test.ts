@@ -1,16 +1,8 @@
 // Hashing and counting (src/core/metrics/hashing.ts): the hash sets, the token table,
-// HyperLogLog and the distinct counter that falls back to it, and a correctly rounded sum.
+// HyperLogLog and the distinct counter that falls back to it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DistinctCounter, fsum, HashSet53, HyperLogLog, hashString53, TokenTable } from '../../../../src/core/metrics/hashing';
-
-describe('fsum', () => {
-  test('fsum is correctly rounded', () => {
-    assert.equal(fsum([0.1, 0.2, 0.3]), 0.6);
-    assert.equal(fsum([1e100, 1, -1e100]), 1);
-    assert.equal(fsum([]), 0);
-  });
-});
+import { DistinctCounter, HashSet53, HyperLogLog, hashString53, TokenTable } from '../../../../src/core/metrics/hashing';
 
 describe('hashing', () => {
   test('HashSet53 counts keys and flagged keys', () => {

@@ -178,3 +178,30 @@ describe('ksPValue', () => {
     assert.equal(ksPValue(0, 10, 10), 1);
   });
 });
+
+describe('ValueAccumulator as mergeable state', () => {
+  const xs = (() => {
+    const r = new Random(11);
+    return Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? 1e6 : 0) + 1e3 * r.next() + 1e9);
+  })();
+  const baseline = buildValueBaseline(values(xs.slice(0, 500)));
+
+  test('1, 2, 3 or 16 shards in any order give byte-identical metrics, sampled or not', () => {
+    for (const reservoir of [10_000, 700]) {
+      const whole = JSON.stringify(finishValueMetrics(values(xs, { reservoir }), baseline, [1e9, 1e9 + 500, 1e9 + 2e6]));
+      for (const shards of [2, 3, 16]) {
+        const parts = Array.from({ length: shards }, () => new ValueAccumulator({ reservoir }));
+        xs.forEach((x, i) => parts[(i * 31) % shards]!.add(x, i + 1));
+        const merged = new ValueAccumulator({ reservoir });
+        for (const p of parts.reverse()) merged.merge(ValueAccumulator.fromState(JSON.parse(JSON.stringify(p.toState())), { reservoir }));
+        assert.equal(JSON.stringify(finishValueMetrics(merged, baseline, [1e9, 1e9 + 500, 1e9 + 2e6])), whole, `${shards} shards, sample ${reservoir}`);
+      }
+    }
+  });
+
+  test('mean and std are the exactly rounded values: 2, 4, 4, 4, 5, 5, 7, 9 → mean 5, sample std √(32/7)', () => {
+    const { metrics } = finishValueMetrics(values([2, 4, 4, 4, 5, 5, 7, 9]), baseline, []);
+    assert.equal(metrics.mean, 5);
+    assert.equal(metrics.std, Math.sqrt(32 / 7));
+  });
+});

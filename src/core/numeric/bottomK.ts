@@ -1,0 +1,98 @@
+// Samples that do not depend on how the input was split: each item gets a key from a seeded hash
+// of its position (line, and index within the line), and the sample is the k items with the
+// smallest keys. Two samples of disjoint parts merge into the sample of the whole, so shards,
+// threads or files give the same sample as one pass (a bottom-k sketch, Cohen & Kaplan 2007).
+import { fmix32, join53, LANE_HI, LANE_LO, mixWord } from '../metrics/hashing';
+
+/** A 53-bit key for the item at `line` (and `index` within it), seeded. */
+export function positionKey(seed: number, line: number, index = 0): number {
+  const lo = line >>> 0;
+  const hi = Math.floor(line / 4294967296) >>> 0;
+  const a = mixWord(mixWord(mixWord(LANE_HI ^ seed, lo), hi), index);
+  const b = mixWord(mixWord(mixWord(LANE_LO ^ Math.imul(seed, 0x9e3779b1), lo), hi), index);
+  return join53(fmix32(a), fmix32(b));
+}
+
+/** The `capacity` items with the smallest keys among those offered (keys are 53-bit hashes: ties do not occur in practice). */
+export class BottomK<T> {
+  private readonly keys: number[] = []; // max-heap on key
+  private readonly values: T[] = [];
+  /** Items offered (merged samples add what they saw). */
+  seen = 0;
+
+  constructor(readonly capacity: number) {}
+
+  offer(key: number, value: T): void {
+    this.seen++;
+    this.insert(key, value);
+  }
+
+  /** The sample of both inputs: the union's `capacity` smallest keys. */
+  merge(other: BottomK<T>): void {
+    this.seen += other.seen;
+    for (let i = 0; i < other.keys.length; i++) this.insert(other.keys[i]!, other.values[i]!);
+  }
+
+  /** True when items were left out. */
+  get sampled(): boolean {
+    return this.seen > this.keys.length;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** The kept items with their keys, smallest key first. */
+  entries(): [number, T][] {
+    return this.keys.map((k, i) => [k, this.values[i]!] as [number, T]).sort((a, b) => a[0] - b[0]);
+  }
+
+  /** The kept items in no particular order (cheaper than `entries()` when order does not matter). */
+  items(): readonly T[] {
+    return this.values;
+  }
+
+  /** A sample restored from `entries()` and `seen`. */
+  static from<T>(capacity: number, entries: readonly (readonly [number, T])[], seen: number): BottomK<T> {
+    const s = new BottomK<T>(capacity);
+    for (const [k, v] of entries) s.insert(k, v);
+    s.seen = seen;
+    return s;
+  }
+
+  private insert(key: number, value: T): void {
+    const keys = this.keys;
+    const values = this.values;
+    if (keys.length < this.capacity) {
+      let i = keys.length;
+      keys.push(key);
+      values.push(value);
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (keys[p]! >= key) break;
+        keys[i] = keys[p]!;
+        values[i] = values[p]!;
+        i = p;
+      }
+      keys[i] = key;
+      values[i] = value;
+      return;
+    }
+    if (this.capacity === 0 || key >= keys[0]!) return;
+    // Replace the largest key and sift it down.
+    const n = keys.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && keys[r]! > keys[l]! ? r : l;
+      if (keys[c]! <= key) break;
+      keys[i] = keys[c]!;
+      values[i] = values[c]!;
+      i = c;
+    }
+    keys[i] = key;
+    values[i] = value;
+  }
+}
