@@ -12,6 +12,16 @@ interface LabelEntry {
   firstLine: number;
 }
 
+/** What a LabelAccumulator holds, as plain data (for partial results). */
+export interface LabelState {
+  n: number;
+  untracked: number;
+  referenced: number;
+  correct: number;
+  /** [label, count, first line], in order of first line. */
+  labels: [string, number, number][];
+}
+
 export class LabelAccumulator {
   private readonly counts = new Map<string, LabelEntry>();
   private n = 0;
@@ -37,6 +47,41 @@ export class LabelAccumulator {
     if (entry) entry.count++;
     else if (this.counts.size < this.maxLabels) this.counts.set(output, { count: 1, firstLine: line });
     else this.untrackedRecords++;
+  }
+
+  /**
+   * Adds the records of another accumulator of the same group (another shard of its input):
+   * the result is what one pass over both gives, as long as the labels stay under the cap.
+   */
+  merge(other: LabelAccumulator): void {
+    this.n += other.n;
+    this.referenced += other.referenced;
+    this.correct += other.correct;
+    this.untrackedRecords += other.untrackedRecords;
+    for (const [label, e] of other.counts) {
+      const mine = this.counts.get(label);
+      if (mine) {
+        mine.count += e.count;
+        mine.firstLine = Math.min(mine.firstLine, e.firstLine);
+      } else if (this.counts.size < this.maxLabels) this.counts.set(label, { ...e });
+      else this.untrackedRecords += e.count;
+    }
+  }
+
+  /** What the accumulator holds, as plain data (labels in order of first line). */
+  toState(): LabelState {
+    const labels = [...this.counts].map(([label, e]) => [label, e.count, e.firstLine] as [string, number, number]).sort((a, b) => a[2] - b[2]);
+    return { n: this.n, untracked: this.untrackedRecords, referenced: this.referenced, correct: this.correct, labels };
+  }
+
+  static fromState(state: LabelState, maxLabels = MAX_TRACKED_LABELS): LabelAccumulator {
+    const acc = new LabelAccumulator(maxLabels);
+    acc.n = state.n;
+    acc.untrackedRecords = state.untracked;
+    acc.referenced = state.referenced;
+    acc.correct = state.correct;
+    for (const [label, count, firstLine] of state.labels) acc.counts.set(label, { count, firstLine });
+    return acc;
   }
 
   /** Records with an output. */

@@ -98,3 +98,33 @@ describe('finishLabelMetrics', () => {
     assert.deepEqual(counts.map((c) => c.label), ['a', 'b', 'c']);
   });
 });
+
+describe('LabelAccumulator as mergeable state', () => {
+  const outputs = Array.from({ length: 2000 }, (_, i) => `c${(i * i) % 37}`);
+  const references = outputs.map((o, i) => (i % 5 === 0 ? 'c0' : o));
+
+  test('1, 2, 3 or 16 shards in any order give byte-identical metrics and counts', () => {
+    const base = labels(outputs.slice(0, 300));
+    const whole = JSON.stringify(finishLabelMetrics(labels(outputs, references), base));
+    for (const shards of [2, 3, 16]) {
+      const parts = Array.from({ length: shards }, () => new LabelAccumulator());
+      outputs.forEach((o, i) => parts[(i * 13) % shards]!.add(o, references[i], i + 1));
+      const merged = new LabelAccumulator();
+      for (const p of parts.reverse()) merged.merge(LabelAccumulator.fromState(JSON.parse(JSON.stringify(p.toState()))));
+      assert.equal(JSON.stringify(finishLabelMetrics(merged, base)), whole, `${shards} shards`);
+    }
+  });
+
+  test('past the cap, labels a shard tracked but the whole would not count as untracked records', () => {
+    const a = new LabelAccumulator(2);
+    a.add('x', undefined, 1);
+    a.add('y', undefined, 2);
+    const b = new LabelAccumulator(2);
+    b.add('z', undefined, 3);
+    b.add('z', undefined, 4);
+    a.merge(b);
+    assert.equal(a.records, 4);
+    assert.equal(a.untracked, 2);
+    assert.equal(a.distinct, 4);
+  });
+});
