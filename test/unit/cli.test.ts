@@ -10,12 +10,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import Ajv2020 from 'ajv/dist/2020';
 import AjvDraft04 from 'ajv-draft-04';
 import { parse as parseVega } from 'vega';
-import { main } from '../../src/cli';
+import { runCli, type CliRun } from './cliRunner';
 import { PAYLOAD_ELEMENT_ID, type ReportPayload } from '../../src/shared/protocol';
 import { LIGHT_PALETTE, vegaThemeConfig } from '../../src/shared/theme';
 import { repoRoot } from './support';
@@ -29,26 +29,9 @@ const sarifValidator = new AjvDraft04({ allErrors: true, strict: false, unicodeR
 const reportErrors = (d: unknown) => (reportValidator(d) ? undefined : JSON.stringify(reportValidator.errors, null, 2));
 const sarifErrors = (d: unknown) => (sarifValidator(d) ? undefined : JSON.stringify(sarifValidator.errors, null, 2));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the command in `cwd` (the repository by default); `tty` makes stdout and stderr terminals. */
-async function cli(args: string[], options: { cwd?: string; tty?: boolean; stdout?: Writable; stderr?: Writable } = {}): Promise<Run> {
-  const stdout = (options.stdout ?? new PassThrough()) as PassThrough & { isTTY?: boolean };
-  const stderr = (options.stderr ?? new PassThrough()) as PassThrough & { isTTY?: boolean };
-  stdout.isTTY = options.tty ?? false;
-  stderr.isTTY = options.tty ?? false;
-  let out = '';
-  let err = '';
-  if (!options.stdout) stdout.on('data', (d) => (out += d));
-  if (!options.stderr) stderr.on('data', (d) => (err += d));
-  // No NO_COLOR / FORCE_COLOR from the environment (node --test sets FORCE_COLOR=1 in a colour terminal).
-  const code = await main(args, { stdout, stderr, cwd: options.cwd ?? root, env: {} });
-  return { code, stdout: out, stderr: err };
-}
+const cli = runCli;
+type Run = CliRun;
 
 const chat = [1, 2, 3, 4, 5].map((g) => `examples/chat-generations/gen${g}.jsonl`);
 
@@ -182,18 +165,8 @@ describe('collapse-lens CLI', () => {
 });
 
 describe('CLI manners', () => {
-  async function withEnv(args: string[], env: Record<string, string>, tty: boolean): Promise<Run> {
-    const stdout = new PassThrough() as PassThrough & { isTTY?: boolean };
-    const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
-    stdout.isTTY = tty;
-    stderr.isTTY = false;
-    let out = '';
-    let err = '';
-    stdout.on('data', (d) => (out += d));
-    stderr.on('data', (d) => (err += d));
-    const code = await main(args, { stdout, stderr, cwd: root, env });
-    return { code, stdout: out, stderr: err };
-  }
+  const withEnv = (args: string[], env: Record<string, string>, tty: boolean): Promise<Run> => runCli(args, { env, tty, stderrTty: false });
+
   const coloured = (s: string) => s.includes('\x1b[');
   const text = ['analyze', chat[0]!, chat[4]!, '--fail-on', 'never'];
 

@@ -8,17 +8,12 @@ import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import * as node from '../../../src/core/bytes';
 import * as web from '../../../src/core/bytes.web';
+import { Random } from '../../../src/core/random';
 
-/** A small seeded generator (mulberry32), so every run checks the same texts. */
+/** A seeded generator, so every run checks the same texts. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 const WORDS = 'the model wrote the same answer again é 日本語 🙂 collapse tail rare token generation output'.split(' ');

@@ -13,11 +13,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import Ajv2020 from 'ajv/dist/2020';
 import AjvDraft04 from 'ajv-draft-04';
-import { main } from '../../../src/cli';
+import { runCli, type CliRun } from '../cliRunner';
 import { cliArgs, cliCase, fileBytes, type CliCase } from '../../fuzz/arbitraries';
 import { fuzzProperty } from '../../fuzz/runner';
 import { repoRoot } from '../support';
@@ -28,28 +27,15 @@ const sarifSchema = JSON.parse(fs.readFileSync(path.join(root, 'schemas', 'sarif
 const reportValidator = new Ajv2020({ allErrors: true, strict: false }).compile(reportSchema);
 const sarifValidator = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false, logger: false }).compile(sarifSchema);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
+/** The command in `cwd`; main() must return an exit code, never reject. */
 async function cli(args: string[], cwd: string): Promise<Run> {
-  const stdout = new PassThrough() as PassThrough & { isTTY?: boolean };
-  const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
-  stdout.isTTY = false;
-  stderr.isTTY = false;
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  let code: number;
   try {
-    code = await main(args, { stdout, stderr, cwd });
+    return await runCli(args, { cwd });
   } catch (error) {
     assert.fail(`main() rejected instead of returning an exit code: ${error instanceof Error ? error.stack : String(error)}`);
   }
-  return { code, stdout: out, stderr: err };
 }
 
 /** Every entry under dir (folders with a trailing /) with a hash of each file's bytes. */

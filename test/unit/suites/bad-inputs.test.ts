@@ -6,22 +6,15 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../src/cli';
+import { runCli } from '../cliRunner';
 import { repoRoot } from '../support';
 
 const root = repoRoot();
 const bad = (f: string) => `test/fixtures/bad/${f}`;
 
 async function cli(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdout, stderr, cwd: root });
-  return { code, out, err };
+  const r = await runCli(args, { cwd: root });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const hash = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(path.join(root, f))).digest('hex');

@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../../src/cli';
+import { runCli } from '../../cliRunner';
 import { controlScenario, getScenario, SCENARIOS } from '../../../../src/core/scenarios/index';
 import type { Scenario, ScenarioFormat } from '../../../../src/core/scenarios/index';
 import {
@@ -32,16 +31,7 @@ const problems = (s: Scenario, given: Parameters<typeof resolveScenarioOptions>[
   return r.ok ? [] : r.problems.map(scenarioOptionMessage);
 };
 
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdout, stderr, cwd, env: {} });
-  return { code, stdout: out, stderr: err };
-}
+const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
 describe('scenario options', () => {
   test('defaults: seed 42, the scenario\'s generations, JSONL, every parameter at its default', () => {
