@@ -10,12 +10,12 @@
 //   L2-normalized rows, effective rank and total variance from the d × d scatter matrix of
 //   the rows (both exact, O(d²) memory, O(d²) work per row and O(d³) at the end). Mean
 //   pairwise distance, remote clique and Chamfer distance need the rows themselves: a
-//   seeded reservoir keeps them all up to `exactPairwiseLimit` (exact, one pass over the
+//   seeded bottom-k sample keeps them all up to `exactPairwiseLimit` (exact, one pass over the
 //   pairs for the three), and above that a fixed number of uniformly drawn pairs is
 //   measured on it for the distance, and every pair of a seeded sample of
 //   `exactPairwiseLimit` kept rows for the two cosine metrics.
 // - d > 1,024: no d × d matrix. Total variance comes from per-dimension running moments
-//   (exact, O(d)). A seeded reservoir keeps up to 500 rows (`SAMPLE_ROWS`, fewer past 2²³
+//   (exact, O(d)). A seeded bottom-k sample keeps up to 500 rows (`SAMPLE_ROWS`, fewer past 2²³
 //   numbers), and Vendi, effective rank and the three pair metrics are computed exactly on
 //   those rows through their m × m Gram matrix (the non-zero eigenvalues of XᵀX and XXᵀ are
 //   the same): exact while the group has at most that many rows, a seeded uniform sample
@@ -25,7 +25,8 @@
 // allocated for them.
 import type { Projection, ProjectionPoint } from '../../shared/details';
 import { dotTile3, dotTile3x1, GramAccumulator, rowGram, symmetricEigen, topEigenvectors } from '../linalg';
-import { DEFAULT_SEED, Random, Reservoir } from '../random';
+import { DEFAULT_SEED, Random } from '../random';
+import { BottomK, positionKey } from '../numeric/bottomK';
 
 /** Longest vector accepted; longer rows are refused as malformed records. */
 export const MAX_VECTOR_LENGTH = 65_536;
@@ -75,6 +76,8 @@ const DEFAULTS: Required<VectorMetricOptions> = {
 interface KeptRow {
   row: Float64Array | undefined;
   line: number;
+  /** Its place among the vectors of its line. */
+  index: number;
 }
 
 /** Scatter matrix Σ (x − μ)(x − μ)ᵀ of a group about its own mean. */
@@ -89,7 +92,11 @@ export interface VectorMoments {
 export class VectorAccumulator {
   private readonly options: Required<VectorMetricOptions>;
   // Created with the first row, once d (and so the route) is known.
-  private reservoir: Reservoir<KeptRow> | undefined;
+  // The kept rows: a bottom-k sample by a seeded hash of each row's position, so the same
+  // rows are kept however the input is split (numeric/bottomK.ts).
+  private reservoir: BottomK<KeptRow> | undefined;
+  private lastLine = -1;
+  private onLine = 0;
   private d: number | undefined;
   private n = 0;
   private zeros = 0;
@@ -131,8 +138,10 @@ export class VectorAccumulator {
     else this.nonZero++;
 
     const reservoir = this.reservoir!;
-    const kept: KeptRow = { row: undefined, line };
-    if (reservoir.offer(kept) >= 0) kept.row = Float64Array.from(vector);
+    this.onLine = line === this.lastLine ? this.onLine + 1 : 0;
+    this.lastLine = line;
+    const kept: KeptRow = { row: undefined, line, index: this.onLine };
+    if (reservoir.offer(positionKey(this.options.seed, line, this.onLine), kept)) kept.row = Float64Array.from(vector);
 
     if (this.running) {
       this.running.add(vector);
@@ -140,7 +149,7 @@ export class VectorAccumulator {
       this.grams.add(vector, norm2);
     } else if (this.n > len || this.n >= reservoir.capacity) {
       this.grams = new StreamingGrams(len);
-      for (const item of reservoir.items) this.grams.add(item.row!, squaredNorm(item.row!));
+      for (const item of this.keptRows()) this.grams.add(item.row, squaredNorm(item.row));
     }
     return undefined;
   }
@@ -192,9 +201,10 @@ export class VectorAccumulator {
     return this.scatterMoments()?.mean;
   }
 
-  /** The kept rows with their lines (all rows while n ≤ the reservoir's capacity). */
+  /** The kept rows with their lines, in the order of the input (all rows while n ≤ the sample's capacity). */
   keptRows(): readonly { row: Float64Array; line: number }[] {
-    return (this.reservoir?.items ?? []) as { row: Float64Array; line: number }[];
+    const items = [...((this.reservoir?.items() ?? []) as (KeptRow & { row: Float64Array })[])];
+    return items.sort((a, b) => a.line - b.line || a.index - b.index);
   }
 
   /** @internal Everything `finishVectorMetrics` needs. */
@@ -230,7 +240,7 @@ export class VectorAccumulator {
     } else {
       capacity = Math.max(o.reservoir, o.exactPairwiseLimit);
     }
-    this.reservoir = new Reservoir<KeptRow>(capacity, o.seed);
+    this.reservoir = new BottomK<KeptRow>(capacity);
   }
 
   private rows(): Float64Array[] {

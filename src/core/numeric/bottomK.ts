@@ -22,9 +22,10 @@ export class BottomK<T> {
 
   constructor(readonly capacity: number) {}
 
-  offer(key: number, value: T): void {
+  /** Offers an item; true when it is in the sample (for now: a later item may push it out). */
+  offer(key: number, value: T): boolean {
     this.seen++;
-    this.insert(key, value);
+    return this.insert(key, value);
   }
 
   /** The sample of both inputs: the union's `capacity` smallest keys. */
@@ -60,7 +61,7 @@ export class BottomK<T> {
     return s;
   }
 
-  private insert(key: number, value: T): void {
+  private insert(key: number, value: T): boolean {
     const keys = this.keys;
     const values = this.values;
     if (keys.length < this.capacity) {
@@ -76,9 +77,9 @@ export class BottomK<T> {
       }
       keys[i] = key;
       values[i] = value;
-      return;
+      return true;
     }
-    if (this.capacity === 0 || key >= keys[0]!) return;
+    if (this.capacity === 0 || key >= keys[0]!) return false;
     // Replace the largest key and sift it down.
     const n = keys.length;
     let i = 0;
@@ -94,5 +95,6 @@ export class BottomK<T> {
     }
     keys[i] = key;
     values[i] = value;
+    return true;
   }
 }

@@ -791,3 +791,20 @@ describe('remote_clique and chamfer_distance: end to end', () => {
     }
   });
 });
+
+describe('kept rows: a bottom-k sample by position', () => {
+  test('the same rows, in line order, whatever order the rows arrive in', () => {
+    const r = new Random(5);
+    const rows = Array.from({ length: 300 }, () => Array.from({ length: 8 }, () => r.normal()));
+    const keep = (order: number[]) => {
+      const acc = new VectorAccumulator({ reservoir: 50, exactPairwiseLimit: 50 });
+      for (const i of order) acc.add(rows[i]!, i + 1);
+      return acc.keptRows().map((k) => k.line);
+    };
+    const forward = keep(rows.map((_, i) => i));
+    const backward = keep(rows.map((_, i) => rows.length - 1 - i));
+    assert.equal(forward.length, 50);
+    assert.deepEqual(backward, forward);
+    assert.deepEqual([...forward].sort((a, b) => a - b), forward);
+  });
+});
