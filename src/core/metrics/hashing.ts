@@ -1,4 +1,4 @@
-// Over 400 lines: the hash tables and sketches of the text metrics, kept together until they share one open-addressing table.
+// Over 400 lines: the hashing primitives, hash tables, token table and HyperLogLog the text metrics share, one home for each.
 // Hashing primitives for the streaming metrics: 53-bit hashes built from two 32-bit
 // Murmur3-style lanes, a compact open-addressing set on typed arrays, and HyperLogLog for
 // when a set would outgrow its memory budget.

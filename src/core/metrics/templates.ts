@@ -14,7 +14,7 @@
 //
 // Everything here works on tag sequences, so it is tested on hand-tagged input; the
 // tagger lives behind posTagger.ts. `OutputSample` picks the outputs to tag.
-import { positionKey } from '../numeric/bottomK';
+import { BottomK, positionKey } from '../numeric/bottomK';
 import { detach } from './hashing';
 
 /** Length of a template (the reference's README and the paper use 4-grams). */
@@ -303,9 +303,8 @@ export interface SampledOutput {
  * keys leave and the sample stays smaller from then on (still uniform).
  */
 export class OutputSample {
-  private readonly heap: SampledOutput[] = []; // max-heap on key
+  private readonly sample: BottomK<SampledOutput>;
   private chars = 0;
-  private capacity: number;
   private lastLine = -1;
   private onLine = 0;
   /** Outputs offered. */
@@ -316,7 +315,9 @@ export class OutputSample {
     k = TEMPLATE_SAMPLE,
     private readonly budget = TEMPLATE_SAMPLE_CHARS,
   ) {
-    this.capacity = Math.max(1, Math.floor(k));
+    this.sample = new BottomK<SampledOutput>(Math.max(1, Math.floor(k)), (out) => {
+      this.chars -= out.text.length;
+    });
   }
 
   /** The sampling key of the output at this position. */
@@ -329,67 +330,26 @@ export class OutputSample {
     this.onLine = line === this.lastLine ? this.onLine + 1 : 0;
     this.lastLine = line;
     const key = this.key(line, this.onLine);
-    const heap = this.heap;
-    if (heap.length >= this.capacity && key >= heap[0]!.key) return;
+    const sample = this.sample;
+    if (!sample.admits(key)) return;
     const kept = text.length > this.budget ? text.slice(0, this.budget) : text;
     const item = { text: detach(kept), line, key };
-    if (heap.length < this.capacity) this.push(item);
-    else {
-      this.chars -= heap[0]!.text.length;
-      heap[0] = item;
-      this.down(0);
-    }
+    sample.offer(key, item);
     this.chars += item.text.length;
-    while (this.chars > this.budget && heap.length > 1) {
-      this.chars -= this.pop().text.length;
-      this.capacity = heap.length;
+    // Over the character budget: drop the largest keys and keep the sample at that size.
+    while (this.chars > this.budget && sample.size > 1) {
+      this.chars -= sample.popLargest()!.text.length;
+      sample.capacity = sample.size;
     }
   }
 
   /** Whether some outputs were left out. */
   get sampled(): boolean {
-    return this.seen > this.heap.length;
+    return this.seen > this.sample.size;
   }
 
   /** The kept outputs, smallest key first. */
   items(): SampledOutput[] {
-    return [...this.heap].sort((a, b) => a.key - b.key);
-  }
-
-  private push(item: SampledOutput): void {
-    const heap = this.heap;
-    heap.push(item);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (heap[p]!.key >= heap[i]!.key) break;
-      [heap[p], heap[i]] = [heap[i]!, heap[p]!];
-      i = p;
-    }
-  }
-
-  private pop(): SampledOutput {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      this.down(0);
-    }
-    return top;
-  }
-
-  private down(i: number): void {
-    const heap = this.heap;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && heap[l]!.key > heap[m]!.key) m = l;
-      if (r < heap.length && heap[r]!.key > heap[m]!.key) m = r;
-      if (m === i) return;
-      [heap[m], heap[i]] = [heap[i]!, heap[m]!];
-      i = m;
-    }
+    return this.sample.entries().map(([, item]) => item);
   }
 }

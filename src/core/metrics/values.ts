@@ -29,7 +29,7 @@ export interface ValueState {
 }
 
 export class ValueAccumulator {
-  private readonly sample: BottomK<number>;
+  private sample: BottomK<number>;
   private readonly seed: number;
   private n = 0;
   private sum = new ExactSum();
@@ -69,9 +69,7 @@ export class ValueAccumulator {
     acc.n = state.n;
     acc.sum = ExactSum.fromPartials(state.sum);
     acc.sumSquares = ExactSum.fromPartials(state.sumSquares);
-    const restored = BottomK.from(acc.sample.capacity, state.sample, state.seen);
-    acc.sample.merge(restored);
-    acc.sample.seen = state.seen;
+    acc.sample = BottomK.from(acc.sample.capacity, state.sample, state.seen);
     return acc;
   }
 

@@ -97,6 +97,8 @@ export class VectorAccumulator {
   private reservoir: BottomK<KeptRow> | undefined;
   private lastLine = -1;
   private onLine = 0;
+  // keptRows() in input order, until the sample changes.
+  private kept: { row: Float64Array; line: number }[] | undefined;
   private d: number | undefined;
   private n = 0;
   private zeros = 0;
@@ -141,7 +143,10 @@ export class VectorAccumulator {
     this.onLine = line === this.lastLine ? this.onLine + 1 : 0;
     this.lastLine = line;
     const kept: KeptRow = { row: undefined, line, index: this.onLine };
-    if (reservoir.offer(positionKey(this.options.seed, line, this.onLine), kept)) kept.row = Float64Array.from(vector);
+    if (reservoir.offer(positionKey(this.options.seed, line, this.onLine), kept)) {
+      kept.row = Float64Array.from(vector);
+      this.kept = undefined;
+    }
 
     if (this.running) {
       this.running.add(vector);
@@ -203,8 +208,8 @@ export class VectorAccumulator {
 
   /** The kept rows with their lines, in the order of the input (all rows while n ≤ the sample's capacity). */
   keptRows(): readonly { row: Float64Array; line: number }[] {
-    const items = [...((this.reservoir?.items() ?? []) as (KeptRow & { row: Float64Array })[])];
-    return items.sort((a, b) => a.line - b.line || a.index - b.index);
+    this.kept ??= [...((this.reservoir?.items() ?? []) as (KeptRow & { row: Float64Array })[])].sort((a, b) => a.line - b.line || a.index - b.index);
+    return this.kept;
   }
 
   /** @internal Everything `finishVectorMetrics` needs. */

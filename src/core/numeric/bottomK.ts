@@ -20,7 +20,19 @@ export class BottomK<T> {
   /** Items offered (merged samples add what they saw). */
   seen = 0;
 
-  constructor(readonly capacity: number) {}
+  /**
+   * @param capacity the most items kept; may be lowered later (see `popLargest`).
+   * @param onEvict called with an item a smaller key pushes out.
+   */
+  constructor(
+    public capacity: number,
+    private readonly onEvict?: (value: T) => void,
+  ) {}
+
+  /** Whether an item with this key would enter the sample (to skip building one that would not). */
+  admits(key: number): boolean {
+    return this.keys.length < this.capacity || (this.capacity > 0 && key < this.keys[0]!);
+  }
 
   /** Offers an item; true when it is in the sample (for now: a later item may push it out). */
   offer(key: number, value: T): boolean {
@@ -32,6 +44,18 @@ export class BottomK<T> {
   merge(other: BottomK<T>): void {
     this.seen += other.seen;
     for (let i = 0; i < other.keys.length; i++) this.insert(other.keys[i]!, other.values[i]!);
+  }
+
+  /** Removes and returns the item with the largest key (undefined when empty). */
+  popLargest(): T | undefined {
+    const keys = this.keys;
+    const values = this.values;
+    if (keys.length === 0) return undefined;
+    const top = values[0]!;
+    const lastKey = keys.pop()!;
+    const lastValue = values.pop()!;
+    if (keys.length > 0) this.siftDown(lastKey, lastValue);
+    return top;
   }
 
   /** True when items were left out. */
@@ -65,6 +89,7 @@ export class BottomK<T> {
     const keys = this.keys;
     const values = this.values;
     if (keys.length < this.capacity) {
+      // Sift up from a new last slot.
       let i = keys.length;
       keys.push(key);
       values.push(value);
@@ -80,7 +105,15 @@ export class BottomK<T> {
       return true;
     }
     if (this.capacity === 0 || key >= keys[0]!) return false;
-    // Replace the largest key and sift it down.
+    this.onEvict?.(values[0]!);
+    this.siftDown(key, value);
+    return true;
+  }
+
+  /** Puts (key, value) in the root's place and moves it down to where the heap holds. */
+  private siftDown(key: number, value: T): void {
+    const keys = this.keys;
+    const values = this.values;
     const n = keys.length;
     let i = 0;
     for (;;) {
@@ -95,6 +128,5 @@ export class BottomK<T> {
     }
     keys[i] = key;
     values[i] = value;
-    return true;
   }
 }
