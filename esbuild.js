@@ -5,6 +5,7 @@ const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
 const { hyparquetGuards } = require('./scripts/hyparquet-guards');
+const { posModelBeside, POS_MODEL_ENTRY } = require('./scripts/pos-model');
 
 const args = new Set(process.argv.slice(2));
 const production = !args.has('--dev');
@@ -56,11 +57,16 @@ function walk(dir, pred, out = []) {
   return out;
 }
 
+// The Node bundles that analyse text load the part-of-speech model from dist/pos-model.js on
+// first use instead of holding it (scripts/pos-model.js).
+const analysing = { ...nodeCommon, plugins: [...nodeCommon.plugins, posModelBeside] };
+
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...nodeCommon, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', define: { ...common.define, __CLI_ENTRY__: 'true' }, banner: { js: '#!/usr/bin/env node' } },
+  { ...analysing, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', define: { ...common.define, __CLI_ENTRY__: 'true' }, banner: { js: '#!/usr/bin/env node' } },
   // The analysis worker (src/worker/main.ts): the engine off the extension host's thread.
-  { ...nodeCommon, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js' },
+  { ...analysing, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js' },
+  { ...nodeCommon, entryPoints: [POS_MODEL_ENTRY], outfile: 'dist/pos-model.js' },
   // The second thread that reads, parses and projects large files (src/core/analysis/offThread.ts).
   { ...nodeCommon, entryPoints: ['src/core/analysis/projectWorker.ts'], outfile: 'dist/reader-thread.js' },
   // Loaded by the host when a report first opens (see src/core/reportRender.ts).

@@ -18,10 +18,10 @@ const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'ut
 const fixture = path.join(root, 'test', 'fixtures', 'workspace', 'repeated.jsonl');
 const generations = ['gen1', 'gen2', 'gen10'].map((g) => path.join(root, 'test', 'fixtures', 'workspace', 'generations', `${g}.jsonl`));
 
-/** What the npm package holds: the CLI, the reading thread it starts, what --format html inlines. */
+/** What the npm package holds: the CLI, the part-of-speech model and the reading thread it loads, what --format html inlines. */
 const EXPECTED_FILES = [
   'CHANGELOG.md', 'LICENSE', 'README.md', 'package.json',
-  'dist/cli.js', 'dist/reader-thread.js', 'dist/webview.js',
+  'dist/cli.js', 'dist/pos-model.js', 'dist/reader-thread.js', 'dist/webview.js',
   'media/report.css', 'schemas/collapselens.schema.json', 'schemas/report.schema.json',
 ];
 

@@ -2,13 +2,13 @@
 // this one module so the template computation never depends on which tagger runs.
 //
 // winkNLP with wink-eng-lite-web-model (MIT): pure JavaScript, its model ships inside the
-// npm package as JSON (bundled by esbuild, read with `atob`, no file or network access, no
-// `eval`), so the same code runs in the extension's worker, the CLI and a web worker. It
+// npm package as JSON (bundled by esbuild, read with `atob`, no network access, no `eval`),
+// so the same code runs in the extension's worker, the CLI and a web worker; posModel.ts
+// builds it, as its own file beside the Node bundles. It
 // tokenizes like spaCy (punctuation split off, "can't" → "ca" "n't"), splits sentences and
 // tags with the Universal POS tagset; measurements and the choice against compromise and
 // en-pos are in docs/METRICS.md.
-import type winkNLP from 'wink-nlp';
-import type { Model, WinkMethods } from 'wink-nlp';
+import type { WinkMethods } from 'wink-nlp';
 import type { TaggedOutput, TaggedSentence } from './templates';
 
 /** The 17 Universal POS tags (Universal Dependencies v2), the tagset of every tag sequence the adapter returns. */
@@ -23,15 +23,13 @@ const UPOS: ReadonlySet<string> = new Set(UNIVERSAL_POS_TAGS);
 let tagger: WinkMethods | undefined;
 
 /**
- * Loads the model on first use (0.1–0.2 s). The packages are required here rather than
- * imported at the top: the model is 3 MB of JavaScript, and evaluating it when the bundle
- * loads cost every CLI start (`--version` too) 80 ms, analyses without text included.
+ * Loads the model on first use (0.1–0.2 s). It is required here rather than imported at the
+ * top: the model is 3.7 MB of JavaScript, and evaluating it when the bundle loads cost every
+ * CLI start (`--version` too) 80 ms; in the Node bundles it is a file of its own
+ * (dist/pos-model.js, scripts/pos-model.js), so an analysis that tags nothing never reads it.
  */
 function instance(): WinkMethods {
-  if (!tagger) {
-    const create = require('wink-nlp') as typeof winkNLP;
-    tagger = create(require('wink-eng-lite-web-model') as Model, ['sbd', 'pos']);
-  }
+  if (!tagger) tagger = (require('./posModel') as typeof import('./posModel')).createTagger();
   return tagger;
 }
 

@@ -74,7 +74,15 @@ const DEFAULTS: Required<VectorMetricOptions> = {
 };
 
 interface KeptRow {
-  row: Float64Array | undefined;
+  /**
+   * The row as read on the d × d route. On the row-sample route, whose kept rows are most of
+   * what an analysis of long embeddings holds, its offset from the group's first row in single
+   * precision: half the memory, and the rounding (2⁻²⁴ of the offset, so of the group's spread
+   * however far from the origin the rows lie) is far below the sampling error of the metrics.
+   */
+  row: Float64Array | Float32Array | undefined;
+  /** An all-zero row (restored exactly, so it stays without a direction). */
+  zero: boolean;
   line: number;
   /** Its place among the vectors of its line. */
   index: number;
@@ -97,8 +105,8 @@ export class VectorAccumulator {
   private reservoir: BottomK<KeptRow> | undefined;
   private lastLine = -1;
   private onLine = 0;
-  // keptRows() in input order, until the sample changes.
-  private kept: { row: Float64Array; line: number }[] | undefined;
+  // The kept rows in input order, until the sample changes.
+  private kept: (KeptRow & { row: Float64Array | Float32Array })[] | undefined;
   private d: number | undefined;
   private n = 0;
   private zeros = 0;
@@ -142,14 +150,16 @@ export class VectorAccumulator {
     const reservoir = this.reservoir!;
     this.onLine = line === this.lastLine ? this.onLine + 1 : 0;
     this.lastLine = line;
-    const kept: KeptRow = { row: undefined, line, index: this.onLine };
+    const kept: KeptRow = { row: undefined, line, index: this.onLine, zero: norm2 === 0 };
+    // The running moments first: their origin is the group's first row.
+    this.running?.add(vector);
     if (reservoir.offer(positionKey(this.options.seed, line, this.onLine), kept)) {
-      kept.row = Float64Array.from(vector);
+      kept.row = this.running ? this.running.offset(vector) : Float64Array.from(vector);
       this.kept = undefined;
     }
 
     if (this.running) {
-      this.running.add(vector);
+      // Nothing more: the row-sample route has no d × d sums.
     } else if (this.grams) {
       this.grams.add(vector, norm2);
     } else if (this.n > len || this.n >= reservoir.capacity) {
@@ -206,9 +216,36 @@ export class VectorAccumulator {
     return this.scatterMoments()?.mean;
   }
 
-  /** The kept rows with their lines, in the order of the input (all rows while n ≤ the sample's capacity). */
+  /**
+   * The kept rows with their lines, in the order of the input (all rows while n ≤ the sample's
+   * capacity). On the row-sample route each call rebuilds them in double precision from the
+   * offsets it keeps, so a caller holds them only while it uses them.
+   */
   keptRows(): readonly { row: Float64Array; line: number }[] {
-    this.kept ??= [...((this.reservoir?.items() ?? []) as (KeptRow & { row: Float64Array })[])].sort((a, b) => a.line - b.line || a.index - b.index);
+    const kept = this.sortedKept();
+    if (!this.running) return kept as (KeptRow & { row: Float64Array })[];
+    return kept.map((_, i) => ({ row: this.keptRow(i), line: kept[i]!.line }));
+  }
+
+  /** How many rows the sample holds. */
+  get keptCount(): number {
+    return this.reservoir?.size ?? 0;
+  }
+
+  /** The `i`-th kept row in input order (a fresh copy on the row-sample route). */
+  keptRow(i: number): Float64Array {
+    const k = this.sortedKept()[i]!;
+    if (!this.running) return k.row as Float64Array;
+    return k.zero ? new Float64Array(this.d!) : this.running.restore(k.row);
+  }
+
+  /** The line of the `i`-th kept row in input order. */
+  keptLine(i: number): number {
+    return this.sortedKept()[i]!.line;
+  }
+
+  private sortedKept(): (KeptRow & { row: Float64Array | Float32Array })[] {
+    this.kept ??= [...((this.reservoir?.items() ?? []) as (KeptRow & { row: Float64Array | Float32Array })[])].sort((a, b) => a.line - b.line || a.index - b.index);
     return this.kept;
   }
 
@@ -259,6 +296,7 @@ export class VectorAccumulator {
  * O(d) per row and O(d) memory.
  */
 class RunningMoments {
+  /** The first row: the sums are about it, and the kept rows are stored as offsets from it. */
   private readonly shift: Float64Array;
   private readonly sum: Float64Array;
   private readonly sumSquares: Float64Array;
@@ -282,6 +320,20 @@ class RunningMoments {
       sum[i] = sum[i]! + x;
       sq[i] = sq[i]! + x * x;
     }
+  }
+
+  /** `row` − the first row, in single precision. */
+  offset(row: ArrayLike<number>): Float32Array {
+    const out = new Float32Array(this.d);
+    for (let i = 0; i < this.d; i++) out[i] = row[i]! - this.shift[i]!;
+    return out;
+  }
+
+  /** A row from its offset. */
+  restore(offset: Float64Array | Float32Array): Float64Array {
+    const out = new Float64Array(this.d);
+    for (let i = 0; i < this.d; i++) out[i] = this.shift[i]! + offset[i]!;
+    return out;
   }
 
   mean(): Float64Array {
@@ -608,7 +660,7 @@ function rowSampleAxes(accs: VectorAccumulator[], d: number, total: number, seed
     for (let i = 0; i < d; i++) mean[i] = mean[i]! + w * mu[i]!;
   }
   const budget = accs[0]!.sampleRows;
-  const kept = accs.map((acc) => acc.keptRows().length);
+  const kept = accs.map((acc) => acc.keptCount);
   const keptTotal = kept.reduce((a, b) => a + b, 0);
   let take = kept;
   if (keptTotal > budget) {
@@ -633,13 +685,13 @@ function rowSampleAxes(accs: VectorAccumulator[], d: number, total: number, seed
   const z = new Float64Array(m * d);
   let r = 0;
   accs.forEach((acc, g) => {
-    const rows = acc.keptRows();
+    const all = Array.from({ length: acc.keptCount }, (_, i) => i);
     const count = take[g]!;
     if (count === 0) return;
-    const picked = count === rows.length ? rows.map((_, i) => i) : random.shuffle(rows.map((_, i) => i)).slice(0, count).sort((a, b) => a - b);
+    const picked = count === all.length ? all : random.shuffle(all).slice(0, count).sort((a, b) => a - b);
     const w = Math.sqrt(acc.records / count);
     for (const idx of picked) {
-      const row = rows[idx]!.row;
+      const row = acc.keptRow(idx);
       for (let i = 0, o = r * d; i < d; i++) z[o + i] = w * (row[i]! - mean[i]!);
       r++;
     }
@@ -676,10 +728,10 @@ function chartPoints(parts: { acc: VectorAccumulator; id: string }[], mean: Floa
   const points: ProjectionPoint[] = [];
   const [ax, ay] = axes;
   for (const p of parts) {
-    const kept = p.acc.keptRows();
-    const order = random.shuffle(kept.map((_, i) => i)).slice(0, perGroup).sort((a, b) => a - b);
+    const order = random.shuffle(Array.from({ length: p.acc.keptCount }, (_, i) => i)).slice(0, perGroup).sort((a, b) => a - b);
     for (const idx of order) {
-      const { row, line } = kept[idx]!;
+      const row = p.acc.keptRow(idx);
+      const line = p.acc.keptLine(idx);
       let x = 0;
       let y = 0;
       for (let i = 0; i < d; i++) {
