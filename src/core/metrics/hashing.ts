@@ -150,6 +150,15 @@ export class HashSet53 {
     }
   }
 
+  /** Every key, negative when flagged, in ascending order of the absolute key (a canonical form). */
+  signedKeys(): Float64Array {
+    const out = new Float64Array(this.size);
+    let o = 0;
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) out[o++] = keys[i]!;
+    return out.sort((x, y) => Math.abs(x) - Math.abs(y));
+  }
+
   /** Bytes held by the table. */
   get bytes(): number {
     return this.keys.byteLength;
@@ -197,9 +206,12 @@ function rehash(old: Float64Array, cap: number, moved?: (from: number, to: numbe
  * a lookup touches two places in memory and the vocabulary costs 2 bytes a character plus
  * ~28 bytes a type, with no string objects for the garbage collector.
  *
- * Each id also gets two random 32-bit words (`laneHi`, `laneLo`). An n-gram's hash is the
- * XOR of its tokens' words rotated by position (tabulation hashing on ids), which costs a
- * few instructions per order instead of a Murmur pass over every token of the n-gram.
+ * Each type also gets two 32-bit words (`laneHi`, `laneLo`), two seeded hashes of its text
+ * computed once when the type is first seen. An n-gram's hash is the XOR of its tokens'
+ * words rotated by position (tabulation hashing), which costs a few instructions per order
+ * instead of a Murmur pass over every token of the n-gram. The words depend on the token's
+ * text only, not on its id (the order types were first seen in), so two tables built from
+ * different parts of the input hash every n-gram alike and their sets merge.
  */
 export class TokenTable {
   private slots: Int32Array; // pairs (hash, id + 1); id + 1 = 0 marks an empty slot
@@ -207,6 +219,8 @@ export class TokenTable {
   private chars: Uint16Array;
   private starts: Int32Array; // type id → offset of its characters; starts[size] = end
   private count = 0;
+  private wordsHi: Int32Array;
+  private wordsLo: Int32Array;
 
   constructor(initialCapacity = 1024) {
     let cap = 16;
@@ -215,15 +229,24 @@ export class TokenTable {
     this.mask = cap - 1;
     this.chars = new Uint16Array(initialCapacity * 8);
     this.starts = new Int32Array(initialCapacity + 1);
+    this.wordsHi = new Int32Array(initialCapacity);
+    this.wordsLo = new Int32Array(initialCapacity);
   }
 
-  /** The ids' random words (see above), shared by all tables; they cover every id interned so far. */
+  /** The types' words by id (see above); they cover every id interned so far. */
   get laneHi(): Int32Array {
-    return sharedLaneHi;
+    return this.wordsHi;
   }
 
   get laneLo(): Int32Array {
-    return sharedLaneLo;
+    return this.wordsLo;
+  }
+
+  /** Id of a whole string (interned when new). */
+  internString(s: string): number {
+    let h = TOKEN_HASH_SEED;
+    for (let k = 0; k < s.length; k++) h = tokenHashStep(h, s.charCodeAt(k));
+    return this.intern(s, 0, s.length, h);
   }
 
   get size(): number {
@@ -242,9 +265,33 @@ export class TokenTable {
       if (slots[2 * i] === h && this.matches(e - 1, s, start, end)) return e - 1;
       i = (i + 1) & mask;
     }
+    return this.insert(s, start, end, h, i);
+  }
+
+  /** Adds `s.slice(start, end)` as a new type in the empty slot `i` (out of the lookup's way, which stays small enough to inline). */
+  private insert(s: string, start: number, end: number, h: number, i: number): number {
+    const slots = this.slots;
     const id = this.count++;
     if (id + 1 >= this.starts.length) this.starts = growInt32(this.starts);
-    if (id >= sharedLaneHi.length) growLanes(id + 1);
+    if (id >= this.wordsHi.length) {
+      this.wordsHi = growInt32(this.wordsHi);
+      this.wordsLo = growInt32(this.wordsLo);
+    }
+    // The words: Murmur over the characters in two lanes, the length folded in.
+    let a = LANE_HI;
+    let b = LANE_LO;
+    let k = start;
+    for (; k + 1 < end; k += 2) {
+      const w = s.charCodeAt(k) | (s.charCodeAt(k + 1) << 16);
+      a = mixWord(a, w);
+      b = mixWord(b, w);
+    }
+    if (k < end) {
+      a = mixWord(a, s.charCodeAt(k));
+      b = mixWord(b, s.charCodeAt(k));
+    }
+    this.wordsHi[id] = fmix32(a ^ (end - start)) | 0;
+    this.wordsLo[id] = fmix32(b ^ ~(end - start)) | 0;
     const at = this.starts[id]!;
     const len = end - start;
     if (at + len > this.chars.length) {
@@ -255,11 +302,11 @@ export class TokenTable {
       this.chars = chars;
     }
     const chars = this.chars;
-    for (let k = 0; k < len; k++) chars[at + k] = s.charCodeAt(start + k);
+    for (let c = 0; c < len; c++) chars[at + c] = s.charCodeAt(start + c);
     this.starts[id + 1] = at + len;
     slots[2 * i] = h;
     slots[2 * i + 1] = id + 1;
-    if (this.count * 2 > mask + 1) this.grow();
+    if (this.count * 2 > this.mask + 1) this.grow();
     return id;
   }
 
@@ -313,28 +360,6 @@ export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
-// An id's two words depend on the id alone, so every TokenTable shares one pair of arrays
-// (one per live generation would cost 8 bytes a type each). They stay allocated for the
-// largest vocabulary seen, 8 bytes a type. Every slot is filled when the arrays grow, so
-// no id can read a word that was never written.
-let sharedLaneHi = new Int32Array(0);
-let sharedLaneLo = new Int32Array(0);
-
-function growLanes(min: number): void {
-  let cap = Math.max(1024, sharedLaneHi.length * 2);
-  while (cap < min) cap *= 2;
-  const hi = new Int32Array(cap);
-  const lo = new Int32Array(cap);
-  hi.set(sharedLaneHi);
-  lo.set(sharedLaneLo);
-  for (let id = sharedLaneHi.length; id < cap; id++) {
-    hi[id] = fmix32(mixWord(LANE_HI, id));
-    lo[id] = fmix32(mixWord(LANE_LO, id));
-  }
-  sharedLaneHi = hi;
-  sharedLaneLo = lo;
-}
-
 function growInt32(a: Int32Array): Int32Array {
   const b = new Int32Array(a.length * 2);
   b.set(a);
@@ -374,6 +399,19 @@ export class HyperLogLog {
 
   addKey(key: number): void {
     this.add(highBits(key), lowBits(key));
+  }
+
+  clone(): HyperLogLog {
+    const h = new HyperLogLog();
+    h.registers.set(this.registers);
+    return h;
+  }
+
+  static fromRegisters(registers: Uint8Array): HyperLogLog {
+    if (registers.length !== 1 << HyperLogLog.P) throw new Error(`a HyperLogLog state holds ${1 << HyperLogLog.P} registers, not ${registers.length}`);
+    const h = new HyperLogLog();
+    h.registers.set(registers);
+    return h;
   }
 
   merge(other: HyperLogLog): void {
@@ -420,10 +458,20 @@ function tau(x: number): number {
   }
 }
 
+/** A DistinctCounter as plain data: the keys (negative when flagged) while exact, else the two sketches. */
+export interface DistinctCounterState {
+  keys?: Float64Array;
+  all?: Uint8Array;
+  flagged?: Uint8Array;
+}
+
 /**
  * Counts distinct 53-bit keys, exactly in a `HashSet53` until it holds `cap` keys, then in
  * two HyperLogLogs (all keys, flagged keys) so memory stays at 32 KiB however many keys
- * follow. `exact` says which regime the counts come from.
+ * follow. `exact` says which regime the counts come from. The sets grow monotonically, so
+ * a counter passes its cap exactly when the union of everything it was given does: counters
+ * of parts of the input merge (`merge`) into the counter of the whole, whatever the split
+ * (a HyperLogLog is the same function of its keys however they arrived).
  */
 export class DistinctCounter {
   private set: HashSet53 | undefined;
@@ -445,6 +493,22 @@ export class DistinctCounter {
     if (flag) this.flagged!.add(hi, lo);
   }
 
+  /** Adds a key made by `join53`. */
+  addKey(key: number, flag: boolean): void {
+    this.add(highBits(key), lowBits(key), flag);
+  }
+
+  /** Adds every key of another counter (same cap). */
+  merge(other: DistinctCounter): void {
+    if (other.set !== undefined) {
+      other.set.forEach((key, f) => this.addKey(key, f));
+      return;
+    }
+    if (this.set !== undefined) this.spill(this.set);
+    this.all!.merge(other.all!);
+    this.flagged!.merge(other.flagged!);
+  }
+
   get exact(): boolean {
     return this.set !== undefined;
   }
@@ -457,6 +521,52 @@ export class DistinctCounter {
   /** Distinct keys added at least once with the flag. */
   get flaggedSize(): number {
     return this.set !== undefined ? this.set.flaggedSize : this.flagged!.estimate();
+  }
+
+  /**
+   * The counts as they would be after adding `extra` keys without the flag, changing
+   * nothing: the same numbers and the same regime as adding them would give.
+   */
+  countsWith(extra: Float64Array): { size: number; flaggedSize: number; exact: boolean } {
+    if (extra.length === 0) return { size: this.size, flaggedSize: this.flaggedSize, exact: this.exact };
+    const set = this.set;
+    if (set !== undefined) {
+      const fresh = new Set<number>();
+      for (let i = 0; i < extra.length; i++) if (!set.has(extra[i]!)) fresh.add(extra[i]!);
+      if (set.size + fresh.size <= this.cap) return { size: set.size + fresh.size, flaggedSize: set.flaggedSize, exact: true };
+      const all = new HyperLogLog();
+      const flagged = new HyperLogLog();
+      set.forEach((key, f) => {
+        all.addKey(key);
+        if (f) flagged.addKey(key);
+      });
+      for (const k of fresh) all.addKey(k);
+      return { size: all.estimate(), flaggedSize: flagged.estimate(), exact: false };
+    }
+    const all = this.all!.clone();
+    for (let i = 0; i < extra.length; i++) all.addKey(extra[i]!);
+    return { size: all.estimate(), flaggedSize: this.flagged!.estimate(), exact: false };
+  }
+
+  toState(): DistinctCounterState {
+    if (this.set !== undefined) return { keys: this.set.signedKeys() };
+    return { all: Uint8Array.from(this.all!.registers), flagged: Uint8Array.from(this.flagged!.registers) };
+  }
+
+  static fromState(state: DistinctCounterState, cap: number): DistinctCounter {
+    const c = new DistinctCounter(cap, state.keys ? Math.max(16, state.keys.length) : 16);
+    if (state.keys) {
+      for (let i = 0; i < state.keys.length; i++) {
+        const k = state.keys[i]!;
+        c.addKey(Math.abs(k), k < 0);
+      }
+    } else {
+      if (!state.all || !state.flagged) throw new Error('a distinct-count state needs its keys or both sketches');
+      c.set = undefined;
+      c.all = HyperLogLog.fromRegisters(state.all);
+      c.flagged = HyperLogLog.fromRegisters(state.flagged);
+    }
+    return c;
   }
 
   private spill(set: HashSet53): void {

@@ -20,17 +20,21 @@ export type UniversalPosTag = (typeof UNIVERSAL_POS_TAGS)[number];
 
 const UPOS: ReadonlySet<string> = new Set(UNIVERSAL_POS_TAGS);
 
-let tagger: WinkMethods | undefined;
-
 /**
- * Loads the model on first use (0.1–0.2 s). It is required here rather than imported at the
- * top: the model is 3.7 MB of JavaScript, and evaluating it when the bundle loads cost every
- * CLI start (`--version` too) 80 ms; in the Node bundles it is a file of its own
- * (dist/pos-model.js, scripts/pos-model.js), so an analysis that tags nothing never reads it.
+ * A new tagger (about 50 ms): required here rather than imported at the top, since the model
+ * is 3.7 MB of JavaScript and evaluating it when the bundle loads cost every CLI start
+ * (`--version` too) 80 ms; in the Node bundles it is a file of its own (dist/pos-model.js,
+ * scripts/pos-model.js), so an analysis that tags nothing never reads it.
+ *
+ * Each batch of texts gets a tagger of its own because a tagger learns: winkNLP adds every new
+ * word to its copy of the model and then reads a known word whole (after "It was Bingley's."
+ * it no longer splits "Bingley's" into "Bingley" "'s"). With one tagger for the process, a
+ * generation's templates would depend on what was tagged before — other generations, other
+ * analyses, how the input was split. With one per generation's sample, tagged in a fixed
+ * order, they depend on the sample alone.
  */
-function instance(): WinkMethods {
-  if (!tagger) tagger = (require('./posModel') as typeof import('./posModel')).createTagger();
-  return tagger;
+function newTagger(): WinkMethods {
+  return (require('./posModel') as typeof import('./posModel')).createTagger();
 }
 
 /**
@@ -42,9 +46,23 @@ export function toUniversalTag(tag: string): UniversalPosTag | undefined {
   return UPOS.has(tag) ? (tag as UniversalPosTag) : 'X';
 }
 
-/** A text's sentences, each as its tokens and their Universal POS tags; sentences left without tokens are dropped. */
+/**
+ * Each text's sentences, each as its tokens and their Universal POS tags (sentences left
+ * without tokens are dropped), tagged in order by a tagger of their own: the result depends
+ * on the texts and their order only.
+ */
+export function tagTexts(texts: readonly string[]): TaggedOutput[] {
+  if (texts.length === 0) return [];
+  const nlp = newTagger();
+  return texts.map((text) => tag(nlp, text));
+}
+
+/** One text's sentences and tags (`tagTexts` of that text alone). */
 export function tagText(text: string): TaggedOutput {
-  const nlp = instance();
+  return tagTexts([text])[0]!;
+}
+
+function tag(nlp: WinkMethods, text: string): TaggedOutput {
   const its = nlp.its;
   const doc = nlp.readDoc(text);
   const tokens = doc.tokens().out();

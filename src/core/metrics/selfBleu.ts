@@ -1,10 +1,24 @@
+// Over 400 lines: Self-BLEU on a pool and the streaming references of a whole generation, with their merge and state, share the top-two n-gram tables.
 // Self-BLEU at scale (Texygen's Self-BLEU: the mean over hypotheses of NLTK's sentence BLEU
 // against every other record). The clipped count of a hypothesis' n-gram is its largest
 // count over the other records: the top two counts per n-gram (and which record holds the
 // top) give it for every hypothesis, and the brevity penalty needs only the multiset of
 // lengths. `SelfBleuReferences` keeps both for a whole generation as records stream in, so
-// the references are every record, whatever the size; hypotheses may be a sample.
-import { lowBits, ngramHash53 } from './hashing';
+// the references are every record, whatever the size; hypotheses may be a sample. Records
+// are told apart by an id the caller gives (the accumulator: a hash of the record's position),
+// and n-grams are keyed by a function of their tokens' texts, so the references of parts of
+// a generation merge (`merge`) into those of the whole.
+import { join53, lowBits, ngramHash53, rotl } from './hashing';
+
+/**
+ * The hash words of token ids (a `TokenTable`): an n-gram's key is then its tokens' words
+ * rotated by distance from the end (the key the streaming sets give it), a function of the
+ * tokens' texts; without them, a hash of the ids.
+ */
+export interface TokenWords {
+  readonly laneHi: Int32Array;
+  readonly laneLo: Int32Array;
+}
 import { fsum } from '../numeric/exactSum';
 
 /**
@@ -96,6 +110,54 @@ export class TopTwoCounts {
     return slots[o + 3] === record ? slots[o + 4]! : slots[o + 2]!;
   }
 
+  /**
+   * Folds in another table's entry: the top two counts of the union are the top two of
+   * both tops and both seconds (the two tables hold different records).
+   */
+  mergeEntry(lo: number, hi: number, max1: number, who1: number, max2: number): void {
+    const o = this.find(lo, hi);
+    const slots = this.slots;
+    if (slots[o + 1] === 0) {
+      slots[o] = lo;
+      slots[o + 1] = hi + 1;
+      slots[o + 2] = max1;
+      slots[o + 3] = who1;
+      slots[o + 4] = max2;
+      if (++this.size * 2 > slots.length / 5) this.grow();
+      return;
+    }
+    const m1 = slots[o + 2]!;
+    const m2 = slots[o + 4]!;
+    if (max1 > m1) {
+      slots[o + 2] = max1;
+      slots[o + 3] = who1;
+      slots[o + 4] = Math.max(m1, max2);
+    } else slots[o + 4] = Math.max(m2, max1);
+  }
+
+  /** Adds every entry of another table. */
+  merge(other: TopTwoCounts): void {
+    const o = other.slots;
+    for (let i = 0; i < o.length; i += 5) if (o[i + 1] !== 0) this.mergeEntry(o[i]!, o[i + 1]! - 1, o[i + 2]!, o[i + 3]!, o[i + 4]!);
+  }
+
+  /** The entries as five integers each (key low, key high + 1, max1, who1, max2), ordered by key. */
+  toEntries(): Int32Array {
+    const out = new Int32Array(this.size * 5);
+    const order: number[] = [];
+    const slots = this.slots;
+    for (let o = 0; o < slots.length; o += 5) if (slots[o + 1] !== 0) order.push(o);
+    order.sort((a, b) => slots[a + 1]! - slots[b + 1]! || (slots[a]! >>> 0) - (slots[b]! >>> 0));
+    order.forEach((o, k) => out.set(slots.subarray(o, o + 5), k * 5));
+    return out;
+  }
+
+  static fromEntries(entries: Int32Array): TopTwoCounts {
+    const t = new TopTwoCounts(Math.max(16, entries.length / 5));
+    for (let i = 0; i + 5 <= entries.length; i += 5) t.mergeEntry(entries[i]!, entries[i + 1]! - 1, entries[i + 2]!, entries[i + 3]!, entries[i + 4]!);
+    return t;
+  }
+
   private grow(): void {
     const old = this.slots;
     const cap = (old.length / 5) * 2;
@@ -110,10 +172,24 @@ export class TopTwoCounts {
 }
 
 /** Sorted n-gram hashes of one record, run-length encoded into `keys`/`counts`; returns the number of distinct n-grams. */
-function localCounts(ids: Int32Array, n: number, scratch: Float64Array, keys: Float64Array, counts: Int32Array): number {
+function localCounts(ids: Int32Array, n: number, scratch: Float64Array, keys: Float64Array, counts: Int32Array, words: TokenWords | undefined): number {
   const m = ids.length - n + 1;
   if (m <= 0) return 0;
-  for (let e = n; e <= ids.length; e++) scratch[e - n] = ngramHash53(ids, e, n);
+  if (words === undefined) for (let e = n; e <= ids.length; e++) scratch[e - n] = ngramHash53(ids, e, n);
+  else {
+    const th = words.laneHi;
+    const tl = words.laneLo;
+    for (let e = n; e <= ids.length; e++) {
+      let hi = 0;
+      let lo = 0;
+      for (let k = 0; k < n; k++) {
+        const id = ids[e - 1 - k]!;
+        hi ^= rotl(th[id]!, 5 * k);
+        lo ^= rotl(tl[id]!, 5 * k);
+      }
+      scratch[e - n] = join53(hi, lo);
+    }
+  }
   const sorted = scratch.subarray(0, m).sort();
   let d = 0;
   for (let i = 0; i < m; i++) {
@@ -134,7 +210,7 @@ function localCounts(ids: Int32Array, n: number, scratch: Float64Array, keys: Fl
  * sorted lengths with the hypothesis' own length taken out once. `repeated[h]` marks
  * hypotheses known to have an identical record elsewhere (BLEU 1).
  */
-export function selfBleuOnPool(pool: readonly Int32Array[], hypotheses: readonly number[], maxN: number, repeated?: Uint8Array): number {
+export function selfBleuOnPool(pool: readonly Int32Array[], hypotheses: readonly number[], maxN: number, repeated?: Uint8Array, words?: TokenWords): number {
   let longest = 0;
   for (const r of pool) longest = Math.max(longest, r.length);
   const scratch = new Float64Array(longest);
@@ -145,12 +221,12 @@ export function selfBleuOnPool(pool: readonly Int32Array[], hypotheses: readonly
   for (let n = 1; n <= maxN; n++) {
     const table = new TopTwoCounts(1024);
     for (let r = 0; r < pool.length; r++) {
-      const d = localCounts(pool[r]!, n, scratch, keys, counts);
+      const d = localCounts(pool[r]!, n, scratch, keys, counts, words);
       for (let i = 0; i < d; i++) table.update(keys[i]!, counts[i]!, r);
     }
     for (let k = 0; k < hypotheses.length; k++) {
       const h = hypotheses[k]!;
-      const d = localCounts(pool[h]!, n, scratch, keys, counts);
+      const d = localCounts(pool[h]!, n, scratch, keys, counts, words);
       let num = 0;
       for (let i = 0; i < d; i++) num += Math.min(counts[i]!, table.maxExcluding(keys[i]!, h));
       numerators[k * maxN + n - 1] = num;
@@ -200,6 +276,13 @@ function closestOtherLength(sorted: Int32Array, len: number): number {
  */
 export const SELF_BLEU_EXACT_NGRAMS = 1 << 19;
 
+/** SelfBleuReferences as plain data: [length, records] pairs, and per order its table's entries while exact. */
+export interface SelfBleuReferencesState {
+  lengths: [number, number][];
+  records: number;
+  tables?: Int32Array[];
+}
+
 /** Every record of a generation as Self-BLEU references: top-two n-gram counts and the lengths. */
 export class SelfBleuReferences {
   private tables: TopTwoCounts[] | undefined;
@@ -212,6 +295,7 @@ export class SelfBleuReferences {
   constructor(
     private readonly maxN: number,
     private readonly cap = SELF_BLEU_EXACT_NGRAMS,
+    private readonly words?: TokenWords,
   ) {
     this.tables = Array.from({ length: maxN }, () => new TopTwoCounts(1024));
   }
@@ -221,12 +305,12 @@ export class SelfBleuReferences {
     return this.tables !== undefined;
   }
 
-  /** Adds the next record (its token ids); returns its index. */
-  add(ids: Int32Array): number {
-    const index = this.records++;
+  /** Adds a record (its token ids) under the id `record` (default: the number of records added before); returns the id. */
+  add(ids: Int32Array, record = this.records): number {
+    this.records++;
     this.lengths.set(ids.length, (this.lengths.get(ids.length) ?? 0) + 1);
     const tables = this.tables;
-    if (!tables) return index;
+    if (!tables) return record;
     if (ids.length > this.scratch.length) {
       let cap = this.scratch.length;
       while (cap < ids.length) cap *= 2;
@@ -234,15 +318,46 @@ export class SelfBleuReferences {
       this.keys = new Float64Array(cap);
       this.counts = new Int32Array(cap);
     }
-    let size = 0;
     for (let n = 1; n <= this.maxN; n++) {
       const table = tables[n - 1]!;
-      const d = localCounts(ids, n, this.scratch, this.keys, this.counts);
-      for (let i = 0; i < d; i++) table.update(this.keys[i]!, this.counts[i]!, index);
-      size += table.entries;
+      const d = localCounts(ids, n, this.scratch, this.keys, this.counts, this.words);
+      for (let i = 0; i < d; i++) table.update(this.keys[i]!, this.counts[i]!, record);
     }
+    this.checkCap();
+    return record;
+  }
+
+  /** Adds the records of another set of references (same order, cap and keys; different records). */
+  merge(other: SelfBleuReferences): void {
+    this.records += other.records;
+    for (const [len, c] of other.lengths) this.lengths.set(len, (this.lengths.get(len) ?? 0) + c);
+    if (!other.tables) this.tables = undefined;
+    const tables = this.tables;
+    if (!tables) return;
+    for (let n = 0; n < this.maxN; n++) tables[n]!.merge(other.tables![n]!);
+    this.checkCap();
+  }
+
+  toState(): SelfBleuReferencesState {
+    const lengths = [...this.lengths].sort((a, b) => a[0] - b[0]);
+    return { lengths, records: this.records, ...(this.tables ? { tables: this.tables.map((t) => t.toEntries()) } : {}) };
+  }
+
+  static fromState(state: SelfBleuReferencesState, maxN: number, cap = SELF_BLEU_EXACT_NGRAMS, words?: TokenWords): SelfBleuReferences {
+    const r = new SelfBleuReferences(maxN, cap, words);
+    r.records = state.records;
+    for (const [len, c] of state.lengths) r.lengths.set(len, c);
+    if (state.tables) {
+      if (state.tables.length !== maxN) throw new Error(`Self-BLEU references of ${state.tables.length} orders, expected ${maxN}`);
+      r.tables = state.tables.map((e) => TopTwoCounts.fromEntries(e));
+    } else r.tables = undefined;
+    return r;
+  }
+
+  private checkCap(): void {
+    let size = 0;
+    for (const t of this.tables!) size += t.entries;
     if (size > this.cap) this.tables = undefined;
-    return index;
   }
 
   /**
@@ -266,7 +381,7 @@ export class SelfBleuReferences {
     hypotheses.forEach((h, k) => {
       const len = h.ids.length;
       for (let n = 1; n <= maxN; n++) {
-        const d = localCounts(h.ids, n, scratch, keys, counts);
+        const d = localCounts(h.ids, n, scratch, keys, counts, this.words);
         let num = 0;
         for (let i = 0; i < d; i++) num += Math.min(counts[i]!, tables[n - 1]!.maxExcluding(keys[i]!, h.index));
         numerators[n - 1] = num;

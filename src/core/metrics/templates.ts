@@ -14,7 +14,8 @@
 //
 // Everything here works on tag sequences, so it is tested on hand-tagged input; the
 // tagger lives behind posTagger.ts. `OutputSample` picks the outputs to tag.
-import { BottomK, positionKey } from '../numeric/bottomK';
+import { positionKey } from '../numeric/bottomK';
+import { PrefixSample } from '../numeric/prefixSample';
 import { detach } from './hashing';
 
 /** Length of a template (the reference's README and the paper use 4-grams). */
@@ -295,29 +296,36 @@ export interface SampledOutput {
   key: number;
 }
 
+/** An OutputSample as plain data: the kept outputs, what was offered and the budget's cut. */
+export interface OutputSampleState {
+  seen: number;
+  cut: number | null;
+  items: { text: string; line: number; index: number }[];
+}
+
 /**
  * A bottom-k sample of a generation's outputs by a seeded hash of their position (the line
  * and the output's index on that line), so which outputs are kept depends on the seed and
- * the data, not on how the input was cut into batches or threads. Up to `k` outputs and
- * `budget` characters: when long outputs pass the budget, the outputs with the largest
- * keys leave and the sample stays smaller from then on (still uniform).
+ * the data, not on how the input was cut into batches, threads or shards: up to `k` outputs
+ * and `budget` characters, the smallest keys first (a `PrefixSample`; long outputs make it
+ * smaller, still uniform). Samples of parts of a generation merge into the whole's.
  */
 export class OutputSample {
-  private readonly sample: BottomK<SampledOutput>;
-  private chars = 0;
+  private sample: PrefixSample<SampledOutput & { index: number }>;
   private lastLine = -1;
   private onLine = 0;
-  /** Outputs offered. */
-  seen = 0;
 
   constructor(
     private readonly seed: number,
     k = TEMPLATE_SAMPLE,
     private readonly budget = TEMPLATE_SAMPLE_CHARS,
   ) {
-    this.sample = new BottomK<SampledOutput>(Math.max(1, Math.floor(k)), (out) => {
-      this.chars -= out.text.length;
-    });
+    this.sample = new PrefixSample(Math.max(1, Math.floor(k)), budget, (out) => out.text.length);
+  }
+
+  /** Outputs offered. */
+  get seen(): number {
+    return this.sample.seen;
   }
 
   /** The sampling key of the output at this position. */
@@ -325,31 +333,47 @@ export class OutputSample {
     return positionKey(this.seed, line, index);
   }
 
-  add(text: string, line: number): void {
-    this.seen++;
+  /** Adds the output at `line` (its `index` among the outputs of that line; by default counted from the calls with the same line). */
+  add(text: string, line: number, index?: number): void {
     this.onLine = line === this.lastLine ? this.onLine + 1 : 0;
     this.lastLine = line;
-    const key = this.key(line, this.onLine);
+    const at = index ?? this.onLine;
+    const key = this.key(line, at);
     const sample = this.sample;
-    if (!sample.admits(key)) return;
-    const kept = text.length > this.budget ? text.slice(0, this.budget) : text;
-    const item = { text: detach(kept), line, key };
-    sample.offer(key, item);
-    this.chars += item.text.length;
-    // Over the character budget: drop the largest keys and keep the sample at that size.
-    while (this.chars > this.budget && sample.size > 1) {
-      this.chars -= sample.popLargest()!.text.length;
-      sample.capacity = sample.size;
+    if (!sample.admits(key)) {
+      sample.seen++;
+      return;
     }
+    const kept = text.length > this.budget ? text.slice(0, this.budget) : text;
+    sample.offer(key, { text: detach(kept), line, key, index: at });
+  }
+
+  /** Adds the sample of another part of the generation (same seed, k and budget). */
+  merge(other: OutputSample): void {
+    this.sample.merge(other.sample);
+  }
+
+  toState(): OutputSampleState {
+    return { seen: this.sample.seen, cut: this.sample.cut, items: this.sample.entries().map(([, o]) => ({ text: o.text, line: o.line, index: o.index })) };
+  }
+
+  static fromState(state: OutputSampleState, seed: number, k = TEMPLATE_SAMPLE, budget = TEMPLATE_SAMPLE_CHARS): OutputSample {
+    const s = new OutputSample(seed, k, budget);
+    const entries = state.items.map((o) => {
+      const key = s.key(o.line, o.index);
+      return [key, { ...o, key }] as const;
+    });
+    s.sample = PrefixSample.from(Math.max(1, Math.floor(k)), budget, (out) => out.text.length, entries, state.seen, state.cut);
+    return s;
   }
 
   /** Whether some outputs were left out. */
   get sampled(): boolean {
-    return this.seen > this.sample.size;
+    return this.sample.sampled;
   }
 
   /** The kept outputs, smallest key first. */
   items(): SampledOutput[] {
-    return this.sample.entries().map(([, item]) => item);
+    return this.sample.entries().map(([, item]) => ({ text: item.text, line: item.line, key: item.key }));
   }
 }

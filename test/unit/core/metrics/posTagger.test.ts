@@ -1,7 +1,8 @@
 // The tagger adapter (src/core/metrics/posTagger.ts): Universal POS tags of a few sentences.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tagText, toUniversalTag, UNIVERSAL_POS_TAGS } from '../../../../src/core/metrics/posTagger';
+import { tagText, tagTexts, toUniversalTag, UNIVERSAL_POS_TAGS } from '../../../../src/core/metrics/posTagger';
+import { createTagger } from '../../../../src/core/metrics/posModel';
 
 describe('posTagger (the tagger adapter)', () => {
   test('Universal POS tags of a few sentences, punctuation and contractions split as spaCy does', () => {
@@ -22,5 +23,27 @@ describe('posTagger (the tagger adapter)', () => {
     assert.equal(toUniversalTag('SPACE'), undefined);
     assert.equal(toUniversalTag('NOUN'), 'NOUN');
     assert.equal(toUniversalTag('SOMETHING-ELSE'), 'X');
+  });
+
+  test('a text is tagged the same whatever was tagged before it: each batch has a tagger of its own', () => {
+    const probe = "Elizabeth listened to Mr. Bingley's regard.";
+    const before = tagText(probe);
+    assert.deepEqual(before.sentences[0]!.tokens, ['Elizabeth', 'listened', 'to', 'Mr.', 'Bingley', "'s", 'regard', '.']);
+    tagTexts(["It was Bingley's.", "Bingley's, not Darcy's."]);
+    assert.deepEqual(tagText(probe), before);
+    assert.deepEqual(tagTexts(['The cat sat.', probe])[1], before);
+  });
+
+  test('one tagger learns: after "It was Bingley\'s." it reads "Bingley\'s" whole (why batches do not share one)', () => {
+    const nlp = createTagger();
+    const tokens = (t: string) => nlp.readDoc(t).tokens().out();
+    const probe = "Elizabeth listened to Mr. Bingley's regard.";
+    const first = tokens(probe);
+    tokens("It was Bingley's.");
+    assert.notDeepEqual(tokens(probe), first);
+  });
+
+  test('forty taggers in one process (one per generation): the model data is read the same each time', () => {
+    for (let i = 0; i < 40; i++) assert.equal(tagTexts(['A quiet river.'])[0]!.sentences[0]!.tags.join(' '), 'DET ADJ NOUN PUNCT');
   });
 });

@@ -5,8 +5,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { Random } from '../../../../src/core/random';
+import { PrefixSample } from '../../../../src/core/numeric/prefixSample';
+import { positionKey } from '../../../../src/core/numeric/bottomK';
 import {
-  BudgetReservoir,
   buildTextBaseline,
   compressionRatio,
   distinctN,
@@ -357,8 +358,10 @@ describe('TextAccumulator', () => {
     assert.equal(a.sampled.self_bleu, 50);
     assert.equal(a.sampled.template_rate, 1000);
     assert.equal(a.sampled.near_duplicate_rate, 500);
-    // 32 chunks of 128 bytes or more; each may overrun by one record (≤ 200 bytes here)
-    assert.ok(a.sampled.compression_ratio! >= 4096 && a.sampled.compression_ratio! <= 32 * (128 + 200), `${a.sampled.compression_ratio}`);
+    // Compression is on whole chunks of 128 lines (by a seeded hash of their number) that fit
+    // 4096 bytes, and at least one (it was on 32 chunks of a stream's bytes, which depended on
+    // the order records came in): here one chunk of 128 of these short records, larger than 4096 bytes alone.
+    assert.ok(a.sampled.compression_ratio! >= 1000 && a.sampled.compression_ratio! <= 8192, `${a.sampled.compression_ratio}`);
     // another seed draws other samples
     const c = run(texts, { ...options, seed: 6 });
     assert.notEqual(c.metrics.self_bleu, a.metrics.self_bleu);
@@ -415,35 +418,39 @@ describe('TextAccumulator', () => {
     for (const t of r.topOutputs) assert.ok(t.count <= 667 && t.count >= 600, `${t.text}: ${t.count}`);
   });
 
+  // The quadratic metrics' samples were reservoirs drawn with a running random generator
+  // (Algorithm R), which depend on the order the records came in; they are now the smallest
+  // position keys under a size budget (PrefixSample), the same in any order or split.
   test('the quadratic samples keep to a size budget and stay uniform', () => {
-    // items of size 10, capacity 100, budget 500: the sample shrinks to 50 items
+    // items of size 10, capacity 100, budget 500: the sample holds the 50 smallest keys
     const inclusion = new Float64Array(1000);
     for (let seed = 1; seed <= 400; seed++) {
-      const r = new BudgetReservoir<{ size: number; id: number }>(100, 500, seed);
-      for (let id = 0; id < 1000; id++) {
-        const slot = r.offer();
-        if (slot >= 0) r.put(slot, { size: 10, id });
-      }
-      assert.equal(r.items.length, 50);
+      const r = new PrefixSample<{ size: number; id: number }>(100, 500, (e) => e.size);
+      for (let id = 0; id < 1000; id++) r.offer(positionKey(seed, id + 1), { size: 10, id });
+      assert.equal(r.size, 50);
       assert.ok(r.sampled);
-      for (const it of r.items) inclusion[it.id]!++;
+      for (const it of r.items()) inclusion[it.id]!++;
     }
     // each of the 1000 items is kept with probability 50/1000: compare early, middle and late thirds
     const third = (a: number) => inclusion.slice(a, a + 333).reduce((x, y) => x + y, 0) / 333 / 400;
     for (const start of [0, 333, 666]) assert.ok(Math.abs(third(start) - 0.05) < 0.005, `${start}: ${third(start)}`);
-    // under budget it is plain Algorithm R, and everything is kept while it fits
-    const small = new BudgetReservoir<{ size: number }>(10, 1e9, 1);
-    for (let i = 0; i < 10; i++) small.put(small.offer(), { size: 1 });
-    assert.equal(small.items.length, 10);
+    // under budget everything is kept while it fits
+    const small = new PrefixSample<{ size: number }>(10, 1e9, (e) => e.size);
+    for (let i = 0; i < 10; i++) small.offer(positionKey(1, i + 1), { size: 1 });
+    assert.equal(small.size, 10);
     assert.ok(!small.sampled);
   });
 
   test('compression ratio on a chunk sample is close to the whole', () => {
-    const texts = randomCorpus(new Random(4), 5000, 200, 30);
+    // The chunks are 128 consecutive lines chosen by a seeded hash of their number (they were
+    // stretches of the stream's bytes, which depended on the order records came in). A sample
+    // starts with an empty 32 KiB deflate window, so a small sample reads low: 64 KiB of this
+    // corpus reads 8–10% low, 256 KiB within 2% (the default sample is 1 MiB).
+    const texts = randomCorpus(new Random(4), 20000, 200, 30);
     const whole = run(texts).metrics.compression_ratio!;
-    const r = run(texts, { compressionSampleBytes: 64 * 1024 });
-    assert.ok(r.sampled.compression_ratio! > 0);
-    assert.ok(Math.abs(r.metrics.compression_ratio! / whole - 1) < 0.05, `${r.metrics.compression_ratio} vs ${whole}`);
+    const r = run(texts, { compressionSampleBytes: 256 * 1024 });
+    assert.ok(r.sampled.compression_ratio! > 0 && r.sampled.compression_ratio! <= 256 * 1024);
+    assert.ok(Math.abs(r.metrics.compression_ratio! / whole - 1) < 0.03, `${r.metrics.compression_ratio} vs ${whole}`);
   });
 });
 

@@ -1,0 +1,557 @@
+// Over 400 lines: the streaming pass over a generation's records, the merge of two parts of it and its state, which share every field; the metrics computed from it live in textFinish.ts.
+// `TextAccumulator`: the text metrics of one generation in a single streaming pass with
+// bounded memory. Tokens are interned to ids (for speed) but every hash the metrics count is a
+// function of the tokens' texts (TokenTable's words), n-grams are counted in typed-array sets
+// (HyperLogLog past a cap), and the quadratic metrics run on samples chosen by a seeded hash
+// of each record's position (line, and index among the outputs of that line). So what an
+// accumulator holds depends on which records it saw, not on their order: accumulators of
+// parts of a generation merge (`merge`, or `toState`/`fromState` across threads and machines)
+// into the accumulator of the whole, and the metrics computed from it are the same numbers.
+import { positionKey } from '../numeric/bottomK';
+import { PrefixSample } from '../numeric/prefixSample';
+import { encodeBase64, float64FromBase64, int32FromBase64, uint32FromBase64, uint8FromBase64 } from '../numeric/base64';
+import { SelfBleuReferences, SELF_BLEU_EXACT_NGRAMS } from './selfBleu';
+import { PromptSample, PROMPT_SAMPLE } from './perPrompt';
+import { OutputSample, TEMPLATE_SAMPLE, TEMPLATE_SAMPLE_CHARS } from './templates';
+import type { TaggedOutput } from './templates';
+import { tagTexts } from './posTagger';
+import { CompressionSample } from './compression';
+import { TextCounter } from './textCounter';
+import { follows, joinNeighbours } from './textRuns';
+import type { Run } from './textRuns';
+import { optionDifferences, resolveTextOptions } from './textState';
+import type { DistinctState, RecordPoolState, ResolvedTextOptions, TextMetricOptions, TextState } from './textState';
+import { DistinctCounter, fmix32, hashString53, join53, LANE_HI, LANE_LO, mixWord, rotl, TOKEN_HASH_SEED, TokenTable, tokenHashStep } from './hashing';
+import type { DistinctCounterState } from './hashing';
+
+const SELF_BLEU_N = 3;
+
+/**
+ * Budgets of the quadratic metrics' samples: 4 MiB of token ids (Self-BLEU's finish then
+ * builds n-gram tables of up to ~40 MiB, about a second), 32 MiB of shingle hashes. With
+ * records of ~150 tokens neither budget binds at the default sample sizes.
+ */
+const SELF_BLEU_TOKEN_BUDGET = 1_000_000;
+const NEAR_DUPLICATE_SHINGLE_BUDGET = 4_000_000;
+
+/** Seeds of the position hashes, one per sample, so that the samples are independent. */
+export const SAMPLE_SEEDS = { compression: 0, bleuPool: 1, shinglePool: 2, hypotheses: 3, textVendi: 5, templates: 6, prompts: 8 } as const;
+
+/** `/\s/u` as a predicate on one UTF-16 code unit (every whitespace character is in the BMP); exported for its test. */
+export function isWhitespaceCode(c: number): boolean {
+  if (c > 32 && c < 160) return false;
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+/** The id Self-BLEU tells a record apart by: 32 bits of its Self-BLEU sampling key (a hash of its position). */
+export function recordId(bleuKey: number): number {
+  return bleuKey % 4294967296 | 0;
+}
+
+/** A record of the Self-BLEU pool or the near-duplicate sample: its data's place in the arena, its text's hash and its position. */
+export interface PoolEntry {
+  start: number;
+  size: number;
+  text: number;
+  line: number;
+  index: number;
+  /** Data waiting to be copied into the arena (after a merge). */
+  pending?: Int32Array | Float64Array;
+}
+
+/**
+ * The variable-length items of a reservoir (token ids, shingle hashes), back to back in
+ * one typed array. One small ArrayBuffer per item costs ~100+ bytes of bookkeeping each,
+ * and the tens of thousands an accumulator allocates and evicts per generation scatter
+ * over the allocator's pages, which then stay resident: per live generation that was
+ * several times the bytes of the items themselves. Evicted items leave holes until the
+ * arena runs out of room; then the live items slide down, and the array only grows (by a
+ * quarter) when they fill more than four fifths of it.
+ */
+export class SliceArena<A extends Int32Array | Float64Array> {
+  data: A;
+  private used = 0;
+
+  constructor(private readonly make: (length: number) => A) {
+    this.data = make(4096);
+  }
+
+  /** Copies `values` in and returns where they start; `live` are the items whose slices must survive (their `start` is updated when they move). */
+  append(values: A, live: readonly { start: number; size: number }[]): number {
+    const n = values.length;
+    if (this.used + n > this.data.length) this.compact(live, n);
+    const start = this.used;
+    this.data.set(values, start);
+    this.used += n;
+    return start;
+  }
+
+  view(start: number, size: number): A {
+    return this.data.subarray(start, start + size) as A;
+  }
+
+  private compact(live: readonly { start: number; size: number }[], room: number): void {
+    const items = live.filter((e) => e.start >= 0).sort((a, b) => a.start - b.start);
+    let used = 0;
+    for (const e of items) used += e.size;
+    const data = this.data;
+    // Sliding down in start order never overwrites an item not yet moved.
+    const target = used + room > data.length * 0.8 ? this.make(Math.ceil((used + room) * 1.25)) : data;
+    let w = 0;
+    for (const e of items) {
+      if (target !== data) target.set(data.subarray(e.start, e.start + e.size), w);
+      else if (e.start !== w) data.copyWithin(w, e.start, e.start + e.size);
+      e.start = w;
+      w += e.size;
+    }
+    this.data = target;
+    this.used = w;
+  }
+}
+
+/** Streaming text metrics of one generation. */
+export class TextAccumulator {
+  /** @internal */ readonly o: ResolvedTextOptions;
+  /** @internal */ recordCount = 0;
+  /** @internal */ tokenCount = 0;
+
+  // Vocabulary: token → id in order of first occurrence, with counts by id.
+  /** @internal */ readonly vocab = new TokenTable();
+  /** @internal */ typeCounts: Float64Array = new Float64Array(1024);
+
+  // Joined-text n-grams of order 2..4 (order 1 is the vocabulary). The flag marks n-grams
+  // inside one record, so the same table also gives distinct_2 and distinct_3.
+  /** @internal */ bigrams: DistinctCounter;
+  /** @internal */ trigrams: DistinctCounter;
+  /** @internal */ fourgrams: DistinctCounter;
+  private w1 = 0; // the last three token ids of the current run, w3 the newest
+  private w2 = 0;
+  private w3 = 0;
+  /** @internal */ withinBigrams = 0;
+  /** @internal */ withinTrigrams = 0;
+  /** Runs of neighbouring records before the current one (textRuns.ts). */
+  private runs: Run[] = [];
+  /** The run the last record belongs to; its tail is in w1..w3. */
+  private current: Run | undefined;
+  private lastLine = NaN;
+  private onLine = 0;
+
+  /** @internal */ texts: TextCounter;
+  /** @internal */ compression: CompressionSample;
+  /** @internal */ bleuPool: PrefixSample<PoolEntry>;
+  /** @internal Outputs of a sample of prompts, when outputs come with their prompt. */ prompts: PromptSample | undefined;
+  /** @internal Every record as a Self-BLEU reference, exact until its cap (see selfBleu.ts). */ references: SelfBleuReferences;
+  /** @internal */ shinglePool: PrefixSample<PoolEntry>;
+  /** @internal */ readonly bleuIds = new SliceArena<Int32Array>((n) => new Int32Array(n));
+  /** @internal */ readonly shingleHashes = new SliceArena<Float64Array>((n) => new Float64Array(n));
+  /** @internal Outputs tagged for the syntactic templates (templates.ts); their tags once tagged below. */ templateSample: OutputSample;
+  private tagged: { output: TaggedOutput; text: string; line: number; tags: number }[] | undefined;
+
+  // Scratch for the record being added.
+  private keepShingles = false;
+  private ids: Int32Array = new Int32Array(256);
+  private shingles: Float64Array = new Float64Array(256);
+
+  constructor(options: TextMetricOptions = {}) {
+    this.o = resolveTextOptions(options);
+    const cap = this.o.distinctSetCap;
+    this.bigrams = new DistinctCounter(cap);
+    this.trigrams = new DistinctCounter(cap);
+    this.fourgrams = new DistinctCounter(cap);
+    this.texts = new TextCounter(cap, this.o.mergeable);
+    const seed = this.o.seed;
+    this.compression = new CompressionSample(this.o.compressionSampleBytes, seed + SAMPLE_SEEDS.compression);
+    this.bleuPool = new PrefixSample<PoolEntry>(this.o.selfBleuReferencePool, SELF_BLEU_TOKEN_BUDGET, (e) => e.size);
+    this.shinglePool = new PrefixSample<PoolEntry>(Math.max(this.o.nearDuplicateSample, this.o.nearDuplicateExact), NEAR_DUPLICATE_SHINGLE_BUDGET, (e) => e.size);
+    this.references = new SelfBleuReferences(SELF_BLEU_N, SELF_BLEU_EXACT_NGRAMS, this.vocab);
+    this.templateSample = new OutputSample(seed + SAMPLE_SEEDS.templates);
+  }
+
+  get records(): number {
+    return this.recordCount;
+  }
+
+  /** Word types seen. */
+  get vocabularySize(): number {
+    return this.vocab.size;
+  }
+
+  get tokens(): number {
+    return this.tokenCount;
+  }
+
+  /**
+   * Adds one output: `line` is its line, `index` its place among the outputs of that line
+   * (by default counted from consecutive calls with the same line); `prompt` (a hash of the
+   * prompt or request it answers) puts it in the per-prompt sample.
+   */
+  add(text: string, line: number, prompt?: number, index?: number): void {
+    const at = index ?? (line === this.lastLine ? this.onLine + 1 : 0);
+    this.lastLine = line;
+    this.onLine = at;
+    this.recordCount++;
+    const seed = this.o.seed;
+    this.compression.add(text, line, at);
+    this.templateSample.add(text, line, at);
+    // The samples decide from the position alone, before the record is read, so shingles
+    // are only kept for records that enter the sample.
+    const bleuKey = positionKey(seed + SAMPLE_SEEDS.bleuPool, line, at);
+    const keepBleu = this.bleuPool.admits(bleuKey);
+    const shingleKey = positionKey(seed + SAMPLE_SEEDS.shinglePool, line, at);
+    this.keepShingles = this.shinglePool.admits(shingleKey);
+
+    let run = this.current;
+    if (run === undefined || (this.o.mergeable && !follows(run.lastLine, run.lastIndex, line, at))) run = this.startRun(line, at);
+
+    const lowercase = this.o.lowercase;
+    const s = lowercase ? text.toLowerCase() : text;
+    const n = s.length;
+    const vocab = this.vocab;
+    // The record's text hash, folded into the scan: the sequence of token words and
+    // whitespace code units (as negative words) spells the text. With lowercase on, the
+    // tokens no longer spell it, and the text is hashed on its own.
+    let ha = LANE_HI;
+    let hb = LANE_LO;
+    let len = 0;
+    let i = 0;
+    let th = vocab.laneHi;
+    let tl = vocab.laneLo;
+    let known = vocab.size;
+    while (i < n) {
+      let c = s.charCodeAt(i);
+      if (isWhitespaceCode(c)) {
+        ha = mixWord(ha, ~c);
+        hb = mixWord(hb, ~c);
+        i++;
+        continue;
+      }
+      const start = i;
+      let h = TOKEN_HASH_SEED;
+      do {
+        h = tokenHashStep(h, c);
+        if (++i >= n) break;
+        c = s.charCodeAt(i);
+      } while (!isWhitespaceCode(c));
+      const id = vocab.intern(s, start, i, h);
+      if (id >= known) {
+        // a new type: its words may live in grown arrays
+        th = vocab.laneHi;
+        tl = vocab.laneLo;
+        known = vocab.size;
+      }
+      ha = mixWord(ha, th[id]!);
+      hb = mixWord(hb, tl[id]!);
+      if (id >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts, id + 1);
+      this.typeCounts[id]!++;
+      if (len >= this.ids.length) {
+        this.ids = growI32(this.ids, len + 1);
+        this.shingles = growF64(this.shingles, len + 1);
+      }
+      this.ids[len] = id;
+      this.token(id, len, run.tokens);
+      len++;
+    }
+    if (run.tokens < 3) for (let j = 0; j < len && run.head.length < 6; j++) run.head.push(vocab.laneHi[this.ids[j]!]!, vocab.laneLo[this.ids[j]!]!);
+    run.tokens += len;
+    run.lastLine = line;
+    run.lastIndex = at;
+    this.tokenCount += len;
+    const ids = this.ids.subarray(0, len);
+    this.references.add(ids, recordId(bleuKey));
+    if (len >= 2) this.withinBigrams += len - 1;
+    if (len >= 3) this.withinTrigrams += len - 2;
+    const textKey = lowercase ? hashString53(text) : join53(fmix32(ha ^ n), fmix32(hb ^ len));
+    this.texts.add(textKey, line, text);
+    if (prompt !== undefined) (this.prompts ??= new PromptSample(seed + SAMPLE_SEEDS.prompts, PROMPT_SAMPLE)).add(prompt, ids, textKey, line, at);
+
+    // The entry goes into the sample before its slice is copied, so that the arena's
+    // compaction already leaves out the item it pushes out.
+    if (keepBleu) {
+      const entry: PoolEntry = { start: -1, size: len, text: textKey, line, index: at };
+      if (this.bleuPool.offer(bleuKey, entry)) entry.start = this.bleuIds.append(ids, this.bleuPool.items());
+    } else this.bleuPool.seen++;
+    if (this.keepShingles) {
+      const shingles = this.recordShingles(len);
+      const entry: PoolEntry = { start: -1, size: shingles.length, text: textKey, line, index: at };
+      if (this.shinglePool.offer(shingleKey, entry)) entry.start = this.shingleHashes.append(shingles, this.shinglePool.items());
+    } else this.shinglePool.seen++;
+  }
+
+  /** Closes the current run and opens one at (line, index). */
+  private startRun(line: number, index: number): Run {
+    if (this.current) this.runs.push(this.closed(this.current));
+    this.current = { firstLine: line, firstIndex: index, lastLine: line, lastIndex: index, tokens: 0, head: [], tail: [] };
+    return this.current;
+  }
+
+  /** A copy of the current run with its tail (the words of its last ≤ 3 tokens). */
+  private closed(run: Run): Run {
+    const th = this.vocab.laneHi;
+    const tl = this.vocab.laneLo;
+    const last = [this.w1, this.w2, this.w3].slice(3 - Math.min(3, run.tokens));
+    const tail: number[] = [];
+    for (const id of last) tail.push(th[id]!, tl[id]!);
+    return { ...run, head: run.head.slice(), tail };
+  }
+
+  /** @internal Every run, the current one closed, for a state, a merge or the metrics. */
+  allRuns(): Run[] {
+    return this.current ? [...this.runs, this.closed(this.current)] : this.runs.slice();
+  }
+
+  /**
+   * Feeds one token of the joined text; `pos` is its index inside its record, `before` the
+   * tokens of its run before the record. N-gram lanes are XORs of the tokens' words rotated
+   * by distance from the end (see `TokenTable`); XORs of independent hash words are
+   * themselves uniform, so they serve as table slots and HyperLogLog bits without a
+   * finalizer. Each order has its own set, so orders need no separating constant.
+   */
+  private token(id: number, pos: number, before: number): void {
+    const seen = before + pos; // tokens of the run before this one
+    const th = this.vocab.laneHi;
+    const tl = this.vocab.laneLo;
+    let hi = th[id]!;
+    let lo = tl[id]!;
+    if (seen >= 1) {
+      const w3 = this.w3;
+      hi ^= rotl(th[w3]!, 5);
+      lo ^= rotl(tl[w3]!, 5);
+      this.bigrams.add(hi, lo, pos >= 1);
+      if (seen >= 2) {
+        const w2 = this.w2;
+        hi ^= rotl(th[w2]!, 10);
+        lo ^= rotl(tl[w2]!, 10);
+        this.trigrams.add(hi, lo, pos >= 2);
+        if (pos >= 2 && this.keepShingles) this.shingles[pos - 2] = join53(hi, lo);
+        if (seen >= 3) {
+          const w1 = this.w1;
+          this.fourgrams.add(hi ^ rotl(th[w1]!, 15), lo ^ rotl(tl[w1]!, 15), false);
+        }
+      }
+    }
+    this.w1 = this.w2;
+    this.w2 = this.w3;
+    this.w3 = id;
+  }
+
+  /**
+   * The record's shingle hashes (see `shingleSet` for short records), unsorted: most
+   * records offered to the sample are pushed out later, so sorting waits for `finish`.
+   * A short record's one shingle is its whole token sequence, keyed apart from 3-grams.
+   */
+  private recordShingles(len: number): Float64Array {
+    if (len >= 3) return this.shingles.subarray(0, len - 2);
+    const th = this.vocab.laneHi;
+    const tl = this.vocab.laneLo;
+    let a = LANE_HI ^ len;
+    let b = LANE_LO ^ len;
+    for (let k = 0; k < len; k++) {
+      a = mixWord(a, th[this.ids[k]!]!);
+      b = mixWord(b, tl[this.ids[k]!]!);
+    }
+    this.shingles[0] = join53(fmix32(a ^ 0x5348), fmix32(b ^ 0x5348));
+    return this.shingles.subarray(0, 1);
+  }
+
+  /**
+   * The template sample, tagged on first use (tagging is the costly part: about 1 s per
+   * million tokens), in sampling-key order. The tagger sees the texts as written, whatever
+   * `lowercase` says: case is part of what it reads.
+   */
+  taggedSample(): { output: TaggedOutput; text: string; line: number; tags: number }[] {
+    const items = this.templateSample.items();
+    const outputs = this.tagged ? [] : tagTexts(items.map((item) => item.text));
+    this.tagged ??= items.map((item, i) => {
+      const output = outputs[i]!;
+      let tags = 0;
+      for (const s of output.sentences) tags += s.tags.length;
+      return { output, text: item.text, line: item.line, tags };
+    });
+    return this.tagged;
+  }
+
+  /**
+   * Adds the records of another accumulator of the same generation: another part of its
+   * input, with the same options (both `mergeable`). Parts may merge in any order; each
+   * record must be in exactly one of them. The result is what one pass over both gives.
+   */
+  merge(other: TextAccumulator): void {
+    if (other === this) throw new Error('TextAccumulator.merge: cannot merge an accumulator into itself');
+    const diff = optionDifferences(this.o, other.o);
+    if (diff.length > 0) throw new Error(`TextAccumulator.merge: the accumulators were made with different options (${diff.join(', ')})`);
+    if (!this.o.mergeable) throw new Error('TextAccumulator.merge: the accumulators were not made with the option mergeable: true (what merging needs was not kept)');
+    const map = new Int32Array(other.vocab.size);
+    for (let id = 0; id < map.length; id++) {
+      const mine = this.vocab.internString(other.vocab.token(id));
+      map[id] = mine;
+      if (mine >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts, mine + 1);
+      this.typeCounts[mine] += other.typeCounts[id]!;
+    }
+    const remap = (ids: Int32Array) => Int32Array.from(ids, (id) => map[id]!);
+    this.recordCount += other.recordCount;
+    this.tokenCount += other.tokenCount;
+    this.withinBigrams += other.withinBigrams;
+    this.withinTrigrams += other.withinTrigrams;
+    this.bigrams.merge(other.bigrams);
+    this.trigrams.merge(other.trigrams);
+    this.fourgrams.merge(other.fourgrams);
+    this.joinRuns([...this.allRuns(), ...other.allRuns()]);
+    this.texts.merge(other.texts);
+    this.compression.merge(other.compression);
+    this.bleuPool.merge(other.bleuPool, (e) => ({ ...e, start: -1, pending: remap(other.bleuIds.view(e.start, e.size)) }));
+    this.settle(this.bleuPool, this.bleuIds);
+    this.shinglePool.merge(other.shinglePool, (e) => ({ ...e, start: -1, pending: other.shingleHashes.view(e.start, e.size).slice() }));
+    this.settle(this.shinglePool, this.shingleHashes);
+    if (other.prompts) (this.prompts ??= new PromptSample(this.o.seed + SAMPLE_SEEDS.prompts, PROMPT_SAMPLE)).merge(other.prompts, remap);
+    this.references.merge(other.references);
+    this.templateSample.merge(other.templateSample);
+    this.tagged = undefined;
+    this.lastLine = NaN;
+  }
+
+  /** Replaces the runs, joining those known to meet (their n-grams go into the sets); no run is current afterwards. */
+  private joinRuns(runs: Run[]): void {
+    const sets = [this.bigrams, this.trigrams, this.fourgrams];
+    this.runs = joinNeighbours(runs, (order, key) => sets[order - 2]!.addKey(key, false));
+    this.current = undefined;
+  }
+
+  /** Copies merged entries' data into the arena. */
+  private settle<A extends Int32Array | Float64Array>(pool: PrefixSample<PoolEntry>, arena: SliceArena<A>): void {
+    for (const e of pool.items()) {
+      if (e.start >= 0) continue;
+      const data = e.pending as A;
+      e.pending = undefined;
+      e.start = arena.append(data, pool.items());
+    }
+  }
+
+  /** Everything the accumulator holds, as plain data (see `TextState`). */
+  toState(): TextState {
+    const vocabulary: string[] = [];
+    for (let id = 0; id < this.vocab.size; id++) vocabulary.push(this.vocab.token(id));
+    const distinct = (c: DistinctCounter): DistinctState => {
+      const s = c.toState();
+      return s.keys ? { keys: encodeBase64(s.keys) } : { all: encodeBase64(s.all!), flagged: encodeBase64(s.flagged!) };
+    };
+    const pool = <A extends Int32Array | Float64Array>(p: PrefixSample<PoolEntry>, arena: SliceArena<A>, make: (n: number) => A): RecordPoolState => {
+      const entries = p.entries().map(([, e]) => e);
+      let total = 0;
+      for (const e of entries) total += e.size;
+      const data = make(total);
+      let at = 0;
+      for (const e of entries) {
+        data.set(arena.view(e.start, e.size), at);
+        at += e.size;
+      }
+      return { seen: p.seen, cut: p.cut, records: entries.map((e) => [e.line, e.index, e.text, e.size]), data: encodeBase64(data) };
+    };
+    const texts = this.texts.toState();
+    const refs = this.references.toState();
+    return {
+      options: { ...this.o },
+      records: this.recordCount,
+      tokens: this.tokenCount,
+      withinBigrams: this.withinBigrams,
+      withinTrigrams: this.withinTrigrams,
+      vocabulary,
+      typeCounts: encodeBase64(this.typeCounts.subarray(0, this.vocab.size)),
+      bigrams: distinct(this.bigrams),
+      trigrams: distinct(this.trigrams),
+      fourgrams: distinct(this.fourgrams),
+      runs: this.allRuns().map((r) => ({ ...r, head: r.head.slice(), tail: r.tail.slice() })),
+      texts: { keys: encodeBase64(texts.keys), counts: encodeBase64(texts.counts), lines: encodeBase64(texts.lines), texts: texts.texts, ...(texts.hll ? { hll: encodeBase64(texts.hll) } : {}) },
+      compression: this.compression.toState(),
+      bleuPool: pool(this.bleuPool, this.bleuIds, (n) => new Int32Array(n)),
+      shinglePool: pool(this.shinglePool, this.shingleHashes, (n) => new Float64Array(n)),
+      references: { lengths: refs.lengths, records: refs.records, ...(refs.tables ? { tables: refs.tables.map((t) => encodeBase64(t)) } : {}) },
+      ...(this.prompts ? { prompts: (({ threshold, evicted, prompts }) => ({ threshold, evicted, prompts: prompts.map((p) => ({ prompt: p.prompt, outputs: p.outputs.map((o) => ({ ...o, ids: encodeBase64(o.ids) })) })) }))(this.prompts.toState((ids) => ids)) } : {}),
+      templates: this.templateSample.toState(),
+    };
+  }
+
+  /** An accumulator holding what `state` says, made with `options` (which must be the state's). */
+  static fromState(state: TextState, options: TextMetricOptions): TextAccumulator {
+    const acc = new TextAccumulator(options);
+    const diff = optionDifferences(resolveTextOptions(state.options), acc.o);
+    if (diff.length > 0) throw new Error(`TextAccumulator.fromState: the state was made with other options (${diff.join(', ')})`);
+    for (const t of state.vocabulary) acc.vocab.internString(t);
+    if (acc.vocab.size !== state.vocabulary.length) throw new Error('TextAccumulator.fromState: the vocabulary repeats a type');
+    const counts = float64FromBase64(state.typeCounts);
+    acc.typeCounts = growF64(new Float64Array(1024), counts.length);
+    acc.typeCounts.set(counts);
+    acc.recordCount = state.records;
+    acc.tokenCount = state.tokens;
+    acc.withinBigrams = state.withinBigrams;
+    acc.withinTrigrams = state.withinTrigrams;
+    const cap = acc.o.distinctSetCap;
+    const distinct = (d: DistinctState): DistinctCounter => {
+      const s: DistinctCounterState = d.keys !== undefined ? { keys: float64FromBase64(d.keys) } : { all: uint8FromBase64(d.all ?? ''), flagged: uint8FromBase64(d.flagged ?? '') };
+      return DistinctCounter.fromState(s, cap);
+    };
+    acc.bigrams = distinct(state.bigrams);
+    acc.trigrams = distinct(state.trigrams);
+    acc.fourgrams = distinct(state.fourgrams);
+    acc.runs = state.runs.map((r) => ({ ...r, head: r.head.slice(), tail: r.tail.slice() }));
+    const t = state.texts;
+    acc.texts = TextCounter.fromState(
+      { keys: float64FromBase64(t.keys), counts: uint32FromBase64(t.counts), lines: float64FromBase64(t.lines), texts: t.texts, ...(t.hll !== undefined ? { hll: uint8FromBase64(t.hll) } : {}) },
+      cap,
+      acc.o.mergeable,
+    );
+    const seed = acc.o.seed;
+    acc.compression = CompressionSample.fromState(state.compression, acc.o.compressionSampleBytes, seed + SAMPLE_SEEDS.compression);
+    acc.bleuPool = restorePool(state.bleuPool, acc.bleuPool, acc.bleuIds, int32FromBase64(state.bleuPool.data), seed + SAMPLE_SEEDS.bleuPool);
+    acc.shinglePool = restorePool(state.shinglePool, acc.shinglePool, acc.shingleHashes, float64FromBase64(state.shinglePool.data), seed + SAMPLE_SEEDS.shinglePool);
+    const r = state.references;
+    acc.references = SelfBleuReferences.fromState(
+      { lengths: r.lengths, records: r.records, ...(r.tables ? { tables: r.tables.map((x) => int32FromBase64(x)) } : {}) },
+      SELF_BLEU_N,
+      SELF_BLEU_EXACT_NGRAMS,
+      acc.vocab,
+    );
+    if (state.prompts) {
+      const p = state.prompts;
+      acc.prompts = PromptSample.fromState({ threshold: p.threshold, evicted: p.evicted, prompts: p.prompts.map((q) => ({ prompt: q.prompt, outputs: q.outputs.map((o) => ({ ...o, ids: int32FromBase64(o.ids) })) })) }, seed + SAMPLE_SEEDS.prompts, PROMPT_SAMPLE);
+    }
+    acc.templateSample = OutputSample.fromState(state.templates, seed + SAMPLE_SEEDS.templates, TEMPLATE_SAMPLE, TEMPLATE_SAMPLE_CHARS);
+    return acc;
+  }
+}
+
+/** A pool sample restored from its state: the data back into the arena, keys from the positions. */
+function restorePool<A extends Int32Array | Float64Array>(state: RecordPoolState, empty: PrefixSample<PoolEntry>, arena: SliceArena<A>, data: A, seed: number): PrefixSample<PoolEntry> {
+  let at = 0;
+  const entries = state.records.map(([line, index, text, size]) => {
+    const e: PoolEntry = { start: -1, size, text, line, index, pending: data.subarray(at, at + size) };
+    at += size;
+    return [positionKey(seed, line, index), e] as const;
+  });
+  if (at !== data.length) throw new Error('TextAccumulator.fromState: a sample\'s data does not match its records');
+  const pool = PrefixSample.from(empty.capacity, empty.budget, (e: PoolEntry) => e.size, entries, state.seen, state.cut);
+  for (const e of pool.items()) {
+    const d = e.pending as A;
+    e.pending = undefined;
+    e.start = arena.append(d, pool.items());
+  }
+  return pool;
+}
+
+function growF64(a: Float64Array, min: number): Float64Array {
+  let cap = a.length * 2;
+  while (cap < min) cap *= 2;
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
+
+function growI32(a: Int32Array, min: number): Int32Array {
+  let cap = a.length * 2;
+  while (cap < min) cap *= 2;
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,333 @@
+// The text metrics of a generation from its accumulator (textAccumulator.ts), and what other
+// generations need from the baseline. Every choice here depends on the records' texts and
+// positions only (samples by position keys, sums in an order fixed by the data), so an
+// accumulator merged from parts gives the same numbers as one pass over the whole.
+import { positionKey } from '../numeric/bottomK';
+import { selfBleuOnPool } from './selfBleu';
+import { ead } from './perPrompt';
+import { TEXT_VENDI_SAMPLE, textVendi } from './textVendi';
+import { analyzeTemplates, POS_DIVERSITY_TAGS } from './templates';
+import { nearDuplicateFlags, sortedUnique } from './nearDuplicates';
+import { junctionKeys } from './textRuns';
+import { truncate } from './textCounter';
+import { recordId, SAMPLE_SEEDS } from './textAccumulator';
+import type { PoolEntry, TextAccumulator } from './textAccumulator';
+
+const NEAR_DUPLICATE_THRESHOLD = 0.8;
+const SELF_BLEU_N = 3;
+const TOP_OUTPUTS = 10;
+const RANK_FREQUENCY_POINTS = 200;
+const RARE_MASS_DENOMINATOR = 10; // rare vocabulary: the lowest 1/10 of the baseline's token mass
+
+/** What other groups need from the baseline generation. */
+export interface TextBaseline {
+  /**
+   * The baseline's rarest types holding 10% of its token mass, with a weight each: frequency
+   * classes (types with the same count) taken rarest first while they fit under the 10% line
+   * (weight 1), and the class the line falls in with the fraction of its mass that fits, the
+   * same weight for each of its types. No type of a class is preferred to another (the share
+   * does not depend on a hash), and the baseline's own share is exactly 10%.
+   */
+  rareTypes: Map<string, number>;
+  /** The baseline's vocabulary size (word types): V of EAD, the same for every generation. */
+  vocabulary: number;
+  /** Tokens in the baseline (rare_token_share is left out when 0). */
+  tokens: number;
+  /**
+   * Outputs in the baseline's template sample and the tags in them: every generation's
+   * templates are measured on at most as many outputs, and its `pos_ngram_diversity` on at
+   * most as many tags (and at most 20,000). Absent: each generation on its own sample.
+   */
+  templateSample?: { outputs: number; tags: number };
+}
+
+/** A syntactic template of a generation (templates.ts), with an output that holds it. */
+export interface TextTemplate {
+  /** Universal POS tags, space-separated ("DET ADJ NOUN VERB"). */
+  pattern: string;
+  /** Occurrences in the outputs tagged. */
+  count: number;
+  /** Share of the outputs tagged that hold it. */
+  share: number;
+  /** The words it matched (the tagger's tokens, space-separated), the output (cut to 200 characters) and the output's line. */
+  example: { match: string; text: string; line: number };
+}
+
+export interface TextGroupResult {
+  /**
+   * distinct_1, distinct_2, distinct_3, ngram_diversity, compression_ratio, duplicate_rate,
+   * near_duplicate_rate, self_bleu, token_entropy, vocabulary_size, rare_token_share,
+   * mean_length, template_rate, pos_ngram_diversity…; a key is absent when the metric is
+   * not defined for the group (no records; self_bleu below two records; token_entropy and
+   * rare_token_share without tokens; compression_ratio on an empty joined text;
+   * pos_ngram_diversity without tags).
+   */
+  metrics: Record<string, number>;
+  /**
+   * Sample size of each metric computed on a sample or estimate: self_bleu → hypotheses
+   * scored; near_duplicate_rate → records in the sample; compression_ratio → bytes
+   * compressed; distinct_2 / distinct_3 / ngram_diversity / duplicate_rate (HyperLogLog
+   * past the set cap) → the n-grams or records counted; template_rate → outputs tagged;
+   * pos_ngram_diversity → tags.
+   */
+  sampled: Record<string, number>;
+  /** Standard error of a metric computed on a sample of hypotheses (self_bleu). */
+  standardErrors?: Record<string, number>;
+  /** Most repeated exact record texts (count ≥ 2), up to 10, most frequent first, ties by first line; text cut to 200 characters. */
+  topOutputs: { text: string; count: number; line: number }[];
+  /** Token rank–frequency (rank 1 the most frequent), ~200 log-spaced ranks including 1 and the last. */
+  rankFrequency: { rank: number; frequency: number }[];
+  /** First line of the most repeated text, for related information. */
+  mostRepeatedLine?: number;
+  /** The syntactic templates held by the most outputs (up to 5), most first. */
+  templates?: TextTemplate[];
+}
+
+/** The baseline's rare vocabulary with each type's weight (see `TextBaseline.rareTypes`), in order of count, then text. */
+export function rareTypes(acc: TextAccumulator): Map<string, number> {
+  const total = acc.tokenCount;
+  // Frequency classes, rarest first: every type of a class counts the same.
+  const byCount = new Map<number, number[]>();
+  for (let id = 0; id < acc.vocab.size; id++) {
+    const c = acc.typeCounts[id]!;
+    let list = byCount.get(c);
+    if (!list) byCount.set(c, (list = []));
+    list.push(id);
+  }
+  const rare = new Map<string, number>();
+  const limit = total / RARE_MASS_DENOMINATOR;
+  let cumulative = 0;
+  for (const count of [...byCount.keys()].sort((a, b) => a - b)) {
+    const members = byCount.get(count)!;
+    const mass = count * members.length;
+    // A whole class fits under the 10% line; the class the line falls in counts by the
+    // fraction of it that fits, the same for each of its types.
+    const weight = cumulative + mass <= limit ? 1 : (limit - cumulative) / mass;
+    if (weight > 0) for (const t of members.map((id) => acc.vocab.token(id)).sort()) rare.set(t, weight);
+    cumulative += mass;
+    if (cumulative >= limit) break;
+  }
+  return rare;
+}
+
+export function buildTextBaseline(baseline: TextAccumulator): TextBaseline {
+  const tagged = baseline.taggedSample();
+  let tags = 0;
+  for (const t of tagged) tags += t.tags;
+  return { rareTypes: rareTypes(baseline), tokens: baseline.tokens, vocabulary: baseline.vocabularySize, templateSample: { outputs: tagged.length, tags } };
+}
+
+/** Every metric of the group; reads the accumulated state and changes nothing. */
+export function finishTextMetrics(acc: TextAccumulator, baseline: TextBaseline): TextGroupResult {
+  const metrics: Record<string, number> = {};
+  const sampled: Record<string, number> = {};
+  const records = acc.recordCount;
+  const tokens = acc.tokenCount;
+  const o = acc.o;
+  const top = acc.texts.top(TOP_OUTPUTS);
+  const result: TextGroupResult = { metrics, sampled, topOutputs: top, rankFrequency: [] };
+  if (top.length > 0) result.mostRepeatedLine = top[0]!.line;
+  if (records === 0) return result;
+
+  // The joined text's n-grams across runs of records not yet known to meet (parts merged).
+  const [j2, j3, j4] = junctionKeys(acc.allRuns());
+  const bigrams = acc.bigrams.countsWith(j2);
+  const trigrams = acc.trigrams.countsWith(j3);
+  const fourgrams = acc.fourgrams.countsWith(j4);
+
+  const vocabulary = acc.vocab.size;
+  const within2 = acc.withinBigrams;
+  const within3 = acc.withinTrigrams;
+  metrics.distinct_1 = tokens === 0 ? 0 : vocabulary / tokens;
+  // An estimate can exceed the number of n-grams it counts; the ratio cannot exceed 1.
+  metrics.distinct_2 = within2 === 0 ? 0 : Math.min(bigrams.flaggedSize, within2) / within2;
+  metrics.distinct_3 = within3 === 0 ? 0 : Math.min(trigrams.flaggedSize, within3) / within3;
+  // When a set has moved to HyperLogLog the metric is an estimate over every n-gram; the
+  // sample size reported is that total n-gram count.
+  if (!bigrams.exact) sampled.distinct_2 = within2;
+  if (!trigrams.exact) sampled.distinct_3 = within3;
+
+  let diversity = tokens === 0 ? 0 : vocabulary / tokens;
+  const joined = [bigrams, trigrams, fourgrams];
+  let joinedTotal = tokens;
+  let joinedExact = true;
+  for (let k = 0; k < joined.length; k++) {
+    const total = tokens - (k + 1);
+    if (total <= 0) continue;
+    diversity += Math.min(joined[k]!.size, total) / total;
+    joinedTotal += total;
+    if (!joined[k]!.exact) joinedExact = false;
+  }
+  metrics.ngram_diversity = diversity;
+  if (!joinedExact) sampled.ngram_diversity = joinedTotal;
+
+  if (acc.compression.totalBytes > 0) {
+    const compression = acc.compression.ratio();
+    metrics.compression_ratio = compression.ratio;
+    if (acc.compression.sampled) sampled.compression_ratio = compression.bytes; // sample size in bytes
+  }
+
+  metrics.duplicate_rate = 1 - Math.min(acc.texts.distinct, records) / records;
+  if (!acc.texts.exact) sampled.duplicate_rate = records;
+
+  // Exact on every record up to nearDuplicateExact records (the sample holds them all);
+  // above, on the nearDuplicateSample records of the smallest keys.
+  let pool = acc.shinglePool.entries().map(([, e]) => e);
+  if (acc.shinglePool.sampled && pool.length > o.nearDuplicateSample) pool = pool.slice(0, o.nearDuplicateSample);
+  const flags = nearDuplicateFlags(pool.map((e) => sortedUnique(acc.shingleHashes.view(e.start, e.size))), NEAR_DUPLICATE_THRESHOLD);
+  if (acc.shinglePool.sampled) {
+    // A sample only sees partners inside the sample, which undercounts: with a fraction f
+    // of the records kept, a record with one near-duplicate finds it with probability f.
+    // Exact repeats are known for the whole group (the text table), so a sampled record
+    // whose text occurs again anywhere counts; only non-identical partners outside the
+    // sample are missed, and the sampled rate is a lower bound.
+    for (let i = 0; i < pool.length; i++) if (!flags[i] && acc.texts.count(pool[i]!.text) >= 2) flags[i] = 1;
+    sampled.near_duplicate_rate = pool.length;
+  }
+  let flagged = 0;
+  for (let i = 0; i < flags.length; i++) flagged += flags[i]!;
+  metrics.near_duplicate_rate = flagged / pool.length;
+
+  // The pool in line order: its references in Texygen's order when it holds every record.
+  const bleuPool = acc.bleuPool.entries().map(([, e]) => e).sort((a, b) => a.line - b.line || a.index - b.index);
+  const bleu = selfBleu(acc, bleuPool);
+  if (bleu) {
+    metrics.self_bleu = bleu.value;
+    if (bleu.sampled) sampled.self_bleu = bleu.hypotheses;
+    if (bleu.se !== undefined) result.standardErrors = { self_bleu: bleu.se };
+  }
+
+  // EAD across all outputs (n = 1..3, within records), V the baseline's vocabulary.
+  const v = baseline.vocabulary;
+  if (tokens > 0 && v > 0) {
+    metrics.ead = (ead(vocabulary, tokens, v) + ead(Math.min(bigrams.flaggedSize, within2), within2, v) + ead(Math.min(trigrams.flaggedSize, within3), within3, v)) / 3;
+  }
+  const perPrompt = acc.prompts?.finish(v);
+  if (perPrompt) {
+    metrics.per_prompt_distinct_2 = perPrompt.distinct2;
+    metrics.per_prompt_ead = perPrompt.ead;
+    metrics.identical_prompt_share = perPrompt.identicalShare;
+    if (perPrompt.sampled) for (const k of ['per_prompt_distinct_2', 'per_prompt_ead', 'identical_prompt_share']) sampled[k] = perPrompt.prompts;
+  }
+
+  // Text Vendi (n-gram kernel) on the records of the Self-BLEU pool with the smallest keys of a hash of their own.
+  {
+    const picked = smallest(bleuPool, o.seed + SAMPLE_SEEDS.textVendi, TEXT_VENDI_SAMPLE);
+    const texts = picked.map((e) => Array.from(acc.bleuIds.view(e.start, e.size), (id) => acc.vocab.token(id)));
+    const vendi = textVendi(texts);
+    if (Number.isFinite(vendi)) {
+      metrics.text_vendi = vendi;
+      if (picked.length < records) sampled.text_vendi = picked.length;
+    }
+  }
+
+  // Syntactic templates on the tagged sample, cut to the baseline's sample so that every
+  // generation is measured on as many outputs and tags as the baseline (both metrics fall
+  // or rise with the amount of text alone).
+  {
+    const all = acc.taggedSample();
+    const same = baseline.templateSample;
+    const used = same && same.outputs > 0 ? all.slice(0, same.outputs) : all;
+    const tagLimit = Math.min(POS_DIVERSITY_TAGS, same && same.tags > 0 ? same.tags : Infinity);
+    const t = analyzeTemplates(used.map((u) => u.output), { tagLimit, exampleRank: used.map((u) => u.line) });
+    let tagged = 0;
+    for (const u of used) tagged += u.tags;
+    if (Number.isFinite(t.templateRate)) {
+      metrics.template_rate = t.templateRate;
+      if (used.length < records) sampled.template_rate = used.length;
+    }
+    if (Number.isFinite(t.posNgramDiversity)) {
+      metrics.pos_ngram_diversity = t.posNgramDiversity;
+      if (used.length < records || t.tags < tagged) sampled.pos_ngram_diversity = t.tags;
+    }
+    result.templates = t.templates.map((s) => {
+      const u = used[s.example.output]!;
+      return { pattern: s.pattern, count: s.count, share: s.share, example: { match: s.example.match ?? '', text: truncate(u.text), line: u.line } };
+    });
+  }
+
+  // Sums over the types in an order fixed by the data (ascending counts), not by the ids.
+  const sortedCounts = Float64Array.from(acc.typeCounts.subarray(0, vocabulary)).sort();
+  if (tokens > 0) metrics.token_entropy = entropyBits(sortedCounts, tokens);
+  metrics.vocabulary_size = vocabulary;
+  if (tokens > 0 && baseline.tokens > 0) {
+    // Token counts are integers, so their sums per weight are exact whatever the order.
+    const byWeight = new Map<number, number>();
+    for (let id = 0; id < vocabulary; id++) {
+      const w = baseline.rareTypes.get(acc.vocab.token(id));
+      if (w !== undefined) byWeight.set(w, (byWeight.get(w) ?? 0) + acc.typeCounts[id]!);
+    }
+    let rare = 0;
+    for (const w of [...byWeight.keys()].sort((a, b) => a - b)) rare += w * byWeight.get(w)!;
+    metrics.rare_token_share = rare / tokens;
+  }
+  metrics.mean_length = tokens / records;
+  result.rankFrequency = rankFrequency(sortedCounts);
+  return result;
+}
+
+/** The `k` entries with the smallest position keys under `seed`, in that order. */
+function smallest(entries: readonly PoolEntry[], seed: number, k: number): PoolEntry[] {
+  const keyed = entries.map((e) => ({ e, key: positionKey(seed, e.line, e.index) }));
+  keyed.sort((a, b) => a.key - b.key);
+  return keyed.slice(0, k).map((x) => x.e);
+}
+
+function selfBleu(acc: TextAccumulator, pool: PoolEntry[]): { value: number; sampled: boolean; hypotheses: number; se?: number } | undefined {
+  const r = pool.length;
+  if (r < 2) return undefined;
+  const o = acc.o;
+  // The hypotheses scored in line order, as Texygen's loop goes over the records.
+  const hyps = smallest(pool, o.seed + SAMPLE_SEEDS.hypotheses, o.selfBleuHypotheses).sort((a, b) => a.line - b.line || a.index - b.index);
+  const records = acc.recordCount;
+  if (acc.references.exact) {
+    // References are every record; hypotheses a uniform sample of them when the generation
+    // is larger than the sample (its standard error, with the finite-population correction).
+    const id = (e: PoolEntry) => recordId(positionKey(o.seed + SAMPLE_SEEDS.bleuPool, e.line, e.index));
+    const { mean, scores } = acc.references.score(hyps.map((e) => ({ ids: acc.bleuIds.view(e.start, e.size), index: id(e) })));
+    const k = hyps.length;
+    const sampled = k < records;
+    if (!sampled || k < 2) return { value: mean, sampled, hypotheses: k };
+    let ss = 0;
+    for (const x of scores) ss += (x - mean) * (x - mean);
+    const se = Math.sqrt(ss / (k - 1) / k) * Math.sqrt(1 - k / records);
+    return { value: mean, sampled, hypotheses: k, se };
+  }
+  // Past the exact references' cap: against the reference pool (a sample). A hypothesis whose
+  // text occurs again in the group has an identical reference, so its BLEU is exactly 1
+  // whichever references the pool kept; the others are scored against the pool only, which
+  // gives lower BLEU than all records would (fewer references, fewer matches).
+  const index = new Map(pool.map((e, i) => [e, i]));
+  const h = hyps.map((e) => index.get(e)!);
+  const repeated = acc.bleuPool.sampled ? Uint8Array.from(pool, (e) => (acc.texts.count(e.text) >= 2 ? 1 : 0)) : undefined;
+  const value = selfBleuOnPool(pool.map((e) => acc.bleuIds.view(e.start, e.size)), h, SELF_BLEU_N, repeated, acc.vocab);
+  return { value, sampled: acc.bleuPool.sampled || h.length < r, hypotheses: h.length };
+}
+
+function entropyBits(counts: Iterable<number>, total: number): number {
+  let h = 0;
+  for (const c of counts) {
+    if (c === 0) continue;
+    const p = c / total;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** Ranks 1..V with their frequencies (from the counts in ascending order), thinned to about 200 log-spaced ranks (always 1 and V). */
+function rankFrequency(ascending: Float64Array): { rank: number; frequency: number }[] {
+  const v = ascending.length;
+  if (v === 0) return [];
+  const ranks: number[] = [];
+  if (v <= RANK_FREQUENCY_POINTS) for (let r = 1; r <= v; r++) ranks.push(r);
+  else {
+    const step = Math.log(v) / (RANK_FREQUENCY_POINTS - 1);
+    let last = 0;
+    for (let k = 0; k < RANK_FREQUENCY_POINTS; k++) {
+      const r = k === RANK_FREQUENCY_POINTS - 1 ? v : Math.max(1, Math.round(Math.exp(k * step)));
+      if (r > last) ranks.push(r);
+      last = Math.max(last, r);
+    }
+  }
+  return ranks.map((rank) => ({ rank, frequency: ascending[v - rank]! }));
+}
