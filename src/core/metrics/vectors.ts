@@ -1,32 +1,63 @@
-// Over 400 lines: the vector accumulator with its exact (d ≤ 1,024) and sampled routes and the projection chart.
+// Over 400 lines: the vector accumulator (its two routes, its mergeable state) with the metric definitions and the projection chart.
 // Vector-role metrics (METRICS.md, "Vectors"): Vendi score, mean pairwise distance, remote
 // clique, Chamfer distance, effective rank and total variance of one generation's n × d
-// embedding matrix X.
+// embedding matrix X. The numerics live in numeric/ (linalg.ts, spectral.ts, pairwise.ts).
 //
-// Streaming: rows arrive one at a time and are never all kept. Two routes, chosen by d when
-// a group's first row arrives:
+// Streaming: rows arrive one at a time. A seeded bottom-k sample keyed by each row's position
+// (line, place on the line) keeps rows, the same rows however the input is split. Two routes,
+// chosen by d when a group's first row arrives:
 //
-// - d ≤ 1,024 (`DENSE_DIMENSION_LIMIT`): Vendi comes from the d × d Gram matrix of the
-//   L2-normalized rows, effective rank and total variance from the d × d scatter matrix of
-//   the rows (both exact, O(d²) memory, O(d²) work per row and O(d³) at the end). Mean
-//   pairwise distance, remote clique and Chamfer distance need the rows themselves: a
-//   seeded bottom-k sample keeps them all up to `exactPairwiseLimit` (exact, one pass over the
-//   pairs for the three), and above that a fixed number of uniformly drawn pairs is
-//   measured on it for the distance, and every pair of a seeded sample of
-//   `exactPairwiseLimit` kept rows for the two cosine metrics.
-// - d > 1,024: no d × d matrix. Total variance comes from per-dimension running moments
-//   (exact, O(d)). A seeded bottom-k sample keeps up to 500 rows (`SAMPLE_ROWS`, fewer past 2²³
-//   numbers), and Vendi, effective rank and the three pair metrics are computed exactly on
-//   those rows through their m × m Gram matrix (the non-zero eigenvalues of XᵀX and XXᵀ are
-//   the same): exact while the group has at most that many rows, a seeded uniform sample
-//   of them above (reported under `sampled`). Cost O(m²d + m³) per group whatever n is.
+// - d ≤ 1,024 (`DENSE_DIMENSION_LIMIT`): while the sample holds every row (up to
+//   `reservoir` rows), nothing else is kept: at the end Vendi comes from the d × d Gram matrix
+//   of the L2-normalized rows (the n × n kernel while n ≤ d), effective rank and total variance
+//   from the scatter matrix, all computed from the rows in position order, so the numbers do
+//   not depend on how the input was split. A row that leaves the sample goes into the d × d
+//   sums of the rows that left (numeric/scatterSums.ts): the Gram matrix of the normalized rows
+//   (summed exactly), the scatter about an anchor, and exact per-coordinate sums (mean, total
+//   variance). Mean
+//   pairwise distance, remote clique and Chamfer distance are exact on the kept rows up to
+//   `exactPairwiseLimit`; above, a fixed number of uniformly drawn pairs for the distance, and
+//   every pair of a seeded sample of `exactPairwiseLimit` kept rows for the two cosine metrics.
+// - d > 1,024: no d × d matrix. Mean and total variance come from exact per-coordinate sums
+//   (O(d) per row). The sample keeps up to 500 rows (`SAMPLE_ROWS`, fewer past 2²³ numbers), and
+//   Vendi, effective rank and the three pair metrics are computed exactly on those rows through
+//   their m × m Gram matrix: exact while the group has at most that many rows, a seeded uniform
+//   sample of them above (reported under `sampled`). Cost O(m²d + m³) per group whatever n is.
+//
+// Accumulators of parts of one generation merge (`merge`, `toState`/`fromState`) into what one
+// pass gives: the same bytes, except the effective rank (and the chart's axes) of a d ≤ 1,024
+// group whose rows outnumber the sample, whose scatter is summed in floating point about an
+// anchor (within 1e-12; docs/METRICS.md). Kept rows are held exactly (numeric/rowCodec.ts).
 //
 // Rows longer than 65,536 numbers (`MAX_VECTOR_LENGTH`) are refused before anything is
 // allocated for them.
 import type { Projection, ProjectionPoint } from '../../shared/details';
-import { dotTile3, dotTile3x1, GramAccumulator, rowGram, symmetricEigen, topEigenvectors } from '../linalg';
+import { centeredRowGram, GramAccumulator, symmetricEigen, topEigenvectors } from '../numeric/linalg';
 import { DEFAULT_SEED, Random } from '../random';
 import { BottomK, positionKey } from '../numeric/bottomK';
+import { ExactVectorSum } from '../numeric/exactVectorSum';
+import { SpillSums } from '../numeric/scatterSums';
+import type { SpillState } from '../numeric/scatterSums';
+import { pairwiseSpread, sampledMeanPairwiseDistance, squaredNorm } from '../numeric/pairwise';
+import {
+  checkRows,
+  effectiveRankFromScatter,
+  effectiveRankOfRows,
+  momentsOfRows,
+  rowSampleMetrics,
+  spectralEntropy,
+  trace,
+  vendiFromGram,
+  vendiFromRows,
+} from '../numeric/spectral';
+import type { VectorMoments } from '../numeric/spectral';
+import { base64ToFloat64, float64ToBase64 } from '../numeric/typedBase64';
+import { loadRow, storedScale, storeRow } from '../numeric/rowCodec';
+import type { StoredRow } from '../numeric/rowCodec';
+
+export { rowSampleMetrics } from '../numeric/spectral';
+export type { RowSampleMetrics, VectorMoments } from '../numeric/spectral';
+export type { SpillState } from '../numeric/scatterSums';
 
 /** Longest vector accepted; longer rows are refused as malformed records. */
 export const MAX_VECTOR_LENGTH = 65_536;
@@ -73,28 +104,61 @@ const DEFAULTS: Required<VectorMetricOptions> = {
   sampleRows: SAMPLE_ROWS,
 };
 
-interface KeptRow {
+const OPTION_KEYS = Object.keys(DEFAULTS) as (keyof VectorMetricOptions)[];
+
+/**
+ * Everything a `VectorAccumulator` holds, as plain JSON-serialisable data (`toState`,
+ * `VectorAccumulator.fromState`): a partial result of one generation that merges with others
+ * into what one pass over all of their rows gives. Numeric arrays are base64 of the bytes of
+ * a Float64Array (little-endian), so they come back bit for bit.
+ */
+export interface VectorState {
+  /** Format of this object; `fromState` refuses any other. */
+  version: 1;
+  /** The options that shaped the accumulator; a state restores and merges with these. */
+  options: Required<VectorMetricOptions>;
+  /** Length of every row; absent before the first row. */
+  d?: number;
+  /** Rows accepted, zero rows included. */
+  n: number;
+  /** All-zero rows among them. */
+  zeros: number;
+  /** Rows with a direction (n − zeros). */
+  nonZero: number;
+  /** The line of the last row added and its place on that line (to number the next row on the same line). */
+  lastLine: number;
+  onLine: number;
+  /** Rows offered to the sample over all merged parts (more than it keeps when it is a sample). */
+  seen: number;
   /**
-   * The row as read on the d × d route. On the row-sample route, whose kept rows are most of
-   * what an analysis of long embeddings holds, its offset from the group's first row in single
-   * precision: half the memory, and the rounding (2⁻²⁴ of the offset, so of the group's spread
-   * however far from the origin the rows lie) is far below the sampling error of the metrics.
+   * The kept rows (the bottom-k sample by position key), in position order: their lines, their
+   * places on their lines, and the rows themselves, row-major (kept × d doubles, base64).
    */
-  row: Float64Array | Float32Array | undefined;
-  /** An all-zero row (restored exactly, so it stays without a direction). */
+  kept: { lines: number[]; indices: number[]; rows: string };
+  /** d ≤ 1,024 route, once rows have left the sample: the sums of those rows. */
+  spill?: SpillState;
+  /** Row-sample route: exact sums of every row's coordinates (partials per coordinate) and of their squares. */
+  exact?: { sums: number[][]; squares: number[] };
+}
+
+
+interface KeptRow {
+  /** The row as read, in the smallest form that gives back its doubles exactly (numeric/rowCodec.ts). */
+  stored: StoredRow;
+  /** An all-zero row. */
   zero: boolean;
   line: number;
   /** Its place among the vectors of its line. */
   index: number;
 }
 
-/** Scatter matrix Σ (x − μ)(x − μ)ᵀ of a group about its own mean. */
-export interface VectorMoments {
-  n: number;
-  d: number;
-  mean: Float64Array;
-  /** Row-major d × d, full. */
-  scatter: Float64Array;
+/** What the d × d route computes once at the end, from the kept rows and the spilled sums. */
+interface DenseFinish {
+  moments: VectorMoments;
+  /** Σ x̂ x̂ᵀ of the normalized rows (full), when the d × d forms apply (n > d or rows left the sample). */
+  normalizedGram: Float64Array | undefined;
+  /** Total variance's numerator (trace of the scatter), exact when rows left the sample. */
+  scatterTrace: number;
 }
 
 export class VectorAccumulator {
@@ -105,19 +169,20 @@ export class VectorAccumulator {
   private reservoir: BottomK<KeptRow> | undefined;
   private lastLine = -1;
   private onLine = 0;
-  // The kept rows in input order, until the sample changes.
-  private kept: (KeptRow & { row: Float64Array | Float32Array })[] | undefined;
+  // The decimal scale the last stored row had (the next one is tried at it first).
+  private scaleHint = 6;
+  // The kept rows in position order, until the sample changes.
+  private kept: KeptRow[] | undefined;
   private d: number | undefined;
   private n = 0;
   private zeros = 0;
   private nonZero = 0;
-  // d × d route: Gram matrices start only once the group outgrows the small-n path (n > d)
-  // or the reservoir; until then every row is in the reservoir and is replayed at that point.
-  private grams: StreamingGrams | undefined;
-  private moments: VectorMoments | undefined;
-  private finishedNormalized: Float64Array | undefined;
-  // Row-sample route (d > denseDimensionLimit): per-dimension moments.
-  private running: RunningMoments | undefined;
+  private wide = false;
+  // d × d route: the sums of the rows that left the sample (none while it holds every row).
+  private spill: SpillSums | undefined;
+  // Row-sample route: exact per-coordinate sums of every row.
+  private exact: ExactVectorSum | undefined;
+  private finished: DenseFinish | undefined;
   private frozen = false;
 
   constructor(options: VectorMetricOptions = {}) {
@@ -130,7 +195,7 @@ export class VectorAccumulator {
    * non-finite entry.
    */
   add(vector: ArrayLike<number>, line: number): string | undefined {
-    if (this.moments || this.frozen) throw new Error('VectorAccumulator: add after the metrics were computed');
+    if (this.frozen) throw new Error('VectorAccumulator: add after the metrics were computed');
     const len = vector.length;
     if (len === 0) return 'expected an array of numbers, found an empty one';
     const tooLong = vectorLengthProblem(len);
@@ -147,26 +212,118 @@ export class VectorAccumulator {
     if (norm2 === 0) this.zeros++;
     else this.nonZero++;
 
-    const reservoir = this.reservoir!;
     this.onLine = line === this.lastLine ? this.onLine + 1 : 0;
     this.lastLine = line;
-    const kept: KeptRow = { row: undefined, line, index: this.onLine, zero: norm2 === 0 };
-    // The running moments first: their origin is the group's first row.
-    this.running?.add(vector);
-    if (reservoir.offer(positionKey(this.options.seed, line, this.onLine), kept)) {
-      kept.row = this.running ? this.running.offset(vector) : Float64Array.from(vector);
+    this.exact?.add(vector);
+    const reservoir = this.reservoir!;
+    const key = positionKey(this.options.seed, line, this.onLine);
+    if (reservoir.admits(key)) {
+      const stored = storeRow(vector, this.scaleHint);
+      this.scaleHint = storedScale(stored) ?? this.scaleHint;
+      reservoir.offer(key, { stored, line, index: this.onLine, zero: norm2 === 0 });
       this.kept = undefined;
-    }
-
-    if (this.running) {
-      // Nothing more: the row-sample route has no d × d sums.
-    } else if (this.grams) {
-      this.grams.add(vector, norm2);
-    } else if (this.n > len || this.n >= reservoir.capacity) {
-      this.grams = new StreamingGrams(len);
-      for (const item of this.keptRows()) this.grams.add(item.row, squaredNorm(item.row));
+    } else {
+      reservoir.seen++;
+      if (!this.wide) this.spillRow(vector);
     }
     return undefined;
+  }
+
+  /**
+   * Adds the rows of another accumulator of the same generation (same options, same d; rows
+   * at other positions): afterwards this one holds what one pass over the rows of both gives.
+   * Throws when the options or the dimensions differ, or either has been finished.
+   */
+  merge(other: VectorAccumulator): void {
+    if (other === this) throw new Error('VectorAccumulator.merge: cannot merge an accumulator into itself');
+    if (this.frozen || other.frozen) throw new Error('VectorAccumulator.merge: merge after the metrics were computed');
+    for (const k of OPTION_KEYS) {
+      if (this.options[k] !== other.options[k]) throw new Error(`VectorAccumulator.merge: different options (${k} ${this.options[k]} and ${other.options[k]})`);
+    }
+    if (other.d === undefined) return;
+    if (this.d === undefined) this.start(other.d);
+    else if (this.d !== other.d) throw new Error(`VectorAccumulator.merge: rows of ${other.d} numbers cannot join rows of ${this.d}`);
+    this.n += other.n;
+    this.zeros += other.zeros;
+    this.nonZero += other.nonZero;
+    if (this.exact && other.exact) this.exact.merge(other.exact);
+    if (other.spill) {
+      if (this.spill) this.spill.merge(other.spill);
+      else this.spill = other.spill.copy();
+    }
+    const reservoir = this.reservoir!;
+    const theirs = other.reservoir!;
+    const seen = reservoir.seen + theirs.seen;
+    const seed = this.options.seed;
+    for (const item of theirs.items()) {
+      const key = positionKey(seed, item.line, item.index);
+      if (reservoir.admits(key)) reservoir.offer(key, item);
+      else if (!this.wide) this.spillRow(loadRow(item.stored));
+    }
+    reservoir.seen = seen;
+    this.kept = undefined;
+  }
+
+  /** The accumulator as plain data (see `VectorState`); `fromState` restores it. */
+  toState(): VectorState {
+    const o = this.options;
+    const kept = this.sortedKept();
+    const d = this.d ?? 0;
+    const rows = new Float64Array(kept.length * d);
+    kept.forEach((k, i) => rows.set(loadRow(k.stored), i * d));
+    const state: VectorState = {
+      version: 1,
+      options: { ...o },
+      n: this.n,
+      zeros: this.zeros,
+      nonZero: this.nonZero,
+      lastLine: this.lastLine,
+      onLine: this.onLine,
+      seen: this.reservoir?.seen ?? 0,
+      kept: { lines: kept.map((k) => k.line), indices: kept.map((k) => k.index), rows: float64ToBase64(rows) },
+    };
+    if (this.d !== undefined) state.d = this.d;
+    if (this.spill) state.spill = this.spill.toState();
+    if (this.exact) state.exact = this.exact.toState();
+    return state;
+  }
+
+  /**
+   * An accumulator from `toState`'s data. The state's own options win over `options` (a
+   * generation's sample size can be lowered by a shared budget), except that another seed is
+   * refused: its sample would not merge with this one's.
+   */
+  static fromState(state: VectorState, options: VectorMetricOptions = {}): VectorAccumulator {
+    if (state.version !== 1) throw new Error(`VectorAccumulator.fromState: unknown state version ${String(state.version)}`);
+    if (options.seed !== undefined && options.seed !== state.options.seed) {
+      throw new Error(`VectorAccumulator.fromState: the state was drawn with seed ${state.options.seed}, not ${options.seed}`);
+    }
+    const acc = new VectorAccumulator({ ...options, ...state.options });
+    if (state.d === undefined) return acc;
+    const d = state.d;
+    acc.start(d);
+    acc.n = state.n;
+    acc.zeros = state.zeros;
+    acc.nonZero = state.nonZero;
+    acc.lastLine = state.lastLine;
+    acc.onLine = state.onLine;
+    const { lines, indices } = state.kept;
+    const rows = base64ToFloat64(state.kept.rows, lines.length * d);
+    const reservoir = acc.reservoir!;
+    for (let i = 0; i < lines.length; i++) {
+      const row = rows.slice(i * d, (i + 1) * d);
+      reservoir.offer(positionKey(acc.options.seed, lines[i]!, indices[i]!), { stored: storeRow(row, acc.scaleHint), line: lines[i]!, index: indices[i]!, zero: squaredNorm(row) === 0 });
+    }
+    reservoir.seen = state.seen;
+    if (state.spill) {
+      if (acc.wide) throw new Error('VectorAccumulator.fromState: a row-sample state cannot hold d × d sums');
+      acc.spill = SpillSums.fromState(d, state.spill);
+    }
+    if (acc.exact) {
+      if (!state.exact) throw new Error('VectorAccumulator.fromState: the row-sample state has no sums');
+      acc.exact = ExactVectorSum.fromState(d, state.exact);
+    }
+    return acc;
   }
 
   /** Rows accepted (zero rows included). */
@@ -190,7 +347,7 @@ export class VectorAccumulator {
 
   /** True when the group takes the row-sample route (d above the dense limit). */
   get rowSampleRoute(): boolean {
-    return this.running !== undefined;
+    return this.wide;
   }
 
   /**
@@ -198,33 +355,22 @@ export class VectorAccumulator {
    * route, which has no d × d matrix); freezes the accumulator.
    */
   scatterMoments(): VectorMoments | undefined {
-    if (this.moments) return this.moments;
-    const d = this.d;
-    if (d === undefined || this.running) return undefined;
-    if (this.grams) {
-      this.moments = this.grams.moments();
-      this.finishedNormalized = this.grams.normalized.finish();
-    } else {
-      this.moments = momentsOfRows(this.rows(), d);
-    }
-    return this.moments;
+    if (this.d === undefined || this.wide) return undefined;
+    return this.denseFinish().moments;
   }
 
   /** Exact mean of all rows, on either route. */
   mean(): Float64Array | undefined {
-    if (this.running) return this.running.mean();
+    if (this.exact) return this.exact.mean(this.n);
     return this.scatterMoments()?.mean;
   }
 
   /**
-   * The kept rows with their lines, in the order of the input (all rows while n ≤ the sample's
-   * capacity). On the row-sample route each call rebuilds them in double precision from the
-   * offsets it keeps, so a caller holds them only while it uses them.
+   * The kept rows with their lines, in position order (all rows while n ≤ the sample's
+   * capacity).
    */
   keptRows(): readonly { row: Float64Array; line: number }[] {
-    const kept = this.sortedKept();
-    if (!this.running) return kept as (KeptRow & { row: Float64Array })[];
-    return kept.map((_, i) => ({ row: this.keptRow(i), line: kept[i]!.line }));
+    return this.sortedKept().map((k) => ({ row: loadRow(k.stored), line: k.line }));
   }
 
   /** How many rows the sample holds. */
@@ -232,44 +378,109 @@ export class VectorAccumulator {
     return this.reservoir?.size ?? 0;
   }
 
-  /** The `i`-th kept row in input order (a fresh copy on the row-sample route). */
+  /** The `i`-th kept row in position order. */
   keptRow(i: number): Float64Array {
-    const k = this.sortedKept()[i]!;
-    if (!this.running) return k.row as Float64Array;
-    return k.zero ? new Float64Array(this.d!) : this.running.restore(k.row);
+    return loadRow(this.sortedKept()[i]!.stored);
   }
 
-  /** The line of the `i`-th kept row in input order. */
+  /** The line of the `i`-th kept row in position order. */
   keptLine(i: number): number {
     return this.sortedKept()[i]!.line;
   }
 
-  private sortedKept(): (KeptRow & { row: Float64Array | Float32Array })[] {
-    this.kept ??= [...((this.reservoir?.items() ?? []) as (KeptRow & { row: Float64Array | Float32Array })[])].sort((a, b) => a.line - b.line || a.index - b.index);
-    return this.kept;
-  }
-
-  /** @internal Everything `finishVectorMetrics` needs. */
+  /** @internal Everything `finishVectorMetrics` needs; freezes the accumulator. */
   state(): {
     n: number;
     nonZero: number;
     d: number | undefined;
     allKept: boolean;
-    normalizedGram: Float64Array | undefined;
-    running: RunningMoments | undefined;
+    dense: DenseFinish | undefined;
+    exact: ExactVectorSum | undefined;
     options: Required<VectorMetricOptions>;
   } {
-    this.scatterMoments();
     this.frozen = true;
     return {
       n: this.n,
       nonZero: this.nonZero,
       d: this.d,
       allKept: !(this.reservoir?.sampled ?? false),
-      normalizedGram: this.finishedNormalized,
-      running: this.running,
+      dense: this.d !== undefined && !this.wide ? this.denseFinish() : undefined,
+      exact: this.exact,
       options: this.options,
     };
+  }
+
+  private sortedKept(): KeptRow[] {
+    this.kept ??= [...(this.reservoir?.items() ?? [])].sort((a, b) => a.line - b.line || a.index - b.index);
+    return this.kept;
+  }
+
+  private spillRow(row: ArrayLike<number>): void {
+    this.spill ??= new SpillSums(this.d!, this.keptMean(row));
+    this.spill.add(row);
+  }
+
+  // The anchor of the spilled scatter: the mean of the rows the sample holds when the first row
+  // leaves it (near the middle of the group, so no cancellation eats the spread; one zero row
+  // would be a poor anchor for rows far from the origin).
+  private keptMean(leaving: ArrayLike<number>): Float64Array {
+    const d = this.d!;
+    const mean = Float64Array.from(leaving);
+    const items = this.reservoir?.items() ?? [];
+    const row = new Float64Array(d);
+    for (const k of items) {
+      loadRow(k.stored, row);
+      for (let i = 0; i < d; i++) mean[i] = mean[i]! + row[i]!;
+    }
+    for (let i = 0; i < d; i++) mean[i] = mean[i]! / (items.length + 1);
+    return mean;
+  }
+
+  /**
+   * The d × d route's sums over all rows, once: the kept rows in position order, plus the sums
+   * of the rows that left the sample.
+   */
+  private denseFinish(): DenseFinish {
+    if (this.finished) return this.finished;
+    this.frozen = true;
+    const d = this.d!;
+    const rows = this.sortedKept().map((k) => loadRow(k.stored));
+    const spill = this.spill;
+    if (!spill) {
+      const moments = momentsOfRows(rows, d);
+      let normalizedGram: Float64Array | undefined;
+      if (this.n > d) {
+        const gram = new GramAccumulator(d);
+        for (const r of rows) {
+          const norm2 = squaredNorm(r);
+          if (norm2 > 0) gram.add(r, 1 / Math.sqrt(norm2));
+        }
+        normalizedGram = gram.finish();
+      }
+      this.finished = { moments, normalizedGram, scatterTrace: trace(moments.scatter, d) };
+      return this.finished;
+    }
+    const n = this.n;
+    const exact = spill.exact.copy();
+    for (const r of rows) exact.add(r);
+    const mean = exact.mean(n);
+    const scatter = spill.scatterAbout(mean);
+    const centered = new GramAccumulator(d);
+    const c = new Float64Array(d);
+    for (const r of rows) {
+      for (let i = 0; i < d; i++) c[i] = r[i]! - mean[i]!;
+      centered.add(c);
+    }
+    const kept = centered.finish();
+    for (let i = 0; i < d * d; i++) scatter[i] = scatter[i]! + kept[i]!;
+    const unit = spill.normalized.copy();
+    for (const r of rows) {
+      const norm2 = squaredNorm(r);
+      if (norm2 > 0) unit.add(r, 1 / Math.sqrt(norm2));
+    }
+    const normalized = unit.matrix();
+    this.finished = { moments: { n, d, mean, scatter }, normalizedGram: normalized, scatterTrace: exact.scatterTrace(n) };
+    return this.finished;
   }
 
   private start(d: number): void {
@@ -277,126 +488,15 @@ export class VectorAccumulator {
     const o = this.options;
     let capacity: number;
     if (d > o.denseDimensionLimit) {
-      this.running = new RunningMoments(d);
+      this.wide = true;
+      this.exact = new ExactVectorSum(d);
       capacity = Math.max(2, Math.min(o.sampleRows, o.reservoir, Math.floor(SAMPLE_NUMBERS / d)));
+      this.reservoir = new BottomK<KeptRow>(capacity);
     } else {
       capacity = Math.max(o.reservoir, o.exactPairwiseLimit);
+      // A row pushed out of the sample joins the sums of the rows that left it.
+      this.reservoir = new BottomK<KeptRow>(capacity, (item) => this.spillRow(loadRow(item.stored)));
     }
-    this.reservoir = new BottomK<KeptRow>(capacity);
-  }
-
-  private rows(): Float64Array[] {
-    return this.keptRows().map((item) => item.row);
-  }
-}
-
-/**
- * Per-dimension sums of x − x₀ and (x − x₀)² about the group's first row x₀ (so that
- * embeddings far from the origin keep their spread): the exact mean and total variance at
- * O(d) per row and O(d) memory.
- */
-class RunningMoments {
-  /** The first row: the sums are about it, and the kept rows are stored as offsets from it. */
-  private readonly shift: Float64Array;
-  private readonly sum: Float64Array;
-  private readonly sumSquares: Float64Array;
-  private n = 0;
-
-  constructor(private readonly d: number) {
-    this.shift = new Float64Array(d);
-    this.sum = new Float64Array(d);
-    this.sumSquares = new Float64Array(d);
-  }
-
-  add(row: ArrayLike<number>): void {
-    const d = this.d;
-    const shift = this.shift;
-    const sum = this.sum;
-    const sq = this.sumSquares;
-    if (this.n === 0) for (let i = 0; i < d; i++) shift[i] = row[i]!;
-    this.n++;
-    for (let i = 0; i < d; i++) {
-      const x = row[i]! - shift[i]!;
-      sum[i] = sum[i]! + x;
-      sq[i] = sq[i]! + x * x;
-    }
-  }
-
-  /** `row` − the first row, in single precision. */
-  offset(row: ArrayLike<number>): Float32Array {
-    const out = new Float32Array(this.d);
-    for (let i = 0; i < this.d; i++) out[i] = row[i]! - this.shift[i]!;
-    return out;
-  }
-
-  /** A row from its offset. */
-  restore(offset: Float64Array | Float32Array): Float64Array {
-    const out = new Float64Array(this.d);
-    for (let i = 0; i < this.d; i++) out[i] = this.shift[i]! + offset[i]!;
-    return out;
-  }
-
-  mean(): Float64Array {
-    const m = new Float64Array(this.d);
-    for (let i = 0; i < this.d; i++) m[i] = this.shift[i]! + this.sum[i]! / this.n;
-    return m;
-  }
-
-  /** Σᵢ Σ (xᵢ − x̄ᵢ)²: the trace of the scatter matrix. */
-  scatterTrace(): number {
-    let t = 0;
-    for (let i = 0; i < this.d; i++) t += Math.max(0, this.sumSquares[i]! - (this.sum[i]! * this.sum[i]!) / this.n);
-    return t;
-  }
-}
-
-// The three running sums behind the exact streaming metrics. The scatter is accumulated
-// about the first row rather than the origin so that embeddings far from the origin do
-// not lose their spread to cancellation in XᵀX − nμμᵀ.
-class StreamingGrams {
-  readonly normalized: GramAccumulator;
-  private readonly shifted: GramAccumulator;
-  private readonly shift: Float64Array;
-  private readonly sums: Float64Array;
-  private readonly scratch: Float64Array;
-  private n = 0;
-
-  constructor(private readonly d: number) {
-    this.normalized = new GramAccumulator(d);
-    this.shifted = new GramAccumulator(d);
-    this.shift = new Float64Array(d);
-    this.sums = new Float64Array(d);
-    this.scratch = new Float64Array(d);
-  }
-
-  add(row: ArrayLike<number>, norm2: number): void {
-    const d = this.d;
-    if (this.n === 0) for (let i = 0; i < d; i++) this.shift[i] = row[i]!;
-    this.n++;
-    if (norm2 > 0) this.normalized.add(row, 1 / Math.sqrt(norm2));
-    const s = this.scratch;
-    for (let i = 0; i < d; i++) {
-      const x = row[i]! - this.shift[i]!;
-      s[i] = x;
-      this.sums[i] = this.sums[i]! + x;
-    }
-    this.shifted.add(s);
-  }
-
-  moments(): VectorMoments {
-    const d = this.d;
-    const n = this.n;
-    const scatter = this.shifted.finish();
-    const m = new Float64Array(d);
-    for (let i = 0; i < d; i++) m[i] = this.sums[i]! / n;
-    // Σ (x−x₀)(x−x₀)ᵀ − n m mᵀ with m the mean of x − x₀.
-    for (let i = 0; i < d; i++) {
-      const a = n * m[i]!;
-      for (let j = 0; j < d; j++) scatter[i * d + j] = scatter[i * d + j]! - a * m[j]!;
-    }
-    const mean = new Float64Array(d);
-    for (let i = 0; i < d; i++) mean[i] = m[i]! + this.shift[i]!;
-    return { n, d, mean, scatter };
   }
 }
 
@@ -417,22 +517,23 @@ export function finishVectorMetrics(acc: VectorAccumulator): VectorGroupResult {
   const state = acc.state();
   const d = state.d;
   if (d === undefined || state.n === 0) return { metrics, sampled };
-  if (state.running) return finishRowSample(acc, state.running, state.n, state.allKept);
+  if (state.exact) return finishRowSample(acc, state.exact, state.n, state.allKept);
+  const dense = state.dense!;
 
+  const rows = acc.keptRows().map((k) => k.row);
   if (state.nonZero > 0) {
-    metrics.vendi_score = state.normalizedGram
-      ? vendiFromGram(state.normalizedGram, d, state.nonZero)
-      : vendiFromRows(acc.keptRows().map((k) => k.row), d);
+    metrics.vendi_score = dense.normalizedGram
+      ? vendiFromGram(dense.normalizedGram, d, state.nonZero)
+      : vendiFromRows(rows, d);
   }
 
-  const moments = acc.scatterMoments()!;
+  const moments = dense.moments;
   if (state.n >= 2) {
-    metrics.total_variance = trace(moments.scatter, d) / (state.n - 1);
-    metrics.effective_rank = state.normalizedGram
+    metrics.total_variance = dense.scatterTrace / (state.n - 1);
+    metrics.effective_rank = dense.normalizedGram
       ? effectiveRankFromScatter(moments.scatter, d)
-      : effectiveRankOfRows(acc.keptRows().map((k) => k.row), d);
+      : effectiveRankOfRows(rows, d);
 
-    const rows = acc.keptRows().map((k) => k.row);
     const limit = state.options.exactPairwiseLimit;
     if (state.allKept && state.n <= limit) {
       const spread = pairwiseSpread(rows, d);
@@ -474,9 +575,9 @@ function seededSubset<T>(items: T[], count: number, random: Random): T[] {
   return picked.map((i) => items[i]!);
 }
 
-// Row-sample route: total variance from the running moments (exact); the other five exactly
+// Row-sample route: total variance from the exact sums of every row; the other five exactly
 // on the kept rows, which are all rows or a seeded uniform sample of them.
-function finishRowSample(acc: VectorAccumulator, running: RunningMoments, n: number, allKept: boolean): VectorGroupResult {
+function finishRowSample(acc: VectorAccumulator, exact: ExactVectorSum, n: number, allKept: boolean): VectorGroupResult {
   const metrics: Record<string, number> = {};
   const sampled: Record<string, number> = {};
   const rows = acc.keptRows().map((k) => k.row);
@@ -484,7 +585,7 @@ function finishRowSample(acc: VectorAccumulator, running: RunningMoments, n: num
   const sample = rowSampleMetrics(rows);
   if (Number.isFinite(sample.vendi)) metrics.vendi_score = sample.vendi;
   if (n >= 2) {
-    metrics.total_variance = running.scatterTrace() / (n - 1);
+    metrics.total_variance = exact.scatterTrace(n) / (n - 1);
     if (m >= 2) {
       metrics.effective_rank = sample.effectiveRank;
       metrics.mean_pairwise_distance = sample.meanPairwiseDistance;
@@ -498,95 +599,6 @@ function finishRowSample(acc: VectorAccumulator, running: RunningMoments, n: num
     if (cosine) putCosineSampleSizes(sampled, sample.nonZeroRows);
   }
   return { metrics, sampled };
-}
-
-/** The vector metrics `rowSampleMetrics` computes from one Gram matrix (NaN where undefined). */
-export interface RowSampleMetrics {
-  vendi: number;
-  effectiveRank: number;
-  meanPairwiseDistance: number;
-  remoteClique: number;
-  chamferDistance: number;
-  /** Rows with a direction: the Vendi score and the two cosine metrics are over these. */
-  nonZeroRows: number;
-}
-
-/**
- * Vendi score, effective rank, mean pairwise distance, remote clique and Chamfer distance of
- * a list of rows from one m × m Gram matrix G of the rows centered at their mean c̄: effective
- * rank from G's eigenvalues, distances from ‖a − b‖² = Gaa + Gbb − 2Gab, and the cosines
- * (the Vendi kernel, the cosine distances) from x_a·x_b = Gab + c_a·c̄ + c_b·c̄ + ‖c̄‖² over the
- * rows' exact norms (zero rows dropped). Exactly the definitions on those rows, at
- * O(m²d + m³) whatever d is. Exported for tests.
- */
-export function rowSampleMetrics(rows: ArrayLike<number>[]): RowSampleMetrics {
-  const d = checkRows(rows);
-  const m = rows.length;
-  if (m === 0) return { vendi: NaN, effectiveRank: NaN, meanPairwiseDistance: NaN, remoteClique: NaN, chamferDistance: NaN, nonZeroRows: 0 };
-  const { x, mean } = packCentered(rows, d);
-  const g = rowGram(x, m, d);
-
-  let effectiveRank = NaN;
-  let meanPairwiseDistance = NaN;
-  if (m >= 2) {
-    effectiveRank = effectiveRankFromEigenvalues(symmetricEigen(g, m).values, m);
-    let total = 0;
-    for (let i = 0; i < m; i++) {
-      const gi = g[i * m + i]!;
-      let sum = 0;
-      for (let j = i + 1; j < m; j++) sum += dist(gi, g[j * m + j]!, g[i * m + j]!);
-      total += sum;
-    }
-    meanPairwiseDistance = total / ((m * (m - 1)) / 2);
-  }
-
-  // Cosine kernel of the non-zero rows, divided by their count.
-  const meanSquared = squaredNorm(mean);
-  const along = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let t = 0, a = i * d; t < d; t++) s += x[a + t]! * mean[t]!;
-    along[i] = s;
-  }
-  const keep: number[] = [];
-  const length = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    length[i] = Math.sqrt(squaredNorm(rows[i]!));
-    if (length[i]! > 0) keep.push(i);
-  }
-  let vendi = NaN;
-  const k = keep.length;
-  // Cosine distances of the non-zero rows: their sum, and each row's largest cosine to another.
-  let cosines = 0;
-  const nearest = new Float64Array(k).fill(-Infinity);
-  if (k > 0) {
-    const kernel = new Float64Array(k * k);
-    for (let p = 0; p < k; p++) {
-      const i = keep[p]!;
-      kernel[p * k + p] = 1 / k;
-      for (let q = p + 1; q < k; q++) {
-        const j = keep[q]!;
-        const dotIJ = g[i * m + j]! + along[i]! + along[j]! + meanSquared;
-        const c = dotIJ / (length[i]! * length[j]! * k);
-        kernel[p * k + q] = c;
-        kernel[q * k + p] = c;
-        const cosine = dotIJ / (length[i]! * length[j]!);
-        cosines += cosine;
-        if (cosine > nearest[p]!) nearest[p] = cosine;
-        if (cosine > nearest[q]!) nearest[q] = cosine;
-      }
-    }
-    vendi = Math.exp(spectralEntropy(symmetricEigen(kernel, k).values));
-  }
-  let remoteClique = NaN;
-  let chamferDistance = NaN;
-  if (k >= 2) {
-    remoteClique = cosineDistance(cosines / ((k * (k - 1)) / 2));
-    let sum = 0;
-    for (let p = 0; p < k; p++) sum += cosineDistance(nearest[p]!);
-    chamferDistance = sum / k;
-  }
-  return { vendi, effectiveRank, meanPairwiseDistance, remoteClique, chamferDistance, nonZeroRows: k };
 }
 
 /**
@@ -682,21 +694,23 @@ function rowSampleAxes(accs: VectorAccumulator[], d: number, total: number, seed
   }
   const random = new Random(seed ^ 0x2545f491);
   const m = take.reduce((a, b) => a + b, 0);
-  const z = new Float64Array(m * d);
-  let r = 0;
+  // The picked rows and their weights; Z = diag(w)(rows − μ) is never formed (m × d numbers):
+  // its Gram matrix is the centred rows' scaled by w_p w_q, and an axis Σ u_p w_p (x_p − μ).
+  const picked: Float64Array[] = [];
+  const weights: number[] = [];
   accs.forEach((acc, g) => {
     const all = Array.from({ length: acc.keptCount }, (_, i) => i);
     const count = take[g]!;
     if (count === 0) return;
-    const picked = count === all.length ? all : random.shuffle(all).slice(0, count).sort((a, b) => a - b);
+    const chosen = count === all.length ? all : random.shuffle(all).slice(0, count).sort((a, b) => a - b);
     const w = Math.sqrt(acc.records / count);
-    for (const idx of picked) {
-      const row = acc.keptRow(idx);
-      for (let i = 0, o = r * d; i < d; i++) z[o + i] = w * (row[i]! - mean[i]!);
-      r++;
+    for (const idx of chosen) {
+      picked.push(acc.keptRow(idx));
+      weights.push(w);
     }
   });
-  const gram = rowGram(z, m, d);
+  const gram = centeredRowGram(picked, mean, d);
+  for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) gram[p * m + q] = gram[p * m + q]! * weights[p]! * weights[q]!;
   const { values, vectors } = topEigenvectors(gram, m, 2);
   const tr = trace(gram, m);
   const top = values[m - 1] ?? 0;
@@ -707,9 +721,10 @@ function rowSampleAxes(accs: VectorAccumulator[], d: number, total: number, seed
     const u = vectors[t];
     if (u && lambda > top * m * 2 ** -52 && lambda > 0) {
       for (let p = 0; p < m; p++) {
-        const c = u[p]!;
+        const c = u[p]! * weights[p]!;
         if (c === 0) continue;
-        for (let i = 0, o = p * d; i < d; i++) axis[i] = axis[i]! + c * z[o + i]!;
+        const row = picked[p]!;
+        for (let i = 0; i < d; i++) axis[i] = axis[i]! + c * (row[i]! - mean[i]!);
       }
       const s = 1 / Math.sqrt(squaredNorm(axis));
       for (let i = 0; i < d; i++) axis[i] = axis[i]! * s;
@@ -834,401 +849,6 @@ export function totalVariance(rows: ArrayLike<number>[]): number {
     }
   }
   return sum / (n - 1);
-}
-
-// ---------------------------------------------------------------------------------------
-
-function checkRows(rows: ArrayLike<number>[]): number {
-  const d = rows[0]?.length ?? 0;
-  for (const r of rows) if (r.length !== d) throw new Error(`expected ${d} numbers, found ${r.length}`);
-  return d;
-}
-
-function squaredNorm(row: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < row.length; i++) s += row[i]! * row[i]!;
-  return s;
-}
-
-function trace(m: Float64Array, d: number): number {
-  let t = 0;
-  for (let i = 0; i < d; i++) t += m[i * d + i]!;
-  return t;
-}
-
-/**
- * −Σ p ln p over the positive eigenvalues (0 ln 0 = 0 and negative rounding noise
- * ignored, as in vendi.py), with p = λ / Σλ: K/n has trace 1 exactly, so this only
- * removes rounding, and keeps a single direction at exactly VS = 1.
- */
-function spectralEntropy(values: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) if (values[i]! > 0) sum += values[i]!;
-  let h = 0;
-  for (let i = 0; i < values.length; i++) {
-    const p = values[i]! / sum;
-    if (p > 0) h -= p * Math.log(p);
-  }
-  return h;
-}
-
-function vendiFromGram(gram: Float64Array, d: number, n: number): number {
-  const scaled = new Float64Array(d * d);
-  for (let i = 0; i < d * d; i++) scaled[i] = gram[i]! / n;
-  return Math.exp(spectralEntropy(symmetricEigen(scaled, d).values));
-}
-
-// n × n cosine kernel of the (non-zero) rows, divided by n.
-function vendiFromRows(rows: ArrayLike<number>[], d: number): number {
-  const kept = rows.filter((r) => squaredNorm(r) > 0);
-  const n = kept.length;
-  const unit = kept.map((r) => {
-    const s = 1 / Math.sqrt(squaredNorm(r));
-    const u = new Float64Array(d);
-    for (let i = 0; i < d; i++) u[i] = r[i]! * s;
-    return u;
-  });
-  const k = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let dot = 0;
-      const a = unit[i]!;
-      const b = unit[j]!;
-      for (let t = 0; t < d; t++) dot += a[t]! * b[t]!;
-      k[i * n + j] = dot / n;
-      k[j * n + i] = dot / n;
-    }
-  }
-  return Math.exp(spectralEntropy(symmetricEigen(k, n).values));
-}
-
-function momentsOfRows(rows: ArrayLike<number>[], d: number): VectorMoments {
-  const n = rows.length;
-  const mean = new Float64Array(d);
-  for (const r of rows) for (let i = 0; i < d; i++) mean[i] = mean[i]! + r[i]!;
-  for (let i = 0; i < d; i++) mean[i] = mean[i]! / Math.max(n, 1);
-  const gram = new GramAccumulator(d);
-  const c = new Float64Array(d);
-  for (const r of rows) {
-    for (let i = 0; i < d; i++) c[i] = r[i]! - mean[i]!;
-    gram.add(c);
-  }
-  return { n, d, mean, scatter: gram.finish() };
-}
-
-function effectiveRankFromEigenvalues(values: Float64Array, size: number): number {
-  let max = 0;
-  for (const v of values) max = Math.max(max, v);
-  if (max <= 0) return 0;
-  const tol = max * size * 2 ** -52;
-  let sum = 0;
-  const sigma: number[] = [];
-  for (const v of values) {
-    if (v > tol) {
-      const s = Math.sqrt(v);
-      sigma.push(s);
-      sum += s;
-    }
-  }
-  let h = 0;
-  for (const s of sigma) {
-    const p = s / sum;
-    h -= p * Math.log(p);
-  }
-  return Math.exp(h);
-}
-
-function effectiveRankFromScatter(scatter: Float64Array, d: number): number {
-  return effectiveRankFromEigenvalues(symmetricEigen(scatter, d).values, d);
-}
-
-// XcXcᵀ (n × n) for n ≤ d: the same non-zero eigenvalues as XcᵀXc at a smaller size.
-function effectiveRankOfRows(rows: ArrayLike<number>[], d: number): number {
-  const n = rows.length;
-  const mean = new Float64Array(d);
-  for (const r of rows) for (let i = 0; i < d; i++) mean[i] = mean[i]! + r[i]! / n;
-  const centered = rows.map((r) => {
-    const c = new Float64Array(d);
-    for (let i = 0; i < d; i++) c[i] = r[i]! - mean[i]!;
-    return c;
-  });
-  const k = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let dot = 0;
-      const a = centered[i]!;
-      const b = centered[j]!;
-      for (let t = 0; t < d; t++) dot += a[t]! * b[t]!;
-      k[i * n + j] = dot;
-      k[j * n + i] = dot;
-    }
-  }
-  return effectiveRankFromEigenvalues(symmetricEigen(k, n).values, n);
-}
-
-/** Pair statistics of a list of rows, from one pass over its pairs. */
-interface PairwiseSpread {
-  /** Mean Euclidean distance over all pairs i < j. */
-  meanDistance: number;
-  /** Mean cosine distance over pairs of non-zero rows (NaN below 2 of them). */
-  remoteClique: number;
-  /** Mean over non-zero rows of the cosine distance to the nearest other one (NaN below 2). */
-  chamfer: number;
-  /** Non-zero rows: the two cosine statistics are over these. */
-  nonZero: number;
-}
-
-/**
- * Mean Euclidean distance, remote clique and Chamfer distance over all pairs, in one pass.
- * Distances use ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b on rows centered at their mean μ (distances do
- * not change; the cancellation in the identity shrinks to the scale of the spread), and the
- * same centered dot products give the cosines: a·b = (a−μ)·(b−μ) + h_a + h_b with
- * h = (x−μ)·μ + ‖μ‖²/2, times 1/‖a‖‖b‖ from the rows' exact norms. Dot products in 3 × 3 tiles,
- * nine sums from six loads per step: about one multiply-add per clock, 1.9 s for n = 5000,
- * d = 384 on a 2.6 GHz core; the cosines add a few operations per pair, against d
- * multiply-adds for its dot product.
- *
- * Zero rows have an inverse norm of 0, so their cosines are exactly 0 and add nothing to the
- * sum; for the nearest neighbour a penalty of −4 (below any cosine) keeps them from being
- * anyone's nearest.
- */
-function pairwiseSpread(rows: ArrayLike<number>[], d: number): PairwiseSpread {
-  const n = rows.length;
-  // No closures over x here: a captured variable lives in a context slot and slows
-  // every load in the loops below.
-  const { x, norms, mean } = packCentered(rows, d);
-  const { half, inverse, penalty, nonZero } = cosineTerms(rows, x, mean, d);
-  // Largest cosine of each row to another non-zero row.
-  const best = new Float64Array(n).fill(-Infinity);
-  const tile = new Float64Array(9);
-
-  let total = 0;
-  let cosines = 0;
-  let i = 0;
-  for (; i + 2 < n; i += 3) {
-    const a0 = i * d;
-    const a1 = a0 + d;
-    const a2 = a1 + d;
-    const n0 = norms[i]!;
-    const n1 = norms[i + 1]!;
-    const n2 = norms[i + 2]!;
-    const t01 = dot(x, a0, a1, d);
-    const t02 = dot(x, a0, a2, d);
-    const t12 = dot(x, a1, a2, d);
-    let sum = dist(n0, n1, t01) + dist(n0, n2, t02) + dist(n1, n2, t12);
-    let cs = cosinePair(i, i + 1, t01, half, inverse, penalty, best) + cosinePair(i, i + 2, t02, half, inverse, penalty, best) + cosinePair(i + 1, i + 2, t12, half, inverse, penalty, best);
-    const h0 = half[i]!;
-    const h1 = half[i + 1]!;
-    const h2 = half[i + 2]!;
-    const i0 = inverse[i]!;
-    const i1 = inverse[i + 1]!;
-    const i2 = inverse[i + 2]!;
-    const e0 = penalty[i]!;
-    const e1 = penalty[i + 1]!;
-    const e2 = penalty[i + 2]!;
-    let b0 = best[i]!;
-    let b1 = best[i + 1]!;
-    let b2 = best[i + 2]!;
-    let j = i + 3;
-    for (; j + 2 < n; j += 3) {
-      const c0 = j * d;
-      const c1 = c0 + d;
-      const c2 = c1 + d;
-      dotTile3(x, a0, a1, a2, c0, c1, c2, d, tile);
-      const m0 = norms[j]!;
-      const m1 = norms[j + 1]!;
-      const m2 = norms[j + 2]!;
-      sum += dist(n0, m0, tile[0]!) + dist(n0, m1, tile[1]!) + dist(n0, m2, tile[2]!);
-      sum += dist(n1, m0, tile[3]!) + dist(n1, m1, tile[4]!) + dist(n1, m2, tile[5]!);
-      sum += dist(n2, m0, tile[6]!) + dist(n2, m1, tile[7]!) + dist(n2, m2, tile[8]!);
-      const g0 = half[j]!;
-      const g1 = half[j + 1]!;
-      const g2 = half[j + 2]!;
-      const q0 = inverse[j]!;
-      const q1 = inverse[j + 1]!;
-      const q2 = inverse[j + 2]!;
-      const f0 = penalty[j]!;
-      const f1 = penalty[j + 1]!;
-      const f2 = penalty[j + 2]!;
-      const k00 = (tile[0]! + h0 + g0) * i0 * q0;
-      const k01 = (tile[1]! + h0 + g1) * i0 * q1;
-      const k02 = (tile[2]! + h0 + g2) * i0 * q2;
-      const k10 = (tile[3]! + h1 + g0) * i1 * q0;
-      const k11 = (tile[4]! + h1 + g1) * i1 * q1;
-      const k12 = (tile[5]! + h1 + g2) * i1 * q2;
-      const k20 = (tile[6]! + h2 + g0) * i2 * q0;
-      const k21 = (tile[7]! + h2 + g1) * i2 * q1;
-      const k22 = (tile[8]! + h2 + g2) * i2 * q2;
-      cs += k00 + k01 + k02 + k10 + k11 + k12 + k20 + k21 + k22;
-      b0 = Math.max(b0, k00 + f0, k01 + f1, k02 + f2);
-      b1 = Math.max(b1, k10 + f0, k11 + f1, k12 + f2);
-      b2 = Math.max(b2, k20 + f0, k21 + f1, k22 + f2);
-      best[j] = Math.max(best[j]!, k00 + e0, k10 + e1, k20 + e2);
-      best[j + 1] = Math.max(best[j + 1]!, k01 + e0, k11 + e1, k21 + e2);
-      best[j + 2] = Math.max(best[j + 2]!, k02 + e0, k12 + e1, k22 + e2);
-    }
-    best[i] = b0;
-    best[i + 1] = b1;
-    best[i + 2] = b2;
-    for (; j < n; j++) {
-      dotTile3x1(x, a0, a1, a2, j * d, d, tile);
-      const m = norms[j]!;
-      sum += dist(n0, m, tile[0]!) + dist(n1, m, tile[1]!) + dist(n2, m, tile[2]!);
-      cs += cosinePair(i, j, tile[0]!, half, inverse, penalty, best) + cosinePair(i + 1, j, tile[1]!, half, inverse, penalty, best) + cosinePair(i + 2, j, tile[2]!, half, inverse, penalty, best);
-    }
-    total += sum;
-    cosines += cs;
-  }
-  // One or two rows left: their pairs with earlier rows were counted above.
-  if (n - i === 2) {
-    const t = dot(x, i * d, (i + 1) * d, d);
-    total += dist(norms[i]!, norms[i + 1]!, t);
-    cosines += cosinePair(i, i + 1, t, half, inverse, penalty, best);
-  }
-
-  let remoteClique = NaN;
-  let chamfer = NaN;
-  if (nonZero >= 2) {
-    remoteClique = cosineDistance(cosines / ((nonZero * (nonZero - 1)) / 2));
-    let nearest = 0;
-    for (let r = 0; r < n; r++) if (inverse[r]! > 0) nearest += cosineDistance(best[r]!);
-    chamfer = nearest / nonZero;
-  }
-  return { meanDistance: total / ((n * (n - 1)) / 2), remoteClique, chamfer, nonZero };
-}
-
-/**
- * Per row, what turns a centered dot product into a cosine (see `pairwiseSpread`): h, the
- * inverse of the row's norm (0 for a zero row) and the nearest-neighbour penalty (−4 for a
- * zero row).
- */
-function cosineTerms(rows: ArrayLike<number>[], x: Float64Array, mean: Float64Array, d: number): { half: Float64Array; inverse: Float64Array; penalty: Float64Array; nonZero: number } {
-  const n = rows.length;
-  const half = new Float64Array(n);
-  const inverse = new Float64Array(n);
-  const penalty = new Float64Array(n);
-  const meanSquared = squaredNorm(mean);
-  let nonZero = 0;
-  for (let i = 0; i < n; i++) {
-    let along = 0;
-    for (let t = 0, a = i * d; t < d; t++) along += x[a + t]! * mean[t]!;
-    half[i] = along + meanSquared / 2;
-    const norm2 = squaredNorm(rows[i]!);
-    if (norm2 > 0) {
-      inverse[i] = 1 / Math.sqrt(norm2);
-      nonZero++;
-    } else {
-      penalty[i] = -4;
-    }
-  }
-  return { half, inverse, penalty, nonZero };
-}
-
-// The cosine of rows a and b from their centered dot product; keeps each one's nearest.
-function cosinePair(a: number, b: number, centeredDot: number, half: Float64Array, inverse: Float64Array, penalty: Float64Array, best: Float64Array): number {
-  const c = (centeredDot + half[a]! + half[b]!) * inverse[a]! * inverse[b]!;
-  const forA = c + penalty[b]!;
-  if (forA > best[a]!) best[a] = forA;
-  const forB = c + penalty[a]!;
-  if (forB > best[b]!) best[b] = forB;
-  return c;
-}
-
-/** 1 − cos, clipped to [0, 2] as scikit-learn's `cosine_distances` clips its rounding. */
-function cosineDistance(cosine: number): number {
-  return Math.min(2, Math.max(0, 1 - cosine));
-}
-
-function dist(na: number, nb: number, dotAB: number): number {
-  const q = na + nb - 2 * dotAB;
-  return q > 0 ? Math.sqrt(q) : 0;
-}
-
-function dot(x: Float64Array, a: number, b: number, d: number): number {
-  let s = 0;
-  for (let t = 0; t < d; t++) s += x[a + t]! * x[b + t]!;
-  return s;
-}
-
-function packCentered(rows: ArrayLike<number>[], d: number): { x: Float64Array; norms: Float64Array; mean: Float64Array } {
-  const n = rows.length;
-  const x = new Float64Array(n * d);
-  const mean = new Float64Array(d);
-  for (const r of rows) for (let t = 0; t < d; t++) mean[t] = mean[t]! + r[t]!;
-  for (let t = 0; t < d; t++) mean[t] = mean[t]! / n;
-  const norms = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    let s = 0;
-    for (let t = 0; t < d; t++) {
-      const c = r[t]! - mean[t]!;
-      x[i * d + t] = c;
-      s += c * c;
-    }
-    norms[i] = s;
-  }
-  return { x, norms, mean };
-}
-
-/**
- * Mean distance over `pairs` pairs i ≠ j drawn uniformly (with replacement) from `rows`.
- * The pairs are drawn first, then visited grouped by i: row i is loaded once for four
- * partners at a time, in the dot-product form on centered rows as in the exact path
- * (0.7 s for 2,000,000 pairs at d = 384, 2.5× the pair-by-pair loop). The draws do not
- * depend on that order.
- */
-function sampledMeanPairwiseDistance(rows: Float64Array[], d: number, pairs: number, random: Random): number {
-  const n = rows.length;
-  const first = new Int32Array(pairs);
-  const second = new Int32Array(pairs);
-  const start = new Int32Array(n + 1);
-  for (let p = 0; p < pairs; p++) {
-    const i = random.int(n);
-    let j = random.int(n - 1);
-    if (j >= i) j++;
-    first[p] = i;
-    second[p] = j;
-    start[i + 1]!++;
-  }
-  for (let i = 0; i < n; i++) start[i + 1] = start[i + 1]! + start[i]!;
-  const fill = start.slice(0, n);
-  const partners = new Int32Array(pairs);
-  for (let p = 0; p < pairs; p++) partners[fill[first[p]!]!++] = second[p]!;
-
-  const { x, norms } = packCentered(rows, d);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const a = i * d;
-    const na = norms[i]!;
-    const end = start[i + 1]!;
-    let p = start[i]!;
-    let sum = 0;
-    for (; p + 3 < end; p += 4) {
-      const j0 = partners[p]!;
-      const j1 = partners[p + 1]!;
-      const j2 = partners[p + 2]!;
-      const j3 = partners[p + 3]!;
-      const c0 = j0 * d;
-      const c1 = j1 * d;
-      const c2 = j2 * d;
-      const c3 = j3 * d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let t = 0; t < d; t++) {
-        const q = x[a + t]!;
-        s0 += q * x[c0 + t]!;
-        s1 += q * x[c1 + t]!;
-        s2 += q * x[c2 + t]!;
-        s3 += q * x[c3 + t]!;
-      }
-      sum += dist(na, norms[j0]!, s0) + dist(na, norms[j1]!, s1) + dist(na, norms[j2]!, s2) + dist(na, norms[j3]!, s3);
-    }
-    for (; p < end; p++) {
-      const j = partners[p]!;
-      sum += dist(na, norms[j]!, dot(x, a, j * d, d));
-    }
-    total += sum;
-  }
-  return total / pairs;
 }
 
 // Eigenvector signs are arbitrary; fixing the largest component positive keeps the chart

@@ -1,9 +1,9 @@
-// Linear algebra (src/core/linalg.ts): the symmetric eigensolver, the top eigenvectors and the
+// Linear algebra (src/core/numeric/linalg.ts): the symmetric eigensolver, the top eigenvectors and the
 // blocked Gram accumulation the vector metrics are built on.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GramAccumulator, gramAccumulate, mirrorUpper, rowGram, symmetricEigen, topEigenvectors } from '../../../src/core/linalg';
-import { Random } from '../../../src/core/random';
+import { GramAccumulator, gramAccumulate, mirrorUpper, rowGram, symmetricEigen, topEigenvectors } from '../../../../src/core/numeric/linalg';
+import { Random } from '../../../../src/core/random';
 
 const close = (actual: number, expected: number, tol: number, what = ''): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} is not within ${tol} of ${expected}`);
