@@ -67,6 +67,8 @@ const builds = [
   // The analysis worker (src/worker/main.ts): the engine off the extension host's thread.
   { ...analysing, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js' },
   { ...nodeCommon, entryPoints: [POS_MODEL_ENTRY], outfile: 'dist/pos-model.js' },
+  // The threads that read inputs into partial analyses with --jobs (src/core/analysis/parallel.ts).
+  { ...analysing, entryPoints: ['src/core/analysis/partialWorker.ts'], outfile: 'dist/analysis-thread.js' },
   // The second thread that reads, parses and projects large files (src/core/analysis/offThread.ts).
   { ...nodeCommon, entryPoints: ['src/core/analysis/projectWorker.ts'], outfile: 'dist/reader-thread.js' },
   // Loaded by the host when a report first opens (see src/core/reportRender.ts).

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeFiles } from '../src/core/analyze';
 import { readerThreadBeside } from '../src/core/analysis/offThread';
+import { analysisThreadBeside } from '../src/core/analysis/parallel';
 import { computeVendiScore, finishVectorMetrics, meanPairwiseDistance, rowSampleMetrics, VectorAccumulator } from '../src/core/metrics/vectors';
 import { syntheticEmbeddings } from '../src/core/numeric/syntheticEmbeddings';
 import type { SyntheticKind, SyntheticOptions } from '../src/core/numeric/syntheticEmbeddings';
@@ -39,7 +40,10 @@ async function main() {
   const bytes = (await stat(file!)).size;
   // BENCH_THREADS=1 keeps the reading on the analysis thread.
   const readerThread = process.env.BENCH_THREADS === '1' ? undefined : readerThreadBeside(path.join(__dirname, '..', '..', 'dist'));
-  const result = await analyzeFiles([{ file: file!, display: file! }], readerThread ? { readerThread } : {});
+  // BENCH_JOBS=N reads on N analysis threads (dist/analysis-thread.js), as `--jobs N` does.
+  const jobs = Number(process.env.BENCH_JOBS || 1);
+  const analysisThread = jobs > 1 ? analysisThreadBeside(path.join(__dirname, '..', '..', 'dist')) : undefined;
+  const result = await analyzeFiles([{ file: file!, display: file! }], { ...(readerThread ? { readerThread } : {}), ...(analysisThread ? { jobs, analysisThread } : {}) });
   const ms = performance.now() - started;
   console.log(JSON.stringify({
     case: kind,

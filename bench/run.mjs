@@ -11,6 +11,8 @@
 //   BENCH_CASES=python-text,python-vectors: the Python peer (bench/python/reference.py, numpy) on
 //   the files of the text and vectors cases, with speed ratios and value differences
 //   (BENCH_PYTHON=python3 by default)
+//   BENCH_JOBS=N: read on N analysis threads, as `--jobs N` (default 1; BENCH_THREADS=1 also keeps
+//   the reading on the analysis thread)
 //   BENCH_CASES=batch,batch-flat: an OpenAI Batch API output file of ~BENCH_BATCH_MB (200) MB and
 //   the same texts as flat JSONL ({"output": …}), to compare what the nested layout costs
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,8 @@
 // Over 400 lines: the CLI's option tables, parser, help and its two commands share one set of messages and exit codes.
 // The `collapse-lens` command: the engine for terminals and CI.
 import { readerThreadBeside } from './core/analysis/offThread';
+import { analysisThreadBeside, readInParallel } from './core/analysis/parallel';
+import { availableParallelism } from 'node:os';
 import { compileFieldPath, FieldPathError } from './core/fieldPath';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -8,7 +10,11 @@ import path from 'node:path';
 import type { Severity } from './shared/report';
 import { SEVERITY_ORDER } from './shared/report';
 import { analyzeFiles, InputError } from './core/analyze';
-import type { AnalyzeInput } from './core/analyze';
+import type { AnalyzeInput, AnalyzeOutcome } from './core/analyze';
+import { readInputs } from './core/analysis/read';
+import { finishAnalysis } from './core/analysis/finish';
+import { MergeError, mergePartials, partialFromState, partialToState, StateError } from './core/analysis/partial';
+import type { PartialAnalysis } from './core/analysis/partial';
 import { CONFIG_FILE_NAME, ConfigError, loadConfig, mergeOptions } from './core/config';
 import type { AnalyzeOptions, FieldOverrides } from './core/options';
 import { formatJson } from './core/format/json';
@@ -33,6 +39,8 @@ export const HELP = `collapse-lens ${VERSION} — find model collapse in the fil
 
 Usage:
   collapse-lens analyze FILE... [options]
+  collapse-lens partial FILE... --out STATE [reading options]
+  collapse-lens merge STATE... [report options]
   collapse-lens scenario NAME [--seed N] [--generations G] [--out DIR] [--format jsonl|csv] [--force] [--PARAM VALUE...]
   collapse-lens scenario --list
   collapse-lens --version | --help
@@ -59,6 +67,16 @@ Analyze options:
   --seed N                        seed for sampled metrics (default 42)
   --max-file-size MB              refuse files larger than MB megabytes, on disk or once
                                   decompressed (default: no limit)
+  -j, --jobs N                    threads that read the inputs: several files, and parts of a
+                                  large JSON Lines file, at once (default: the number of cores);
+                                  the report is the same for any N
+
+Partial results (one shard per machine or process, merged at the end):
+  partial takes the options above that say what to read (fields, --config, --lowercase,
+  --seed, --max-file-size) and writes the state of its files to --out STATE (JSON);
+  merge takes those that say how to report (--format, --out, --baseline, --fail-on,
+  --per-metric, --config) and prints the report one analyze of all the shards gives.
+  States that were read with other options or fields are refused.
 
 Scenario options:
   --seed N                        seed of the simulation (default 42)
@@ -80,6 +98,9 @@ turns it on for any standard output (FORCE_COLOR=0 turns it off).
 Exit codes: 0 no finding at or above --fail-on, 1 such findings, 2 usage error or unusable input.`;
 
 class UsageError extends Error {}
+
+/** Most threads --jobs takes. */
+const MAX_JOBS = 256;
 
 /** An option the parser accepts: a value (`--format json`, `--format=json`) or a switch. */
 export interface OptionSpec {
@@ -115,8 +136,19 @@ export const ANALYZE_OPTIONS: OptionTable = {
   'per-metric': { type: 'boolean' },
   seed: { type: 'string', hint: 'an integer' },
   'max-file-size': { type: 'string', hint: 'a number of megabytes' },
+  jobs: { type: 'string', short: 'j', hint: 'a number of threads' },
   help: { type: 'boolean', short: 'h' },
 };
+
+const READING_OPTIONS = ['group-field', 'text-field', 'vector-field', 'label-field', 'prediction-field', 'value-field', 'prompt-field', 'lowercase', 'seed', 'max-file-size', 'jobs'];
+const REPORTING_OPTIONS = ['format', 'baseline', 'fail-on', 'per-metric'];
+const pick = (names: readonly string[]): OptionTable => Object.fromEntries(Object.entries(ANALYZE_OPTIONS).filter(([k]) => names.includes(k)));
+
+/** `partial` reads like `analyze` and writes the partial result to --out. */
+export const PARTIAL_OPTIONS: OptionTable = pick([...READING_OPTIONS, 'out', 'config', 'help']);
+
+/** `merge` reports like `analyze`; what was read is fixed in the partial results. */
+export const MERGE_OPTIONS: OptionTable = pick([...REPORTING_OPTIONS, 'out', 'config', 'help']);
 
 /** Besides these, `scenario` takes `--PARAM VALUE` for the scenario's own parameters. */
 export const SCENARIO_OPTIONS: OptionTable = {
@@ -129,7 +161,7 @@ export const SCENARIO_OPTIONS: OptionTable = {
   help: { type: 'boolean', short: 'h' },
 };
 
-const COMMANDS = ['analyze', 'scenario', 'help'];
+const COMMANDS = ['analyze', 'partial', 'merge', 'scenario', 'help'];
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -240,6 +272,8 @@ async function run(argv: string[], ctx: Ctx, err: (s: string) => void): Promise<
       return EXIT_OK;
     }
     if (command === 'analyze') return await analyzeCommand(rest, ctx);
+    if (command === 'partial') return await partialCommand(rest, ctx);
+    if (command === 'merge') return await mergeCommand(rest, ctx);
     if (command === 'scenario') return await scenarioCommand(rest, ctx);
     if (command.startsWith('-')) {
       const name = optionName(command);
@@ -248,7 +282,7 @@ async function run(argv: string[], ctx: Ctx, err: (s: string) => void): Promise<
     }
     if (SUPPORTED_FILE.test(command)) throw new UsageError(`unknown command "${command}"; to analyze a file, run collapse-lens analyze ${command}`);
     const near = closest(command, COMMANDS);
-    throw new UsageError(`unknown command "${command}"; ${near ? `did you mean ${near}?` : 'the commands are analyze and scenario (collapse-lens --help)'}`);
+    throw new UsageError(`unknown command "${command}"; ${near ? `did you mean ${near}?` : 'the commands are analyze, partial, merge and scenario (collapse-lens --help)'}`);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
       err(e.message);
@@ -373,12 +407,87 @@ async function analyzeCommand(args: string[], ctx: Ctx): Promise<number> {
     ctx.stdout.write(HELP + '\n');
     return EXIT_OK;
   }
+  const format = reportFormat(values);
+  if (positionals.length === 0) throw new UsageError('analyze needs at least one file; try collapse-lens --help');
+  const { options, failOn } = await analysisOptions(values, ctx);
+  const inputs = inputFiles(positionals, ctx);
+  const out = await outputTarget(values, ctx, inputs.map((i) => i.file));
+  const result = await withProgress(ctx, options, (o) => analyzeFiles(inputs, o));
+  return emitReport(result, { format, failOn, out, options, ctx, inputs: inputs.map((i) => i.file) });
+}
+
+// ---------------------------------------------------------------------------------------
+// partial and merge: the analysis of shards, run where the shards are, combined at the end
+
+async function partialCommand(args: string[], ctx: Ctx): Promise<number> {
+  const { values, positionals } = parseOptions(args, PARTIAL_OPTIONS);
+  if (values.help) {
+    ctx.stdout.write(HELP + '\n');
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) throw new UsageError('partial needs at least one file; try collapse-lens --help');
+  if (str(values.out) === undefined) throw new UsageError('partial needs --out STATE, the file to write the partial result to');
+  const { options } = await analysisOptions(values, ctx);
+  const inputs = inputFiles(positionals, ctx);
+  const out = (await outputTarget(values, ctx, inputs.map((i) => i.file)))!;
+  const partial = await withProgress(ctx, options, ({ jobs, analysisThread, ...o }) =>
+    jobs !== undefined && jobs > 1 && analysisThread ? readInParallel(inputs, { ...o, jobs, analysisThread }) : readInputs(inputs, { ...o, mergeable: true }));
+  const state = JSON.stringify(partialToState(partial, VERSION));
+  await writeOutputFile(out.path, state, { inputs: inputs.map((i) => i.file) }).catch(out.error);
+  if (ctx.stderr.isTTY) ctx.stderr.write(`wrote ${terminalSafe(out.display)}\n`);
+  return EXIT_OK;
+}
+
+async function mergeCommand(args: string[], ctx: Ctx): Promise<number> {
+  const { values, positionals } = parseOptions(args, MERGE_OPTIONS);
+  if (values.help) {
+    ctx.stdout.write(HELP + '\n');
+    return EXIT_OK;
+  }
+  const format = reportFormat(values);
+  if (positionals.length === 0) throw new UsageError('merge needs at least one partial result (written by collapse-lens partial); try collapse-lens --help');
+  const { options, failOn } = await analysisOptions(values, ctx);
+  const states = inputFiles(positionals, ctx);
+  const out = await outputTarget(values, ctx, states.map((s) => s.file));
+  const parts: PartialAnalysis[] = [];
+  for (const s of states) {
+    let text: string;
+    try {
+      text = await readFile(s.file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError(code === 'ENOENT' ? `${s.display} does not exist` : `${s.display} cannot be read (${code ?? String(e)})`, undefined, undefined, s.display);
+    }
+    try {
+      parts.push(partialFromState(JSON.parse(text)));
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new InputError(`${s.display} is not a partial result: its JSON does not parse (${e.message})`, undefined, undefined, s.display);
+      if (e instanceof StateError) throw new InputError(`${s.display} cannot be merged: ${e.message}`, undefined, undefined, s.display);
+      throw e;
+    }
+  }
+  let merged: PartialAnalysis;
+  try {
+    merged = mergePartials(parts);
+  } catch (e) {
+    if (e instanceof MergeError) throw new InputError(e.message);
+    throw e;
+  }
+  const result = finishAnalysis(merged, options);
+  return emitReport(result, { format, failOn, out, options, ctx, inputs: states.map((s) => s.file) });
+}
+
+// ---------------------------------------------------------------------------------------
+// What analyze, partial and merge share
+
+function reportFormat(values: Parsed['values']): string {
   const format = str(values.format) ?? 'text';
   if (!['text', 'json', 'sarif', 'html'].includes(format)) throw new UsageError(`--format must be text, json, sarif or html, not "${format}"`);
-  if (positionals.length === 0) throw new UsageError('analyze needs at least one file; try collapse-lens --help');
-  const outArg = str(values.out);
-  if (outArg === '') throw new UsageError('--out needs a file name, as in --out report.json');
+  return format;
+}
 
+/** The analysis options of the flags given over those of the options file, and --fail-on. */
+async function analysisOptions(values: Parsed['values'], ctx: Ctx): Promise<{ options: AnalyzeOptions; failOn: Severity | 'never' }> {
   const configArg = str(values.config);
   const configPath = configArg !== undefined ? path.resolve(ctx.cwd, configArg) : path.join(ctx.cwd, CONFIG_FILE_NAME);
   const fileConfig = await loadConfig(configPath, configArg !== undefined);
@@ -403,7 +512,7 @@ async function analyzeCommand(args: string[], ctx: Ctx): Promise<number> {
   const flags: AnalyzeOptions = {};
   if (Object.keys(fields).length) flags.fields = fields;
   const baseline = str(values.baseline);
-  if (baseline !== undefined) flags.baseline = baseline;
+  if (baseline !== undefined) flags.baseline = existsSync(path.resolve(ctx.cwd, baseline)) ? toDisplay(ctx.cwd, baseline) : baseline;
   if (values.lowercase) flags.lowercase = true;
   if (values['per-metric']) flags.findingMode = 'metric';
   const seedArg = str(values.seed);
@@ -419,31 +528,56 @@ async function analyzeCommand(args: string[], ctx: Ctx): Promise<number> {
     // A positive limit stays a limit: 0 bytes would mean none.
     flags.maxFileBytes = Math.max(1, Math.ceil(mb * 1024 * 1024));
   }
+  const jobsArg = str(values.jobs);
+  if (jobsArg !== undefined) {
+    const n = Number(jobsArg);
+    if (jobsArg.trim() === '' || !Number.isInteger(n) || n < 1 || n > MAX_JOBS) throw new UsageError(`--jobs must be a whole number of threads from 1 to ${MAX_JOBS}, not "${jobsArg}"`);
+    flags.jobs = n;
+  }
+  return { options: mergeOptions(fileConfig, flags), failOn };
+}
 
+function inputFiles(positionals: readonly string[], ctx: Ctx): AnalyzeInput[] {
   const inputs: AnalyzeInput[] = positionals.map((p) => ({ file: path.resolve(ctx.cwd, p), display: toDisplay(ctx.cwd, p) }));
   const seen = new Set<string>();
   for (const i of inputs) {
     if (seen.has(i.file)) throw new UsageError(`${i.display} is given twice`);
     seen.add(i.file);
   }
-  if (baseline !== undefined && existsSync(path.resolve(ctx.cwd, baseline))) {
-    flags.baseline = toDisplay(ctx.cwd, baseline);
-  }
+  return inputs;
+}
 
-  // A --out that cannot work is refused before the analysis, not after it.
-  const outPath = outArg !== undefined ? path.resolve(ctx.cwd, outArg) : undefined;
-  const outDisplay = outArg !== undefined ? toDisplay(ctx.cwd, outArg) : '';
-  const outError = (e: unknown): never => {
-    if (e instanceof OutputError) throw new UsageError(`--out ${outDisplay} ${e.message}`);
-    throw e;
+interface OutTarget {
+  path: string;
+  display: string;
+  error: (e: unknown) => never;
+}
+
+/** --out, checked before any reading (never one of the inputs, never through a link to one). */
+async function outputTarget(values: Parsed['values'], ctx: Ctx, inputs: readonly string[]): Promise<OutTarget | undefined> {
+  const outArg = str(values.out);
+  if (outArg === undefined) return undefined;
+  if (outArg === '') throw new UsageError('--out needs a file name, as in --out report.json');
+  const display = toDisplay(ctx.cwd, outArg);
+  const target: OutTarget = {
+    path: path.resolve(ctx.cwd, outArg),
+    display,
+    error: (e: unknown): never => {
+      if (e instanceof OutputError) throw new UsageError(`--out ${display} ${e.message}`);
+      throw e;
+    },
   };
-  if (outPath) await resolveOutput(outPath, inputs.map((i) => i.file), false).catch(outError);
+  await resolveOutput(target.path, inputs, false).catch(target.error);
+  return target;
+}
 
-  const options = mergeOptions(fileConfig, flags);
+/** Runs `work` with a progress line on a terminal's standard error. */
+async function withProgress<T>(ctx: Ctx, options: AnalyzeOptions, work: (options: AnalyzeOptions) => Promise<T>): Promise<T> {
   const showProgress = ctx.stderr.isTTY;
   let lastDraw = 0;
+  const run: AnalyzeOptions = { ...options };
   if (showProgress) {
-    options.onProgress = (p) => {
+    run.onProgress = (p) => {
       const now = Date.now();
       if (now - lastDraw < 100) return;
       lastDraw = now;
@@ -451,32 +585,44 @@ async function analyzeCommand(args: string[], ctx: Ctx): Promise<number> {
       ctx.stderr.write(`\r\x1b[2Kanalyzing ${terminalSafe(p.file)} (${p.fileIndex + 1}/${p.files}) ${pctDone}% · ${p.records} records`);
     };
   }
-  let result;
+  const readerThread = readerThreadBeside(__dirname);
+  if (readerThread) run.readerThread = readerThread;
+  const analysisThread = analysisThreadBeside(__dirname);
+  if (analysisThread) {
+    run.analysisThread = analysisThread;
+    run.jobs = options.jobs ?? availableParallelism();
+  }
   try {
-    const readerThread = readerThreadBeside(__dirname);
-    result = await analyzeFiles(inputs, readerThread ? { ...options, readerThread } : options);
+    return await work(run);
   } finally {
     if (showProgress) ctx.stderr.write('\r\x1b[2K');
   }
-  const { report } = result;
+}
 
+/** Writes the report in its format to --out or standard output; the exit code --fail-on asks for. */
+async function emitReport(
+  result: AnalyzeOutcome,
+  how: { format: string; failOn: Severity | 'never'; out: OutTarget | undefined; options: AnalyzeOptions; ctx: Ctx; inputs: readonly string[] },
+): Promise<number> {
+  const { report } = result;
+  const { format, out, ctx } = how;
   let output: string;
   if (format === 'json') output = formatJson(report);
-  else if (format === 'sarif') output = formatSarif(report, options.thresholds ? { thresholds: options.thresholds } : {});
+  else if (format === 'sarif') output = formatSarif(report, how.options.thresholds ? { thresholds: how.options.thresholds } : {});
   else if (format === 'html') output = renderStandaloneHtml({ report: result.report, details: result.details }, await readReportAssets());
   else {
     // A file gets no colour codes; standard output follows the terminal and NO_COLOR / FORCE_COLOR.
-    const color = !outPath && colorWanted(ctx.env, ctx.stdout.isTTY);
+    const color = !out && colorWanted(ctx.env, ctx.stdout.isTTY);
     output = formatText(report, { color, ...(ctx.stdout.columns ? { width: ctx.stdout.columns } : {}) });
   }
 
-  if (outPath) {
-    await writeOutputFile(outPath, output, { inputs: inputs.map((i) => i.file) }).catch(outError);
-    if (format !== 'text' || ctx.stderr.isTTY) ctx.stderr.write(`wrote ${terminalSafe(outDisplay)}\n`);
+  if (out) {
+    await writeOutputFile(out.path, output, { inputs: how.inputs }).catch(out.error);
+    if (format !== 'text' || ctx.stderr.isTTY) ctx.stderr.write(`wrote ${terminalSafe(out.display)}\n`);
   } else ctx.stdout.write(output);
 
-  if (failOn === 'never') return EXIT_OK;
-  const bar = SEVERITY_ORDER[failOn];
+  if (how.failOn === 'never') return EXIT_OK;
+  const bar = SEVERITY_ORDER[how.failOn];
   return report.findings.some((f) => SEVERITY_ORDER[f.severity] >= bar) ? EXIT_FINDINGS : EXIT_OK;
 }
 

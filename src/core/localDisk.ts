@@ -8,9 +8,10 @@ import { fileError, InputError, type RandomAccessSource } from './readers/types'
 
 const READ_CHUNK = 1024 * 1024;
 
-/** The file's bytes in 1 MiB chunks; a file that cannot be opened throws an InputError. */
-export async function* openFileStream(file: string): AsyncGenerator<Uint8Array> {
-  const stream = createReadStream(file, { highWaterMark: READ_CHUNK });
+/** The file's bytes (or bytes [start, end) of it) in 1 MiB chunks; a file that cannot be opened throws an InputError. */
+export async function* openFileStream(file: string, range?: { start: number; end: number }): AsyncGenerator<Uint8Array> {
+  if (range && range.end <= range.start) return;
+  const stream = createReadStream(file, { highWaterMark: READ_CHUNK, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
   try {
     for await (const chunk of stream) yield chunk as Uint8Array;
   } catch (error) {

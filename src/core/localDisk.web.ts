@@ -9,7 +9,7 @@ function noDisk(): Error {
   return Object.assign(new Error(NO_DISK), { code: 'ENOTSUP' });
 }
 
-export async function* openFileStream(_file: string): AsyncGenerator<Uint8Array> {
+export async function* openFileStream(_file: string, _range?: { start: number; end: number }): AsyncGenerator<Uint8Array> {
   throw new InputError(NO_DISK);
 }
 

@@ -21,8 +21,8 @@ const generations = ['gen1', 'gen2', 'gen10'].map((g) => path.join(root, 'test',
 /** What the npm package holds: the CLI, the part-of-speech model and the reading thread it loads, what --format html inlines. */
 const EXPECTED_FILES = [
   'CHANGELOG.md', 'LICENSE', 'README.md', 'package.json',
-  'dist/cli.js', 'dist/pos-model.js', 'dist/reader-thread.js', 'dist/webview.js',
-  'media/report.css', 'schemas/collapselens.schema.json', 'schemas/report.schema.json',
+  'dist/analysis-thread.js', 'dist/cli.js', 'dist/pos-model.js', 'dist/reader-thread.js', 'dist/webview.js',
+  'media/report.css', 'schemas/collapselens.schema.json', 'schemas/partial.schema.json', 'schemas/report.schema.json',
 ];
 
 // npm passes its own settings to scripts as npm_config_* variables; the commands below must

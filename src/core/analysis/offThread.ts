@@ -61,7 +61,7 @@ export async function* projectOffThread(script: string, job: ProjectJob, signal?
 
 /** The first records of a file, read as they are on a worker thread (a stuck decoder cannot hang detection). */
 export async function sampleOffThread(script: string, job: Omit<ProjectJob, 'spec' | 'sample'>, records: number, signal?: AbortSignal): Promise<{ records: SourceRecord[]; issues: RecordIssue[]; eof: boolean }> {
-  for await (const m of messages(script, { ...job, sample: records, spec: { paths: {}, fileIndex: 0 } }, signal)) {
+  for await (const m of messages(script, { ...job, sample: records, spec: { paths: {}, file: job.file } }, signal)) {
     if (m.kind === 'sample') return m;
   }
   return { records: [], issues: [], eof: true };

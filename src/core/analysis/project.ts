@@ -16,8 +16,11 @@ export interface ProjectionSpec {
   columnVector?: ColumnVector;
   /** JSON documents with several arrays of records: only this one's records are kept. */
   collection?: string;
-  /** Index of the file among the inputs, so request keys of different files differ. */
-  fileIndex: number;
+  /**
+   * The file as reported, so request keys of different files differ; a key depends only on
+   * the file and the record's position in it, so a shard of the file gives the same keys.
+   */
+  file: string;
   /** Only records whose value at `path` is `value` (see DetectedFields.variant). */
   variant?: { path: string; value: string };
 }
@@ -72,12 +75,15 @@ export function makeProjector(spec: ProjectionSpec): (rec: SourceRecord) => Proj
   const variant = spec.variant ? compileFieldPath(spec.variant.path) : undefined;
   const variantValue = spec.variant?.value;
   const matches: unknown[] = [];
-  let index = 0;
+  // Records on one line (a JSON document on one line holds several): their place on it.
+  let lastLine = -1;
+  let onLine = 0;
 
   return (rec) => {
     if (spec.collection !== undefined && rec.collection !== spec.collection) return undefined;
     if (variant && variant.first(rec.value) !== variantValue) return undefined;
-    index++;
+    onLine = rec.line === lastLine ? onLine + 1 : 0;
+    lastLine = rec.line;
     const v = rec.value;
     const out: Projected = { line: rec.line };
     if (group) {
@@ -108,8 +114,8 @@ export function makeProjector(spec: ProjectionSpec): (rec: SourceRecord) => Proj
         if (prompt) {
           const p = prompt.first(v);
           key = typeof p === 'string' ? p : typeof p === 'number' ? String(p) : p === undefined || p === null ? undefined : (textOf(p) ?? JSON.stringify(p));
-        } else if (rec.request !== undefined) key = `${spec.fileIndex}:r${rec.request}`;
-        else if (textMulti) key = `${spec.fileIndex}:${index}`;
+        } else if (rec.request !== undefined) key = `${spec.file}\0r${rec.request}`;
+        else if (textMulti) key = `${spec.file}\0${rec.line}:${onLine}`;
         if (key !== undefined) out.prompt = hashString53(key);
       }
     }

@@ -58,6 +58,11 @@ export interface InputSource {
  * ranges; a file from another source is collected into memory first (the caller bounds its size).
  */
 export async function* openInputRecords(input: InputSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
+  if (options.range) {
+    if (input.open || options.format !== 'jsonl' || options.compressed) throw new Error('openInputRecords: a byte range of a local uncompressed JSON Lines file only');
+    yield* readRecords(openFileStream(input.file, options.range), options);
+    return;
+  }
   if (options.format !== 'parquet') {
     yield* readRecords(input.open ? input.open() : openFileStream(input.file), options);
     return;

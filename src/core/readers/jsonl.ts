@@ -6,7 +6,7 @@ import { decodeInput } from './source';
 import { InputError, type ReadContext, type RecordBatch } from './types';
 
 export async function* readJsonl(chunks: AsyncIterable<Uint8Array>, ctx: ReadContext): AsyncGenerator<RecordBatch> {
-  let line = 1; // line on which `carry` starts
+  let line = ctx.firstLine; // line on which `carry` starts
   let carry = '';
   for await (const { text } of decodeInput(chunks, ctx, () => line - 1)) {
     let start = 0;

@@ -52,6 +52,11 @@ export interface ReadOptions {
    * soon as the count passes it (a small archive can expand to gigabytes). Default: no limit.
    */
   maxDecompressedBytes?: number;
+  /**
+   * Only bytes [start, end) of a local uncompressed JSON Lines file, `start` being the first
+   * byte of line `firstLine` (a shard of the file: analysis/ranges.ts cuts them).
+   */
+  range?: { start: number; end: number; firstLine: number };
 }
 
 /**
@@ -94,6 +99,8 @@ export class ReadContext {
   readonly maxDecompressedBytes: number | undefined;
   /** Input bytes pulled from the caller's chunks. */
   bytes = 0;
+  /** The line the input starts on (1, or a range's first line). */
+  readonly firstLine: number;
   recordsKey: string | undefined;
   private records: SourceRecord[] = [];
   private issues: RecordIssue[] = [];
@@ -104,6 +111,7 @@ export class ReadContext {
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
     this.maxRecordLength = Math.max(1, Math.floor(options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH));
     this.signal = options.signal;
+    this.firstLine = options.range?.firstLine ?? 1;
     const max = options.maxDecompressedBytes;
     this.maxDecompressedBytes = max !== undefined && max > 0 ? Math.max(1, Math.ceil(max)) : undefined;
   }

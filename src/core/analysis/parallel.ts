@@ -1,0 +1,231 @@
+// Reading inputs on every core: the fields are detected once on the first records of the
+// first file, then each file — and each byte range of a large JSON Lines file, cut at line
+// breaks (ranges.ts) — is read into a partial analysis on a pool of analysis threads
+// (partialWorker.ts), and the partial analyses are merged (partial.ts). Every accumulator
+// merges to what one pass gives, so the report does not depend on the number of threads.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AnalyzeOptions } from '../options';
+import { formatFromPath, InputError, openInputRecords } from '../readers/index';
+import { abortError } from '../readers/types';
+import type { SourceRecord } from '../readers/types';
+import { naturalCompare } from '../generations';
+import { chooseFields, noRecords, partialSettings, readInputs, statInputs } from './read';
+import type { AnalyzeInput, ReadInputsOptions } from './read';
+import { sampleOffThread } from './offThread';
+import { lineRanges } from './ranges';
+import { mergePartials, partialFromState } from './partial';
+import type { FieldsUsed, PartialAnalysis, PartialState } from './partial';
+
+/** The analysis-thread script built next to a bundle (`dist/analysis-thread.js`), when it is there. */
+export function analysisThreadBeside(dir: string): string | undefined {
+  const script = path.join(dir, 'analysis-thread.js');
+  return existsSync(script) ? script : undefined;
+}
+
+/** Smallest byte range a thread reads of a JSON Lines file. */
+export const MIN_RANGE_BYTES = 8 * 1024 * 1024;
+
+export type Task = { kind: 'count'; file: string; range: { start: number; end: number } } | { kind: 'partial'; input: AnalyzeInput; options: ReadInputsOptions };
+
+export type TaskMessage = Task & { id: number };
+
+export type TaskResult =
+  | { kind: 'count'; id: number; lines: number }
+  | { kind: 'partial'; id: number; state: PartialState; bytes: number }
+  | { kind: 'progress'; id: number; bytes: number }
+  | { kind: 'error'; id: number; name: string; message: string; line?: number; column?: number; file?: string };
+
+/** What the parallel read needs beyond the analysis options. */
+export interface ParallelOptions extends AnalyzeOptions {
+  /** Threads to use (at least 2 for anything to run in parallel). */
+  jobs: number;
+  /** `dist/analysis-thread.js`. */
+  analysisThread: string;
+  /** Smallest byte range a thread reads (default MIN_RANGE_BYTES; smaller in tests). */
+  minRangeBytes?: number;
+}
+
+/**
+ * Reads `inputs` into a partial analysis on up to `jobs` threads. Falls back to one thread
+ * (readInputs) when there is nothing to split: one input that is not a large local
+ * uncompressed JSON Lines file, or inputs read through VS Code.
+ */
+export async function readInParallel(inputs: readonly AnalyzeInput[], options: ParallelOptions): Promise<PartialAnalysis> {
+  const ordered = [...inputs].sort((a, b) => naturalCompare(a.display, b.display));
+  const multipleFiles = ordered.length > 1;
+  if (inputs.length === 0 || options.jobs < 2 || ordered.some((i) => i.open)) return readInputs(inputs, options);
+  const sizes = await statInputs(ordered, options);
+  const kinds = ordered.map((i) => formatFromPath(i.file) ?? formatFromPath(i.display));
+  const minRange = options.minRangeBytes ?? MIN_RANGE_BYTES;
+  const splittable = (i: number) => kinds[i]?.format === 'jsonl' && !kinds[i]!.compressed && sizes[i]! >= 2 * minRange;
+  if (!multipleFiles && !splittable(0)) return readInputs(inputs, options);
+
+  const first = ordered[0]!;
+  const fields = await detectFirst(first, kinds[0], options, multipleFiles);
+  if (!fields) return readInputs(inputs, options);
+
+  const settings = partialSettings(options);
+  const readOptions = (range?: { start: number; end: number; firstLine: number }): ReadInputsOptions => {
+    const o: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: true };
+    if (options.maxFileBytes) o.maxFileBytes = options.maxFileBytes;
+    if (options.rollingWindow) o.rollingWindow = options.rollingWindow;
+    if (range) o.range = range;
+    return o;
+  };
+
+  const pool = new AnalysisPool(options.analysisThread, options.jobs, options.signal);
+  try {
+    // Byte ranges of the large JSON Lines files, and the line each starts on.
+    const plans = await Promise.all(ordered.map(async (input, i) => {
+      if (!splittable(i)) return undefined;
+      const parts = Math.max(1, Math.min(options.jobs, Math.floor(sizes[i]! / minRange)));
+      return lineRanges(input.file, sizes[i]!, parts);
+    }));
+    const counts = await Promise.all(plans.map((ranges, i) =>
+      ranges ? Promise.all(ranges.slice(0, -1).map((range) => pool.run({ kind: 'count', file: ordered[i]!.file, range }).then((r) => (r as { lines: number }).lines))) : undefined,
+    ));
+    const tasks: { input: AnalyzeInput; options: ReadInputsOptions; bytes: number }[] = [];
+    ordered.forEach((input, i) => {
+      const ranges = plans[i];
+      if (!ranges || ranges.length < 2) {
+        tasks.push({ input, options: readOptions(), bytes: sizes[i]! });
+        return;
+      }
+      let line = 1;
+      ranges.forEach((range, k) => {
+        tasks.push({ input: { file: input.file, display: input.display }, options: readOptions({ ...range, firstLine: line }), bytes: range.end - range.start });
+        line += counts[i]![k] ?? 0;
+      });
+    });
+
+    const total = sizes.reduce((a, b) => a + b, 0);
+    let done = 0;
+    let records = 0;
+    const onProgress = (bytes: number) => {
+      done += bytes;
+      options.onProgress?.({ file: first.display, fileIndex: 0, files: ordered.length, bytes: done, totalBytes: total, records });
+    };
+    // The largest first, so the threads finish together.
+    const order = tasks.map((_, i) => i).sort((a, b) => tasks[b]!.bytes - tasks[a]!.bytes || a - b);
+    const states: PartialState[] = new Array(tasks.length);
+    await Promise.all(order.map(async (i) => {
+      const t = tasks[i]!;
+      const r = await pool.run({ kind: 'partial', input: { file: t.input.file, display: t.input.display }, options: t.options }, onProgress);
+      const state = (r as { state: PartialState }).state;
+      records += state.files.reduce((a, f) => a + f.summary.records, 0);
+      states[i] = state;
+    }));
+    const merged = mergePartials(states.map((s) => partialFromState(s)));
+    for (const f of merged.files) if (f.summary.records === 0) throw noRecords(f.summary.file, f.summary.format, f.summary.malformed, f.issues[0]);
+    merged.files.sort((a, b) => naturalCompare(a.summary.file, b.summary.file));
+    return merged;
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The fields, detected on the first records of the first file; undefined when it has none to detect on. */
+async function detectFirst(input: AnalyzeInput, kind: ReturnType<typeof formatFromPath>, options: ParallelOptions, multipleFiles: boolean): Promise<FieldsUsed | undefined> {
+  if (!kind) return undefined;
+  const records: SourceRecord[] = [];
+  const limit = options.maxFileBytes && options.maxFileBytes > 0 ? { maxDecompressedBytes: options.maxFileBytes } : {};
+  const want = partialSettings(options).sampling.detectRecords;
+  try {
+    if (kind.format === 'parquet' && options.readerThread) {
+      const sample = await sampleOffThread(options.readerThread, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit }, want, options.signal);
+      records.push(...sample.records);
+    } else {
+      for await (const batch of openInputRecords(input, { format: kind.format, compressed: kind.compressed, batchSize: 256, ...limit, ...(options.signal ? { signal: options.signal } : {}) })) {
+        records.push(...batch.records);
+        if (records.length >= want || batch.bytes >= 16 * 1024 * 1024) break;
+      }
+    }
+  } catch {
+    // The one-thread path reads the file again and reports what is wrong with it.
+    return undefined;
+  }
+  if (records.length === 0) return undefined;
+  return chooseFields(records, input.display, options, multipleFiles).fields;
+}
+
+type Pending = { resolve: (r: TaskResult) => void; reject: (e: Error) => void; progress?: ((bytes: number) => void) | undefined };
+
+/** Up to `size` analysis threads, started as tasks need them, each running one task at a time. */
+export class AnalysisPool {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: { task: TaskMessage; pending: Pending }[] = [];
+  private readonly running = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: Error | undefined;
+
+  constructor(private readonly script: string, private readonly size: number, private readonly signal: AbortSignal | undefined) {
+    signal?.addEventListener('abort', this.onAbort);
+  }
+
+  run(task: Task, progress?: (bytes: number) => void): Promise<TaskResult> {
+    if (this.signal?.aborted) return Promise.reject(abortError(this.signal));
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<TaskResult>((resolve, reject) => {
+      this.queue.push({ task: { ...task, id: this.nextId++ }, pending: { resolve, reject, progress } });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.signal?.removeEventListener('abort', this.onAbort);
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+
+  private readonly onAbort = () => this.fail(abortError(this.signal!));
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const p of this.running.values()) p.reject(error);
+    this.running.clear();
+    for (const q of this.queue.splice(0)) q.pending.reject(error);
+    for (const w of this.all) void w.terminate();
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let worker = this.idle.pop();
+      if (!worker && this.all.length < this.size) worker = this.start();
+      if (!worker) return;
+      const { task, pending } = this.queue.shift()!;
+      this.running.set(task.id, pending);
+      worker.postMessage(task);
+    }
+  }
+
+  private start(): Worker {
+    const worker = new Worker(this.script);
+    this.all.push(worker);
+    worker.on('message', (r: TaskResult) => {
+      const pending = this.running.get(r.id);
+      if (!pending) return;
+      if (r.kind === 'progress') {
+        pending.progress?.(r.bytes);
+        return;
+      }
+      this.running.delete(r.id);
+      this.idle.push(worker);
+      if (r.kind === 'error') {
+        const e = r.name === 'InputError' ? new InputError(r.message, r.line, r.column, r.file) : Object.assign(new Error(r.message), { name: r.name });
+        this.fail(e);
+        pending.reject(e);
+        return;
+      }
+      pending.resolve(r);
+      this.dispatch();
+    });
+    worker.on('error', (e) => this.fail(e));
+    worker.on('exit', (code) => {
+      if (code !== 0 && !this.failure) this.fail(new Error(`an analysis thread stopped (exit code ${code})`));
+    });
+    return worker;
+  }
+}
+

@@ -1,0 +1,42 @@
+// An analysis thread of parallel.ts (dist/analysis-thread.js): takes tasks one at a time —
+// count the line breaks of a byte range, or read files (or a range of one) into a partial
+// analysis with the fields the coordinator detected — and posts each result back as the
+// stored form of partial.ts.
+import { parentPort } from 'node:worker_threads';
+import { readInputs } from './read';
+import { partialToState } from './partial';
+import { countLineBreaks } from './ranges';
+import type { TaskMessage, TaskResult } from './parallel';
+import { VERSION } from '../version';
+
+const port = parentPort!;
+
+port.on('message', (task: TaskMessage) => {
+  void run(task).then((result) => port.postMessage(result));
+});
+
+async function run(task: TaskMessage): Promise<TaskResult> {
+  try {
+    if (task.kind === 'count') return { kind: 'count', id: task.id, lines: await countLineBreaks(task.file, task.range) };
+    let last = 0;
+    const partial = await readInputs([task.input], {
+      ...task.options,
+      onProgress: (p) => {
+        port.postMessage({ kind: 'progress', id: task.id, bytes: p.bytes - last } satisfies TaskResult);
+        last = p.bytes;
+      },
+    });
+    return { kind: 'partial', id: task.id, state: partialToState(partial, VERSION), bytes: last };
+  } catch (e) {
+    const err = e as Error & { line?: number; column?: number; file?: string };
+    return {
+      kind: 'error',
+      id: task.id,
+      name: err.name ?? 'Error',
+      message: err.message ?? String(e),
+      ...(err.line !== undefined ? { line: err.line } : {}),
+      ...(err.column !== undefined ? { column: err.column } : {}),
+      ...(err.file !== undefined ? { file: err.file } : {}),
+    };
+  }
+}

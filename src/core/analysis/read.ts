@@ -1,0 +1,436 @@
+// Over 400 lines: the reading loop and the two classes it fills (a file's summary, the generations' accumulators).
+// Reading inputs into a partial analysis (partial.ts): every input is streamed once, the
+// fields are detected on the first records of the first file, and each record feeds the
+// accumulators of its generation, one per role (roles.ts). Large local files are read,
+// parsed and projected on a second thread (offThread.ts). A record that parses but cannot be
+// used (a bad vector, a group value that is no id) is malformed and not a record: it counts
+// once, in `malformed` only (skipped.ts).
+import { statFile } from '../localDisk';
+import type { InputSummary } from '../../shared/report';
+import type { FieldRole } from '../../shared/report';
+import { formatBytes, SUPPORTED_DESCRIPTION } from '../../shared/formats';
+import { readVector, DetectionError } from '../detect';
+import type { DetectedFields } from '../detect';
+import { DEFAULT_SAMPLING } from '../options';
+import type { AnalyzeOptions, SamplingOptions } from '../options';
+import { formatFromPath, InputError, openInputRecords } from '../readers/index';
+import type { RecordIssue, SourceRecord } from '../readers/index';
+import { naturalCompare } from '../generations';
+import { HashSet53, lowBits } from '../metrics/hashing';
+import { tokenize } from '../metrics/text';
+import { VectorRowBudget } from './budget';
+import { makeProjector } from './project';
+import type { Projected, ProjectedIssue, ProjectionSpec } from './project';
+import { locateIssueColumns, vectorProblem } from './skipped';
+import type { IssueToLocate } from './skipped';
+import { projectOffThread, sampleOffThread } from './offThread';
+import { detectCollection } from './collections';
+import { RollingTracker } from './rolling';
+import { labelPair, ROLES } from './roles';
+import type { RoleContext, RoleKey } from './roles';
+import { byPosition, groupKey, MAX_ISSUES_KEPT, MAX_MALFORMED_LINES, roleContext } from './partial';
+import type { FieldsUsed, FileState, GroupState, MalformedRecord, PartialAnalysis, PartialSettings } from './partial';
+
+export interface AnalyzeInput {
+  /** File system path to read. */
+  file: string;
+  /** Path shown in the report: relative to the working directory or workspace folder. */
+  display: string;
+  /** Byte source for files that do not live on the local disk; defaults to reading `file`. */
+  open?: () => AsyncIterable<Uint8Array>;
+  /** Size in bytes, when already known. */
+  bytes?: number;
+}
+
+/** Records per batch on this thread. */
+const DETECT_BATCH = 256;
+/** Input read for detection at most, however few records that is. */
+const DETECT_MAX_BYTES = 16 * 1024 * 1024;
+/** Local files at least this large are read on a second thread when `readerThread` is given (default). */
+const OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
+
+/** The settings of an analysis with these options (what its accumulators depend on). */
+export function partialSettings(options: AnalyzeOptions): PartialSettings {
+  return { seed: options.seed ?? 42, lowercase: options.lowercase ?? false, sampling: { ...DEFAULT_SAMPLING, ...options.sampling } };
+}
+
+/** Reads `inputs` (several files are generations, in natural order of their names) into a partial analysis. */
+export interface ReadInputsOptions extends AnalyzeOptions {
+  /**
+   * The fields to read, as a partial analysis of the first file found them: no detection.
+   * Reading files one by one with the fields of the first gives what reading them together does.
+   */
+  fieldsFrom?: FieldsUsed;
+  /** Read only this range of the (single, local, uncompressed JSON Lines) input (ranges.ts). */
+  range?: ByteRange;
+  /**
+   * Read as one of several files, each a generation (default: when several are given): the
+   * first file of a set read one by one is detected so, for `fieldsFrom` of the others.
+   */
+  acrossFiles?: boolean;
+  /** Keep what merging and storing the result need (`partial`, threads, the extension's cache). */
+  mergeable?: boolean;
+}
+
+/** Reads `inputs` (several files are generations, in natural order of their names) into a partial analysis. */
+export async function readInputs(inputs: readonly AnalyzeInput[], options: ReadInputsOptions = {}): Promise<PartialAnalysis> {
+  if (inputs.length === 0) throw new InputError('no input files were given');
+  const settings = partialSettings(options);
+  const sampling: SamplingOptions = settings.sampling;
+  const ordered = [...inputs].sort((a, b) => naturalCompare(a.display, b.display));
+  const multipleFiles = options.fieldsFrom?.acrossFiles ?? options.acrossFiles ?? ordered.length > 1;
+
+  const sizes = await statInputs(ordered, options);
+  const totalBytes = options.range ? options.range.end - options.range.start : sizes.reduce((a, b) => a + b, 0);
+
+  const vectorBudget = new VectorRowBudget();
+  let builder: PartialBuilder | undefined;
+  const files: FileState[] = [];
+  let bytesBefore = 0;
+  const start = (fields: FieldsUsed, firstVectorLength: number | undefined) => {
+    if (firstVectorLength) vectorBudget.dimension = firstVectorLength;
+    const rolling = !multipleFiles && !fields.roles.group && !options.range ? new RollingTracker(options.rollingWindow ?? 100, fields.roles.text ? 'distinct_1' : 'simpson_diversity') : undefined;
+    builder = new PartialBuilder(settings, fields, multipleFiles, () => vectorBudget.take(sampling.vectorReservoir), rolling, options.mergeable ?? false);
+  };
+  if (options.fieldsFrom) start(options.fieldsFrom, undefined);
+
+  for (let fi = 0; fi < ordered.length; fi++) {
+    const input = ordered[fi]!;
+    const kind = formatFromPath(input.file) ?? formatFromPath(input.display);
+    if (!kind) {
+      throw new InputError(
+        `${input.display} has an unknown file type; Collapse Lens reads ${SUPPORTED_DESCRIPTION}`,
+        undefined, undefined, input.display,
+      );
+    }
+    const file = new FileReading(input.display, { file: input.display, format: kind.format, compressed: kind.compressed, bytes: options.range ? options.range.end - options.range.start : sizes[fi]!, records: 0, malformed: 0 }, kind.format === 'jsonl');
+    let pending: SourceRecord[] = [];
+
+    let project: ((rec: SourceRecord) => Projected | undefined) | undefined;
+    const consume = (records: readonly Projected[]) => builder!.consume(records, file);
+    const consumeRecords = (records: readonly SourceRecord[]) => {
+      project ??= makeProjector(projectionSpec(builder!.fields, input.display));
+      const out: Projected[] = [];
+      for (const r of records) {
+        const p = project(r);
+        if (p) out.push(p);
+      }
+      consume(out);
+    };
+
+    const detectNow = () => {
+      const chosen = chooseFields(pending, input.display, options, multipleFiles);
+      pending = chosen.records;
+      start(chosen.fields, chosen.firstVectorLength);
+    };
+
+    const limit = options.maxFileBytes && options.maxFileBytes > 0 ? { maxDecompressedBytes: options.maxFileBytes } : {};
+    const range = options.range ? { range: options.range } : {};
+    const readOptions = { format: kind.format, compressed: kind.compressed, ...limit, ...range, ...(options.signal ? { signal: options.signal } : {}) };
+    const progress = (bytes: number) =>
+      options.onProgress?.({ file: input.display, fileIndex: fi, files: ordered.length, bytes: bytesBefore + bytes, totalBytes, records: builder?.records ?? 0 });
+    try {
+      // Small batches until the fields are known: a sample of wide records (long embeddings) is
+      // large, and detection stops at DETECT_MAX_BYTES of input whatever the record count.
+      const script = options.readerThread;
+      const stall = options.readerStallMs ? { stallMs: options.readerStallMs } : {};
+      // Parquet is decoded by a third-party decoder: with a reading thread, none of it runs on
+      // this one, so a decoder stuck on a corrupt page is stopped (offThread.ts) instead of hanging.
+      const parquetOffThread = kind.format === 'parquet' && script !== undefined && !input.open;
+      const reader = (parquetOffThread ? emptyRecords() : openInputRecords(input, { ...readOptions, batchSize: DETECT_BATCH }))[Symbol.asyncIterator]();
+      let eof = false;
+      // Detection reads the first records here; their issues count only if this thread goes on reading.
+      const early: RecordIssue[] = [];
+      if (!builder && parquetOffThread) {
+        const sample = await sampleOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall }, sampling.detectRecords, options.signal);
+        pending.push(...sample.records);
+        early.push(...sample.issues);
+        if (pending.length > 0) detectNow();
+        if (sample.eof && pending.length === 0) for (const issue of early) file.note(issue);
+      } else if (!builder) {
+        while (pending.length < sampling.detectRecords) {
+          const next = await reader.next();
+          if (next.done) {
+            eof = true;
+            break;
+          }
+          pending.push(...next.value.records);
+          early.push(...next.value.issues);
+          if (pending.length > 0 && next.value.bytes >= DETECT_MAX_BYTES) break;
+        }
+        if (pending.length > 0) detectNow();
+      }
+      if (builder && script && !input.open && !options.range && (parquetOffThread || (!eof && sizes[fi]! >= (options.readerThreadMinBytes ?? OFF_THREAD_MIN_BYTES)))) {
+        // A large local file: read, parse and project it on a second thread, from its start.
+        await reader.return?.(undefined);
+        pending = [];
+        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projectionSpec(builder.fields, input.display) }, options.signal)) {
+          for (const issue of batch.issues) file.note(issue);
+          consume(batch.records);
+          progress(batch.bytes);
+        }
+      } else {
+        for (const issue of early) file.note(issue);
+        if (pending.length > 0) consumeRecords(pending);
+        pending = [];
+        while (!eof) {
+          const next = await reader.next();
+          if (next.done) break;
+          for (const issue of next.value.issues) file.note(issue);
+          if (builder) consumeRecords(next.value.records);
+          progress(next.value.bytes);
+        }
+      }
+    } catch (e) {
+      if (e instanceof InputError && !e.file) throw new InputError(`${input.display} ${e.message}`, e.line, e.column, input.display);
+      throw e;
+    }
+    await file.locate(input, options.signal);
+    // A shard of a file may hold no record; the file as a whole is checked when shards merge.
+    if (!options.range) file.checkNotEmpty(kind.format);
+    files.push(file.state());
+    bytesBefore += sizes[fi]!;
+  }
+
+  const partial: PartialAnalysis = { settings, fields: builder!.fields, files, groups: builder!.groups() };
+  if (builder!.rolling) partial.rolling = builder!.rolling;
+  return partial;
+}
+
+/**
+ * The sizes of the inputs (in analysis order), after checking each exists, is a file and is
+ * within --max-file-size. Every input is looked at at once, but the first failure reported is
+ * the first in analysis order, so the message names the same file from run to run.
+ */
+export async function statInputs(ordered: readonly AnalyzeInput[], options: AnalyzeOptions): Promise<number[]> {
+  const stats = await Promise.allSettled(ordered.map(async (input) => input.bytes ?? (input.open ? 0 : (await statOrThrow(input)).size)));
+  const failed = stats.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const sizes = stats.map((s) => (s as PromiseFulfilledResult<number>).value);
+  if (options.maxFileBytes && options.maxFileBytes > 0) {
+    ordered.forEach((input, i) => {
+      if (sizes[i]! > options.maxFileBytes!) {
+        throw new InputError(
+          `${input.display} is ${formatBytes(sizes[i]!)}, more than the ${formatBytes(options.maxFileBytes!)} limit; raise the limit (setting collapseLens.maxFileSizeMB, or --max-file-size) to analyze it`,
+          undefined, undefined, input.display,
+        );
+      }
+    });
+  }
+  return sizes;
+}
+
+/** A part of a JSON Lines file: bytes [start, end), the first of them at the start of line `firstLine`. */
+export interface ByteRange {
+  start: number;
+  end: number;
+  firstLine: number;
+}
+
+/** What the projection of records needs to know of the fields. */
+export function projectionSpec(fields: FieldsUsed, file: string): ProjectionSpec {
+  const spec: ProjectionSpec = { paths: { ...fields.paths }, file };
+  if (fields.columns) spec.columnVector = { prefix: fields.columnPrefix ?? '', columns: fields.columns };
+  if (fields.variant) spec.variant = fields.variant;
+  if (fields.collection !== undefined) spec.collection = fields.collection;
+  return spec;
+}
+
+/** One file's summary and malformed records as it is read. */
+export class FileReading {
+  private readonly lines: number[] = [];
+  private readonly issues: MalformedRecord[] = [];
+  /** Kept issues whose column is the column of a value in a JSON Lines line. */
+  private readonly toLocate: IssueToLocate[] = [];
+  /** The file's first issue, kept for its message. */
+  private first: RecordIssue | undefined;
+
+  constructor(readonly display: string, readonly summary: InputSummary, private readonly locatable: boolean) {}
+
+  note(issue: RecordIssue): MalformedRecord | undefined {
+    this.summary.malformed++;
+    if (this.lines.length < MAX_MALFORMED_LINES) this.lines.push(issue.line);
+    if (this.issues.length >= MAX_ISSUES_KEPT) {
+      this.first ??= issue;
+      return undefined;
+    }
+    const kept: MalformedRecord = { ...issue, file: this.display };
+    this.issues.push(kept);
+    this.first ??= kept;
+    return kept;
+  }
+
+  /** A record that parsed but cannot be used: malformed, at column 1 until its value is located. */
+  skip(line: number, at: ProjectedIssue): void {
+    const kept = this.note({ line, column: 1, message: at.message });
+    if (kept && at.field !== undefined && this.locatable) this.toLocate.push({ issue: kept, at });
+  }
+
+  async locate(input: AnalyzeInput, signal: AbortSignal | undefined): Promise<void> {
+    if (this.toLocate.length) await locateIssueColumns(input, this.toLocate, signal);
+  }
+
+  checkNotEmpty(format: string): void {
+    if (this.summary.records === 0) throw noRecords(this.display, format, this.summary.malformed, this.first);
+  }
+
+  state(): FileState {
+    const lines = [...this.lines].sort((a, b) => a - b);
+    if (lines.length) this.summary.malformedLines = lines;
+    return { summary: this.summary, issues: [...this.issues].sort(byPosition) };
+  }
+}
+
+/** The message for a file none of whose records could be used. */
+export function noRecords(file: string, format: string, malformed: number, first: RecordIssue | undefined): InputError {
+  return new InputError(
+    malformed > 0 && first
+      ? `${file}: none of its ${malformed} records could be read (line ${first.line}, column ${first.column}: ${first.message})`
+      : format === 'csv' || format === 'tsv'
+        ? `${file} has a header but no data rows`
+        : `${file} has no records`,
+    first?.line, first?.column, file,
+  );
+}
+
+/** Feeds projected records to the accumulators of their generations. */
+export class PartialBuilder {
+  private readonly byKey = new Map<string, GroupState>();
+  private readonly ctx: RoleContext;
+  private readonly roles: typeof ROLES;
+  /** Records taken so far. */
+  records = 0;
+
+  constructor(
+    readonly settings: PartialSettings,
+    readonly fields: FieldsUsed,
+    private readonly multipleFiles: boolean,
+    vectorReservoir: () => number,
+    readonly rolling: RollingTracker | undefined,
+    mergeable: boolean,
+  ) {
+    this.ctx = roleContext(settings, fields, vectorReservoir, mergeable);
+    this.roles = ROLES.filter((role) => role.present(this.ctx.detected));
+  }
+
+  groups(): GroupState[] {
+    return [...this.byKey.values()];
+  }
+
+  consume(records: readonly Projected[], file: FileReading): void {
+    const fields = this.fields;
+    const ctx = this.ctx;
+    let taken = 0;
+    for (const rec of records) {
+      if (rec.malformed) {
+        file.skip(rec.line, rec.malformed);
+        continue;
+      }
+      const group = this.multipleFiles ? undefined : rec.group;
+      const key = groupKey(file.display, group);
+      const existing = this.byKey.get(key);
+      if (rec.vectors && fields.roles.vector) {
+        // Checked before anything of the record is counted: a record is taken whole or skipped.
+        const bad = vectorProblem(rec.vectors, existing?.roles.vectors?.dimension);
+        if (bad) {
+          const field = fields.columns ? undefined : fields.paths.vector;
+          file.skip(rec.line, { ...bad, message: `${fields.roles.vector}: ${bad.message}`, ...(field !== undefined ? { field } : {}) });
+          continue;
+        }
+      }
+      const g = existing ?? this.newGroup(key, file.display, group, rec.line);
+      g.records++;
+      taken++;
+      // Checked above, so every vector row is taken.
+      for (const role of this.roles) role.add(g.roles[role.key], rec, ctx);
+      if (g.roles.text && rec.texts) {
+        g.outputs += rec.texts.length;
+        if (rec.prompt !== undefined) (g.prompts ??= new HashSet53(256)).addKey(rec.prompt, lowBits(rec.prompt), false);
+      }
+      const rolling = this.rolling;
+      if (rolling) {
+        const first = g.roles.text && rolling.tracking ? rec.texts?.[0] : undefined;
+        const tokens = first === undefined ? undefined : tokenize(first, ctx.lowercase);
+        const { output, reference } = g.roles.labels ? labelPair(rec, ctx.detected) : { output: undefined, reference: undefined };
+        rolling.add(rec.line, tokens, output, reference);
+      }
+    }
+    file.summary.records += taken;
+    this.records += taken;
+  }
+
+  private newGroup(key: string, file: string, group: string | undefined, line: number): GroupState {
+    const g: GroupState = { file, firstLine: line, records: 0, outputs: 0, roles: {} };
+    if (group !== undefined) g.group = group;
+    for (const role of this.roles) (g.roles as Record<RoleKey, unknown>)[role.key] = role.create(this.ctx);
+    this.byKey.set(key, g);
+    return g;
+  }
+}
+
+/**
+ * The fields of an analysis, detected on the first records of its first file (or as named in
+ * `options.fields`), and those records (only the analyzed array's, for a JSON document holding
+ * several); throws an InputError when no field can be analyzed.
+ */
+export function chooseFields(
+  pending: SourceRecord[],
+  display: string,
+  options: AnalyzeOptions,
+  multipleFiles: boolean,
+): { fields: FieldsUsed; records: SourceRecord[]; firstVectorLength: number | undefined } {
+  let detected: DetectedFields;
+  let records = pending;
+  let collection: string | undefined;
+  try {
+    const chosen = detectCollection(pending, options.fields ?? {}, multipleFiles);
+    detected = chosen.detected;
+    if (chosen.collection !== undefined) {
+      collection = chosen.collection;
+      records = pending.filter((r) => r.collection === collection);
+    }
+  } catch (e) {
+    if (e instanceof DetectionError) throw new InputError(`${display}: ${e.message}`, undefined, undefined, display);
+    throw e;
+  }
+  const r = detected.roles;
+  if (!r.text && !r.vector && !r.label && !r.prediction && !r.value) {
+    const inputOnly = detected.reasons.text?.startsWith('no model output found');
+    throw new InputError(
+      inputOnly
+        ? `${display} has no model outputs: ${detected.reasons.text!.replace(/^no model output found; /, '')} (a file of requests or a dataset without responses?); to analyze that text anyway, name it with --text-field or in the "fields" of collapselens.json`
+        : `${display} has no field Collapse Lens can analyze (paths found: ${detected.fields.slice(0, 40).join(', ') || 'none'}); name one with --text-field, --label-field, --value-field or --vector-field (a path such as choices[*].message.content), or in the "fields" of collapselens.json${detected.closest ? `; the longest text is at ${detected.closest} (--text-field '${detected.closest}')` : ''}`,
+      pending[0]?.line, undefined, display,
+    );
+  }
+  const firstVector = r.vector ? records.map((x) => readVector(x.value, detected)).find((v) => v !== undefined) : undefined;
+  return { fields: fieldsUsed(detected, collection, multipleFiles), records, firstVectorLength: firstVector?.length };
+}
+
+function fieldsUsed(d: DetectedFields, collection: string | undefined, acrossFiles: boolean): FieldsUsed {
+  const paths: FieldsUsed['paths'] = {};
+  for (const [role, p] of Object.entries(d.paths)) if (p) paths[role as FieldRole] = p.source;
+  const fields: FieldsUsed = { roles: { ...d.roles }, paths, reasons: { ...d.reasons }, names: d.fields, acrossFiles };
+  if (d.columnVector) {
+    fields.columns = [...d.columnVector.columns];
+    fields.columnPrefix = d.columnVector.prefix;
+  }
+  if (d.variant) fields.variant = { ...d.variant };
+  if (collection !== undefined) fields.collection = collection;
+  return fields;
+}
+
+/** No records: the reader of a file read on another thread. */
+async function* emptyRecords(): AsyncGenerator<never> {}
+
+async function statOrThrow(input: AnalyzeInput) {
+  try {
+    const s = await statFile(input.file);
+    if (s.isDirectory()) throw new InputError(`${input.display} is a folder; name the files inside it`, undefined, undefined, input.display);
+    return s;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${input.display} does not exist` : `${input.display} cannot be read (${code ?? String(e)})`, undefined, undefined, input.display);
+  }
+}
