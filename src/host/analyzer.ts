@@ -10,8 +10,8 @@ import type { AnalysisTarget } from './diagnostics';
 import { InputReadError, targetsOf, workerInput } from './inputs';
 import type { AnalysisStatusBar } from './statusBar';
 import type { AnalysisEntry, AnalysisRequest, FindingsStore } from './store';
-import type { AnalysisWorkerPool } from '../worker/client';
-import type { AnalysisJob, WorkerError } from '../worker/protocol';
+import type { AnalysisWorkerPool, StateFolderOptions } from '../worker/client';
+import type { AnalysisJob, JobReading, WorkerError } from '../worker/protocol';
 
 export type RequestOutcome =
   | { kind: 'result'; request: AnalysisRequest; entry: AnalysisEntry }
@@ -66,6 +66,8 @@ export class AnalysisRunner implements vscode.Disposable {
     private readonly store: FindingsStore,
     private readonly status: AnalysisStatusBar,
     private readonly log: vscode.LogOutputChannel,
+    /** Where the worker keeps each file's state, so unchanged files are not read again (none: every file is read). */
+    private readonly states: StateFolderOptions = {},
   ) {}
 
   get running(): boolean {
@@ -149,6 +151,13 @@ export class AnalysisRunner implements vscode.Disposable {
       let publishing = Promise.resolve();
       const run = this.pool.run(jobs, {
         onProgress,
+        onPlan: (job, plan) => {
+          if (plan.reused === 0) return;
+          const message = plan.files === 1
+            ? vscode.l10n.t('{0} is unchanged', jobs[job]!.inputs[0]!.display)
+            : vscode.l10n.t('{0} of {1} files unchanged', plan.reused, plan.files);
+          progress.report({ message });
+        },
         onJob: (job, o) => {
           const i = jobRequest[job]!;
           const request = requests[i]!;
@@ -156,11 +165,11 @@ export class AnalysisRunner implements vscode.Disposable {
           if (o.kind !== 'result') return;
           // Published even if the run is cancelled later: a finished analysis is still true.
           publishing = publishing.then(async () => {
-            const entry = await this.publish(request, targets[i]!, o.result, o.issues);
+            const entry = await this.publish(request, targets[i]!, o.result, o.issues, o.reading);
             outcomes[i] = { kind: 'result', request, entry };
           });
         },
-      });
+      }, this.states);
       const stop = handle.cancel.token.onCancellationRequested(() => run.cancel());
       if (handle.cancel.token.isCancellationRequested) run.cancel();
       await run.done;
@@ -171,12 +180,13 @@ export class AnalysisRunner implements vscode.Disposable {
     return { outcomes: requests.map((request, i) => outcomes[i] ?? { kind: 'cancelled', request }), cancelled };
   }
 
-  private async publish(request: AnalysisRequest, targets: AnalysisTarget[], result: AnalysisResult, issues: AnalysisEntry['issues']): Promise<AnalysisEntry> {
+  private async publish(request: AnalysisRequest, targets: AnalysisTarget[], result: AnalysisResult, issues: AnalysisEntry['issues'], reading: JobReading): Promise<AnalysisEntry> {
     const files = await diagnosticsForResult(result, issues, targets);
-    const entry: AnalysisEntry = { request, targets, result, issues, files };
+    const entry: AnalysisEntry = { request, targets, result, issues, files, reading };
     this.store.set(entry);
     const r = result.report;
-    this.log.info(`${targets.map((t) => t.display).join(', ')}: ${r.inputs.reduce((n, i) => n + i.records, 0)} records, ${r.findings.length} finding(s)`);
+    const unchanged = reading.reused.length ? ` (${reading.reused.length} of ${targets.length} file(s) unchanged, not read again)` : '';
+    this.log.info(`${targets.map((t) => t.display).join(', ')}: ${r.inputs.reduce((n, i) => n + i.records, 0)} records, ${r.findings.length} finding(s)${unchanged}`);
     return entry;
   }
 

@@ -8,10 +8,13 @@ import { AnalysisRunner } from './analyzer';
 import type { InputErrorReport, ProgressReport, RunOutcome } from './analyzer';
 import { FindingCodeActionProvider, COMMAND_OPEN_REPORT } from './codeActions';
 import { ConfigStore } from './config';
-import { analysisWorkerLocation, spawnAnalysisWorker } from './platform';
+import { analysisWorkerLocation, READS_LOCAL_FILES, spawnAnalysisWorker } from './platform';
 import { REPORT_VIEW_TYPE, ReportPanels } from './report/panels';
 import { AnalysisStatusBar } from './statusBar';
 import { FindingsStore } from './store';
+
+/** The folder of stored file states holds at most this much; the least recently used go first. */
+export const STATE_FOLDER_MAX_BYTES = 200 * 1024 * 1024;
 
 /** Saves closer together than this trigger one analysis. */
 export const SAVE_DEBOUNCE_MS = 500;
@@ -50,6 +53,12 @@ export class CollapseLens implements vscode.Disposable {
   readonly presenter: ReportPanels;
   /** `publisher.name`, to open the walkthrough. */
   readonly extensionId: string;
+  /**
+   * Where the worker keeps the state of each file it read, keyed by path, size, modification
+   * time and options, so that analysing files again reads only the changed ones: a folder of
+   * the extension's global storage, on the desktop only (never beside the user's files).
+   */
+  readonly stateFolder: vscode.Uri | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly pendingSaves = new Map<string, NodeJS.Timeout>();
 
@@ -57,7 +66,9 @@ export class CollapseLens implements vscode.Disposable {
     this.extensionId = context.extension.id;
     const workerScript = analysisWorkerLocation(context.extensionUri);
     this.pool = new AnalysisWorkerPool(() => spawnAnalysisWorker(workerScript));
-    this.runner = new AnalysisRunner(this.pool, this.config, this.store, this.status, this.log);
+    this.stateFolder = READS_LOCAL_FILES && context.globalStorageUri.scheme === 'file' ? vscode.Uri.joinPath(context.globalStorageUri, 'file-states') : undefined;
+    const states = this.stateFolder ? { stateFolder: this.stateFolder.fsPath, stateFolderMaxBytes: STATE_FOLDER_MAX_BYTES } : {};
+    this.runner = new AnalysisRunner(this.pool, this.config, this.store, this.status, this.log, states);
     this.presenter = new ReportPanels(this, context.extensionUri);
     const watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
     this.disposables.push(
@@ -118,6 +129,16 @@ export class CollapseLens implements vscode.Disposable {
         await this.runner.run([current.request], { location: vscode.ProgressLocation.Window });
       }, SAVE_DEBOUNCE_MS),
     );
+  }
+
+  /** Forgets every stored file state (Clear Findings): the next analysis reads every file. */
+  async clearStates(): Promise<void> {
+    if (!this.stateFolder) return;
+    try {
+      await vscode.workspace.fs.delete(this.stateFolder, { recursive: true, useTrash: false });
+    } catch (e) {
+      if (!(e instanceof vscode.FileSystemError && e.code === 'FileNotFound')) this.log.warn(`the stored file states could not be removed: ${String(e)}`);
+    }
   }
 
   api(): CollapseLensApi {

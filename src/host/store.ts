@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AnalysisResult } from '../shared/details';
 import type { AnalysisTarget, PublishedDiagnostic, PublishedFile } from './diagnostics';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
-import type { WorkerIssue } from '../worker/protocol';
+import type { JobReading, WorkerIssue } from '../worker/protocol';
 
 /** What to analyze: one file, or several files as generations. */
 export interface AnalysisRequest {
@@ -20,6 +20,8 @@ export interface AnalysisEntry {
   readonly result: AnalysisResult;
   readonly issues: readonly WorkerIssue[];
   readonly files: ReadonlyMap<string, PublishedFile>;
+  /** Which files the analysis read, and which it did not because they were unchanged. */
+  readonly reading?: JobReading;
 }
 
 export interface FindingCounts {

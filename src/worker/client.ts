@@ -8,6 +8,7 @@ import type {
   AnalysisJob,
   GeneratedScenario,
   HostToWorkerMessage,
+  JobReading,
   RunScenarioRequest,
   ScenarioInfo,
   WorkerError,
@@ -40,14 +41,22 @@ export interface AnalysisWorker {
 export const CANCEL_GRACE_MS = 2000;
 
 export type JobOutcome =
-  | { kind: 'result'; result: AnalysisResult; issues: WorkerIssue[] }
+  | { kind: 'result'; result: AnalysisResult; issues: WorkerIssue[]; reading: JobReading }
   | { kind: 'error'; error: WorkerError }
   | { kind: 'cancelled' };
 
 export interface RunCallbacks {
   onProgress?(job: number, progress: AnalyzeProgress): void;
+  /** Before a job reads its files: how many of its files are unchanged since their state was stored. */
+  onPlan?(job: number, plan: { files: number; reused: number }): void;
   /** Called as soon as a job ends, so results show while later jobs still run. */
   onJob?(job: number, outcome: JobOutcome): void;
+}
+
+/** Where the worker keeps the state of each file it reads (see StartAnalysisRequest). */
+export interface StateFolderOptions {
+  stateFolder?: string;
+  stateFolderMaxBytes?: number;
 }
 
 export interface WorkerRun {
@@ -61,7 +70,7 @@ export class AnalysisWorkerPool {
   /** @param spawn starts a worker on the analysis worker's script (src/host/platform.ts's spawnAnalysisWorker). */
   constructor(private readonly spawn: () => AnalysisWorker) {}
 
-  run(jobs: AnalysisJob[], callbacks: RunCallbacks = {}): WorkerRun {
+  run(jobs: AnalysisJob[], callbacks: RunCallbacks = {}, states: StateFolderOptions = {}): WorkerRun {
     const worker = this.spawn();
     const outcomes: (JobOutcome | undefined)[] = jobs.map(() => undefined);
     let cancelled = false;
@@ -90,8 +99,11 @@ export class AnalysisWorkerPool {
         case 'progress':
           if (!cancelled) callbacks.onProgress?.(message.job, message.progress);
           break;
+        case 'plan':
+          if (!cancelled) callbacks.onPlan?.(message.job, { files: message.files, reused: message.reused });
+          break;
         case 'result':
-          if (!cancelled) finishJob(message.job, { kind: 'result', result: message.result, issues: message.issues });
+          if (!cancelled) finishJob(message.job, { kind: 'result', result: message.result, issues: message.issues, reading: message.reading });
           break;
         case 'error':
           if (!cancelled) finishJob(message.job, { kind: 'error', error: message.error });
@@ -115,7 +127,7 @@ export class AnalysisWorkerPool {
 
     // Transfer file contents read by the host instead of copying them.
     const transfer = jobs.flatMap((j) => j.inputs.flatMap((i) => (i.bytes ? [i.bytes.buffer as ArrayBuffer] : [])));
-    const start: HostToWorkerMessage = { kind: 'start', jobs };
+    const start: HostToWorkerMessage = { kind: 'start', jobs, ...states };
     worker.postMessage(start, transfer);
 
     return {

@@ -2,9 +2,12 @@
 // the host posts `start`, then possibly `cancel`, and terminates the worker after `done`.
 // No vscode import here: this file is bundled on its own into dist/worker.js (a worker thread),
 // and into dist/web/worker.js (a Web Worker); port.ts is where the two differ.
-import { hostPort, readerThreadScript } from './port';
+import { analysisThreadScript, cores, hostPort, readerThreadScript } from './port';
 import { analyzeFiles, InputError } from '../core/analyze';
-import type { AnalyzeInput } from '../core/analyze';
+import { analyzeIncrementally } from '../core/analysis/incremental';
+import { partialCache } from './cache';
+import type { AnalyzeInput, AnalyzeOutcome } from '../core/analyze';
+import type { AnalyzeProgress } from '../core/options';
 import { detectFields } from '../core/detect';
 import { formatFromPath, openInputRecords } from '../core/readers/index';
 import { getScenario, SCENARIOS } from '../core/scenarios/index';
@@ -14,6 +17,7 @@ import { scenarioFiles } from '../core/scenarios/readme';
 import type {
   GeneratedFile,
   HostToWorkerMessage,
+  JobReading,
   ListFieldsRequest,
   RunScenarioRequest,
   ScenarioInfo,
@@ -70,7 +74,11 @@ function serializeError(e: unknown): WorkerError {
   return { message: err.message, input: false, stack: err.stack };
 }
 
+/** The stored states' folder holds at most this much unless the host says otherwise. */
+const DEFAULT_STATE_FOLDER_BYTES = 200 * 1024 * 1024;
+
 async function runJobs(request: StartAnalysisRequest): Promise<void> {
+  const states = partialCache(request.stateFolder, request.stateFolderMaxBytes ?? DEFAULT_STATE_FOLDER_BYTES);
   for (let job = 0; job < request.jobs.length; job++) {
     if (abort.signal.aborted) break;
     // Progress arrives per record batch; a few updates a second are enough for a progress bar.
@@ -78,29 +86,58 @@ async function runJobs(request: StartAnalysisRequest): Promise<void> {
     try {
       const { inputs, options } = request.jobs[job]!;
       const readerThread = readerThreadScript();
-      const { issues, ...result } = await analyzeFiles(inputs.map(toAnalyzeInput), {
+      const analysisThread = analysisThreadScript();
+      const analyzeInputs = inputs.map(toAnalyzeInput);
+      const analyzeOptions = {
         ...options,
         ...(readerThread ? { readerThread } : {}),
+        // Every core: large files and sets of files are read on a pool of threads.
+        ...(analysisThread ? { analysisThread, jobs: cores() } : {}),
         signal: abort.signal,
-        onProgress: (progress) => {
+        onProgress: (progress: AnalyzeProgress) => {
           const now = Date.now();
           if (now - lastProgress < 100) return;
           lastProgress = now;
           post({ kind: 'progress', job, progress });
         },
-      });
+      };
+      let outcome: AnalyzeOutcome;
+      let reading: JobReading;
+      if (states) {
+        // The files of a set that changed are read on the analysis threads, several at once.
+        const threads = analysisThread && cores() > 1 ? states.fileReader(analysisThread, cores(), abort.signal) : undefined;
+        try {
+          const r = await analyzeIncrementally(analyzeInputs, {
+            ...analyzeOptions,
+            cache: states.cache,
+            identify: states.identify,
+            ...(threads ? { readFile: threads.read } : {}),
+            onPlan: (plan) => post({ kind: 'plan', job, ...plan }),
+          });
+          outcome = r.outcome;
+          reading = { read: r.read, reused: r.reused };
+        } finally {
+          await threads?.close();
+        }
+      } else {
+        outcome = await analyzeFiles(analyzeInputs, analyzeOptions);
+        reading = { read: inputs.map((i) => i.display), reused: [] };
+      }
       if (abort.signal.aborted) break;
+      const { issues, ...result } = outcome;
       post({
         kind: 'result',
         job,
         result,
         issues: issues.map((i) => ({ file: i.file, line: i.line, column: i.column, message: i.message })),
+        reading,
       });
     } catch (e) {
       if (abort.signal.aborted) break;
       post({ kind: 'error', job, error: serializeError(e) });
     }
   }
+  await states?.cache.prune().catch(() => undefined);
   post({ kind: 'done', cancelled: abort.signal.aborted });
 }
 

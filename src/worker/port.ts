@@ -2,7 +2,9 @@
 // worker_threads Worker, and reads large local files on a second thread of its own when the
 // reading thread's bundle is beside it. port.web.ts is the web build's counterpart.
 import { parentPort } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { readerThreadBeside } from '../core/analysis/offThread';
+import { analysisThreadBeside } from '../core/analysis/parallel';
 import type { HostToWorkerMessage, WorkerToHostMessage } from './protocol';
 
 export interface HostPort {
@@ -17,6 +19,16 @@ export function hostPort(): HostPort {
     post: (message, transfer) => port.postMessage(message, transfer),
     onMessage: (listener) => port.on('message', listener),
   };
+}
+
+/** Threads the analysis may use: the cores of the machine. */
+export function cores(): number {
+  return availableParallelism();
+}
+
+/** The analysis threads' script (dist/analysis-thread.js, beside this bundle), if it was built. */
+export function analysisThreadScript(): string | undefined {
+  return analysisThreadBeside(__dirname);
 }
 
 /** The reading thread's script (dist/reader-thread.js, beside this bundle), if it was built. */

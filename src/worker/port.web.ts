@@ -20,5 +20,13 @@ export function readerThreadScript(): string | undefined {
   return undefined;
 }
 
+export function analysisThreadScript(): string | undefined {
+  return undefined;
+}
+
+export function cores(): number {
+  return 1;
+}
+
 // tsc checks the importers against port.ts only; this holds the two files' exports together.
-({ hostPort, readerThreadScript }) satisfies typeof import('./port');
+({ hostPort, readerThreadScript, analysisThreadScript, cores }) satisfies typeof import('./port');

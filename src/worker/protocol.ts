@@ -44,6 +44,19 @@ export interface WorkerError {
 export interface StartAnalysisRequest {
   kind: 'start';
   jobs: AnalysisJob[];
+  /**
+   * A folder of the extension's storage where the state of each file read is kept, so a file
+   * unchanged since is not read again (desktop only; without it every file is read).
+   */
+  stateFolder?: string;
+  /** The bound of that folder in bytes: the least recently used states go past it. */
+  stateFolderMaxBytes?: number;
+}
+
+/** Which files of a job were read, and which were unchanged since a run that stored their state. */
+export interface JobReading {
+  read: string[];
+  reused: string[];
 }
 
 export interface CancelAnalysisRequest {
@@ -88,6 +101,15 @@ export interface DidFinishJobNotification {
   job: number;
   result: AnalysisResult;
   issues: WorkerIssue[];
+  reading: JobReading;
+}
+
+/** Sent before a job reads its files: how many of them are unchanged (their stored state is used). */
+export interface DidPlanJobNotification {
+  kind: 'plan';
+  job: number;
+  files: number;
+  reused: number;
 }
 
 export interface DidFailJobNotification {
@@ -140,6 +162,7 @@ export interface DidRunScenarioResponse {
 
 export type WorkerToHostMessage =
   | DidProgressNotification
+  | DidPlanJobNotification
   | DidFinishJobNotification
   | DidFailJobNotification
   | DidFinishRunNotification

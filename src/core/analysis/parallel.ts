@@ -152,7 +152,11 @@ async function detectFirst(input: AnalyzeInput, kind: ReturnType<typeof formatFr
 
 type Pending = { resolve: (r: TaskResult) => void; reject: (e: Error) => void; progress?: ((bytes: number) => void) | undefined };
 
-/** Up to `size` analysis threads, started as tasks need them, each running one task at a time. */
+/**
+ * Up to `size` analysis threads, started as tasks need them, each running one task at a time.
+ * A task that fails stops the others (`failFast`, for one analysis), or only itself (for files
+ * read one by one, where the caller decides which failure to report).
+ */
 export class AnalysisPool {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
@@ -161,7 +165,7 @@ export class AnalysisPool {
   private nextId = 1;
   private failure: Error | undefined;
 
-  constructor(private readonly script: string, private readonly size: number, private readonly signal: AbortSignal | undefined) {
+  constructor(private readonly script: string, private readonly size: number, private readonly signal: AbortSignal | undefined, private readonly failFast = true) {
     signal?.addEventListener('abort', this.onAbort);
   }
 
@@ -214,8 +218,9 @@ export class AnalysisPool {
       this.idle.push(worker);
       if (r.kind === 'error') {
         const e = r.name === 'InputError' ? new InputError(r.message, r.line, r.column, r.file) : Object.assign(new Error(r.message), { name: r.name });
-        this.fail(e);
+        if (this.failFast) this.fail(e);
         pending.reject(e);
+        this.dispatch();
         return;
       }
       pending.resolve(r);

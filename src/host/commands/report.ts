@@ -6,9 +6,10 @@ import type { Command, CollapseLens } from '../context';
 import { COMMAND_RUN_SCENARIO } from '../scenario/command';
 import { COMMAND_GETTING_STARTED } from './gettingStarted';
 
-export const clearFindings = (ctx: CollapseLens): Command => () => {
+export const clearFindings = (ctx: CollapseLens): Command => async (): Promise<void> => {
   ctx.runner.cancelAll();
   ctx.store.clear();
+  await ctx.clearStates();
 };
 
 export const openReport = (ctx: CollapseLens): Command => async (arg?: unknown): Promise<void> => {
