@@ -91,8 +91,9 @@ async function runJobs(request: StartAnalysisRequest): Promise<void> {
       const analyzeOptions = {
         ...options,
         ...(readerThread ? { readerThread } : {}),
-        // Every core: large files and sets of files are read on a pool of threads.
-        ...(analysisThread ? { analysisThread, jobs: cores() } : {}),
+        // One analysis thread (with the reading thread beside it): reading parts of a file on
+        // several threads is exact but does not pay yet, since their states are merged and
+        // finished on one thread (README, Performance).
         signal: abort.signal,
         onProgress: (progress: AnalyzeProgress) => {
           const now = Date.now();
