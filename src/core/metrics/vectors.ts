@@ -51,7 +51,7 @@ import {
   vendiFromRows,
 } from '../numeric/spectral';
 import type { VectorMoments } from '../numeric/spectral';
-import { base64ToFloat64, float64ToBase64 } from '../numeric/typedBase64';
+import { encodeBase64, float64FromBase64 } from '../numeric/base64';
 import { loadRow, storedScale, storeRow } from '../numeric/rowCodec';
 import type { StoredRow } from '../numeric/rowCodec';
 
@@ -280,7 +280,7 @@ export class VectorAccumulator {
       lastLine: this.lastLine,
       onLine: this.onLine,
       seen: this.reservoir?.seen ?? 0,
-      kept: { lines: kept.map((k) => k.line), indices: kept.map((k) => k.index), rows: float64ToBase64(rows) },
+      kept: { lines: kept.map((k) => k.line), indices: kept.map((k) => k.index), rows: encodeBase64(rows) },
     };
     if (this.d !== undefined) state.d = this.d;
     if (this.spill) state.spill = this.spill.toState();
@@ -308,7 +308,7 @@ export class VectorAccumulator {
     acc.lastLine = state.lastLine;
     acc.onLine = state.onLine;
     const { lines, indices } = state.kept;
-    const rows = base64ToFloat64(state.kept.rows, lines.length * d);
+    const rows = float64FromBase64(state.kept.rows, lines.length * d);
     const reservoir = acc.reservoir!;
     for (let i = 0; i < lines.length; i++) {
       const row = rows.slice(i * d, (i + 1) * d);

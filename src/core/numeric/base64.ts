@@ -7,7 +7,7 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const DECODE = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
-type Typed = Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array;
+type Typed = Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array | Uint16Array;
 
 /** Base64 of the bytes of a typed array (or of part of one). */
 export function encodeBase64(a: Typed): string {
@@ -53,14 +53,17 @@ export function decodeBase64(s: string): Uint8Array {
   return out.subarray(0, o);
 }
 
-function aligned(s: string, width: number): ArrayBuffer {
+function aligned(s: string, width: number, length?: number): ArrayBuffer {
   const bytes = decodeBase64(s);
   if (bytes.length % width !== 0) throw new Error(`base64 of ${bytes.length} bytes is not an array of ${width}-byte numbers`);
+  if (length !== undefined && bytes.length !== length * width) throw new Error(`base64 of ${bytes.length / width} numbers where ${length} were expected`);
   // A fresh buffer: typed arrays need their offset aligned to the element size.
   return bytes.slice().buffer;
 }
 
-export const float64FromBase64 = (s: string): Float64Array => new Float64Array(aligned(s, 8));
+/** The numbers of `encodeBase64` text; `length`, when given, is checked. */
+export const float64FromBase64 = (s: string, length?: number): Float64Array => new Float64Array(aligned(s, 8, length));
+export const float32FromBase64 = (s: string, length?: number): Float32Array => new Float32Array(aligned(s, 4, length));
 export const int32FromBase64 = (s: string): Int32Array => new Int32Array(aligned(s, 4));
 export const uint32FromBase64 = (s: string): Uint32Array => new Uint32Array(aligned(s, 4));
 export const uint8FromBase64 = (s: string): Uint8Array => new Uint8Array(aligned(s, 1));

@@ -12,7 +12,7 @@
 import { fsum } from './exactSum';
 import { accumulateTiles, tileScratch } from './linalg';
 import { simdKernels } from './simd';
-import { base64ToFloat64, float64ToBase64 } from './typedBase64';
+import { encodeBase64, float64FromBase64 } from './base64';
 
 const TWO_21 = 2 ** 21;
 const TWO_42 = 2 ** 42;
@@ -111,14 +111,14 @@ export class ExactUnitGram {
   toState(): ExactUnitGramState {
     this.flush();
     this.carry();
-    return { top: float64ToBase64(this.top), rest: float64ToBase64(this.rest), cross: float64ToBase64(this.cross), rows: this.rows };
+    return { top: encodeBase64(this.top), rest: encodeBase64(this.rest), cross: encodeBase64(this.cross), rows: this.rows };
   }
 
   static fromState(d: number, state: ExactUnitGramState): ExactUnitGram {
     const g = new ExactUnitGram(d);
-    g.top.set(base64ToFloat64(state.top, d * d));
-    g.rest.set(base64ToFloat64(state.rest, d * d));
-    g.cross.set(base64ToFloat64(state.cross, d * d));
+    g.top.set(float64FromBase64(state.top, d * d));
+    g.rest.set(float64FromBase64(state.rest, d * d));
+    g.cross.set(float64FromBase64(state.cross, d * d));
     g.rows = state.rows;
     for (let i = 0; i < d * d; i++) {
       if (!Number.isInteger(g.top[i]) || !Number.isInteger(g.rest[i]) || !Number.isInteger(g.cross[i])) throw new Error('ExactUnitGram: the sums are not whole units');

@@ -7,7 +7,7 @@ import { ExactVectorSum } from './exactVectorSum';
 import { ExactUnitGram } from './exactGram';
 import type { ExactUnitGramState } from './exactGram';
 import { squaredNorm } from './pairwise';
-import { base64ToFloat64, float64ToBase64 } from './typedBase64';
+import { encodeBase64, float64FromBase64 } from './base64';
 
 /** The sums of the rows that left the sample on the d × d route (see `SpillSums`). */
 export interface SpillState {
@@ -121,21 +121,21 @@ export class SpillSums {
     return {
       n: this.n,
       nonZero: this.nonZero,
-      anchor: float64ToBase64(this.anchor),
-      shifted: float64ToBase64((this.shifted.flush(), upperToFull(this.shifted.gram, d))),
-      sums: float64ToBase64(this.sums),
+      anchor: encodeBase64(this.anchor),
+      shifted: encodeBase64((this.shifted.flush(), upperToFull(this.shifted.gram, d))),
+      sums: encodeBase64(this.sums),
       normalized: this.normalized.toState(),
       exact: this.exact.toState(),
     };
   }
 
   static fromState(d: number, state: SpillState): SpillSums {
-    const s = new SpillSums(d, base64ToFloat64(state.anchor, d));
+    const s = new SpillSums(d, float64FromBase64(state.anchor, d));
     s.n = state.n;
     s.nonZero = state.nonZero;
-    s.shifted.gram.set(base64ToFloat64(state.shifted, d * d));
+    s.shifted.gram.set(float64FromBase64(state.shifted, d * d));
     s.normalized = ExactUnitGram.fromState(d, state.normalized);
-    s.sums.set(base64ToFloat64(state.sums, d));
+    s.sums.set(float64FromBase64(state.sums, d));
     s.exact = ExactVectorSum.fromState(d, state.exact);
     return s;
   }

@@ -2,7 +2,7 @@
 // strings are standard base64 (compared with Buffer's), and bad input is refused.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeBase64, encodeBase64, float64FromBase64, int32FromBase64, uint32FromBase64, uint8FromBase64 } from '../../../../src/core/numeric/base64';
+import { decodeBase64, encodeBase64, float32FromBase64, float64FromBase64, int32FromBase64, uint32FromBase64, uint8FromBase64 } from '../../../../src/core/numeric/base64';
 
 describe('base64', () => {
   test('the same strings as Buffer, for every length modulo 3 and past one chunk', () => {
@@ -26,5 +26,12 @@ describe('base64', () => {
   test('bad input is refused', () => {
     assert.throws(() => decodeBase64('ab$d'), /not base64/);
     assert.throws(() => float64FromBase64(encodeBase64(Uint8Array.from([1, 2, 3]))), /not an array of 8-byte numbers/);
+    assert.throws(() => float64FromBase64(encodeBase64(new Float64Array(3)), 4), /3 numbers where 4 were expected/);
+  });
+
+  test('single precision, and a length that is checked when given', () => {
+    const f = Float32Array.from([0, -1.5, 3.4028234663852886e38, 1e-45]);
+    assert.deepEqual(float32FromBase64(encodeBase64(f), 4), f);
+    assert.deepEqual(float64FromBase64(encodeBase64(Float64Array.from([1, 2])), 2), Float64Array.from([1, 2]));
   });
 });
