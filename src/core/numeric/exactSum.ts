@@ -35,30 +35,7 @@ export class ExactSum {
     const hi = exp === 0 ? high & 0xfffff : (high & 0xfffff) | 0x100000;
     // x = ±(hi·2^32 + lo) · 2^(pos − 1074), pos the bit position of the significand's last bit.
     const pos = exp === 0 ? 0 : exp - 1;
-    const c = pos >>> 5;
-    const shift = pos & 31;
-    let p0: number;
-    let p1: number;
-    let p2: number;
-    if (shift === 0) {
-      p0 = lo;
-      p1 = hi;
-      p2 = 0;
-    } else {
-      p0 = (lo << shift) >>> 0;
-      p1 = ((lo >>> (32 - shift)) | (hi << shift)) >>> 0;
-      p2 = hi >>> (32 - shift);
-    }
-    const chunks = this.chunks;
-    if (high >>> 31) {
-      chunks[c] -= p0;
-      chunks[c + 1] -= p1;
-      chunks[c + 2] -= p2;
-    } else {
-      chunks[c] += p0;
-      chunks[c + 1] += p1;
-      chunks[c + 2] += p2;
-    }
+    depositSignificand(this.chunks, pos >>> 5, pos & 31, lo, hi, high >>> 31 !== 0);
     if (++this.pending === CARRY_EVERY) this.carry();
   }
 
@@ -210,4 +187,33 @@ function roundPartials(partials: ArrayLike<number>): number {
     if (y === yr) hi = x;
   }
   return hi;
+}
+
+/**
+ * Adds (or, `negative`, subtracts) the 53-bit significand hi·2^32 + lo shifted left by `shift`
+ * bits into three 32-bit chunks from `c` on: the exact deposit of one double into a
+ * superaccumulator (ExactSum here, ExactVectorSum per coordinate).
+ */
+export function depositSignificand(chunks: Float64Array, c: number, shift: number, lo: number, hi: number, negative: boolean): void {
+  let p0: number;
+  let p1: number;
+  let p2: number;
+  if (shift === 0) {
+    p0 = lo;
+    p1 = hi;
+    p2 = 0;
+  } else {
+    p0 = (lo << shift) >>> 0;
+    p1 = ((lo >>> (32 - shift)) | (hi << shift)) >>> 0;
+    p2 = hi >>> (32 - shift);
+  }
+  if (negative) {
+    chunks[c] -= p0;
+    chunks[c + 1] -= p1;
+    chunks[c + 2] -= p2;
+  } else {
+    chunks[c] += p0;
+    chunks[c + 1] += p1;
+    chunks[c + 2] += p2;
+  }
 }

@@ -8,7 +8,7 @@
 // adds each row's sum of squares, computed in double-double (a function of the row alone, so
 // of no split): they give the mean and the trace of the scatter matrix Σᵢ Σ (xᵢ − x̄ᵢ)², each
 // rounded once.
-import { ExactSum } from './exactSum';
+import { depositSignificand, ExactSum } from './exactSum';
 
 const WINDOW = 8;
 const BELOW = 3; // chunks of the window below the first value's
@@ -183,30 +183,7 @@ export class ExactVectorSum {
       this.widen(i).add(x);
       return;
     }
-    const c = i * WINDOW + chunk - b;
-    const shift = pos & 31;
-    let p0: number;
-    let p1: number;
-    let p2: number;
-    if (shift === 0) {
-      p0 = lo;
-      p1 = hi;
-      p2 = 0;
-    } else {
-      p0 = (lo << shift) >>> 0;
-      p1 = ((lo >>> (32 - shift)) | (hi << shift)) >>> 0;
-      p2 = hi >>> (32 - shift);
-    }
-    const chunks = this.chunks;
-    if (high >>> 31) {
-      chunks[c] -= p0;
-      chunks[c + 1] -= p1;
-      chunks[c + 2] -= p2;
-    } else {
-      chunks[c] += p0;
-      chunks[c + 1] += p1;
-      chunks[c + 2] += p2;
-    }
+    depositSignificand(this.chunks, i * WINDOW + chunk - b, pos & 31, lo, hi, high >>> 31 !== 0);
   }
 
   /** Coordinate i as a whole ExactSum from now on (its window's sum moved into it, exactly). */
