@@ -15,6 +15,7 @@ import { verdicts } from '../rules/verdict';
 import type { GroupEvidence } from '../rules';
 import { VERSION } from '../version';
 import { ROLES } from './roles';
+import { vectorSampleRows } from './budget';
 import type { RoleKey } from './roles';
 import { groupKey, mergeGroup, MAX_ISSUES_KEPT } from './partial';
 import type { GroupState, MalformedRecord, PartialAnalysis } from './partial';
@@ -51,6 +52,13 @@ export function finishAnalysis(partial: PartialAnalysis, options: FinishOptions 
   const baselineIndex = findBaseline(generations, options.baseline, displays);
   const base = generations[baselineIndex]!;
 
+  // The vector samples, lowered to their share of the budget among all the generations: the
+  // same rows whether the generations were read together or apart (budget.ts).
+  const withVectors = generations.filter((g) => g.state.roles.vectors);
+  for (const g of withVectors) {
+    const acc = g.state.roles.vectors!;
+    acc.shrinkSample(vectorSampleRows(partial.settings.sampling.vectorReservoir, withVectors.length, acc.dimension ?? 1));
+  }
   const active = ROLES.filter((role) => generations.some((g) => g.state.roles[role.key as RoleKey]));
   const shared = new Map(active.map((role) => {
     const key = role.key as RoleKey;

@@ -18,7 +18,7 @@ import type { RecordIssue, SourceRecord } from '../readers/index';
 import { naturalCompare } from '../generations';
 import { HashSet53, lowBits } from '../metrics/hashing';
 import { tokenize } from '../metrics/text';
-import { VectorRowBudget } from './budget';
+import { vectorSampleRows } from './budget';
 import { makeProjector } from './project';
 import type { Projected, ProjectedIssue, ProjectionSpec } from './project';
 import { locateIssueColumns, vectorProblem } from './skipped';
@@ -83,14 +83,12 @@ export async function readInputs(inputs: readonly AnalyzeInput[], options: ReadI
   const sizes = await statInputs(ordered, options);
   const totalBytes = options.range ? options.range.end - options.range.start : sizes.reduce((a, b) => a + b, 0);
 
-  const vectorBudget = new VectorRowBudget();
   let builder: PartialBuilder | undefined;
   const files: FileState[] = [];
   let bytesBefore = 0;
   const start = (fields: FieldsUsed, firstVectorLength: number | undefined) => {
-    if (firstVectorLength) vectorBudget.dimension = firstVectorLength;
     const rolling = !multipleFiles && !fields.roles.group && !options.range ? new RollingTracker(options.rollingWindow ?? 100, fields.roles.text ? 'distinct_1' : 'simpson_diversity') : undefined;
-    builder = new PartialBuilder(settings, fields, multipleFiles, () => vectorBudget.take(sampling.vectorReservoir), rolling, options.mergeable ?? false);
+    builder = new PartialBuilder(settings, fields, multipleFiles, firstVectorLength, rolling, options.mergeable ?? false);
   };
   if (options.fieldsFrom) start(options.fieldsFrom, undefined);
 
@@ -298,6 +296,8 @@ export class PartialBuilder {
   private readonly byKey = new Map<string, GroupState>();
   private readonly ctx: RoleContext;
   private readonly roles: typeof ROLES;
+  /** Generations with a vector accumulator, which share the vector budget (budget.ts). */
+  private vectorGroups = 0;
   /** Records taken so far. */
   records = 0;
 
@@ -305,11 +305,12 @@ export class PartialBuilder {
     readonly settings: PartialSettings,
     readonly fields: FieldsUsed,
     private readonly multipleFiles: boolean,
-    vectorReservoir: () => number,
+    /** The length of the first vector seen while detecting, when known. */
+    private vectorLength: number | undefined,
     readonly rolling: RollingTracker | undefined,
     mergeable: boolean,
   ) {
-    this.ctx = roleContext(settings, fields, vectorReservoir, mergeable);
+    this.ctx = roleContext(settings, fields, () => vectorSampleRows(settings.sampling.vectorReservoir, this.vectorGroups, this.vectorLength ?? 1), mergeable);
     this.roles = ROLES.filter((role) => role.present(this.ctx.detected));
   }
 
@@ -362,9 +363,21 @@ export class PartialBuilder {
   private newGroup(key: string, file: string, group: string | undefined, line: number): GroupState {
     const g: GroupState = { file, firstLine: line, records: 0, outputs: 0, roles: {} };
     if (group !== undefined) g.group = group;
+    if (this.fields.roles.vector) this.shareVectorBudget(this.vectorGroups + 1);
     for (const role of this.roles) (g.roles as Record<RoleKey, unknown>)[role.key] = role.create(this.ctx);
     this.byKey.set(key, g);
     return g;
+  }
+
+  /** One more generation of vectors: every sample is lowered to its share of the budget. */
+  private shareVectorBudget(groups: number): void {
+    this.vectorGroups = groups;
+    for (const g of this.byKey.values()) {
+      const acc = g.roles.vectors;
+      if (!acc) continue;
+      this.vectorLength ??= acc.dimension;
+      acc.shrinkSample(vectorSampleRows(this.settings.sampling.vectorReservoir, groups, acc.dimension ?? this.vectorLength ?? 1));
+    }
   }
 }
 

@@ -162,7 +162,7 @@ interface DenseFinish {
 }
 
 export class VectorAccumulator {
-  private readonly options: Required<VectorMetricOptions>;
+  private options: Required<VectorMetricOptions>;
   // Created with the first row, once d (and so the route) is known.
   // The kept rows: a bottom-k sample by a seeded hash of each row's position, so the same
   // rows are kept however the input is split (numeric/bottomK.ts).
@@ -230,13 +230,43 @@ export class VectorAccumulator {
   }
 
   /**
+   * Lowers the sample to `reservoir` rows (and the exact pairwise limit with it), when more
+   * generations share the memory: afterwards this holds what an accumulator made with that
+   * reservoir holds, since the sample is a bottom-k by position key and the rows it lets go
+   * join the exact sums of the rows outside it. Never raises it.
+   */
+  shrinkSample(reservoir: number): void {
+    const o = this.options;
+    const next = Math.min(o.reservoir, reservoir);
+    const limit = Math.min(o.exactPairwiseLimit, next);
+    if (next === o.reservoir && limit === o.exactPairwiseLimit) return;
+    if (this.frozen) throw new Error('VectorAccumulator.shrinkSample: after the metrics were computed');
+    this.options = { ...o, reservoir: next, exactPairwiseLimit: limit };
+    const sample = this.reservoir;
+    if (!sample || this.d === undefined) return;
+    const capacity = this.capacityFor(this.d);
+    if (capacity >= sample.capacity) return;
+    sample.capacity = capacity;
+    while (sample.size > capacity) {
+      const item = sample.popLargest()!;
+      if (!this.wide) this.spillRow(loadRow(item.stored));
+    }
+    this.kept = undefined;
+  }
+
+  /**
    * Adds the rows of another accumulator of the same generation (same options, same d; rows
    * at other positions): afterwards this one holds what one pass over the rows of both gives.
-   * Throws when the options or the dimensions differ, or either has been finished.
+   * Samples of different sizes (parts read while other generations shared the memory) are
+   * both lowered to the smaller first. Throws when the options or the dimensions differ, or
+   * either has been finished.
    */
   merge(other: VectorAccumulator): void {
     if (other === this) throw new Error('VectorAccumulator.merge: cannot merge an accumulator into itself');
     if (this.frozen || other.frozen) throw new Error('VectorAccumulator.merge: merge after the metrics were computed');
+    const rows = Math.min(this.options.reservoir, other.options.reservoir);
+    this.shrinkSample(rows);
+    other.shrinkSample(rows);
     for (const k of OPTION_KEYS) {
       if (this.options[k] !== other.options[k]) throw new Error(`VectorAccumulator.merge: different options (${k} ${this.options[k]} and ${other.options[k]})`);
     }
@@ -485,18 +515,21 @@ export class VectorAccumulator {
 
   private start(d: number): void {
     this.d = d;
-    const o = this.options;
-    let capacity: number;
-    if (d > o.denseDimensionLimit) {
+    const capacity = this.capacityFor(d);
+    if (d > this.options.denseDimensionLimit) {
       this.wide = true;
       this.exact = new ExactVectorSum(d);
-      capacity = Math.max(2, Math.min(o.sampleRows, o.reservoir, Math.floor(SAMPLE_NUMBERS / d)));
       this.reservoir = new BottomK<KeptRow>(capacity);
     } else {
-      capacity = Math.max(o.reservoir, o.exactPairwiseLimit);
       // A row pushed out of the sample joins the sums of the rows that left it.
       this.reservoir = new BottomK<KeptRow>(capacity, (item) => this.spillRow(loadRow(item.stored)));
     }
+  }
+
+  /** Rows the sample keeps at dimension d with the current options. */
+  private capacityFor(d: number): number {
+    const o = this.options;
+    return d > o.denseDimensionLimit ? Math.max(2, Math.min(o.sampleRows, o.reservoir, Math.floor(SAMPLE_NUMBERS / d))) : Math.max(o.reservoir, o.exactPairwiseLimit);
   }
 }
 

@@ -142,12 +142,13 @@ describe('VectorAccumulator: merged parts equal one pass', () => {
 });
 
 describe('VectorAccumulator.merge: refusals', () => {
-  test('different dimensions, options or seeds throw a clear Error', () => {
+  test('different dimensions, options or seeds throw a clear Error (a smaller sample merges)', () => {
     const a = feed(new VectorAccumulator(), [{ line: 1, vectors: [[1, 2, 3]] }]);
     const b = feed(new VectorAccumulator(), [{ line: 2, vectors: [[1, 2]] }]);
     assert.throws(() => a.merge(b), /rows of 2 numbers cannot join rows of 3/);
-    const c = feed(new VectorAccumulator({ reservoir: 100 }), [{ line: 2, vectors: [[1, 2, 3]] }]);
-    assert.throws(() => a.merge(c), /different options \(reservoir 5000 and 100\)/);
+    // A smaller sample is not a different option: both are lowered to it (see shrinkSample).
+    const c = feed(new VectorAccumulator({ sampledPairs: 100 }), [{ line: 2, vectors: [[1, 2, 3]] }]);
+    assert.throws(() => a.merge(c), /different options \(sampledPairs 2000000 and 100\)/);
     const e = feed(new VectorAccumulator({ seed: 7 }), [{ line: 2, vectors: [[1, 2, 3]] }]);
     assert.throws(() => a.merge(e), /different options \(seed/);
     assert.throws(() => VectorAccumulator.fromState(a.toState(), { seed: 7 }), /seed/);
@@ -167,5 +168,39 @@ describe('VectorAccumulator.merge: refusals', () => {
     const state = a.toState();
     assert.throws(() => VectorAccumulator.fromState({ ...state, version: 2 as 1 }), /version/);
     assert.throws(() => VectorAccumulator.fromState({ ...state, kept: { ...state.kept, rows: state.kept.rows.slice(0, 8) } }), /base64|expected/);
+  });
+});
+
+describe('VectorAccumulator.shrinkSample: a smaller share of the budget', () => {
+  test('lowered after the rows were read, the sample and the metrics are those of an accumulator made that small', () => {
+    const random = new Random(77);
+    const recs = records(700, 6, random);
+    const small: VectorMetricOptions = { reservoir: 120, exactPairwiseLimit: 120, sampledPairs: 3000 };
+    const want = finishVectorMetrics(feed(new VectorAccumulator(small), recs));
+    const big = feed(new VectorAccumulator({ ...small, reservoir: 400, exactPairwiseLimit: 400 }), recs);
+    big.shrinkSample(120);
+    const got = finishVectorMetrics(big);
+    assert.deepEqual(Object.keys(got.metrics), Object.keys(want.metrics));
+    for (const [k, v] of Object.entries(want.metrics)) {
+      // effective_rank sums the scatter in floating point about an anchor (documented bound).
+      if (k === 'effective_rank') assert.ok(Math.abs(got.metrics[k]! - v) <= 1e-12 * Math.abs(v), k);
+      else assert.equal(got.metrics[k], v, k);
+    }
+    assert.deepEqual(got.sampled, want.sampled);
+  });
+
+  test('parts with samples of different sizes merge as the smaller: the same as one pass made that small', () => {
+    const random = new Random(78);
+    const recs = records(600, 5, random);
+    const small: VectorMetricOptions = { reservoir: 150, exactPairwiseLimit: 150, sampledPairs: 2000 };
+    const want = finishVectorMetrics(feed(new VectorAccumulator(small), recs));
+    const [a, b] = split(recs, 2, true);
+    const first = feed(new VectorAccumulator({ ...small, reservoir: 300, exactPairwiseLimit: 300 }), a!);
+    first.merge(feed(new VectorAccumulator(small), b!));
+    const got = finishVectorMetrics(first);
+    for (const [k, v] of Object.entries(want.metrics)) {
+      if (k === 'effective_rank') assert.ok(Math.abs(got.metrics[k]! - v) <= 1e-12 * Math.abs(v), k);
+      else assert.equal(got.metrics[k], v, k);
+    }
   });
 });
