@@ -435,7 +435,7 @@ async function partialCommand(args: string[], ctx: Ctx): Promise<number> {
   const inputs = inputFiles(positionals, ctx);
   const out = (await outputTarget(values, ctx, inputs.map((i) => i.file)))!;
   const partial = await withProgress(ctx, options, ({ jobs, analysisThread, ...o }) =>
-    jobs !== undefined && jobs > 1 && analysisThread ? readInParallel(inputs, { ...o, jobs, analysisThread }) : readInputs(inputs, { ...o, mergeable: true }));
+    jobs !== undefined && jobs > 1 && analysisThread ? readInParallel(inputs, { ...o, jobs, analysisThread, mergeable: true }) : readInputs(inputs, { ...o, mergeable: true }));
   const state = JSON.stringify(partialToState(partial, VERSION));
   await writeOutputFile(out.path, state, { inputs: inputs.map((i) => i.file) }).catch(out.error);
   if (ctx.stderr.isTTY) ctx.stderr.write(`wrote ${terminalSafe(out.display)}\n`);
@@ -470,6 +470,15 @@ async function mergeCommand(args: string[], ctx: Ctx): Promise<number> {
       throw e;
     }
   }
+  // A file in two states would be counted twice.
+  const holder = new Map<string, string>();
+  parts.forEach((p, i) => {
+    for (const f of p.files) {
+      const other = holder.get(f.summary.file);
+      if (other !== undefined) throw new InputError(`${f.summary.file} is in two partial results (${other} and ${states[i]!.display}); give each file to one partial run`);
+      holder.set(f.summary.file, states[i]!.display);
+    }
+  });
   let merged: PartialAnalysis;
   try {
     merged = mergePartials(parts);

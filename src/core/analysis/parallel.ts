@@ -45,6 +45,8 @@ export interface ParallelOptions extends AnalyzeOptions {
   analysisThread: string;
   /** Smallest byte range a thread reads (default MIN_RANGE_BYTES; smaller in tests). */
   minRangeBytes?: number;
+  /** Keep what storing the result needs when it is read on this thread (the parts read on others always keep it). */
+  mergeable?: boolean;
 }
 
 /**
