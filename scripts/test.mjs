@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every test layer a user or CI runs, in order, with one closing count.
-//   build (the bundles, and the tests into out/test/) + type-check → unit (node --test) → report page in Chromium →
+//   build (the bundles, and the tests into out/test/) + type-check → unit (node --test) →
+//   partial results merged from a Dask cluster → report page in Chromium →
 //   the npm package as installed from its tarball → integration suite in a real VS Code
 //   extension host → UI flows through the workbench → the report panel through the workbench →
 //   the web build in the browser's web worker extension host → the .vsix installed into a
@@ -76,6 +77,12 @@ const layers = [
     },
   },
   { name: 'unit', run: () => run('node', ['--test', '--test-reporter=spec', ...walk('out/test/unit', (p) => p.endsWith('.test.js')).sort()]) },
+  // Partial results on a Dask cluster (Debian's python3 with python3-distributed; npm run setup:dask).
+  {
+    name: 'dask',
+    when: () => fs.existsSync('test/dask/dask.test.mjs'),
+    run: () => run('node', ['--test', '--test-reporter=spec', 'test/dask/dask.test.mjs']),
+  },
   {
     name: 'page',
     when: () => fs.existsSync(flow('report-page').source),
