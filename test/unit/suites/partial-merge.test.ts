@@ -151,6 +151,11 @@ describe('collapse-lens partial and merge', () => {
     assert.equal(version.code, 2);
     assert.match(version.stderr, /v99\.json cannot be merged: it is a partial result of version 99/);
 
+    const twice = await runCli(['merge', 'seed1.json', 'seed1.json'], { cwd: tmp });
+    assert.equal(twice.code, 2, 'the same state twice');
+    assert.equal((await runCli(['partial', a!, '--out', 'again.json', '--seed', '1'], { cwd: tmp })).code, 0);
+    assert.match((await runCli(['merge', 'seed1.json', 'again.json'], { cwd: tmp })).stderr, /gen-00\.jsonl is in two partial results \(seed1\.json and again\.json\)/);
+
     fs.writeFileSync(path.join(tmp, 'other.json'), '{"schemaVersion":1}');
     assert.match((await runCli(['merge', 'other.json'], { cwd: tmp })).stderr, /other\.json cannot be merged: it is not a partial result of collapse-lens/);
     fs.writeFileSync(path.join(tmp, 'broken.json'), '{"kind":');
