@@ -192,8 +192,27 @@ if ((cases.includes('batch') || cases.includes('batch-flat')) && !(fs.existsSync
   fs.closeSync(flat);
 }
 
+// BENCH_CASES=text-gens-G (e.g. text-gens-1,text-gens-12,text-gens-40): the text case's words in
+// a file of BENCH_TEXT_MB with G generations of equal size, for peak RSS against the number of
+// generations.
+const generationFile = (g) => path.join(dataDir, `text-${textMb}mb-${g}gens.jsonl`);
+for (const c of cases) {
+  const m = /^text-gens-(\d+)$/.exec(c);
+  if (!m) continue;
+  const g = Number(m[1]);
+  const perRecord = 225; // bytes of a record of the text case, about
+  const total = Math.round((textMb * 1e6) / perRecord);
+  writeLines(generationFile(g), textMb * 1e6, (i) => {
+    const n = 15 + Math.floor(rand() * 30);
+    const words = [];
+    for (let k = 0; k < n; k++) words.push(zipf());
+    return JSON.stringify({ id: i, generation: Math.min(g - 1, Math.floor((i * g) / total)), output: words.join(' '), score: Math.round(rand() * 1e4) / 1e4 });
+  });
+}
+
 const files = { text: textFile, vectors: vectorFile, labels: labelFile, 'vectors-compute': '', parquet: parquetFile, 'parquet-analyze': parquetFile, batch: batchFile, 'batch-flat': batchFlatFile };
 for (const c of cases) if (/^vectors-\d+$/.test(c)) files[c] = wideVectorFile(Number(c.slice(8)));
+for (const c of cases) if (/^text-gens-\d+$/.test(c)) files[c] = generationFile(Number(c.slice(10)));
 files['vectors-accuracy'] = '';
 const results = [];
 let reportLine;
