@@ -348,10 +348,21 @@ export function workbench(page: Page) {
     },
     /** A command from the palette, by its title as the palette shows it (its category and a trailing "..." may be left out). */
     async runCommand(title: string) {
-      await focusWorkbench();
-      await page.keyboard.press('Control+Shift+P');
-      await page.keyboard.type(title);
-      await quickRows().filter({ hasText: title }).first().waitFor({ timeout: 10_000 });
+      // The palette can miss the key press or the first letters while focus moves (a panel
+      // closing, a notification): open it, wait for its input, and try again if the command
+      // does not show.
+      for (let attempt = 1; ; attempt++) {
+        await focusWorkbench();
+        await page.keyboard.press('Control+Shift+P');
+        const opened = await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+        if (opened) {
+          await page.keyboard.type(title);
+          const found = await quickRows().filter({ hasText: title }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+          if (found) break;
+        }
+        if (attempt === 3) throw new Error(`${title} never appeared in the command palette`);
+        await page.keyboard.press('Escape');
+      }
       await pick((text) => {
         const label = text.split('\n')[0]!.trim().replace(/(\.\.\.|…)$/, '');
         return label === title || label.endsWith(`: ${title}`);
