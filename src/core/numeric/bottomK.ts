@@ -112,21 +112,27 @@ export class BottomK<T> {
 
   /** Puts (key, value) in the root's place and moves it down to where the heap holds. */
   private siftDown(key: number, value: T): void {
-    const keys = this.keys;
-    const values = this.values;
-    const n = keys.length;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && keys[r]! > keys[l]! ? r : l;
-      if (keys[c]! <= key) break;
-      keys[i] = keys[c]!;
-      values[i] = values[c]!;
-      i = c;
-    }
-    keys[i] = key;
-    values[i] = value;
+    siftDown(this.keys, this.values, key, value);
   }
+}
+
+/**
+ * Puts (key, value) at the top of a max-heap on keys held in two parallel arrays (the top slot
+ * being free) and sifts it down to its place.
+ */
+export function siftDown<T>(keys: number[], values: T[], key: number, value: T): void {
+  const n = keys.length;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const c = r < n && keys[r]! > keys[l]! ? r : l;
+    if (keys[c]! <= key) break;
+    keys[i] = keys[c]!;
+    values[i] = values[c]!;
+    i = c;
+  }
+  keys[i] = key;
+  values[i] = value;
 }

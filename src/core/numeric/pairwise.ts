@@ -1,7 +1,7 @@
 // Pair statistics of a list of rows (the vector role's mean pairwise distance, remote clique
 // and Chamfer distance): one pass over all pairs in 3 × 3 tiles of dot products of the
 // centered rows, and the mean distance over seeded pairs drawn with replacement.
-import { dotTile3, dotTile3x1 } from './linalg';
+import { addPosition, dotTile3, dotTile3x1 } from './linalg';
 import { releaseLargeMemory, simdKernels } from './simd';
 import type { Random } from '../random';
 
@@ -211,25 +211,7 @@ export function dist(na: number, nb: number, dotAB: number): number {
 // Adds the products of the last position (d odd) to the tile sums the SIMD kernel took over
 // the even positions: rows a0, a0 + d, a0 + 2d against the `count` triples after them.
 function lastPosition(x: Float64Array, a0: number, d: number, count: number, tv: Float64Array, base: number): void {
-  const last = d - 1;
-  const p0 = x[a0 + last]!;
-  const p1 = x[a0 + d + last]!;
-  const p2 = x[a0 + 2 * d + last]!;
-  for (let k = 0, c = a0 + 3 * d + last; k < count; k++, c += 3 * d) {
-    const q0 = x[c]!;
-    const q1 = x[c + d]!;
-    const q2 = x[c + 2 * d]!;
-    const o = base + 9 * k;
-    tv[o] += p0 * q0;
-    tv[o + 1] += p0 * q1;
-    tv[o + 2] += p0 * q2;
-    tv[o + 3] += p1 * q0;
-    tv[o + 4] += p1 * q1;
-    tv[o + 5] += p1 * q2;
-    tv[o + 6] += p2 * q0;
-    tv[o + 7] += p2 * q1;
-    tv[o + 8] += p2 * q2;
-  }
+  addPosition(x, a0, a0 + 3 * d, d, d - 1, count, tv, base);
 }
 
 function dot(x: Float64Array, a: number, b: number, d: number): number {

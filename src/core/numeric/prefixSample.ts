@@ -5,6 +5,7 @@
 // alone: a shard's sample holds every item of the whole's sample that the shard saw (the items
 // with smaller keys weigh no more in a part than in the whole), so merging samples and trimming
 // gives the whole's sample, in any order and any split.
+import { siftDown } from './bottomK';
 
 /** The smallest keys under a count and a size budget (see above). */
 export class PrefixSample<T> {
@@ -112,20 +113,6 @@ export class PrefixSample<T> {
     this.total -= this.sizeOf(values[0]!);
     const lastKey = keys.pop()!;
     const lastValue = values.pop()!;
-    const n = keys.length;
-    if (n === 0) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && keys[r]! > keys[l]! ? r : l;
-      if (keys[c]! <= lastKey) break;
-      keys[i] = keys[c]!;
-      values[i] = values[c]!;
-      i = c;
-    }
-    keys[i] = lastKey;
-    values[i] = lastValue;
+    if (keys.length > 0) siftDown(keys, values, lastKey, lastValue);
   }
 }
