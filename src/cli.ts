@@ -1,16 +1,15 @@
-// Over 400 lines: the CLI's option tables, parser, help and its two commands share one set of messages and exit codes.
+// Over 400 lines: the CLI's option tables, parser, help and its four commands (analyze, partial, merge, scenario) share one set of options, messages and exit codes.
 // The `collapse-lens` command: the engine for terminals and CI.
 import { readerThreadBeside } from './core/analysis/offThread';
-import { analysisThreadBeside, readInParallel } from './core/analysis/parallel';
+import { analysisThreadBeside } from './core/analysis/parallel';
 import { compileFieldPath, FieldPathError } from './core/fieldPath';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Severity } from './shared/report';
 import { SEVERITY_ORDER } from './shared/report';
-import { analyzeFiles, InputError } from './core/analyze';
+import { analyzeFiles, InputError, readPartial } from './core/analyze';
 import type { AnalyzeInput, AnalyzeOutcome } from './core/analyze';
-import { readInputs } from './core/analysis/read';
 import { finishAnalysis } from './core/analysis/finish';
 import { MergeError, mergePartials, partialFromState, partialToState, StateError } from './core/analysis/partial';
 import type { PartialAnalysis } from './core/analysis/partial';
@@ -434,8 +433,7 @@ async function partialCommand(args: string[], ctx: Ctx): Promise<number> {
   const { options } = await analysisOptions(values, ctx);
   const inputs = inputFiles(positionals, ctx);
   const out = (await outputTarget(values, ctx, inputs.map((i) => i.file)))!;
-  const partial = await withProgress(ctx, options, ({ jobs, analysisThread, ...o }) =>
-    jobs !== undefined && jobs > 1 && analysisThread ? readInParallel(inputs, { ...o, jobs, analysisThread, mergeable: true }) : readInputs(inputs, { ...o, mergeable: true }));
+  const partial = await withProgress(ctx, options, (o) => readPartial(inputs, { ...o, mergeable: true }));
   const state = JSON.stringify(partialToState(partial, VERSION));
   await writeOutputFile(out.path, state, { inputs: inputs.map((i) => i.file) }).catch(out.error);
   if (ctx.stderr.isTTY) ctx.stderr.write(`wrote ${terminalSafe(out.display)}\n`);

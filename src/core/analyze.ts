@@ -11,6 +11,7 @@ import { readInParallel } from './analysis/parallel';
 import type { AnalyzeInput } from './analysis/read';
 import { finishAnalysis } from './analysis/finish';
 import type { AnalyzeOutcome } from './analysis/finish';
+import type { PartialAnalysis } from './analysis/partial';
 
 export type { AnalyzeInput } from './analysis/read';
 export type { AnalyzeOutcome } from './analysis/finish';
@@ -18,9 +19,14 @@ export type { MalformedRecord } from './analysis/partial';
 export { InputError };
 
 export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: AnalyzeOptions = {}): Promise<AnalyzeOutcome> {
-  const { jobs, analysisThread } = options;
-  const partial = jobs !== undefined && jobs > 1 && analysisThread ? await readInParallel(inputs, { ...options, jobs, analysisThread }) : await readInputs(inputs, options);
+  const partial = await readPartial(inputs, options);
   return finishAnalysis(partial, { ...options, baseline: baselineDisplay(inputs, options.baseline) });
+}
+
+/** The partial analysis of `inputs`: on `options.jobs` analysis threads when given them, else on this one. */
+export function readPartial(inputs: readonly AnalyzeInput[], options: AnalyzeOptions & { mergeable?: boolean }): Promise<PartialAnalysis> {
+  const { jobs, analysisThread } = options;
+  return jobs !== undefined && jobs > 1 && analysisThread ? readInParallel(inputs, { ...options, jobs, analysisThread }) : readInputs(inputs, options);
 }
 
 /** A baseline named by the path of an input (as given, or the same file) is that input's reported path. */

@@ -73,7 +73,7 @@ export function finishAnalysis(partial: PartialAnalysis, options: FinishOptions 
     const metrics: Record<string, number> = {};
     const sampled: Record<string, number> = {};
     const detail: GroupDetails = { id, file: g.file };
-    const proof: GroupEvidence = { group: undefined as unknown as GroupReport, file: g.file };
+    const found: Pick<GroupEvidence, 'text' | 'labels'> = {};
     for (const role of active) {
       const key = role.key as RoleKey;
       const acc = g.roles[key];
@@ -83,22 +83,21 @@ export function finishAnalysis(partial: PartialAnalysis, options: FinishOptions 
       Object.assign(metrics, done.metrics);
       Object.assign(sampled, done.sampled);
       Object.assign(detail, done.detail);
-      if (done.text) proof.text = done.text;
-      if (done.labels) proof.labels = done.labels;
+      if (done.text) found.text = done.text;
+      if (done.labels) found.labels = done.labels;
     }
     const report: GroupReport = { id, records: g.records, location: { file: g.file, line: g.firstLine }, metrics: finiteOnly(metrics) };
     if (g.roles.text && (g.outputs !== g.records || g.prompts)) report.outputs = g.outputs;
     if (g.prompts) report.prompts = g.prompts.size;
     if (Object.keys(sampled).length) report.sampled = sampled;
-    const text = proof.text;
+    const text = found.text;
     if (text?.standardErrors) report.standardErrors = text.standardErrors;
     if (text?.templates?.length) {
       report.templates = text.templates.map((t) => ({ pattern: t.pattern, count: t.count, share: t.share, example: { match: t.example.match, text: t.example.text, location: { file: g.file, line: t.example.line } } }));
     }
-    proof.group = report;
     groupReports.push(report);
     detailGroups.push(detail);
-    evidence.push(proof);
+    evidence.push({ group: report, file: g.file, ...found });
   }
 
   const inputs = files.map((f) => f.summary);

@@ -7,6 +7,7 @@
 // loops never convert between floats and integers; the set stores them as one exact
 // double, hi * 2^32 + lo. 53 bits keep collisions negligible for the sizes we count
 // (4 million distinct keys: about 1e-3 expected colliding pairs).
+import { grownI32 as growInt32 } from '../numeric/grow';
 
 const TWO_32 = 4294967296;
 
@@ -360,11 +361,6 @@ export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
-function growInt32(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
 
 /** Rotate left, for position-dependent tabulation hashing. */
 export function rotl(x: number, r: number): number {

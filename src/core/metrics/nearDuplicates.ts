@@ -3,6 +3,7 @@
 // property of the set of records (each record's flag is whether a qualifying partner exists),
 // so they do not depend on the order the sets are given in.
 import { fmix32, join53, KeyIndex53, LANE_HI, LANE_LO, lowBits, mixWord } from './hashing';
+import { grownI32 as growI32 } from '../numeric/grow';
 
 /** A sorted copy without repeats. */
 export function sortedUnique(values: Float64Array): Float64Array {
@@ -12,13 +13,6 @@ export function sortedUnique(values: Float64Array): Float64Array {
   return sorted.subarray(0, m);
 }
 
-function growI32(a: Int32Array, min: number): Int32Array {
-  let cap = a.length * 2;
-  while (cap < min) cap *= 2;
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
-}
 
 /**
  * For each record (its sorted unique shingle hashes), whether another record has Jaccard

@@ -15,6 +15,7 @@
 import { utf8Bytes } from '../bytes';
 import { bleuFromPrecisions } from './selfBleu';
 import { referenceGzipFileSize } from './compression';
+import { entropyBits } from '../numeric/stats';
 
 export { TextAccumulator, isWhitespaceCode } from './textAccumulator';
 export { buildTextBaseline, finishTextMetrics } from './textFinish';
@@ -179,12 +180,3 @@ export function tokenEntropy(records: string[][]): number {
   return entropyBits(counts.values(), total);
 }
 
-function entropyBits(counts: Iterable<number>, total: number): number {
-  let h = 0;
-  for (const c of counts) {
-    if (c === 0) continue;
-    const p = c / total;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}

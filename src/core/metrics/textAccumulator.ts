@@ -23,6 +23,7 @@ import { optionDifferences, resolveTextOptions } from './textState';
 import type { DistinctState, RecordPoolState, ResolvedTextOptions, TextMetricOptions, TextState } from './textState';
 import { DistinctCounter, fmix32, hashString53, join53, LANE_HI, LANE_LO, mixWord, rotl, TOKEN_HASH_SEED, TokenTable, tokenHashStep } from './hashing';
 import type { DistinctCounterState } from './hashing';
+import { grownF64 as growF64, grownI32 as growI32 } from '../numeric/grow';
 
 const SELF_BLEU_N = 3;
 
@@ -540,18 +541,3 @@ function restorePool<A extends Int32Array | Float64Array>(state: RecordPoolState
   return pool;
 }
 
-function growF64(a: Float64Array, min: number): Float64Array {
-  let cap = a.length * 2;
-  while (cap < min) cap *= 2;
-  const b = new Float64Array(cap);
-  b.set(a);
-  return b;
-}
-
-function growI32(a: Int32Array, min: number): Int32Array {
-  let cap = a.length * 2;
-  while (cap < min) cap *= 2;
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
-}

@@ -12,6 +12,7 @@ import { junctionKeys } from './textRuns';
 import { truncate } from './textCounter';
 import { recordId, SAMPLE_SEEDS } from './textAccumulator';
 import type { PoolEntry, TextAccumulator } from './textAccumulator';
+import { entropyBits } from '../numeric/stats';
 
 const NEAR_DUPLICATE_THRESHOLD = 0.8;
 const SELF_BLEU_N = 3;
@@ -304,15 +305,6 @@ function selfBleu(acc: TextAccumulator, pool: PoolEntry[]): { value: number; sam
   return { value, sampled: acc.bleuPool.sampled || h.length < r, hypotheses: h.length };
 }
 
-function entropyBits(counts: Iterable<number>, total: number): number {
-  let h = 0;
-  for (const c of counts) {
-    if (c === 0) continue;
-    const p = c / total;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
 
 /** Ranks 1..V with their frequencies (from the counts in ascending order), thinned to about 200 log-spaced ranks (always 1 and V). */
 function rankFrequency(ascending: Float64Array): { rank: number; frequency: number }[] {

@@ -89,19 +89,7 @@ export class BottomK<T> {
     const keys = this.keys;
     const values = this.values;
     if (keys.length < this.capacity) {
-      // Sift up from a new last slot.
-      let i = keys.length;
-      keys.push(key);
-      values.push(value);
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (keys[p]! >= key) break;
-        keys[i] = keys[p]!;
-        values[i] = values[p]!;
-        i = p;
-      }
-      keys[i] = key;
-      values[i] = value;
+      siftUp(keys, values, key, value);
       return true;
     }
     if (this.capacity === 0 || key >= keys[0]!) return false;
@@ -132,6 +120,22 @@ export function siftDown<T>(keys: number[], values: T[], key: number, value: T):
     keys[i] = keys[c]!;
     values[i] = values[c]!;
     i = c;
+  }
+  keys[i] = key;
+  values[i] = value;
+}
+
+/** Adds (key, value) to a max-heap on keys held in two parallel arrays: a new last slot, sifted up. */
+export function siftUp<T>(keys: number[], values: T[], key: number, value: T): void {
+  let i = keys.length;
+  keys.push(key);
+  values.push(value);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (keys[p]! >= key) break;
+    keys[i] = keys[p]!;
+    values[i] = values[p]!;
+    i = p;
   }
   keys[i] = key;
   values[i] = value;

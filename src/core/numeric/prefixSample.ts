@@ -5,7 +5,7 @@
 // alone: a shard's sample holds every item of the whole's sample that the shard saw (the items
 // with smaller keys weigh no more in a part than in the whole), so merging samples and trimming
 // gives the whole's sample, in any order and any split.
-import { siftDown } from './bottomK';
+import { siftDown, siftUp } from './bottomK';
 
 /** The smallest keys under a count and a size budget (see above). */
 export class PrefixSample<T> {
@@ -90,20 +90,7 @@ export class PrefixSample<T> {
   }
 
   private push(key: number, value: T): void {
-    const keys = this.keys;
-    const values = this.values;
-    let i = keys.length;
-    keys.push(key);
-    values.push(value);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (keys[p]! >= key) break;
-      keys[i] = keys[p]!;
-      values[i] = values[p]!;
-      i = p;
-    }
-    keys[i] = key;
-    values[i] = value;
+    siftUp(this.keys, this.values, key, value);
     this.total += this.sizeOf(value);
   }
 

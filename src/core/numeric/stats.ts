@@ -153,3 +153,14 @@ export function percentile(sorted: Float64Array | readonly number[], p: number):
   const frac = pos - lo;
   return frac === 0 ? a : a + (b - a) * frac;
 }
+
+/** Shannon entropy in bits of a distribution given by counts summing to `total` (zeros skipped). */
+export function entropyBits(counts: Iterable<number>, total: number): number {
+  let h = 0;
+  for (const c of counts) {
+    if (c === 0) continue;
+    const p = c / total;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
