@@ -67,6 +67,14 @@ export interface IncrementalOutcome {
 }
 
 /**
+ * A single file larger than this is analysed as a plain analysis, which lets go of each
+ * generation once its records are read (read.ts), and its state is not stored: a state keeps
+ * every generation's tables whole, which for such a file would hold much of the store and of
+ * the memory. Sets of files are stored file by file whatever their size.
+ */
+export const STORE_MAX_FILE_BYTES = 128 * 1024 * 1024;
+
+/**
  * Analyses `inputs` (several files are generations, as analyzeFiles does) reading only the
  * files that have no stored state under their key, and stores the state of every file read.
  */
@@ -80,13 +88,17 @@ export async function analyzeIncrementally(inputs: readonly AnalyzeInput[], opti
   const ids = ordered.length && ordered.every((i) => !i.open) ? await Promise.all(ordered.map((i) => identify(i).catch(() => undefined))) : [];
   if (ordered.length === 0 || ids.length !== ordered.length || ids.some((id) => id === undefined)) {
     onPlan?.({ files: ordered.length, reused: 0 });
-    return { outcome: finish(await readWhole(ordered, analyze)), read: displays, reused: [] };
+    return { outcome: finish(await readWhole(ordered, analyze, false)), read: displays, reused: [] };
   }
   const multiple = ordered.length > 1;
   const sizes = ids.map((id) => id!.size);
   const common = fingerprint(analyze, tool, multiple);
   const keyOf = (i: number, fields: FieldsUsed | undefined) => canonical({ ...common, file: ordered[i]!.file, display: ordered[i]!.display, ...ids[i]!, fields: fields ? readingFields(fields) : null });
 
+  if (!multiple && sizes[0]! > STORE_MAX_FILE_BYTES) {
+    onPlan?.({ files: 1, reused: 0 });
+    return { outcome: finish(await readWhole(ordered, analyze, false)), read: displays, reused: [] };
+  }
   if (!multiple) {
     const key = keyOf(0, undefined);
     const stored = await lookUp(cache, key);
@@ -191,9 +203,9 @@ export function canonical(value: unknown): string {
 }
 
 /** A set read in one go, as analyzeFiles reads it (on several threads with `jobs`), keeping what storing it needs. */
-function readWhole(inputs: readonly AnalyzeInput[], options: AnalyzeOptions): Promise<PartialAnalysis> {
+function readWhole(inputs: readonly AnalyzeInput[], options: AnalyzeOptions, mergeable = true): Promise<PartialAnalysis> {
   const { jobs, analysisThread } = options;
-  const reading = { ...options, mergeable: true };
+  const reading = { ...options, mergeable };
   // readInParallel hands `reading` to readInputs when it reads on this thread.
   return jobs !== undefined && jobs > 1 && analysisThread ? readInParallel(inputs, { ...reading, jobs, analysisThread } as ParallelOptions) : readInputs(inputs, reading);
 }

@@ -68,7 +68,7 @@ export async function sampleOffThread(script: string, job: Omit<ProjectJob, 'spe
 }
 
 async function* messages(script: string, job: ProjectJob, signal?: AbortSignal): AsyncGenerator<ProjectMessage & { kind: 'batch' | 'sample' }> {
-  const worker = new Worker(script, { workerData: job });
+  const worker = new Worker(script, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
   const queue: ProjectMessage[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;

@@ -70,10 +70,28 @@ export interface ReadInputsOptions extends AnalyzeOptions {
   acrossFiles?: boolean;
   /** Keep what merging and storing the result need (`partial`, threads, the extension's cache). */
   mergeable?: boolean;
+  /** Reduce generations once idle (default: when not mergeable); false keeps every accumulator whole to the end. */
+  reduceIdle?: boolean;
 }
 
-/** Reads `inputs` (several files are generations, in natural order of their names) into a partial analysis. */
+/**
+ * Reads `inputs` (several files are generations, in natural order of their names) into a
+ * partial analysis. A plain analysis (not mergeable, not a range) reduces each generation
+ * once it goes idle (`PartialBuilder`); should one come back after that (generations in
+ * long interleaved blocks), the inputs are read again without reducing.
+ */
 export async function readInputs(inputs: readonly AnalyzeInput[], options: ReadInputsOptions = {}): Promise<PartialAnalysis> {
+  const reducing = !options.mergeable && !options.range && options.reduceIdle !== false;
+  if (!reducing) return readOnce(inputs, options, false);
+  try {
+    return await readOnce(inputs, options, true);
+  } catch (e) {
+    if (!(e instanceof GenerationReturned)) throw e;
+    return readOnce(inputs, options, false);
+  }
+}
+
+async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOptions, reducing: boolean): Promise<PartialAnalysis> {
   if (inputs.length === 0) throw new InputError('no input files were given');
   const settings = partialSettings(options);
   const sampling: SamplingOptions = settings.sampling;
@@ -88,7 +106,7 @@ export async function readInputs(inputs: readonly AnalyzeInput[], options: ReadI
   let bytesBefore = 0;
   const start = (fields: FieldsUsed, firstVectorLength: number | undefined) => {
     const rolling = !multipleFiles && !fields.roles.group && !options.range ? new RollingTracker(options.rollingWindow ?? 100, fields.roles.text ? 'distinct_1' : 'simpson_diversity') : undefined;
-    builder = new PartialBuilder(settings, fields, multipleFiles, firstVectorLength, rolling, options.mergeable ?? false);
+    builder = new PartialBuilder(settings, fields, multipleFiles, firstVectorLength, rolling, options.mergeable ?? false, reducing);
   };
   if (options.fieldsFrom) start(options.fieldsFrom, undefined);
 
@@ -291,9 +309,29 @@ export function noRecords(file: string, format: string, malformed: number, first
   );
 }
 
+/**
+ * A generation none of whose last records came among the last this many records read is
+ * reduced: with generations one after the other, the previous one is let go shortly after
+ * the next begins, so memory holds about one generation's tables whatever their number.
+ */
+export const IDLE_RECORDS = 4096;
+
+/** A reduced generation received a record again: the inputs are read again without reducing. */
+export class GenerationReturned extends Error {
+  constructor(group: string | undefined, line: number) {
+    super(`generation ${group ?? '(file)'} returned at line ${line} after it was reduced`);
+  }
+}
+
 /** Feeds projected records to the accumulators of their generations. */
 export class PartialBuilder {
   private readonly byKey = new Map<string, GroupState>();
+  /** Per generation not yet reduced, the number of records taken when it took its last one. */
+  private readonly lastTaken = new Map<GroupState, number>();
+  private readonly reduced = new Set<GroupState>();
+  private nextIdleCheck = IDLE_RECORDS;
+  /** The generation created last: its tables' sizes are the next one's hint. */
+  private lastCreated: GroupState | undefined;
   private readonly ctx: RoleContext;
   private readonly roles: typeof ROLES;
   /** Generations with a vector accumulator, which share the vector budget (budget.ts). */
@@ -309,7 +347,10 @@ export class PartialBuilder {
     private vectorLength: number | undefined,
     readonly rolling: RollingTracker | undefined,
     mergeable: boolean,
+    /** Reduce idle generations (see IDLE_RECORDS); never with `mergeable`. */
+    private readonly reducing = false,
   ) {
+    if (mergeable) this.reducing = false;
     this.ctx = roleContext(settings, fields, () => vectorSampleRows(settings.sampling.vectorReservoir, this.vectorGroups, this.vectorLength ?? 1), mergeable);
     this.roles = ROLES.filter((role) => role.present(this.ctx.detected));
   }
@@ -340,6 +381,10 @@ export class PartialBuilder {
         }
       }
       const g = existing ?? this.newGroup(key, file.display, group, rec.line);
+      if (this.reducing) {
+        if (this.reduced.has(g)) throw new GenerationReturned(group, rec.line);
+        this.lastTaken.set(g, this.records + taken);
+      }
       g.records++;
       taken++;
       // Checked above, so every vector row is taken.
@@ -358,14 +403,28 @@ export class PartialBuilder {
     }
     file.summary.records += taken;
     this.records += taken;
+    if (this.reducing && this.records >= this.nextIdleCheck) this.reduceIdle();
+  }
+
+  /** Reduces the generations idle for IDLE_RECORDS records. */
+  private reduceIdle(): void {
+    this.nextIdleCheck = this.records + IDLE_RECORDS / 4;
+    for (const [g, last] of this.lastTaken) {
+      if (this.records - last < IDLE_RECORDS) continue;
+      for (const role of this.roles) role.reduce?.(g.roles[role.key]);
+      this.reduced.add(g);
+      this.lastTaken.delete(g);
+    }
   }
 
   private newGroup(key: string, file: string, group: string | undefined, line: number): GroupState {
     const g: GroupState = { file, firstLine: line, records: 0, outputs: 0, roles: {} };
     if (group !== undefined) g.group = group;
     if (this.fields.roles.vector) this.shareVectorBudget(this.vectorGroups + 1);
-    for (const role of this.roles) (g.roles as Record<RoleKey, unknown>)[role.key] = role.create(this.ctx);
+    const previous = this.lastCreated?.roles as Record<RoleKey, unknown> | undefined;
+    for (const role of this.roles) (g.roles as Record<RoleKey, unknown>)[role.key] = role.create(this.ctx, previous?.[role.key]);
     this.byKey.set(key, g);
+    this.lastCreated = g;
     return g;
   }
 

@@ -6,7 +6,7 @@
 import type { GroupDetails, AnalysisResult } from '../../shared/details';
 import type { DetectedFields } from '../detect';
 import type { SamplingOptions } from '../options';
-import { buildTextBaseline, finishTextMetrics, TextAccumulator } from '../metrics/text';
+import { buildTextBaseline, finishTextMetrics, reduceTextAccumulator, TextAccumulator } from '../metrics/text';
 import type { TextBaseline, TextGroupResult, TextState } from '../metrics/text';
 import { finishVectorMetrics, projectVectors, VectorAccumulator } from '../metrics/vectors';
 import type { VectorState } from '../metrics/vectors';
@@ -42,7 +42,8 @@ export interface RoleAnalyzer<A, S, Shared> {
   readonly key: RoleKey;
   /** Whether the detected fields give this role. */
   present(d: DetectedFields): boolean;
-  create(ctx: RoleContext): A;
+  /** A new accumulator; `previous` is the one of the generation created before (a size hint, never part of the result). */
+  create(ctx: RoleContext, previous?: A): A;
   /** Feeds one projected record (already checked: a record is taken whole). */
   add(acc: A, rec: Projected, ctx: RoleContext): void;
   /** Records (or rows) the accumulator took; a generation with none is not finished for this role. */
@@ -53,6 +54,12 @@ export interface RoleAnalyzer<A, S, Shared> {
   /** What finishing needs from the baseline (and from all generations), or undefined to finish nothing. */
   prepare(all: A[], baseline: A | undefined): Shared | undefined;
   finish(acc: A, shared: Shared): RoleFinish;
+  /**
+   * Optional: computes now what finishing can without the baseline and lets go of the rest,
+   * for a generation whose records were all read (read.ts); `finish` gives the same metrics
+   * after it. Never called on accumulators that will merge or be stored.
+   */
+  reduce?(acc: A): void;
   /** Details over all generations (the projection chart). */
   details?(all: { acc: A; id: string }[], shared: Shared | undefined): Partial<AnalysisResult['details']>;
 }
@@ -74,7 +81,7 @@ export function labelPair(rec: Projected, d: DetectedFields): { output: string |
 const text: RoleAnalyzer<TextAccumulator, TextState, TextBaseline> = {
   key: 'text',
   present: (d) => Boolean(d.roles.text),
-  create: (ctx) => new TextAccumulator(textOptions(ctx)),
+  create: (ctx, previous) => new TextAccumulator(textOptions(ctx), previous?.tableSizes()),
   add(acc, rec) {
     if (rec.texts) for (const t of rec.texts) acc.add(t, rec.line, rec.prompt);
   },
@@ -86,6 +93,7 @@ const text: RoleAnalyzer<TextAccumulator, TextState, TextBaseline> = {
     const base = baseline ?? all[0];
     return base ? buildTextBaseline(base) : undefined;
   },
+  reduce: (acc) => reduceTextAccumulator(acc),
   finish(acc, baseline) {
     const result = finishTextMetrics(acc, baseline);
     return { metrics: result.metrics, sampled: result.sampled, detail: { rankFrequency: result.rankFrequency, topOutputs: result.topOutputs }, text: result };
@@ -160,6 +168,7 @@ const values: RoleAnalyzer<ValueAccumulator, ValueState, ValueShared> = {
   merge: (into, other) => into.merge(other),
   toState: (acc) => acc.toState(),
   fromState: (state, ctx) => ValueAccumulator.fromState(state, { seed: ctx.seed, reservoir: ctx.sampling.valueReservoir }),
+  reduce: (acc) => acc.reduce(),
   prepare(all, baseline) {
     const base = baseline && baseline.records > 0 ? baseline : all.find((a) => a.records > 0);
     if (!base) return undefined;

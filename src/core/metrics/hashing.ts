@@ -254,8 +254,24 @@ export class TokenTable {
     return this.count;
   }
 
+  /**
+   * Keeps only what `token` and `size` need (the characters and where each type starts,
+   * trimmed to size) and lets go of the lookup table and the words: for a generation whose
+   * records were all read. Nothing can be interned afterwards.
+   */
+  trim(): void {
+    const n = this.count;
+    this.chars = this.chars.slice(0, this.starts[n]!);
+    this.starts = this.starts.slice(0, n + 1);
+    this.slots = new Int32Array(0);
+    this.mask = -1;
+    this.wordsHi = new Int32Array(0);
+    this.wordsLo = new Int32Array(0);
+  }
+
   /** Id of `s.slice(start, end)`, whose scan hash is `hash`. */
   intern(s: string, start: number, end: number, hash: number): number {
+    if (this.mask < 0) throw new Error('TokenTable.intern: the table was trimmed');
     const h = fmix32(hash ^ (end - start)) | 0;
     const slots = this.slots;
     const mask = this.mask;
@@ -507,6 +523,11 @@ export class DistinctCounter {
 
   get exact(): boolean {
     return this.set !== undefined;
+  }
+
+  /** Keys held exactly, or the cap once past it: a size hint for the next generation's counter. */
+  get sizeHint(): number {
+    return this.set !== undefined ? this.set.size : this.cap;
   }
 
   /** Distinct keys. */

@@ -171,6 +171,21 @@ export class TopTwoCounts {
   }
 }
 
+/** `a[0..m)` sorted ascending in place and returned as a view: insertion sort for the few n-grams of a typical record (a native sort's call costs more there). */
+function sortSmall(a: Float64Array, m: number): Float64Array {
+  if (m > 48) return a.subarray(0, m).sort();
+  for (let i = 1; i < m; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
+  return a.subarray(0, m);
+}
+
 /** Sorted n-gram hashes of one record, run-length encoded into `keys`/`counts`; returns the number of distinct n-grams. */
 function localCounts(ids: Int32Array, n: number, scratch: Float64Array, keys: Float64Array, counts: Int32Array, words: TokenWords | undefined): number {
   const m = ids.length - n + 1;
@@ -190,7 +205,7 @@ function localCounts(ids: Int32Array, n: number, scratch: Float64Array, keys: Fl
       scratch[e - n] = join53(hi, lo);
     }
   }
-  const sorted = scratch.subarray(0, m).sort();
+  const sorted = sortSmall(scratch, m);
   let d = 0;
   for (let i = 0; i < m; i++) {
     if (d > 0 && keys[d - 1] === sorted[i]) counts[d - 1]!++;
@@ -292,12 +307,23 @@ export class SelfBleuReferences {
   private keys = new Float64Array(64);
   private counts = new Int32Array(64);
 
+  /** Entries per order when the tables were dropped at the cap. */
+  private peak: number[] | undefined;
+
   constructor(
     private readonly maxN: number,
     private readonly cap = SELF_BLEU_EXACT_NGRAMS,
     private readonly words?: TokenWords,
+    /** Entries each order's table is made for at first (a size hint: see `sizes`). */
+    initial: readonly number[] = [],
   ) {
-    this.tables = Array.from({ length: maxN }, () => new TopTwoCounts(1024));
+    // A cap of 0 holds no tables: every record is past it.
+    this.tables = cap > 0 ? Array.from({ length: maxN }, (_, n) => new TopTwoCounts(Math.max(1024, Math.min(initial[n] ?? 0, cap)))) : undefined;
+  }
+
+  /** Entries per order now, or when the tables were dropped: a size hint for the next generation's references. */
+  sizes(): number[] {
+    return this.tables ? this.tables.map((t) => t.entries) : (this.peak ?? []);
   }
 
   /** Whether every record so far is held (false once the cap was passed). */
@@ -357,7 +383,10 @@ export class SelfBleuReferences {
   private checkCap(): void {
     let size = 0;
     for (const t of this.tables!) size += t.entries;
-    if (size > this.cap) this.tables = undefined;
+    if (size > this.cap) {
+      this.peak = this.tables!.map((t) => t.entries);
+      this.tables = undefined;
+    }
   }
 
   /**

@@ -18,7 +18,7 @@ import { referenceGzipFileSize } from './compression';
 import { entropyBits } from '../numeric/stats';
 
 export { TextAccumulator, isWhitespaceCode } from './textAccumulator';
-export { buildTextBaseline, finishTextMetrics } from './textFinish';
+export { buildTextBaseline, finishTextMetrics, reduceTextAccumulator } from './textFinish';
 export type { TextBaseline, TextGroupResult, TextTemplate } from './textFinish';
 export type { TextMetricOptions, TextState } from './textState';
 export { nearDuplicateFlags } from './nearDuplicates';

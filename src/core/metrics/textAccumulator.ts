@@ -13,14 +13,14 @@ import { encodeBase64, float64FromBase64, int32FromBase64, uint32FromBase64, uin
 import { SelfBleuReferences, SELF_BLEU_EXACT_NGRAMS } from './selfBleu';
 import { PromptSample, PROMPT_SAMPLE } from './perPrompt';
 import { OutputSample, TEMPLATE_SAMPLE, TEMPLATE_SAMPLE_CHARS } from './templates';
-import type { TaggedOutput } from './templates';
+import type { TaggedOutput, TaggedSentence } from './templates';
 import { tagTexts } from './posTagger';
 import { CompressionSample } from './compression';
-import { TextCounter } from './textCounter';
+import { TextCounter, truncate } from './textCounter';
 import { follows, joinNeighbours } from './textRuns';
 import type { Run } from './textRuns';
 import { optionDifferences, resolveTextOptions } from './textState';
-import type { DistinctState, RecordPoolState, ResolvedTextOptions, TextMetricOptions, TextState } from './textState';
+import type { DistinctState, OwnTextMetrics, RecordPoolState, ResolvedTextOptions, TextMetricOptions, TextState } from './textState';
 import { DistinctCounter, fmix32, hashString53, join53, LANE_HI, LANE_LO, mixWord, rotl, TOKEN_HASH_SEED, TokenTable, tokenHashStep } from './hashing';
 import type { DistinctCounterState } from './hashing';
 import { grownF64 as growF64, grownI32 as growI32 } from '../numeric/grow';
@@ -69,8 +69,8 @@ export interface PoolEntry {
  * and the tens of thousands an accumulator allocates and evicts per generation scatter
  * over the allocator's pages, which then stay resident: per live generation that was
  * several times the bytes of the items themselves. Evicted items leave holes until the
- * arena runs out of room; then the live items slide down, and the array only grows (by a
- * quarter) when they fill more than four fifths of it.
+ * arena runs out of room; then the live items slide down, and the array grows (to twice
+ * their size) when they fill more than half of it.
  */
 export class SliceArena<A extends Int32Array | Float64Array> {
   data: A;
@@ -99,8 +99,10 @@ export class SliceArena<A extends Int32Array | Float64Array> {
     let used = 0;
     for (const e of items) used += e.size;
     const data = this.data;
-    // Sliding down in start order never overwrites an item not yet moved.
-    const target = used + room > data.length * 0.8 ? this.make(Math.ceil((used + room) * 1.25)) : data;
+    // Sliding down in start order never overwrites an item not yet moved. Live items fill at
+    // most half of the array afterwards, so the next compaction is at least that far off and
+    // each appended value is moved a bounded number of times.
+    const target = used + room > data.length * 0.5 ? this.make(Math.ceil((used + room) * 2)) : data;
     let w = 0;
     for (const e of items) {
       if (target !== data) target.set(data.subarray(e.start, e.start + e.size), w);
@@ -113,6 +115,15 @@ export class SliceArena<A extends Int32Array | Float64Array> {
   }
 }
 
+/** The sizes an accumulator's tables grew to (see `TextAccumulator.tableSizes`). */
+export interface TextTableSizes {
+  vocabulary: number;
+  bigrams: number;
+  trigrams: number;
+  fourgrams: number;
+  references: number[];
+}
+
 /** Streaming text metrics of one generation. */
 export class TextAccumulator {
   /** @internal */ readonly o: ResolvedTextOptions;
@@ -120,7 +131,7 @@ export class TextAccumulator {
   /** @internal */ tokenCount = 0;
 
   // Vocabulary: token → id in order of first occurrence, with counts by id.
-  /** @internal */ readonly vocab = new TokenTable();
+  /** @internal */ readonly vocab: TokenTable = new TokenTable();
   /** @internal */ typeCounts: Float64Array = new Float64Array(1024);
 
   // Joined-text n-grams of order 2..4 (order 1 is the vocabulary). The flag marks n-grams
@@ -146,29 +157,53 @@ export class TextAccumulator {
   /** @internal Outputs of a sample of prompts, when outputs come with their prompt. */ prompts: PromptSample | undefined;
   /** @internal Every record as a Self-BLEU reference, exact until its cap (see selfBleu.ts). */ references: SelfBleuReferences;
   /** @internal */ shinglePool: PrefixSample<PoolEntry>;
-  /** @internal */ readonly bleuIds = new SliceArena<Int32Array>((n) => new Int32Array(n));
-  /** @internal */ readonly shingleHashes = new SliceArena<Float64Array>((n) => new Float64Array(n));
+  /** @internal */ bleuIds = new SliceArena<Int32Array>((n) => new Int32Array(n));
+  /** @internal */ shingleHashes = new SliceArena<Float64Array>((n) => new Float64Array(n));
+  /**
+   * @internal Set by `reduceTextAccumulator` (textFinish.ts): the metrics that do not depend on
+   * the baseline, computed once the generation's records were all read; what they were
+   * computed from is let go (`release`), and the accumulator takes no more records.
+   */
+  reduction: OwnTextMetrics | undefined;
+  private releasedSizes: TextTableSizes | undefined;
   /** @internal Outputs tagged for the syntactic templates (templates.ts); their tags once tagged below. */ templateSample: OutputSample;
   private tagged: { output: TaggedOutput; text: string; line: number; tags: number }[] | undefined;
+  /** The tagged sample of a reduced accumulator, packed (`packTagged`). */
+  private packed: PackedTagged | undefined;
 
   // Scratch for the record being added.
   private keepShingles = false;
   private ids: Int32Array = new Int32Array(256);
   private shingles: Float64Array = new Float64Array(256);
 
-  constructor(options: TextMetricOptions = {}) {
+  /**
+   * `sizes`: the table sizes of a generation read before (`tableSizes`), so that tables that
+   * will grow as large start at that size instead of doubling their way there. It changes
+   * nothing in the results, only the time spent growing.
+   */
+  constructor(options: TextMetricOptions = {}, sizes?: TextTableSizes) {
     this.o = resolveTextOptions(options);
     const cap = this.o.distinctSetCap;
-    this.bigrams = new DistinctCounter(cap);
-    this.trigrams = new DistinctCounter(cap);
-    this.fourgrams = new DistinctCounter(cap);
+    const at = (n: number | undefined) => Math.max(1024, Math.min(n ?? 0, cap));
+    this.bigrams = new DistinctCounter(cap, at(sizes?.bigrams));
+    this.trigrams = new DistinctCounter(cap, at(sizes?.trigrams));
+    this.fourgrams = new DistinctCounter(cap, at(sizes?.fourgrams));
+    if (sizes) {
+      this.vocab = new TokenTable(at(sizes.vocabulary));
+      this.typeCounts = new Float64Array(at(sizes.vocabulary));
+    }
     this.texts = new TextCounter(cap, this.o.mergeable);
     const seed = this.o.seed;
     this.compression = new CompressionSample(this.o.compressionSampleBytes, seed + SAMPLE_SEEDS.compression);
     this.bleuPool = new PrefixSample<PoolEntry>(this.o.selfBleuReferencePool, SELF_BLEU_TOKEN_BUDGET, (e) => e.size);
     this.shinglePool = new PrefixSample<PoolEntry>(Math.max(this.o.nearDuplicateSample, this.o.nearDuplicateExact), NEAR_DUPLICATE_SHINGLE_BUDGET, (e) => e.size);
-    this.references = new SelfBleuReferences(SELF_BLEU_N, SELF_BLEU_EXACT_NGRAMS, this.vocab);
+    this.references = new SelfBleuReferences(SELF_BLEU_N, SELF_BLEU_EXACT_NGRAMS, this.vocab, sizes?.references);
     this.templateSample = new OutputSample(seed + SAMPLE_SEEDS.templates);
+  }
+
+  /** The sizes its tables grew to (kept through `release`): a hint for the next generation's accumulator. */
+  tableSizes(): TextTableSizes {
+    return this.releasedSizes ?? { vocabulary: this.vocab.size, bigrams: this.bigrams.sizeHint, trigrams: this.trigrams.sizeHint, fourgrams: this.fourgrams.sizeHint, references: this.references.sizes() };
   }
 
   get records(): number {
@@ -190,6 +225,7 @@ export class TextAccumulator {
    * prompt or request it answers) puts it in the per-prompt sample.
    */
   add(text: string, line: number, prompt?: number, index?: number): void {
+    if (this.reduction) throw new Error('TextAccumulator.add: the accumulator was reduced; it takes no more records');
     const at = index ?? (line === this.lastLine ? this.onLine + 1 : 0);
     this.lastLine = line;
     this.onLine = at;
@@ -281,6 +317,35 @@ export class TextAccumulator {
     } else this.shinglePool.seen++;
   }
 
+  /**
+   * @internal Lets go of everything but what the baseline-dependent metrics need (the
+   * vocabulary with its counts, the per-prompt sample and the tagged template sample),
+   * once `reduction` holds the rest.
+   */
+  release(): void {
+    this.releasedSizes = this.tableSizes();
+    // Tagged now, and packed; a tagged output's text is only shown cut (an example of its template).
+    this.packed = packTagged(this.taggedSample().map((t) => ({ ...t, text: truncate(t.text) })));
+    this.tagged = undefined;
+    this.templateSample = new OutputSample(this.o.seed + SAMPLE_SEEDS.templates);
+    const cap = this.o.distinctSetCap;
+    this.references = new SelfBleuReferences(SELF_BLEU_N, 0);
+    this.bigrams = new DistinctCounter(cap, 16);
+    this.trigrams = new DistinctCounter(cap, 16);
+    this.fourgrams = new DistinctCounter(cap, 16);
+    this.texts = new TextCounter(cap, this.o.mergeable);
+    this.compression = new CompressionSample(this.o.compressionSampleBytes, this.o.seed + SAMPLE_SEEDS.compression);
+    this.bleuPool = new PrefixSample<PoolEntry>(this.o.selfBleuReferencePool, SELF_BLEU_TOKEN_BUDGET, (e) => e.size);
+    this.shinglePool = new PrefixSample<PoolEntry>(Math.max(this.o.nearDuplicateSample, this.o.nearDuplicateExact), NEAR_DUPLICATE_SHINGLE_BUDGET, (e) => e.size);
+    this.bleuIds = new SliceArena<Int32Array>((n) => new Int32Array(n));
+    this.shingleHashes = new SliceArena<Float64Array>((n) => new Float64Array(n));
+    this.runs = [];
+    this.ids = new Int32Array(16);
+    this.shingles = new Float64Array(16);
+    this.typeCounts = this.typeCounts.slice(0, this.vocab.size);
+    this.vocab.trim();
+  }
+
   /** Closes the current run and opens one at (line, index). */
   private startRun(line: number, index: number): Run {
     if (this.current) this.runs.push(this.closed(this.current));
@@ -363,6 +428,7 @@ export class TextAccumulator {
    * `lowercase` says: case is part of what it reads.
    */
   taggedSample(): { output: TaggedOutput; text: string; line: number; tags: number }[] {
+    if (this.packed) return unpackTagged(this.packed);
     const items = this.templateSample.items();
     const outputs = this.tagged ? [] : tagTexts(items.map((item) => item.text));
     this.tagged ??= items.map((item, i) => {
@@ -381,6 +447,7 @@ export class TextAccumulator {
    */
   merge(other: TextAccumulator): void {
     if (other === this) throw new Error('TextAccumulator.merge: cannot merge an accumulator into itself');
+    if (this.reduction || other.reduction) throw new Error('TextAccumulator.merge: a reduced accumulator cannot merge');
     const diff = optionDifferences(this.o, other.o);
     if (diff.length > 0) throw new Error(`TextAccumulator.merge: the accumulators were made with different options (${diff.join(', ')})`);
     if (!this.o.mergeable) throw new Error('TextAccumulator.merge: the accumulators were not made with the option mergeable: true (what merging needs was not kept)');
@@ -432,6 +499,7 @@ export class TextAccumulator {
 
   /** Everything the accumulator holds, as plain data (see `TextState`). */
   toState(): TextState {
+    if (this.reduction) throw new Error('TextAccumulator.toState: the accumulator was reduced; what a state holds was let go');
     const vocabulary: string[] = [];
     for (let id = 0; id < this.vocab.size; id++) vocabulary.push(this.vocab.token(id));
     const distinct = (c: DistinctCounter): DistinctState => {
@@ -521,6 +589,93 @@ export class TextAccumulator {
     acc.templateSample = OutputSample.fromState(state.templates, seed + SAMPLE_SEEDS.templates, TEMPLATE_SAMPLE, TEMPLATE_SAMPLE_CHARS);
     return acc;
   }
+}
+
+/**
+ * A tagged sample in a few arrays and strings instead of an array and a string per sentence
+ * and per token: what a reduced generation keeps of it (a thousand outputs) until the
+ * baseline is known. `unpackTagged` gives the sample back as it was.
+ */
+interface PackedTagged {
+  /** Distinct tags; `tags` holds indices into it. */
+  names: string[];
+  tags: Uint16Array;
+  /** Per sentence, its tags; per output, its sentences. */
+  sentenceLengths: Int32Array;
+  outputSentences: Int32Array;
+  /** Per sentence, its tokens, or −1 without them (the tagger gives them; hand-tagged input may not). */
+  sentenceTokens: Int32Array;
+  /** Every token back to back, and each one's length. */
+  tokenText: string;
+  tokenLengths: Int32Array;
+  texts: string[];
+  lines: Float64Array;
+  counts: Int32Array;
+}
+
+function packTagged(items: readonly { output: TaggedOutput; text: string; line: number; tags: number }[]): PackedTagged {
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const tags: number[] = [];
+  const sentenceLengths: number[] = [];
+  const sentenceTokens: number[] = [];
+  const tokenParts: string[] = [];
+  const tokenLengths: number[] = [];
+  for (const item of items) {
+    for (const sentence of item.output.sentences) {
+      for (const t of sentence.tags) {
+        let k = index.get(t);
+        if (k === undefined) index.set(t, (k = names.push(t) - 1));
+        tags.push(k);
+      }
+      sentenceLengths.push(sentence.tags.length);
+      sentenceTokens.push(sentence.tokens ? sentence.tokens.length : -1);
+      for (const w of sentence.tokens ?? []) {
+        tokenParts.push(w);
+        tokenLengths.push(w.length);
+      }
+    }
+  }
+  return {
+    names,
+    tags: Uint16Array.from(tags),
+    sentenceLengths: Int32Array.from(sentenceLengths),
+    outputSentences: Int32Array.from(items, (i) => i.output.sentences.length),
+    sentenceTokens: Int32Array.from(sentenceTokens),
+    tokenText: tokenParts.join(''),
+    tokenLengths: Int32Array.from(tokenLengths),
+    texts: items.map((i) => i.text),
+    lines: Float64Array.from(items, (i) => i.line),
+    counts: Int32Array.from(items, (i) => i.tags),
+  };
+}
+
+function unpackTagged(p: PackedTagged): { output: TaggedOutput; text: string; line: number; tags: number }[] {
+  let tag = 0;
+  let sentence = 0;
+  let token = 0;
+  let at = 0;
+  return p.texts.map((text, o) => {
+    const sentences: TaggedSentence[] = [];
+    for (let k = 0; k < p.outputSentences[o]!; k++, sentence++) {
+      const n = p.sentenceLengths[sentence]!;
+      const tags: string[] = [];
+      for (let j = 0; j < n; j++) tags.push(p.names[p.tags[tag++]!]!);
+      const m = p.sentenceTokens[sentence]!;
+      if (m < 0) {
+        sentences.push({ tags });
+        continue;
+      }
+      const tokens: string[] = [];
+      for (let j = 0; j < m; j++) {
+        const len = p.tokenLengths[token++]!;
+        tokens.push(p.tokenText.slice(at, at + len));
+        at += len;
+      }
+      sentences.push({ tags, tokens });
+    }
+    return { output: { sentences }, text, line: p.lines[o]!, tags: p.counts[o]! };
+  });
 }
 
 /** A pool sample restored from its state: the data back into the arena, keys from the positions. */

@@ -13,6 +13,9 @@ import { truncate } from './textCounter';
 import { recordId, SAMPLE_SEEDS } from './textAccumulator';
 import type { PoolEntry, TextAccumulator } from './textAccumulator';
 import { entropyBits } from '../numeric/stats';
+import type { OwnTextMetrics } from './textState';
+
+export type { OwnTextMetrics } from './textState';
 
 const NEAR_DUPLICATE_THRESHOLD = 0.8;
 const SELF_BLEU_N = 3;
@@ -118,17 +121,113 @@ export function buildTextBaseline(baseline: TextAccumulator): TextBaseline {
   return { rareTypes: rareTypes(baseline), tokens: baseline.tokens, vocabulary: baseline.vocabularySize, templateSample: { outputs: tagged.length, tags } };
 }
 
-/** Every metric of the group; reads the accumulated state and changes nothing. */
+/** The order of the text metrics in a report (and of their sample sizes). */
+const METRIC_ORDER = [
+  'distinct_1', 'distinct_2', 'distinct_3', 'ngram_diversity', 'compression_ratio', 'duplicate_rate', 'near_duplicate_rate', 'self_bleu',
+  'ead', 'per_prompt_distinct_2', 'per_prompt_ead', 'identical_prompt_share', 'text_vendi', 'template_rate', 'pos_ngram_diversity',
+  'token_entropy', 'vocabulary_size', 'rare_token_share', 'mean_length',
+];
+
+function inOrder(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of METRIC_ORDER) {
+    if (k in a) out[k] = a[k]!;
+    else if (k in b) out[k] = b[k]!;
+  }
+  return out;
+}
+
+/**
+ * Reduces a generation whose records were all read to what finishing it still needs: its
+ * own metrics are computed now (`ownTextMetrics`), and the tables and samples they came
+ * from are let go, so that a long input holds one generation's tables at a time. The
+ * metrics are the same as finishing the whole accumulator gives. Not for accumulators that
+ * will merge or be stored.
+ */
+export function reduceTextAccumulator(acc: TextAccumulator): void {
+  if (acc.reduction) return;
+  acc.reduction = ownTextMetrics(acc);
+  acc.release();
+}
+
+/** Every metric of the group; reads the accumulated state (or what `reduce` kept of it) and changes nothing. */
 export function finishTextMetrics(acc: TextAccumulator, baseline: TextBaseline): TextGroupResult {
+  const own = acc.reduction ?? ownTextMetrics(acc);
+  const metrics: Record<string, number> = {};
+  const sampled: Record<string, number> = {};
+  const result: TextGroupResult = { metrics, sampled, topOutputs: own.topOutputs, rankFrequency: own.rankFrequency };
+  if (own.mostRepeatedLine !== undefined) result.mostRepeatedLine = own.mostRepeatedLine;
+  if (own.standardErrors) result.standardErrors = { ...own.standardErrors };
+  const records = acc.recordCount;
+  const tokens = acc.tokenCount;
+  if (records === 0) return result;
+  const vocabulary = acc.vocab.size;
+
+  // EAD across all outputs (n = 1..3, within records), V the baseline's vocabulary.
+  const v = baseline.vocabulary;
+  if (tokens > 0 && v > 0) {
+    metrics.ead = (ead(vocabulary, tokens, v) + ead(own.withinDistinct2, acc.withinBigrams, v) + ead(own.withinDistinct3, acc.withinTrigrams, v)) / 3;
+  }
+  const perPrompt = acc.prompts?.finish(v);
+  if (perPrompt) {
+    metrics.per_prompt_distinct_2 = perPrompt.distinct2;
+    metrics.per_prompt_ead = perPrompt.ead;
+    metrics.identical_prompt_share = perPrompt.identicalShare;
+    if (perPrompt.sampled) for (const k of ['per_prompt_distinct_2', 'per_prompt_ead', 'identical_prompt_share']) sampled[k] = perPrompt.prompts;
+  }
+
+  // Syntactic templates on the tagged sample, cut to the baseline's sample so that every
+  // generation is measured on as many outputs and tags as the baseline (both metrics fall
+  // or rise with the amount of text alone).
+  {
+    const all = acc.taggedSample();
+    const same = baseline.templateSample;
+    const used = same && same.outputs > 0 ? all.slice(0, same.outputs) : all;
+    const tagLimit = Math.min(POS_DIVERSITY_TAGS, same && same.tags > 0 ? same.tags : Infinity);
+    const t = analyzeTemplates(used.map((u) => u.output), { tagLimit, exampleRank: used.map((u) => u.line) });
+    let tagged = 0;
+    for (const u of used) tagged += u.tags;
+    if (Number.isFinite(t.templateRate)) {
+      metrics.template_rate = t.templateRate;
+      if (used.length < records) sampled.template_rate = used.length;
+    }
+    if (Number.isFinite(t.posNgramDiversity)) {
+      metrics.pos_ngram_diversity = t.posNgramDiversity;
+      if (used.length < records || t.tags < tagged) sampled.pos_ngram_diversity = t.tags;
+    }
+    result.templates = t.templates.map((s) => {
+      const u = used[s.example.output]!;
+      return { pattern: s.pattern, count: s.count, share: s.share, example: { match: s.example.match ?? '', text: truncate(u.text), line: u.line } };
+    });
+  }
+
+  if (tokens > 0 && baseline.tokens > 0) {
+    // Token counts are integers, so their sums per weight are exact whatever the order.
+    const byWeight = new Map<number, number>();
+    for (let id = 0; id < vocabulary; id++) {
+      const w = baseline.rareTypes.get(acc.vocab.token(id));
+      if (w !== undefined) byWeight.set(w, (byWeight.get(w) ?? 0) + acc.typeCounts[id]!);
+    }
+    let rare = 0;
+    for (const w of [...byWeight.keys()].sort((a, b) => a - b)) rare += w * byWeight.get(w)!;
+    metrics.rare_token_share = rare / tokens;
+  }
+  result.metrics = inOrder(own.metrics, metrics);
+  result.sampled = inOrder(own.sampled, sampled);
+  return result;
+}
+
+/** The metrics of the group that the baseline plays no part in (see `OwnTextMetrics`). */
+export function ownTextMetrics(acc: TextAccumulator): OwnTextMetrics {
   const metrics: Record<string, number> = {};
   const sampled: Record<string, number> = {};
   const records = acc.recordCount;
   const tokens = acc.tokenCount;
   const o = acc.o;
   const top = acc.texts.top(TOP_OUTPUTS);
-  const result: TextGroupResult = { metrics, sampled, topOutputs: top, rankFrequency: [] };
-  if (top.length > 0) result.mostRepeatedLine = top[0]!.line;
-  if (records === 0) return result;
+  const own: OwnTextMetrics = { metrics, sampled, topOutputs: top, rankFrequency: [], withinDistinct2: 0, withinDistinct3: 0 };
+  if (top.length > 0) own.mostRepeatedLine = top[0]!.line;
+  if (records === 0) return own;
 
   // The joined text's n-grams across runs of records not yet known to meet (parts merged).
   const [j2, j3, j4] = junctionKeys(acc.allRuns());
@@ -139,10 +238,12 @@ export function finishTextMetrics(acc: TextAccumulator, baseline: TextBaseline):
   const vocabulary = acc.vocab.size;
   const within2 = acc.withinBigrams;
   const within3 = acc.withinTrigrams;
+  own.withinDistinct2 = Math.min(bigrams.flaggedSize, within2);
+  own.withinDistinct3 = Math.min(trigrams.flaggedSize, within3);
   metrics.distinct_1 = tokens === 0 ? 0 : vocabulary / tokens;
   // An estimate can exceed the number of n-grams it counts; the ratio cannot exceed 1.
-  metrics.distinct_2 = within2 === 0 ? 0 : Math.min(bigrams.flaggedSize, within2) / within2;
-  metrics.distinct_3 = within3 === 0 ? 0 : Math.min(trigrams.flaggedSize, within3) / within3;
+  metrics.distinct_2 = within2 === 0 ? 0 : own.withinDistinct2 / within2;
+  metrics.distinct_3 = within3 === 0 ? 0 : own.withinDistinct3 / within3;
   // When a set has moved to HyperLogLog the metric is an estimate over every n-gram; the
   // sample size reported is that total n-gram count.
   if (!bigrams.exact) sampled.distinct_2 = within2;
@@ -195,20 +296,7 @@ export function finishTextMetrics(acc: TextAccumulator, baseline: TextBaseline):
   if (bleu) {
     metrics.self_bleu = bleu.value;
     if (bleu.sampled) sampled.self_bleu = bleu.hypotheses;
-    if (bleu.se !== undefined) result.standardErrors = { self_bleu: bleu.se };
-  }
-
-  // EAD across all outputs (n = 1..3, within records), V the baseline's vocabulary.
-  const v = baseline.vocabulary;
-  if (tokens > 0 && v > 0) {
-    metrics.ead = (ead(vocabulary, tokens, v) + ead(Math.min(bigrams.flaggedSize, within2), within2, v) + ead(Math.min(trigrams.flaggedSize, within3), within3, v)) / 3;
-  }
-  const perPrompt = acc.prompts?.finish(v);
-  if (perPrompt) {
-    metrics.per_prompt_distinct_2 = perPrompt.distinct2;
-    metrics.per_prompt_ead = perPrompt.ead;
-    metrics.identical_prompt_share = perPrompt.identicalShare;
-    if (perPrompt.sampled) for (const k of ['per_prompt_distinct_2', 'per_prompt_ead', 'identical_prompt_share']) sampled[k] = perPrompt.prompts;
+    if (bleu.se !== undefined) own.standardErrors = { self_bleu: bleu.se };
   }
 
   // Text Vendi (n-gram kernel) on the records of the Self-BLEU pool with the smallest keys of a hash of their own.
@@ -222,49 +310,13 @@ export function finishTextMetrics(acc: TextAccumulator, baseline: TextBaseline):
     }
   }
 
-  // Syntactic templates on the tagged sample, cut to the baseline's sample so that every
-  // generation is measured on as many outputs and tags as the baseline (both metrics fall
-  // or rise with the amount of text alone).
-  {
-    const all = acc.taggedSample();
-    const same = baseline.templateSample;
-    const used = same && same.outputs > 0 ? all.slice(0, same.outputs) : all;
-    const tagLimit = Math.min(POS_DIVERSITY_TAGS, same && same.tags > 0 ? same.tags : Infinity);
-    const t = analyzeTemplates(used.map((u) => u.output), { tagLimit, exampleRank: used.map((u) => u.line) });
-    let tagged = 0;
-    for (const u of used) tagged += u.tags;
-    if (Number.isFinite(t.templateRate)) {
-      metrics.template_rate = t.templateRate;
-      if (used.length < records) sampled.template_rate = used.length;
-    }
-    if (Number.isFinite(t.posNgramDiversity)) {
-      metrics.pos_ngram_diversity = t.posNgramDiversity;
-      if (used.length < records || t.tags < tagged) sampled.pos_ngram_diversity = t.tags;
-    }
-    result.templates = t.templates.map((s) => {
-      const u = used[s.example.output]!;
-      return { pattern: s.pattern, count: s.count, share: s.share, example: { match: s.example.match ?? '', text: truncate(u.text), line: u.line } };
-    });
-  }
-
   // Sums over the types in an order fixed by the data (ascending counts), not by the ids.
   const sortedCounts = Float64Array.from(acc.typeCounts.subarray(0, vocabulary)).sort();
   if (tokens > 0) metrics.token_entropy = entropyBits(sortedCounts, tokens);
   metrics.vocabulary_size = vocabulary;
-  if (tokens > 0 && baseline.tokens > 0) {
-    // Token counts are integers, so their sums per weight are exact whatever the order.
-    const byWeight = new Map<number, number>();
-    for (let id = 0; id < vocabulary; id++) {
-      const w = baseline.rareTypes.get(acc.vocab.token(id));
-      if (w !== undefined) byWeight.set(w, (byWeight.get(w) ?? 0) + acc.typeCounts[id]!);
-    }
-    let rare = 0;
-    for (const w of [...byWeight.keys()].sort((a, b) => a - b)) rare += w * byWeight.get(w)!;
-    metrics.rare_token_share = rare / tokens;
-  }
   metrics.mean_length = tokens / records;
-  result.rankFrequency = rankFrequency(sortedCounts);
-  return result;
+  own.rankFrequency = rankFrequency(sortedCounts);
+  return own;
 }
 
 /** The `k` entries with the smallest position keys under `seed`, in that order. */

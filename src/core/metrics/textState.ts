@@ -139,3 +139,19 @@ export interface TextState {
   /** The outputs kept for the syntactic templates. */
   templates: OutputSampleState;
 }
+
+/**
+ * The metrics of a generation that do not depend on the baseline, and what those that do
+ * need: everything an accumulator keeps once it is reduced (`reduceTextAccumulator`, textFinish.ts).
+ */
+export interface OwnTextMetrics {
+  metrics: Record<string, number>;
+  sampled: Record<string, number>;
+  standardErrors?: Record<string, number>;
+  topOutputs: { text: string; count: number; line: number }[];
+  mostRepeatedLine?: number;
+  rankFrequency: { rank: number; frequency: number }[];
+  /** Distinct within-record bigrams and trigrams (at most their totals), for EAD. */
+  withinDistinct2: number;
+  withinDistinct3: number;
+}

@@ -35,6 +35,10 @@ export class ValueAccumulator {
   private sum = new ExactSum();
   private sumSquares = new ExactSum();
   private sorted: Float64Array | undefined;
+  /** Whether the sample was sampled, once `reduce` let go of it. */
+  private wasSampled: boolean | undefined;
+  /** A reduced sample of repeated values: each distinct value (ascending) and its count. */
+  private runs: { values: Float64Array; counts: Uint32Array } | undefined;
 
   constructor(options: ValueMetricOptions = {}) {
     this.sample = new BottomK<number>(options.reservoir ?? 1_000_000);
@@ -44,7 +48,7 @@ export class ValueAccumulator {
   /** Adds the value of the record at `line`; non-finite numbers are ignored (the reader reports them). */
   add(x: number, line: number): void {
     if (!Number.isFinite(x)) return;
-    if (this.sorted) throw new Error('ValueAccumulator: add after the sample was sorted');
+    if (this.sorted || this.runs) throw new Error('ValueAccumulator: add after the sample was sorted');
     this.n++;
     this.sum.add(x);
     this.sumSquares.addSquare(x);
@@ -53,7 +57,7 @@ export class ValueAccumulator {
 
   /** Adds the values of another accumulator (same seed and sample size). */
   merge(other: ValueAccumulator): void {
-    if (this.sorted) throw new Error('ValueAccumulator: merge after the sample was sorted');
+    if (this.sorted || other.sorted || this.runs || other.runs) throw new Error('ValueAccumulator: merge after a sample was sorted');
     this.n += other.n;
     this.sum.merge(other.sum);
     this.sumSquares.merge(other.sumSquares);
@@ -61,6 +65,7 @@ export class ValueAccumulator {
   }
 
   toState(): ValueState {
+    if (this.wasSampled !== undefined) throw new Error('ValueAccumulator.toState: the accumulator was reduced');
     return { n: this.n, sum: this.sum.toPartials(), sumSquares: this.sumSquares.toPartials(), seen: this.sample.seen, sample: this.sample.entries() };
   }
 
@@ -86,14 +91,60 @@ export class ValueAccumulator {
 
   /** True when more values arrived than the sample holds. */
   get sampled(): boolean {
-    return this.sample.sampled;
+    return this.wasSampled ?? this.sample.sampled;
   }
 
   /** The kept values, ascending; freezes the accumulator. */
   sortedSample(): Float64Array {
+    if (this.runs) return expandRuns(this.runs);
     this.sorted ??= Float64Array.from(this.sample.items()).sort();
     return this.sorted;
   }
+
+  /**
+   * Keeps the sample as its sorted values only (8 bytes a value instead of a keyed entry of
+   * about 40), for a generation whose records were all read: finishing needs nothing else.
+   * The accumulator then neither takes values nor merges.
+   */
+  reduce(): void {
+    if (this.wasSampled !== undefined) return;
+    const sorted = this.sortedSample();
+    this.wasSampled = this.sample.sampled;
+    this.sample = new BottomK<number>(1);
+    // Values that repeat (scores with few decimals, ratings, 0/1 rewards) keep as distinct
+    // values with counts when that is at most half the size; `sortedSample` expands them.
+    const runs = toRuns(sorted);
+    if (runs.values.length * 12 <= sorted.length * 4) {
+      this.runs = runs;
+      this.sorted = undefined;
+    }
+  }
+}
+
+/** Distinct values of an ascending array, with their counts. */
+function toRuns(sorted: Float64Array): { values: Float64Array; counts: Uint32Array } {
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || !Object.is(sorted[i], sorted[i - 1])) distinct++;
+  const values = new Float64Array(distinct);
+  const counts = new Uint32Array(distinct);
+  let d = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || !Object.is(sorted[i], sorted[i - 1])) values[++d] = sorted[i]!;
+    counts[d]!++;
+  }
+  return { values, counts };
+}
+
+function expandRuns(runs: { values: Float64Array; counts: Uint32Array }): Float64Array {
+  let n = 0;
+  for (let i = 0; i < runs.counts.length; i++) n += runs.counts[i]!;
+  const out = new Float64Array(n);
+  let at = 0;
+  for (let i = 0; i < runs.values.length; i++) {
+    out.fill(runs.values[i]!, at, at + runs.counts[i]!);
+    at += runs.counts[i]!;
+  }
+  return out;
 }
 
 export interface ValueBaseline {

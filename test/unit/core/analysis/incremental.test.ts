@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyzeFiles } from '../../../../src/core/analyze';
 import type { AnalyzeInput } from '../../../../src/core/analyze';
-import { analyzeIncrementally, canonical } from '../../../../src/core/analysis/incremental';
+import { analyzeIncrementally, canonical, STORE_MAX_FILE_BYTES } from '../../../../src/core/analysis/incremental';
 import type { CachedRead, IncrementalOptions, PartialCache } from '../../../../src/core/analysis/incremental';
 import type { AnalyzeOptions } from '../../../../src/core/options';
 import { getScenario } from '../../../../src/core/scenarios/index';
@@ -189,6 +189,16 @@ describe('incremental analysis', () => {
     const r = await incremental(files, broken);
     assert.equal(r.read.length, 3);
     assert.deepEqual(r.outcome.report, (await fresh(files)).report);
+  });
+
+  test('a single file above STORE_MAX_FILE_BYTES is analysed plainly and not stored', async () => {
+    const [file] = writeScenario('gaussian-refit', 3);
+    const cache = new MemoryCache();
+    const huge = async (input: AnalyzeInput) => ({ ...(await identify(input)), size: STORE_MAX_FILE_BYTES + 1 });
+    const r = await analyzeIncrementally(inputsOf([file!]), { identify: huge, cache });
+    assert.equal(cache.entries.size, 0);
+    assert.deepEqual(r.read, inputsOf([file!]).map((i) => i.display));
+    assert.deepEqual(r.outcome.report, (await fresh([file!])).report);
   });
 
   test('keys are canonical JSON', () => {

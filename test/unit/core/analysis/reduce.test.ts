@@ -1,0 +1,167 @@
+// Reducing idle generations (src/core/analysis/read.ts, IDLE_RECORDS; the roles' `reduce`):
+// a plain analysis lets go of a generation's tables once the reading has moved on, and the
+// report is byte for byte the one of keeping every accumulator whole to the end; a generation
+// that comes back after it was reduced makes the inputs be read again, with the same result.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { analyzeFiles } from '../../../../src/core/analyze';
+import { IDLE_RECORDS, readInputs } from '../../../../src/core/analysis/read';
+import type { AnalyzeInput, ReadInputsOptions } from '../../../../src/core/analysis/read';
+import { finishAnalysis } from '../../../../src/core/analysis/finish';
+import { formatJson } from '../../../../src/core/format/json';
+import { buildTextBaseline, finishTextMetrics, reduceTextAccumulator, TextAccumulator } from '../../../../src/core/metrics/text';
+import { ValueAccumulator } from '../../../../src/core/metrics/values';
+import { Random } from '../../../../src/core/random';
+import { repoRoot } from '../../support';
+
+const readerThread = path.join(repoRoot(), 'dist', 'reader-thread.js');
+const PER_GENERATION = IDLE_RECORDS + 1500;
+let tmp: string;
+
+/** A record of generation `g`: words from a vocabulary that narrows with g, a score, a label and a prompt. */
+function record(rng: Random, g: number, i: number, generation: string | undefined): string {
+  const words: string[] = [];
+  const n = 3 + Math.floor(rng.next() * 12);
+  for (let k = 0; k < n; k++) words.push(`w${Math.floor(rng.next() ** (1 + g) * (3000 >> g))}`);
+  if (i % 50 === 0) words.push('The cat sat on the mat.');
+  const rec: Record<string, unknown> = { prompt: `p${i % 700}`, output: words.join(' '), score: Math.round(rng.next() * (100 - 20 * g)) / 100, label: ['a', 'b', 'c'][Math.floor(rng.next() * (3 - g))] };
+  return JSON.stringify(generation === undefined ? rec : { generation, ...rec });
+}
+
+function write(name: string, lines: string[]): AnalyzeInput {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return { file, display: name };
+}
+
+/** Generations in blocks of `block` records, in the order `order` gives. */
+function blocks(name: string, order: number[], block: number): AnalyzeInput {
+  const rng = new Random(7);
+  const lines: string[] = [];
+  order.forEach((g, b) => {
+    for (let i = 0; i < block; i++) lines.push(record(rng, g, b * block + i, `gen-${g}`));
+  });
+  return write(name, lines);
+}
+
+async function both(inputs: AnalyzeInput[], options: ReadInputsOptions = {}) {
+  const reduced = await analyzeFiles(inputs, options);
+  const whole = finishAnalysis(await readInputs(inputs, { ...options, reduceIdle: false }), options);
+  return { reduced, whole };
+}
+
+before(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-reduce-'));
+});
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('reducing idle generations', () => {
+  test('one file, generations one after the other: reduced as the reading moves on, the same report', async () => {
+    const input = blocks('sorted.jsonl', [0, 1, 2], PER_GENERATION);
+    const partial = await readInputs([input]);
+    const reduced = partial.groups.filter((g) => g.roles.text?.reduction !== undefined).map((g) => g.group);
+    // The last generation is still being read when the input ends: only the first two were let go.
+    assert.deepEqual(reduced, ['gen-0', 'gen-1']);
+    const { reduced: r, whole } = await both([input]);
+    assert.equal(formatJson(r.report), formatJson(whole.report));
+    assert.deepEqual(r.details, whole.details);
+    assert.ok(r.report.groups[0]!.metrics.ead !== undefined && r.report.groups[1]!.metrics.rare_token_share !== undefined);
+  });
+
+  test('read on a second thread: the same report', async () => {
+    const input = blocks('sorted.jsonl', [0, 1, 2], PER_GENERATION);
+    const { reduced, whole } = await both([input], { readerThread, readerThreadMinBytes: 0 });
+    assert.equal(formatJson(reduced.report), formatJson(whole.report));
+  });
+
+  test('several files, each a generation: the same report', async () => {
+    const rng = new Random(3);
+    const inputs = [0, 1, 2].map((g) => write(`gen-${g}.jsonl`, Array.from({ length: PER_GENERATION }, (_, i) => record(rng, g, i, undefined))));
+    const partial = await readInputs(inputs);
+    assert.equal(partial.groups.filter((g) => g.roles.values?.sampled !== undefined && g.roles.text?.reduction).length, 2);
+    const { reduced, whole } = await both(inputs);
+    assert.equal(formatJson(reduced.report), formatJson(whole.report));
+    assert.deepEqual(reduced.details, whole.details);
+  });
+
+  test('a generation that comes back after it was reduced: the input is read again, the same report', async () => {
+    const input = blocks('returns.jsonl', [0, 1, 0, 2], PER_GENERATION);
+    const partial = await readInputs([input]);
+    assert.equal(partial.groups.filter((g) => g.roles.text?.reduction !== undefined).length, 0, 'read again without reducing');
+    const { reduced, whole } = await both([input]);
+    assert.equal(formatJson(reduced.report), formatJson(whole.report));
+    assert.equal(reduced.report.groups.find((g) => g.id === 'gen-0')!.records, 2 * PER_GENERATION);
+  });
+
+  test('the baseline is not the first generation read: the same report', async () => {
+    const input = blocks('late-baseline.jsonl', [2, 1, 0], PER_GENERATION);
+    const { reduced, whole } = await both([input]);
+    assert.equal(reduced.report.baseline, 'gen-0');
+    assert.equal(formatJson(reduced.report), formatJson(whole.report));
+    const named = await both([input], { baseline: 'gen-1' });
+    assert.equal(formatJson(named.reduced.report), formatJson(named.whole.report));
+  });
+
+  test('interleaved generations are never idle long enough: nothing is reduced', async () => {
+    const input = blocks('interleaved.jsonl', Array.from({ length: 30 }, (_, i) => i % 3), 500);
+    const partial = await readInputs([input]);
+    assert.equal(partial.groups.filter((g) => g.roles.text?.reduction !== undefined).length, 0);
+  });
+
+  test('mergeable reading (partial results, threads, the extension cache) never reduces', async () => {
+    const input = blocks('sorted.jsonl', [0, 1, 2], PER_GENERATION);
+    const partial = await readInputs([input], { mergeable: true });
+    assert.equal(partial.groups.filter((g) => g.roles.text?.reduction !== undefined).length, 0);
+  });
+});
+
+describe('a reduced accumulator', () => {
+  test('text: finishes to the same metrics, and takes, stores and merges nothing more', () => {
+    const rng = new Random(11);
+    const texts = Array.from({ length: 3000 }, (_, i) => JSON.parse(record(rng, 1, i, undefined)).output as string);
+    const whole = new TextAccumulator();
+    const reduced = new TextAccumulator();
+    texts.forEach((text, i) => {
+      whole.add(text, i, i % 40);
+      reduced.add(text, i, i % 40);
+    });
+    const baseline = buildTextBaseline(whole);
+    reduceTextAccumulator(reduced);
+    const expected = finishTextMetrics(whole, baseline);
+    const got = finishTextMetrics(reduced, baseline);
+    assert.deepEqual(got, expected);
+    assert.deepEqual(Object.keys(got.metrics), Object.keys(expected.metrics), 'metrics in the same order');
+    assert.ok(expected.metrics.self_bleu !== undefined && expected.metrics.per_prompt_ead !== undefined && expected.metrics.template_rate !== undefined);
+    // The baseline can be built from a reduced accumulator too.
+    assert.deepEqual(buildTextBaseline(reduced), baseline);
+    assert.throws(() => reduced.add('more', 4000), /reduced/);
+    assert.throws(() => reduced.toState(), /reduced/);
+    assert.throws(() => whole.merge(reduced), /reduced/);
+  });
+
+  test('values: keeps the sorted sample only, with the same result', () => {
+    const a = new ValueAccumulator({ reservoir: 100 });
+    for (let i = 0; i < 250; i++) a.add((i * 37) % 101, i);
+    const sorted = Float64Array.from(a.sortedSample());
+    const sampled = a.sampled;
+    a.reduce();
+    assert.deepEqual(a.sortedSample(), sorted);
+    assert.equal(a.sampled, sampled);
+    assert.equal(a.sampled, true);
+    assert.throws(() => a.toState(), /reduced/);
+  });
+
+  test('values that repeat: kept as distinct values with counts, given back whole (-0 and 0 apart)', () => {
+    const a = new ValueAccumulator();
+    for (let i = 0; i < 5000; i++) a.add(i % 3 === 0 ? -0 : (i % 7) / 2, i);
+    const sorted = Float64Array.from(a.sortedSample());
+    a.reduce();
+    const again = a.sortedSample();
+    assert.equal(again.length, 5000);
+    assert.deepEqual(Array.from(again, (x) => Object.is(x, -0) ? '-0' : String(x)), Array.from(sorted, (x) => Object.is(x, -0) ? '-0' : String(x)));
+    assert.throws(() => a.add(1, 6000), /sorted/);
+  });
+});
