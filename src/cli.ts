@@ -351,6 +351,12 @@ interface Parsed {
  * with a dash. A value never starts with `--` unless given with `=` (`--out --format` is a
  * missing value, not a file named --format).
  */
+/** Whether --help was given; prints the help when it was. */
+function helpAsked(values: Parsed['values'], ctx: Ctx): boolean {
+  if (values.help) ctx.stdout.write(HELP + '\n');
+  return Boolean(values.help);
+}
+
 function parseOptions(args: readonly string[], table: OptionTable, passUnknown = false): Parsed {
   const values: Parsed['values'] = {};
   const positionals: string[] = [];
@@ -406,10 +412,7 @@ const str = (v: string | boolean | undefined): string | undefined => (typeof v =
 
 async function analyzeCommand(args: string[], ctx: Ctx): Promise<number> {
   const { values, positionals } = parseOptions(args, ANALYZE_OPTIONS);
-  if (values.help) {
-    ctx.stdout.write(HELP + '\n');
-    return EXIT_OK;
-  }
+  if (helpAsked(values, ctx)) return EXIT_OK;
   const format = reportFormat(values);
   if (positionals.length === 0) throw new UsageError('analyze needs at least one file; try collapse-lens --help');
   const { options, failOn } = await analysisOptions(values, ctx);
@@ -424,10 +427,7 @@ async function analyzeCommand(args: string[], ctx: Ctx): Promise<number> {
 
 async function partialCommand(args: string[], ctx: Ctx): Promise<number> {
   const { values, positionals } = parseOptions(args, PARTIAL_OPTIONS);
-  if (values.help) {
-    ctx.stdout.write(HELP + '\n');
-    return EXIT_OK;
-  }
+  if (helpAsked(values, ctx)) return EXIT_OK;
   if (positionals.length === 0) throw new UsageError('partial needs at least one file; try collapse-lens --help');
   if (str(values.out) === undefined) throw new UsageError('partial needs --out STATE, the file to write the partial result to');
   const { options } = await analysisOptions(values, ctx);
@@ -442,10 +442,7 @@ async function partialCommand(args: string[], ctx: Ctx): Promise<number> {
 
 async function mergeCommand(args: string[], ctx: Ctx): Promise<number> {
   const { values, positionals } = parseOptions(args, MERGE_OPTIONS);
-  if (values.help) {
-    ctx.stdout.write(HELP + '\n');
-    return EXIT_OK;
-  }
+  if (helpAsked(values, ctx)) return EXIT_OK;
   const format = reportFormat(values);
   if (positionals.length === 0) throw new UsageError('merge needs at least one partial result (written by collapse-lens partial); try collapse-lens --help');
   const { options, failOn } = await analysisOptions(values, ctx);
@@ -670,10 +667,7 @@ function toDisplay(cwd: string, p: string): string {
 
 async function scenarioCommand(args: string[], ctx: Ctx): Promise<number> {
   const { values, positionals, unknown: params } = parseOptions(args, SCENARIO_OPTIONS, true);
-  if (values.help) {
-    ctx.stdout.write(HELP + '\n');
-    return EXIT_OK;
-  }
+  if (helpAsked(values, ctx)) return EXIT_OK;
   if (values.list) {
     const width = Math.max(...SCENARIOS.map((s) => s.name.length));
     for (const s of SCENARIOS) ctx.stdout.write(`${s.name.padEnd(width)}  ${s.description}\n`);

@@ -87,12 +87,7 @@ export class TopTwoCounts {
     const o = this.find(lo, hi);
     const slots = this.slots;
     if (slots[o + 1] === 0) {
-      slots[o] = lo;
-      slots[o + 1] = hi + 1;
-      slots[o + 2] = count;
-      slots[o + 3] = record;
-      slots[o + 4] = 0;
-      if (++this.size * 2 > slots.length / 5) this.grow();
+      this.insert(o, lo, hi, count, record, 0);
       return;
     }
     if (count > slots[o + 2]!) {
@@ -100,6 +95,17 @@ export class TopTwoCounts {
       slots[o + 2] = count;
       slots[o + 3] = record;
     } else if (count > slots[o + 4]!) slots[o + 4] = count;
+  }
+
+  /** Fills the empty slot at field offset `o`. */
+  private insert(o: number, lo: number, hi: number, max1: number, who1: number, max2: number): void {
+    const slots = this.slots;
+    slots[o] = lo;
+    slots[o + 1] = hi + 1;
+    slots[o + 2] = max1;
+    slots[o + 3] = who1;
+    slots[o + 4] = max2;
+    if (++this.size * 2 > slots.length / 5) this.grow();
   }
 
   /** Largest count of the n-gram over every record except `record`. */
@@ -118,12 +124,7 @@ export class TopTwoCounts {
     const o = this.find(lo, hi);
     const slots = this.slots;
     if (slots[o + 1] === 0) {
-      slots[o] = lo;
-      slots[o + 1] = hi + 1;
-      slots[o + 2] = max1;
-      slots[o + 3] = who1;
-      slots[o + 4] = max2;
-      if (++this.size * 2 > slots.length / 5) this.grow();
+      this.insert(o, lo, hi, max1, who1, max2);
       return;
     }
     const m1 = slots[o + 2]!;
