@@ -1,4 +1,3 @@
-// Over 400 lines: the reading loop and the two classes it fills (a file's summary, the generations' accumulators).
 // Reading inputs into a partial analysis (partial.ts): every input is streamed once, the
 // fields are detected on the first records of the first file, and each record feeds the
 // accumulators of its generation, one per role (roles.ts). Large local files are read,
@@ -16,20 +15,18 @@ import type { AnalyzeOptions, SamplingOptions } from '../options';
 import { formatFromPath, InputError, openInputRecords } from '../readers/index';
 import type { RecordIssue, SourceRecord } from '../readers/index';
 import { naturalCompare } from '../generations';
-import { HashSet53, lowBits } from '../metrics/hashing';
-import { tokenize } from '../metrics/text';
-import { vectorSampleRows } from './budget';
 import { makeProjector } from './project';
 import type { Projected, ProjectedIssue, ProjectionSpec } from './project';
-import { locateIssueColumns, vectorProblem } from './skipped';
+import { locateIssueColumns } from './skipped';
 import type { IssueToLocate } from './skipped';
 import { projectOffThread, sampleOffThread } from './offThread';
 import { detectCollection } from './collections';
 import { RollingTracker } from './rolling';
-import { labelPair, ROLES } from './roles';
-import type { RoleContext, RoleKey } from './roles';
-import { byPosition, groupKey, MAX_ISSUES_KEPT, MAX_MALFORMED_LINES, roleContext } from './partial';
-import type { FieldsUsed, FileState, GroupState, MalformedRecord, PartialAnalysis, PartialSettings } from './partial';
+import { GenerationReturned, PartialBuilder } from './builder';
+import { byPosition, MAX_ISSUES_KEPT, MAX_MALFORMED_LINES } from './partial';
+import type { FieldsUsed, FileState, MalformedRecord, PartialAnalysis, PartialSettings } from './partial';
+
+export { IDLE_RECORDS } from './builder';
 
 export interface AnalyzeInput {
   /** File system path to read. */
@@ -307,137 +304,6 @@ export function noRecords(file: string, format: string, malformed: number, first
         : `${file} has no records`,
     first?.line, first?.column, file,
   );
-}
-
-/**
- * A generation none of whose last records came among the last this many records read is
- * reduced: with generations one after the other, the previous one is let go shortly after
- * the next begins, so memory holds about one generation's tables whatever their number.
- */
-export const IDLE_RECORDS = 4096;
-
-/** A reduced generation received a record again: the inputs are read again without reducing. */
-export class GenerationReturned extends Error {
-  constructor(group: string | undefined, line: number) {
-    super(`generation ${group ?? '(file)'} returned at line ${line} after it was reduced`);
-  }
-}
-
-/** Feeds projected records to the accumulators of their generations. */
-export class PartialBuilder {
-  private readonly byKey = new Map<string, GroupState>();
-  /** Per generation not yet reduced, the number of records taken when it took its last one. */
-  private readonly lastTaken = new Map<GroupState, number>();
-  private readonly reduced = new Set<GroupState>();
-  private nextIdleCheck = IDLE_RECORDS;
-  /** The generation created last: its tables' sizes are the next one's hint. */
-  private lastCreated: GroupState | undefined;
-  private readonly ctx: RoleContext;
-  private readonly roles: typeof ROLES;
-  /** Generations with a vector accumulator, which share the vector budget (budget.ts). */
-  private vectorGroups = 0;
-  /** Records taken so far. */
-  records = 0;
-
-  constructor(
-    readonly settings: PartialSettings,
-    readonly fields: FieldsUsed,
-    private readonly multipleFiles: boolean,
-    /** The length of the first vector seen while detecting, when known. */
-    private vectorLength: number | undefined,
-    readonly rolling: RollingTracker | undefined,
-    mergeable: boolean,
-    /** Reduce idle generations (see IDLE_RECORDS); never with `mergeable`. */
-    private readonly reducing = false,
-  ) {
-    if (mergeable) this.reducing = false;
-    this.ctx = roleContext(settings, fields, () => vectorSampleRows(settings.sampling.vectorReservoir, this.vectorGroups, this.vectorLength ?? 1), mergeable);
-    this.roles = ROLES.filter((role) => role.present(this.ctx.detected));
-  }
-
-  groups(): GroupState[] {
-    return [...this.byKey.values()];
-  }
-
-  consume(records: readonly Projected[], file: FileReading): void {
-    const fields = this.fields;
-    const ctx = this.ctx;
-    let taken = 0;
-    for (const rec of records) {
-      if (rec.malformed) {
-        file.skip(rec.line, rec.malformed);
-        continue;
-      }
-      const group = this.multipleFiles ? undefined : rec.group;
-      const key = groupKey(file.display, group);
-      const existing = this.byKey.get(key);
-      if (rec.vectors && fields.roles.vector) {
-        // Checked before anything of the record is counted: a record is taken whole or skipped.
-        const bad = vectorProblem(rec.vectors, existing?.roles.vectors?.dimension);
-        if (bad) {
-          const field = fields.columns ? undefined : fields.paths.vector;
-          file.skip(rec.line, { ...bad, message: `${fields.roles.vector}: ${bad.message}`, ...(field !== undefined ? { field } : {}) });
-          continue;
-        }
-      }
-      const g = existing ?? this.newGroup(key, file.display, group, rec.line);
-      if (this.reducing) {
-        if (this.reduced.has(g)) throw new GenerationReturned(group, rec.line);
-        this.lastTaken.set(g, this.records + taken);
-      }
-      g.records++;
-      taken++;
-      // Checked above, so every vector row is taken.
-      for (const role of this.roles) role.add(g.roles[role.key], rec, ctx);
-      if (g.roles.text && rec.texts) {
-        g.outputs += rec.texts.length;
-        if (rec.prompt !== undefined) (g.prompts ??= new HashSet53(256)).addKey(rec.prompt, lowBits(rec.prompt), false);
-      }
-      const rolling = this.rolling;
-      if (rolling) {
-        const first = g.roles.text && rolling.tracking ? rec.texts?.[0] : undefined;
-        const tokens = first === undefined ? undefined : tokenize(first, ctx.lowercase);
-        const { output, reference } = g.roles.labels ? labelPair(rec, ctx.detected) : { output: undefined, reference: undefined };
-        rolling.add(rec.line, tokens, output, reference);
-      }
-    }
-    file.summary.records += taken;
-    this.records += taken;
-    if (this.reducing && this.records >= this.nextIdleCheck) this.reduceIdle();
-  }
-
-  /** Reduces the generations idle for IDLE_RECORDS records. */
-  private reduceIdle(): void {
-    this.nextIdleCheck = this.records + IDLE_RECORDS / 4;
-    for (const [g, last] of this.lastTaken) {
-      if (this.records - last < IDLE_RECORDS) continue;
-      for (const role of this.roles) role.reduce?.(g.roles[role.key]);
-      this.reduced.add(g);
-      this.lastTaken.delete(g);
-    }
-  }
-
-  private newGroup(key: string, file: string, group: string | undefined, line: number): GroupState {
-    const g: GroupState = { file, firstLine: line, records: 0, outputs: 0, roles: {} };
-    if (group !== undefined) g.group = group;
-    if (this.fields.roles.vector) this.shareVectorBudget(this.vectorGroups + 1);
-    const previous = this.lastCreated?.roles as Record<RoleKey, unknown> | undefined;
-    for (const role of this.roles) (g.roles as Record<RoleKey, unknown>)[role.key] = role.create(this.ctx, previous?.[role.key]);
-    this.byKey.set(key, g);
-    this.lastCreated = g;
-    return g;
-  }
-
-  /** One more generation of vectors: every sample is lowered to its share of the budget. */
-  private shareVectorBudget(groups: number): void {
-    this.vectorGroups = groups;
-    for (const g of this.byKey.values()) {
-      const acc = g.roles.vectors;
-      if (!acc) continue;
-      this.vectorLength ??= acc.dimension;
-      acc.shrinkSample(vectorSampleRows(this.settings.sampling.vectorReservoir, groups, acc.dimension ?? this.vectorLength ?? 1));
-    }
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // The roles an analysis measures, one accumulator each per generation: how a record feeds it,
 // how the accumulators of two shards of the same generation merge, how it is stored in a
 // partial result, and how its metrics are finished against the baseline generation. The
-// driver (read.ts, finish.ts, partial.ts) goes through this list and never names a role, so a
+// driver (read.ts, builder.ts, finish.ts, partial.ts) goes through this list and never names a role, so a
 // new role is one entry here and its accumulator in metrics/.
 import type { GroupDetails, AnalysisResult } from '../../shared/details';
 import type { DetectedFields } from '../detect';
@@ -56,7 +56,7 @@ export interface RoleAnalyzer<A, S, Shared> {
   finish(acc: A, shared: Shared): RoleFinish;
   /**
    * Optional: computes now what finishing can without the baseline and lets go of the rest,
-   * for a generation whose records were all read (read.ts); `finish` gives the same metrics
+   * for a generation whose records were all read (builder.ts); `finish` gives the same metrics
    * after it. Never called on accumulators that will merge or be stored.
    */
   reduce?(acc: A): void;

@@ -1,4 +1,4 @@
-// Over 400 lines: the streaming pass over a generation's records, the merge of two parts of it and its state, which share every field; the metrics computed from it live in textFinish.ts.
+// Over 400 lines: the streaming pass over a generation's records, the merge of two parts of it, its state and its release once reduced, which share every field; the metrics computed from it live in textFinish.ts.
 // `TextAccumulator`: the text metrics of one generation in a single streaming pass with
 // bounded memory. Tokens are interned to ids (for speed) but every hash the metrics count is a
 // function of the tokens' texts (TokenTable's words), n-grams are counted in typed-array sets
@@ -13,10 +13,13 @@ import { encodeBase64, float64FromBase64, int32FromBase64, uint32FromBase64, uin
 import { SelfBleuReferences, SELF_BLEU_EXACT_NGRAMS } from './selfBleu';
 import { PromptSample, PROMPT_SAMPLE } from './perPrompt';
 import { OutputSample, TEMPLATE_SAMPLE, TEMPLATE_SAMPLE_CHARS } from './templates';
-import type { TaggedOutput, TaggedSentence } from './templates';
+import type { TaggedOutput } from './templates';
 import { tagTexts } from './posTagger';
 import { CompressionSample } from './compression';
 import { TextCounter, truncate } from './textCounter';
+import { SliceArena } from '../numeric/sliceArena';
+import { packTagged, unpackTagged } from './packedTagged';
+import type { PackedTagged } from './packedTagged';
 import { follows, joinNeighbours } from './textRuns';
 import type { Run } from './textRuns';
 import { optionDifferences, resolveTextOptions } from './textState';
@@ -61,58 +64,6 @@ export interface PoolEntry {
   index: number;
   /** Data waiting to be copied into the arena (after a merge). */
   pending?: Int32Array | Float64Array;
-}
-
-/**
- * The variable-length items of a reservoir (token ids, shingle hashes), back to back in
- * one typed array. One small ArrayBuffer per item costs ~100+ bytes of bookkeeping each,
- * and the tens of thousands an accumulator allocates and evicts per generation scatter
- * over the allocator's pages, which then stay resident: per live generation that was
- * several times the bytes of the items themselves. Evicted items leave holes until the
- * arena runs out of room; then the live items slide down, and the array grows (to twice
- * their size) when they fill more than half of it.
- */
-export class SliceArena<A extends Int32Array | Float64Array> {
-  data: A;
-  private used = 0;
-
-  constructor(private readonly make: (length: number) => A) {
-    this.data = make(4096);
-  }
-
-  /** Copies `values` in and returns where they start; `live` are the items whose slices must survive (their `start` is updated when they move). */
-  append(values: A, live: readonly { start: number; size: number }[]): number {
-    const n = values.length;
-    if (this.used + n > this.data.length) this.compact(live, n);
-    const start = this.used;
-    this.data.set(values, start);
-    this.used += n;
-    return start;
-  }
-
-  view(start: number, size: number): A {
-    return this.data.subarray(start, start + size) as A;
-  }
-
-  private compact(live: readonly { start: number; size: number }[], room: number): void {
-    const items = live.filter((e) => e.start >= 0).sort((a, b) => a.start - b.start);
-    let used = 0;
-    for (const e of items) used += e.size;
-    const data = this.data;
-    // Sliding down in start order never overwrites an item not yet moved. Live items fill at
-    // most half of the array afterwards, so the next compaction is at least that far off and
-    // each appended value is moved a bounded number of times.
-    const target = used + room > data.length * 0.5 ? this.make(Math.ceil((used + room) * 2)) : data;
-    let w = 0;
-    for (const e of items) {
-      if (target !== data) target.set(data.subarray(e.start, e.start + e.size), w);
-      else if (e.start !== w) data.copyWithin(w, e.start, e.start + e.size);
-      e.start = w;
-      w += e.size;
-    }
-    this.data = target;
-    this.used = w;
-  }
 }
 
 /** The sizes an accumulator's tables grew to (see `TextAccumulator.tableSizes`). */
@@ -589,93 +540,6 @@ export class TextAccumulator {
     acc.templateSample = OutputSample.fromState(state.templates, seed + SAMPLE_SEEDS.templates, TEMPLATE_SAMPLE, TEMPLATE_SAMPLE_CHARS);
     return acc;
   }
-}
-
-/**
- * A tagged sample in a few arrays and strings instead of an array and a string per sentence
- * and per token: what a reduced generation keeps of it (a thousand outputs) until the
- * baseline is known. `unpackTagged` gives the sample back as it was.
- */
-interface PackedTagged {
-  /** Distinct tags; `tags` holds indices into it. */
-  names: string[];
-  tags: Uint16Array;
-  /** Per sentence, its tags; per output, its sentences. */
-  sentenceLengths: Int32Array;
-  outputSentences: Int32Array;
-  /** Per sentence, its tokens, or −1 without them (the tagger gives them; hand-tagged input may not). */
-  sentenceTokens: Int32Array;
-  /** Every token back to back, and each one's length. */
-  tokenText: string;
-  tokenLengths: Int32Array;
-  texts: string[];
-  lines: Float64Array;
-  counts: Int32Array;
-}
-
-function packTagged(items: readonly { output: TaggedOutput; text: string; line: number; tags: number }[]): PackedTagged {
-  const names: string[] = [];
-  const index = new Map<string, number>();
-  const tags: number[] = [];
-  const sentenceLengths: number[] = [];
-  const sentenceTokens: number[] = [];
-  const tokenParts: string[] = [];
-  const tokenLengths: number[] = [];
-  for (const item of items) {
-    for (const sentence of item.output.sentences) {
-      for (const t of sentence.tags) {
-        let k = index.get(t);
-        if (k === undefined) index.set(t, (k = names.push(t) - 1));
-        tags.push(k);
-      }
-      sentenceLengths.push(sentence.tags.length);
-      sentenceTokens.push(sentence.tokens ? sentence.tokens.length : -1);
-      for (const w of sentence.tokens ?? []) {
-        tokenParts.push(w);
-        tokenLengths.push(w.length);
-      }
-    }
-  }
-  return {
-    names,
-    tags: Uint16Array.from(tags),
-    sentenceLengths: Int32Array.from(sentenceLengths),
-    outputSentences: Int32Array.from(items, (i) => i.output.sentences.length),
-    sentenceTokens: Int32Array.from(sentenceTokens),
-    tokenText: tokenParts.join(''),
-    tokenLengths: Int32Array.from(tokenLengths),
-    texts: items.map((i) => i.text),
-    lines: Float64Array.from(items, (i) => i.line),
-    counts: Int32Array.from(items, (i) => i.tags),
-  };
-}
-
-function unpackTagged(p: PackedTagged): { output: TaggedOutput; text: string; line: number; tags: number }[] {
-  let tag = 0;
-  let sentence = 0;
-  let token = 0;
-  let at = 0;
-  return p.texts.map((text, o) => {
-    const sentences: TaggedSentence[] = [];
-    for (let k = 0; k < p.outputSentences[o]!; k++, sentence++) {
-      const n = p.sentenceLengths[sentence]!;
-      const tags: string[] = [];
-      for (let j = 0; j < n; j++) tags.push(p.names[p.tags[tag++]!]!);
-      const m = p.sentenceTokens[sentence]!;
-      if (m < 0) {
-        sentences.push({ tags });
-        continue;
-      }
-      const tokens: string[] = [];
-      for (let j = 0; j < m; j++) {
-        const len = p.tokenLengths[token++]!;
-        tokens.push(p.tokenText.slice(at, at + len));
-        at += len;
-      }
-      sentences.push({ tags, tokens });
-    }
-    return { output: { sentences }, text, line: p.lines[o]!, tags: p.counts[o]! };
-  });
 }
 
 /** A pool sample restored from its state: the data back into the arena, keys from the positions. */

@@ -1,4 +1,4 @@
-// Reducing idle generations (src/core/analysis/read.ts, IDLE_RECORDS; the roles' `reduce`):
+// Reducing idle generations (src/core/analysis/builder.ts, IDLE_RECORDS; read.ts; the roles' `reduce`):
 // a plain analysis lets go of a generation's tables once the reading has moved on, and the
 // report is byte for byte the one of keeping every accumulator whole to the end; a generation
 // that comes back after it was reduced makes the inputs be read again, with the same result.

@@ -1,0 +1,90 @@
+// A generation's tagged template sample (templates.ts) packed for the time between reducing
+// the generation and finishing it against the baseline (textFinish.ts, reduceTextAccumulator).
+import type { TaggedOutput, TaggedSentence } from './templates';
+
+/**
+ * A tagged sample in a few arrays and strings instead of an array and a string per sentence
+ * and per token: what a reduced generation keeps of it (a thousand outputs) until the
+ * baseline is known. `unpackTagged` gives the sample back as it was.
+ */
+export interface PackedTagged {
+  /** Distinct tags; `tags` holds indices into it. */
+  names: string[];
+  tags: Uint16Array;
+  /** Per sentence, its tags; per output, its sentences. */
+  sentenceLengths: Int32Array;
+  outputSentences: Int32Array;
+  /** Per sentence, its tokens, or −1 without them (the tagger gives them; hand-tagged input may not). */
+  sentenceTokens: Int32Array;
+  /** Every token back to back, and each one's length. */
+  tokenText: string;
+  tokenLengths: Int32Array;
+  texts: string[];
+  lines: Float64Array;
+  counts: Int32Array;
+}
+
+export function packTagged(items: readonly { output: TaggedOutput; text: string; line: number; tags: number }[]): PackedTagged {
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const tags: number[] = [];
+  const sentenceLengths: number[] = [];
+  const sentenceTokens: number[] = [];
+  const tokenParts: string[] = [];
+  const tokenLengths: number[] = [];
+  for (const item of items) {
+    for (const sentence of item.output.sentences) {
+      for (const t of sentence.tags) {
+        let k = index.get(t);
+        if (k === undefined) index.set(t, (k = names.push(t) - 1));
+        tags.push(k);
+      }
+      sentenceLengths.push(sentence.tags.length);
+      sentenceTokens.push(sentence.tokens ? sentence.tokens.length : -1);
+      for (const w of sentence.tokens ?? []) {
+        tokenParts.push(w);
+        tokenLengths.push(w.length);
+      }
+    }
+  }
+  return {
+    names,
+    tags: Uint16Array.from(tags),
+    sentenceLengths: Int32Array.from(sentenceLengths),
+    outputSentences: Int32Array.from(items, (i) => i.output.sentences.length),
+    sentenceTokens: Int32Array.from(sentenceTokens),
+    tokenText: tokenParts.join(''),
+    tokenLengths: Int32Array.from(tokenLengths),
+    texts: items.map((i) => i.text),
+    lines: Float64Array.from(items, (i) => i.line),
+    counts: Int32Array.from(items, (i) => i.tags),
+  };
+}
+
+export function unpackTagged(p: PackedTagged): { output: TaggedOutput; text: string; line: number; tags: number }[] {
+  let tag = 0;
+  let sentence = 0;
+  let token = 0;
+  let at = 0;
+  return p.texts.map((text, o) => {
+    const sentences: TaggedSentence[] = [];
+    for (let k = 0; k < p.outputSentences[o]!; k++, sentence++) {
+      const n = p.sentenceLengths[sentence]!;
+      const tags: string[] = [];
+      for (let j = 0; j < n; j++) tags.push(p.names[p.tags[tag++]!]!);
+      const m = p.sentenceTokens[sentence]!;
+      if (m < 0) {
+        sentences.push({ tags });
+        continue;
+      }
+      const tokens: string[] = [];
+      for (let j = 0; j < m; j++) {
+        const len = p.tokenLengths[token++]!;
+        tokens.push(p.tokenText.slice(at, at + len));
+        at += len;
+      }
+      sentences.push({ tags, tokens });
+    }
+    return { output: { sentences }, text, line: p.lines[o]!, tags: p.counts[o]! };
+  });
+}
