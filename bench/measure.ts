@@ -1,6 +1,6 @@
 // One benchmark case in a fresh process, so peak RSS belongs to that case alone.
 // Prints one JSON line: { case, bytes, ms, mbPerSec, peakRssMb, records, groups }.
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeFiles } from '../src/core/analyze';
 import { readerThreadBeside } from '../src/core/analysis/offThread';
@@ -37,13 +37,18 @@ async function main() {
     console.log(JSON.stringify(await measureParquetRead(file!)));
     return;
   }
-  const bytes = (await stat(file!)).size;
+  // A folder is a set of files, one generation each (the text-files-G cases).
+  const inputs = (await stat(file!)).isDirectory()
+    ? (await readdir(file!)).filter((f) => f.endsWith('.jsonl')).sort().map((f) => ({ file: path.join(file!, f), display: f }))
+    : [{ file: file!, display: file! }];
+  let bytes = 0;
+  for (const i of inputs) bytes += (await stat(i.file)).size;
   // BENCH_THREADS=1 keeps the reading on the analysis thread.
   const readerThread = process.env.BENCH_THREADS === '1' ? undefined : readerThreadBeside(path.join(__dirname, '..', '..', 'dist'));
   // BENCH_JOBS=N reads on N analysis threads (dist/analysis-thread.js), as `--jobs N` does.
   const jobs = Number(process.env.BENCH_JOBS || 1);
   const analysisThread = jobs > 1 ? analysisThreadBeside(path.join(__dirname, '..', '..', 'dist')) : undefined;
-  const result = await analyzeFiles([{ file: file!, display: file! }], { ...(readerThread ? { readerThread } : {}), ...(analysisThread ? { jobs, analysisThread } : {}) });
+  const result = await analyzeFiles(inputs, { ...(readerThread ? { readerThread } : {}), ...(analysisThread ? { jobs, analysisThread } : {}) });
   const ms = performance.now() - started;
   console.log(JSON.stringify({
     case: kind,
@@ -51,7 +56,7 @@ async function main() {
     ms: Math.round(ms),
     mbPerSec: Math.round((bytes / 1e6 / (ms / 1000)) * 10) / 10,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    records: result.report.inputs[0]!.records,
+    records: result.report.inputs.reduce((n, i) => n + i.records, 0),
     groups: result.report.groups.length,
     findings: result.report.findings.length,
     // Per generation, to compare with the Python peer (bench/python/reference.py).

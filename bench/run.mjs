@@ -210,9 +210,37 @@ for (const c of cases) {
   });
 }
 
+// BENCH_CASES=text-files-G: the text-gens-G file's generations as G files in one folder (a
+// set of generation files, what --jobs reads one file per thread).
+const filesFolder = (g) => path.join(dataDir, `text-${textMb}mb-${g}files`);
+for (const c of cases) {
+  const m = /^text-files-(\d+)$/.exec(c);
+  if (!m) continue;
+  const g = Number(m[1]);
+  const dir = filesFolder(g);
+  if (fs.existsSync(dir)) continue;
+  const source = generationFile(g);
+  if (!fs.existsSync(source)) {
+    console.error(`${c} splits ${path.basename(source)}: run BENCH_CASES=text-gens-${g} first (same BENCH_TEXT_MB)`);
+    process.exit(2);
+  }
+  fs.mkdirSync(dir + '.tmp', { recursive: true });
+  const outs = Array.from({ length: g }, (_, k) => fs.openSync(path.join(dir + '.tmp', `gen-${String(k).padStart(3, '0')}.jsonl`), 'w'));
+  for (const line of fs.readFileSync(source, 'utf8').split('\n')) {
+    if (!line) continue;
+    const rec = JSON.parse(line);
+    const k = rec.generation;
+    delete rec.generation;
+    fs.writeSync(outs[k], JSON.stringify(rec) + '\n');
+  }
+  outs.forEach((fd) => fs.closeSync(fd));
+  fs.renameSync(dir + '.tmp', dir);
+}
+
 const files = { text: textFile, vectors: vectorFile, labels: labelFile, 'vectors-compute': '', parquet: parquetFile, 'parquet-analyze': parquetFile, batch: batchFile, 'batch-flat': batchFlatFile };
 for (const c of cases) if (/^vectors-\d+$/.test(c)) files[c] = wideVectorFile(Number(c.slice(8)));
 for (const c of cases) if (/^text-gens-\d+$/.test(c)) files[c] = generationFile(Number(c.slice(10)));
+for (const c of cases) if (/^text-files-\d+$/.test(c)) files[c] = filesFolder(Number(c.slice(11)));
 files['vectors-accuracy'] = '';
 const results = [];
 let reportLine;

@@ -122,14 +122,25 @@ export class PartialBuilder {
     if (this.reducing && this.records >= this.nextIdleCheck) this.reduceIdle();
   }
 
+  /** Reduces every generation not reduced yet (the input was read to its end). */
+  reduceAll(): void {
+    for (const g of this.byKey.values()) if (!this.reduced.has(g)) this.reduce(g);
+    this.lastTaken.clear();
+    this.current = undefined;
+  }
+
+  private reduce(g: GroupState): void {
+    for (const role of this.roles) role.reduce?.(g.roles[role.key]);
+    this.reduced.add(g);
+    this.lastTaken.delete(g);
+  }
+
   /** Reduces the generations idle for IDLE_RECORDS records. */
   private reduceIdle(): void {
     this.nextIdleCheck = this.records + IDLE_RECORDS / 4;
     for (const [g, last] of this.lastTaken) {
       if (this.records - last < IDLE_RECORDS) continue;
-      for (const role of this.roles) role.reduce?.(g.roles[role.key]);
-      this.reduced.add(g);
-      this.lastTaken.delete(g);
+      this.reduce(g);
     }
   }
 

@@ -45,7 +45,7 @@ export interface ParallelOptions extends AnalyzeOptions {
   analysisThread: string;
   /** Smallest byte range a thread reads (default MIN_RANGE_BYTES; smaller in tests). */
   minRangeBytes?: number;
-  /** Keep what storing the result needs when it is read on this thread (the parts read on others always keep it). */
+  /** Keep what storing the result needs (the extension's stored states); without it, each whole file of a set is reduced on the thread that read it. */
   mergeable?: boolean;
 }
 
@@ -69,8 +69,13 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   if (!fields) return readInputs(inputs, options);
 
   const settings = partialSettings(options);
+  // A whole file of a set is a whole generation: its thread reduces it (builder.ts) and sends
+  // only what finishing needs, unless the caller keeps states to merge later (the extension's
+  // stored states). Byte ranges are parts of a generation, sent whole to be merged.
+  const reduceFiles = multipleFiles && !options.mergeable;
   const readOptions = (range?: { start: number; end: number; firstLine: number }): ReadInputsOptions => {
-    const o: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: true };
+    const whole = range === undefined && reduceFiles;
+    const o: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: !whole, ...(whole ? { reduceAll: true } : {}) };
     if (options.maxFileBytes) o.maxFileBytes = options.maxFileBytes;
     if (options.rollingWindow) o.rollingWindow = options.rollingWindow;
     if (range) o.range = range;

@@ -69,6 +69,12 @@ export interface ReadInputsOptions extends AnalyzeOptions {
   mergeable?: boolean;
   /** Reduce generations once idle (default: when not mergeable); false keeps every accumulator whole to the end. */
   reduceIdle?: boolean;
+  /**
+   * Reduce every generation at the end too (implies reducing): for a file of a set read on an
+   * analysis thread (parallel.ts), whose generation is finished on another thread and merges
+   * with nothing.
+   */
+  reduceAll?: boolean;
 }
 
 /**
@@ -205,6 +211,7 @@ async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOpti
     bytesBefore += sizes[fi]!;
   }
 
+  if (reducing && options.reduceAll) builder!.reduceAll();
   const partial: PartialAnalysis = { settings, fields: builder!.fields, files, groups: builder!.groups() };
   if (builder!.rolling) partial.rolling = builder!.rolling;
   return partial;

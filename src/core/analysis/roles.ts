@@ -7,7 +7,7 @@ import type { GroupDetails, AnalysisResult } from '../../shared/details';
 import type { DetectedFields } from '../detect';
 import type { SamplingOptions } from '../options';
 import { buildTextBaseline, finishTextMetrics, reduceTextAccumulator, TextAccumulator } from '../metrics/text';
-import type { TextBaseline, TextGroupResult, TextState } from '../metrics/text';
+import type { ReducedTextState, TextBaseline, TextGroupResult, TextState } from '../metrics/text';
 import { finishVectorMetrics, projectVectors, VectorAccumulator } from '../metrics/vectors';
 import type { VectorState } from '../metrics/vectors';
 import { finishLabelMetrics, LabelAccumulator } from '../metrics/labels';
@@ -78,7 +78,7 @@ export function labelPair(rec: Projected, d: DetectedFields): { output: string |
   return d.roles.prediction ? { output: rec.prediction, reference: rec.label } : { output: rec.label, reference: undefined };
 }
 
-const text: RoleAnalyzer<TextAccumulator, TextState, TextBaseline> = {
+const text: RoleAnalyzer<TextAccumulator, TextState | ReducedTextState, TextBaseline> = {
   key: 'text',
   present: (d) => Boolean(d.roles.text),
   create: (ctx, previous) => new TextAccumulator(textOptions(ctx), previous?.tableSizes()),
@@ -87,8 +87,8 @@ const text: RoleAnalyzer<TextAccumulator, TextState, TextBaseline> = {
   },
   records: (acc) => acc.records,
   merge: (into, other) => into.merge(other),
-  toState: (acc) => acc.toState(),
-  fromState: (state, ctx) => TextAccumulator.fromState(state, textOptions(ctx)),
+  toState: (acc) => (acc.reduction ? acc.toReducedState() : acc.toState()),
+  fromState: (state, ctx) => ('reduced' in state ? TextAccumulator.fromReducedState(state, textOptions(ctx)) : TextAccumulator.fromState(state, textOptions(ctx))),
   prepare(all, baseline) {
     const base = baseline ?? all[0];
     return base ? buildTextBaseline(base) : undefined;

@@ -1,6 +1,7 @@
 // A generation's tagged template sample (templates.ts) packed for the time between reducing
 // the generation and finishing it against the baseline (textFinish.ts, reduceTextAccumulator).
 import type { TaggedOutput, TaggedSentence } from './templates';
+import { encodeBase64, float64FromBase64, int32FromBase64, uint16FromBase64 } from '../numeric/base64';
 
 /**
  * A tagged sample in a few arrays and strings instead of an array and a string per sentence
@@ -87,4 +88,48 @@ export function unpackTagged(p: PackedTagged): { output: TaggedOutput; text: str
     }
     return { output: { sentences }, text, line: p.lines[o]!, tags: p.counts[o]! };
   });
+}
+
+/** A packed sample as plain data (a reduced text state, textState.ts). */
+export interface PackedTaggedState {
+  names: string[];
+  tags: string;
+  sentenceLengths: string;
+  outputSentences: string;
+  sentenceTokens: string;
+  tokenText: string;
+  tokenLengths: string;
+  texts: string[];
+  lines: string;
+  counts: string;
+}
+
+export function packedToState(p: PackedTagged): PackedTaggedState {
+  return {
+    names: p.names.slice(),
+    tags: encodeBase64(p.tags),
+    sentenceLengths: encodeBase64(p.sentenceLengths),
+    outputSentences: encodeBase64(p.outputSentences),
+    sentenceTokens: encodeBase64(p.sentenceTokens),
+    tokenText: p.tokenText,
+    tokenLengths: encodeBase64(p.tokenLengths),
+    texts: p.texts.slice(),
+    lines: encodeBase64(p.lines),
+    counts: encodeBase64(p.counts),
+  };
+}
+
+export function packedFromState(s: PackedTaggedState): PackedTagged {
+  return {
+    names: s.names.slice(),
+    tags: uint16FromBase64(s.tags),
+    sentenceLengths: int32FromBase64(s.sentenceLengths),
+    outputSentences: int32FromBase64(s.outputSentences),
+    sentenceTokens: int32FromBase64(s.sentenceTokens),
+    tokenText: s.tokenText,
+    tokenLengths: int32FromBase64(s.tokenLengths),
+    texts: s.texts.slice(),
+    lines: float64FromBase64(s.lines),
+    counts: int32FromBase64(s.counts),
+  };
 }

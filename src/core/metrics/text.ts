@@ -20,7 +20,7 @@ import { entropyBits } from '../numeric/stats';
 export { TextAccumulator, isWhitespaceCode } from './textAccumulator';
 export { buildTextBaseline, finishTextMetrics, reduceTextAccumulator } from './textFinish';
 export type { TextBaseline, TextGroupResult, TextTemplate } from './textFinish';
-export type { TextMetricOptions, TextState } from './textState';
+export type { ReducedTextState, TextMetricOptions, TextState } from './textState';
 export { nearDuplicateFlags } from './nearDuplicates';
 
 const WHITESPACE_RUN = /\s+/u;

@@ -18,12 +18,14 @@ import { tagTexts } from './posTagger';
 import { CompressionSample } from './compression';
 import { TextCounter, truncate } from './textCounter';
 import { SliceArena } from '../numeric/sliceArena';
-import { packTagged, unpackTagged } from './packedTagged';
+import { packedFromState, packedToState, packTagged, unpackTagged } from './packedTagged';
 import type { PackedTagged } from './packedTagged';
 import { follows, joinNeighbours } from './textRuns';
 import type { Run } from './textRuns';
 import { optionDifferences, resolveTextOptions } from './textState';
-import type { DistinctState, OwnTextMetrics, RecordPoolState, ResolvedTextOptions, TextMetricOptions, TextState } from './textState';
+import type { DistinctState, OwnTextMetrics, PromptsState, RecordPoolState, ReducedTextState, ResolvedTextOptions, TextMetricOptions, TextState, TextTableSizes } from './textState';
+
+export type { TextTableSizes } from './textState';
 import { DistinctCounter, fmix32, hashString53, join53, LANE_HI, LANE_LO, mixWord, rotl, TOKEN_HASH_SEED, TokenTable, tokenHashStep } from './hashing';
 import type { DistinctCounterState } from './hashing';
 import { grownF64 as growF64, grownI32 as growI32 } from '../numeric/grow';
@@ -64,15 +66,6 @@ export interface PoolEntry {
   index: number;
   /** Data waiting to be copied into the arena (after a merge). */
   pending?: Int32Array | Float64Array;
-}
-
-/** The sizes an accumulator's tables grew to (see `TextAccumulator.tableSizes`). */
-export interface TextTableSizes {
-  vocabulary: number;
-  bigrams: number;
-  trigrams: number;
-  fourgrams: number;
-  references: number[];
 }
 
 /** Streaming text metrics of one generation. */
@@ -488,9 +481,51 @@ export class TextAccumulator {
       bleuPool: pool(this.bleuPool, this.bleuIds, (n) => new Int32Array(n)),
       shinglePool: pool(this.shinglePool, this.shingleHashes, (n) => new Float64Array(n)),
       references: { lengths: refs.lengths, records: refs.records, ...(refs.tables ? { tables: refs.tables.map((t) => encodeBase64(t)) } : {}) },
-      ...(this.prompts ? { prompts: (({ threshold, evicted, prompts }) => ({ threshold, evicted, prompts: prompts.map((p) => ({ prompt: p.prompt, outputs: p.outputs.map((o) => ({ ...o, ids: encodeBase64(o.ids) })) })) }))(this.prompts.toState((ids) => ids)) } : {}),
+      ...(this.prompts ? { prompts: promptsToState(this.prompts) } : {}),
       templates: this.templateSample.toState(),
     };
+  }
+
+  /** What a reduced accumulator keeps, as plain data (see `ReducedTextState`). */
+  toReducedState(): ReducedTextState {
+    if (!this.reduction || !this.packed) throw new Error('TextAccumulator.toReducedState: the accumulator was not reduced');
+    const vocabulary: string[] = [];
+    for (let id = 0; id < this.vocab.size; id++) vocabulary.push(this.vocab.token(id));
+    return {
+      reduced: true,
+      options: { ...this.o },
+      records: this.recordCount,
+      tokens: this.tokenCount,
+      withinBigrams: this.withinBigrams,
+      withinTrigrams: this.withinTrigrams,
+      reduction: this.reduction,
+      vocabulary,
+      typeCounts: encodeBase64(this.typeCounts.subarray(0, this.vocab.size)),
+      ...(this.prompts ? { prompts: promptsToState(this.prompts) } : {}),
+      tagged: packedToState(this.packed),
+      sizes: this.tableSizes(),
+    };
+  }
+
+  /** A reduced accumulator holding what `state` says, made with `options` (which must be the state's). */
+  static fromReducedState(state: ReducedTextState, options: TextMetricOptions): TextAccumulator {
+    // A reduced accumulator merges with nothing, so whether it was made mergeable does not matter.
+    const acc = new TextAccumulator({ ...options, mergeable: state.options.mergeable });
+    const diff = optionDifferences(resolveTextOptions(state.options), acc.o);
+    if (diff.length > 0) throw new Error(`TextAccumulator.fromReducedState: the state was made with other options (${diff.join(', ')})`);
+    for (const t of state.vocabulary) acc.vocab.internString(t);
+    if (acc.vocab.size !== state.vocabulary.length) throw new Error('TextAccumulator.fromReducedState: the vocabulary repeats a type');
+    acc.typeCounts = float64FromBase64(state.typeCounts, state.vocabulary.length);
+    acc.recordCount = state.records;
+    acc.tokenCount = state.tokens;
+    acc.withinBigrams = state.withinBigrams;
+    acc.withinTrigrams = state.withinTrigrams;
+    if (state.prompts) acc.prompts = promptsFromState(state.prompts, acc.o.seed);
+    acc.packed = packedFromState(state.tagged);
+    acc.reduction = state.reduction;
+    acc.releasedSizes = state.sizes;
+    acc.vocab.trim();
+    return acc;
   }
 
   /** An accumulator holding what `state` says, made with `options` (which must be the state's). */
@@ -535,11 +570,20 @@ export class TextAccumulator {
     );
     if (state.prompts) {
       const p = state.prompts;
-      acc.prompts = PromptSample.fromState({ threshold: p.threshold, evicted: p.evicted, prompts: p.prompts.map((q) => ({ prompt: q.prompt, outputs: q.outputs.map((o) => ({ ...o, ids: int32FromBase64(o.ids) })) })) }, seed + SAMPLE_SEEDS.prompts, PROMPT_SAMPLE);
+      acc.prompts = promptsFromState(p, seed);
     }
     acc.templateSample = OutputSample.fromState(state.templates, seed + SAMPLE_SEEDS.templates, TEMPLATE_SAMPLE, TEMPLATE_SAMPLE_CHARS);
     return acc;
   }
+}
+
+function promptsToState(prompts: PromptSample): PromptsState {
+  const { threshold, evicted, prompts: list } = prompts.toState((ids) => ids);
+  return { threshold, evicted, prompts: list.map((p) => ({ prompt: p.prompt, outputs: p.outputs.map((o) => ({ ...o, ids: encodeBase64(o.ids) })) })) };
+}
+
+function promptsFromState(p: PromptsState, seed: number): PromptSample {
+  return PromptSample.fromState({ threshold: p.threshold, evicted: p.evicted, prompts: p.prompts.map((q) => ({ prompt: q.prompt, outputs: q.outputs.map((o) => ({ ...o, ids: int32FromBase64(o.ids) })) })) }, seed + SAMPLE_SEEDS.prompts, PROMPT_SAMPLE);
 }
 
 /** A pool sample restored from its state: the data back into the arena, keys from the positions. */

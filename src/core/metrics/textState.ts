@@ -6,6 +6,7 @@ import { DEFAULT_SEED } from '../random';
 import type { CompressionState } from './compression';
 import type { OutputSampleState } from './templates';
 import type { Run } from './textRuns';
+import type { PackedTaggedState } from './packedTagged';
 
 export interface TextMetricOptions {
   /** Fold tokens to lower case (METRICS.md: off by default). Record texts, for duplicates and compression, stay as written. */
@@ -154,4 +155,36 @@ export interface OwnTextMetrics {
   /** Distinct within-record bigrams and trigrams (at most their totals), for EAD. */
   withinDistinct2: number;
   withinDistinct3: number;
+}
+
+/** The sizes an accumulator's tables grew to (see `TextAccumulator.tableSizes`). */
+export interface TextTableSizes {
+  vocabulary: number;
+  bigrams: number;
+  trigrams: number;
+  fourgrams: number;
+  references: number[];
+}
+
+/** The per-prompt sample as plain data (token ids as base64 of an Int32Array). */
+export type PromptsState = NonNullable<TextState['prompts']>;
+
+/**
+ * What a reduced accumulator keeps (`reduceTextAccumulator`), as plain data: a generation read
+ * and reduced on an analysis thread travels to the thread that finishes it this way. Not a
+ * stored form (`partial` never reduces): it cannot merge.
+ */
+export interface ReducedTextState {
+  reduced: true;
+  options: ResolvedTextOptions;
+  records: number;
+  tokens: number;
+  withinBigrams: number;
+  withinTrigrams: number;
+  reduction: OwnTextMetrics;
+  vocabulary: string[];
+  typeCounts: string;
+  prompts?: PromptsState;
+  tagged: PackedTaggedState;
+  sizes: TextTableSizes;
 }

@@ -12,6 +12,7 @@ import { DEFAULT_SEED } from '../random';
 import { BottomK, positionKey } from '../numeric/bottomK';
 import { ExactSum, varianceNumerator } from '../numeric/exactSum';
 import { percentile } from '../numeric/stats';
+import { encodeBase64, float64FromBase64, uint32FromBase64 } from '../numeric/base64';
 
 export interface ValueMetricOptions {
   seed?: number;
@@ -26,6 +27,12 @@ export interface ValueState {
   sumSquares: number[];
   seen: number;
   sample: [number, number][];
+  /**
+   * A reduced accumulator's sample (`reduce`): whether it was sampled, and its values sorted
+   * (base64 of a Float64Array) or as distinct values with counts. Not a stored form: a reduced
+   * accumulator travels between analysis threads this way but cannot merge.
+   */
+  reduced?: { sampled: boolean; sorted?: string; values?: string; counts?: string };
 }
 
 export class ValueAccumulator {
@@ -65,8 +72,12 @@ export class ValueAccumulator {
   }
 
   toState(): ValueState {
-    if (this.wasSampled !== undefined) throw new Error('ValueAccumulator.toState: the accumulator was reduced');
-    return { n: this.n, sum: this.sum.toPartials(), sumSquares: this.sumSquares.toPartials(), seen: this.sample.seen, sample: this.sample.entries() };
+    const state: ValueState = { n: this.n, sum: this.sum.toPartials(), sumSquares: this.sumSquares.toPartials(), seen: this.sample.seen, sample: this.sample.entries() };
+    if (this.wasSampled === undefined) return state;
+    state.reduced = this.runs
+      ? { sampled: this.wasSampled, values: encodeBase64(this.runs.values), counts: encodeBase64(this.runs.counts) }
+      : { sampled: this.wasSampled, sorted: encodeBase64(this.sorted!) };
+    return state;
   }
 
   static fromState(state: ValueState, options: ValueMetricOptions = {}): ValueAccumulator {
@@ -75,6 +86,12 @@ export class ValueAccumulator {
     acc.sum = ExactSum.fromPartials(state.sum);
     acc.sumSquares = ExactSum.fromPartials(state.sumSquares);
     acc.sample = BottomK.from(acc.sample.capacity, state.sample, state.seen);
+    const r = state.reduced;
+    if (r) {
+      acc.wasSampled = r.sampled;
+      if (r.values !== undefined && r.counts !== undefined) acc.runs = { values: float64FromBase64(r.values), counts: uint32FromBase64(r.counts) };
+      else acc.sorted = float64FromBase64(r.sorted ?? '');
+    }
     return acc;
   }
 

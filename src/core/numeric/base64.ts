@@ -66,4 +66,5 @@ export const float64FromBase64 = (s: string, length?: number): Float64Array => n
 export const float32FromBase64 = (s: string, length?: number): Float32Array => new Float32Array(aligned(s, 4, length));
 export const int32FromBase64 = (s: string): Int32Array => new Int32Array(aligned(s, 4));
 export const uint32FromBase64 = (s: string): Uint32Array => new Uint32Array(aligned(s, 4));
+export const uint16FromBase64 = (s: string): Uint16Array => new Uint16Array(aligned(s, 2));
 export const uint8FromBase64 = (s: string): Uint8Array => new Uint8Array(aligned(s, 1));

@@ -11,6 +11,7 @@ import { analyzeFiles } from '../../../../src/core/analyze';
 import { IDLE_RECORDS, readInputs } from '../../../../src/core/analysis/read';
 import type { AnalyzeInput, ReadInputsOptions } from '../../../../src/core/analysis/read';
 import { finishAnalysis } from '../../../../src/core/analysis/finish';
+import { readInParallel } from '../../../../src/core/analysis/parallel';
 import { formatJson } from '../../../../src/core/format/json';
 import { buildTextBaseline, finishTextMetrics, reduceTextAccumulator, TextAccumulator } from '../../../../src/core/metrics/text';
 import { ValueAccumulator } from '../../../../src/core/metrics/values';
@@ -18,6 +19,7 @@ import { Random } from '../../../../src/core/random';
 import { repoRoot } from '../../support';
 
 const readerThread = path.join(repoRoot(), 'dist', 'reader-thread.js');
+const analysisThread = path.join(repoRoot(), 'dist', 'analysis-thread.js');
 const PER_GENERATION = IDLE_RECORDS + 1500;
 let tmp: string;
 
@@ -111,6 +113,20 @@ describe('reducing idle generations', () => {
     assert.equal(partial.groups.filter((g) => g.roles.text?.reduction !== undefined).length, 0);
   });
 
+  test('a set read on analysis threads: each file reduced where it was read, the same report', { skip: !fs.existsSync(analysisThread) && 'dist/analysis-thread.js is not built' }, async () => {
+    const rng = new Random(5);
+    const inputs = [0, 1, 2].map((g) => write(`set-${g}.jsonl`, Array.from({ length: 3000 }, (_, i) => record(rng, g, i, undefined))));
+    const one = await analyzeFiles(inputs);
+    const partial = await readInParallel(inputs, { jobs: 2, analysisThread });
+    assert.equal(partial.groups.filter((g) => g.roles.text?.reduction !== undefined).length, 3);
+    const threads = finishAnalysis(partial);
+    assert.equal(formatJson(threads.report), formatJson(one.report));
+    assert.deepEqual(threads.details, one.details);
+    // Kept to be stored (the extension): nothing reduced.
+    const stored = await readInParallel(inputs, { jobs: 2, analysisThread, mergeable: true });
+    assert.equal(stored.groups.filter((g) => g.roles.text?.reduction !== undefined).length, 0);
+  });
+
   test('mergeable reading (partial results, threads, the extension cache) never reduces', async () => {
     const input = blocks('sorted.jsonl', [0, 1, 2], PER_GENERATION);
     const partial = await readInputs([input], { mergeable: true });
@@ -151,7 +167,11 @@ describe('a reduced accumulator', () => {
     assert.deepEqual(a.sortedSample(), sorted);
     assert.equal(a.sampled, sampled);
     assert.equal(a.sampled, true);
-    assert.throws(() => a.toState(), /reduced/);
+    // Its state carries the sorted sample (between analysis threads).
+    const back = ValueAccumulator.fromState(JSON.parse(JSON.stringify(a.toState())), { reservoir: 100 });
+    assert.deepEqual(back.sortedSample(), sorted);
+    assert.equal(back.sampled, true);
+    assert.deepEqual(back.moments, a.moments);
   });
 
   test('values that repeat: kept as distinct values with counts, given back whole (-0 and 0 apart)', () => {
@@ -163,5 +183,8 @@ describe('a reduced accumulator', () => {
     assert.equal(again.length, 5000);
     assert.deepEqual(Array.from(again, (x) => Object.is(x, -0) ? '-0' : String(x)), Array.from(sorted, (x) => Object.is(x, -0) ? '-0' : String(x)));
     assert.throws(() => a.add(1, 6000), /sorted/);
+    const back = ValueAccumulator.fromState(JSON.parse(JSON.stringify(a.toState())));
+    assert.equal(back.sortedSample().length, 5000);
+    assert.ok(Object.is(back.sortedSample()[0], -0));
   });
 });
