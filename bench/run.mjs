@@ -10,7 +10,8 @@
 //   exact computation (minutes; BENCH_ACCURACY_N=1000,2000 BENCH_ACCURACY_D=1536,3072)
 //   BENCH_CASES=python-text,python-vectors: the Python peer (bench/python/reference.py, numpy) on
 //   the files of the text and vectors cases, with speed ratios and value differences
-//   (BENCH_PYTHON=python3 by default)
+//   (BENCH_PYTHON=python3 by default); python-text-gens-G on the file of text-gens-G (name both:
+//   BENCH_TEXT_MB=20 BENCH_CASES=text-gens-5,python-text-gens-5)
 //   BENCH_JOBS=N: read on N analysis threads, as `--jobs N` (default 1; BENCH_THREADS=1 also keeps
 //   the reading on the analysis thread)
 //   BENCH_CASES=batch,batch-flat: an OpenAI Batch API output file of ~BENCH_BATCH_MB (200) MB and
@@ -255,13 +256,14 @@ for (const c of cases) {
     console.log(reportLine);
     continue;
   }
-  const peer = /^python-(text|vectors)$/.exec(c);
+  const peer = /^python-(text|vectors|text-gens-\d+)$/.exec(c);
   if (peer) {
     // The Python peer on the same file as the case it is named after (bench/python/reference.py).
-    const r = spawnSync(process.env.BENCH_PYTHON || 'python3', [path.join(root, 'bench', 'python', 'reference.py'), peer[1], files[peer[1]]], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const role = peer[1].startsWith('text') ? 'text' : 'vectors';
+    const r = spawnSync(process.env.BENCH_PYTHON || 'python3', [path.join(root, 'bench', 'python', 'reference.py'), role, files[peer[1]]], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.status !== 0) { console.error(`${c}: skipped (${(r.stderr || r.error?.message || '').trim()})`); continue; }
     const line = JSON.parse(r.stdout.trim().split('\n').pop());
-    results.push({ ...line, bytes: fs.statSync(files[peer[1]]).size, mbPerSec: Math.round((fs.statSync(files[peer[1]]).size / 1e6 / (line.ms / 1000)) * 10) / 10, metrics: line.groups, groups: Object.keys(line.groups).length });
+    results.push({ ...line, case: c, bytes: fs.statSync(files[peer[1]]).size, mbPerSec: Math.round((fs.statSync(files[peer[1]]).size / 1e6 / (line.ms / 1000)) * 10) / 10, metrics: line.groups, groups: Object.keys(line.groups).length });
     console.log(JSON.stringify({ case: c, ms: line.ms, peakRssMb: line.peakRssMb }));
     continue;
   }
@@ -289,7 +291,7 @@ for (const r of results) {
 }
 // Collapse Lens against the Python peer on the same file: speed, and the largest relative
 // difference of each metric both compute (the peer computes fewer).
-for (const role of ['text', 'vectors']) {
+for (const role of ['text', 'vectors', ...cases.filter((c) => /^text-gens-\d+$/.test(c))]) {
   const ours = results.find((r) => r.case === role);
   const peer = results.find((r) => r.case === `python-${role}`);
   if (!ours || !peer) continue;
