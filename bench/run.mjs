@@ -6,6 +6,8 @@
 //   parquet-analyze: the whole analysis of that file
 //   BENCH_CASES=vectors-3072,vectors-4096: 10,000 embeddings of that length in 5 generations (any
 //   vectors-<d> works; ~300 and ~400 MB of JSONL)
+//   BENCH_CASES=vectors-n5000,python-vectors-n5000: the vectors case's 10,000 rows in 2 generations
+//   of 5,000 (the issue's n = 5,000, d = 384 point; the peer's n × n eigh grows as n³)
 //   BENCH_CASES=vectors-accuracy: the error of the sampled vector metrics above d = 1,024 against the
 //   exact computation (minutes; BENCH_ACCURACY_N=1000,2000 BENCH_ACCURACY_D=1536,3072)
 //   BENCH_CASES=python-text,python-vectors: the Python peer (bench/python/reference.py, numpy) on
@@ -93,6 +95,17 @@ if (cases.includes('vectors') && !fs.existsSync(vectorFile)) {
 // Embeddings of OpenAI's sizes (text-embedding-3-large: 3072; 4096 for LLM-based models): 10,000
 // unit-length rows in 5 generations of 2,000 whose topics thin out (48, 24, 12, 6, 3 of them), plus
 // a shared direction and isotropic noise, written with 6 decimals as API clients print them.
+// The same rows in 2 generations of 5,000 (a Vendi score and the pairs over 5,000 rows each).
+const vectorFile5000 = path.join(dataDir, 'vectors-10000x384-2gens.jsonl');
+if (cases.some((c) => /vectors-n5000$/.test(c)) && !fs.existsSync(vectorFile5000)) {
+  if (!fs.existsSync(vectorFile)) {
+    console.error('vectors-n5000 regroups the vectors case\'s file: run BENCH_CASES=vectors first');
+    process.exit(2);
+  }
+  const lines = fs.readFileSync(vectorFile, 'utf8').split('\n').filter(Boolean);
+  fs.writeFileSync(vectorFile5000 + '.tmp', lines.map((line, k) => line.replace(/"generation":\d+/, `"generation":${Math.floor(k / 5000)}`)).join('\n') + '\n');
+  fs.renameSync(vectorFile5000 + '.tmp', vectorFile5000);
+}
 const wideVectorFile = (d) => path.join(dataDir, `vectors-10000x${d}.jsonl`);
 function writeWideVectors(d) {
   const file = wideVectorFile(d);
@@ -238,7 +251,7 @@ for (const c of cases) {
   fs.renameSync(dir + '.tmp', dir);
 }
 
-const files = { text: textFile, vectors: vectorFile, labels: labelFile, 'vectors-compute': '', parquet: parquetFile, 'parquet-analyze': parquetFile, batch: batchFile, 'batch-flat': batchFlatFile };
+const files = { text: textFile, vectors: vectorFile, 'vectors-n5000': vectorFile5000, labels: labelFile, 'vectors-compute': '', parquet: parquetFile, 'parquet-analyze': parquetFile, batch: batchFile, 'batch-flat': batchFlatFile };
 for (const c of cases) if (/^vectors-\d+$/.test(c)) files[c] = wideVectorFile(Number(c.slice(8)));
 for (const c of cases) if (/^text-gens-\d+$/.test(c)) files[c] = generationFile(Number(c.slice(10)));
 for (const c of cases) if (/^text-files-\d+$/.test(c)) files[c] = filesFolder(Number(c.slice(11)));
@@ -256,7 +269,7 @@ for (const c of cases) {
     console.log(reportLine);
     continue;
   }
-  const peer = /^python-(text|vectors|text-gens-\d+)$/.exec(c);
+  const peer = /^python-(text|vectors|vectors-n5000|text-gens-\d+)$/.exec(c);
   if (peer) {
     // The Python peer on the same file as the case it is named after (bench/python/reference.py).
     const role = peer[1].startsWith('text') ? 'text' : 'vectors';
@@ -291,7 +304,7 @@ for (const r of results) {
 }
 // Collapse Lens against the Python peer on the same file: speed, and the largest relative
 // difference of each metric both compute (the peer computes fewer).
-for (const role of ['text', 'vectors', ...cases.filter((c) => /^text-gens-\d+$/.test(c))]) {
+for (const role of ['text', 'vectors', 'vectors-n5000', ...cases.filter((c) => /^text-gens-\d+$/.test(c))]) {
   const ours = results.find((r) => r.case === role);
   const peer = results.find((r) => r.case === `python-${role}`);
   if (!ours || !peer) continue;
