@@ -71,6 +71,8 @@ const builds = [
   { ...analysing, entryPoints: ['src/core/analysis/partialWorker.ts'], outfile: 'dist/analysis-thread.js' },
   // The second thread that reads, parses and projects large files (src/core/analysis/offThread.ts).
   { ...nodeCommon, entryPoints: ['src/core/analysis/projectWorker.ts'], outfile: 'dist/reader-thread.js' },
+  // The second thread of the vector metrics' pair pass (src/core/numeric/pairThreads.ts).
+  { ...nodeCommon, entryPoints: ['src/core/numeric/pairWorker.ts'], outfile: 'dist/pair-thread.js' },
   // Loaded by the host when a report first opens (see src/core/reportRender.ts).
   { ...nodeCommon, entryPoints: ['src/core/reportRender.ts'], outfile: 'dist/report.js' },
   { ...webCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/web/extension.js', format: 'cjs', external: ['vscode'] },

@@ -8,6 +8,7 @@ import { analysisThreadBeside } from '../src/core/analysis/parallel';
 import { computeVendiScore, finishVectorMetrics, meanPairwiseDistance, rowSampleMetrics, VectorAccumulator } from '../src/core/metrics/vectors';
 import { syntheticEmbeddings } from '../src/core/numeric/syntheticEmbeddings';
 import type { SyntheticKind, SyntheticOptions } from '../src/core/numeric/syntheticEmbeddings';
+import { pairThreadBeside, usePairThread } from '../src/core/numeric/pairThreads';
 import { Random } from '../src/core/random';
 import { openFileSource, readParquet } from '../src/core/readers/parquet';
 import { ReadContext } from '../src/core/readers/types';
@@ -45,6 +46,8 @@ async function main() {
   for (const i of inputs) bytes += (await stat(i.file)).size;
   // BENCH_THREADS=1 keeps the reading on the analysis thread.
   const readerThread = process.env.BENCH_THREADS === '1' ? undefined : readerThreadBeside(path.join(__dirname, '..', '..', 'dist'));
+  // And the vector pair pass's second thread (dist/pair-thread.js).
+  usePairThread(process.env.BENCH_THREADS === '1' ? undefined : pairThreadBeside(path.join(__dirname, '..', '..', 'dist')));
   // BENCH_JOBS=N reads on N analysis threads (dist/analysis-thread.js), as `--jobs N` does.
   const jobs = Number(process.env.BENCH_JOBS || 1);
   const analysisThread = jobs > 1 ? analysisThreadBeside(path.join(__dirname, '..', '..', 'dist')) : undefined;

@@ -2,6 +2,7 @@
 // The `collapse-lens` command: the engine for terminals and CI.
 import { readerThreadBeside } from './core/analysis/offThread';
 import { analysisThreadBeside } from './core/analysis/parallel';
+import { pairThreadBeside, usePairThread } from './core/numeric/pairThreads';
 import { compileFieldPath, FieldPathError } from './core/fieldPath';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -595,6 +596,7 @@ async function withProgress<T>(ctx: Ctx, options: AnalyzeOptions, work: (options
   }
   const readerThread = readerThreadBeside(__dirname);
   if (readerThread) run.readerThread = readerThread;
+  usePairThread(pairThreadBeside(__dirname));
   const analysisThread = analysisThreadBeside(__dirname);
   if (analysisThread) {
     run.analysisThread = analysisThread;

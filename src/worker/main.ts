@@ -2,7 +2,8 @@
 // the host posts `start`, then possibly `cancel`, and terminates the worker after `done`.
 // No vscode import here: this file is bundled on its own into dist/worker.js (a worker thread),
 // and into dist/web/worker.js (a Web Worker); port.ts is where the two differ.
-import { analysisThreadScript, cores, hostPort, readerThreadScript } from './port';
+import { usePairThread } from '../core/numeric/pairThreads';
+import { analysisThreadScript, cores, hostPort, pairThreadScript, readerThreadScript } from './port';
 import { analyzeFiles, InputError } from '../core/analyze';
 import { analyzeIncrementally } from '../core/analysis/incremental';
 import { partialCache } from './cache';
@@ -28,6 +29,8 @@ import type {
 } from './protocol';
 
 const port = hostPort();
+// The vector metrics' pair pass takes a second thread where its bundle is beside this one.
+usePairThread(pairThreadScript());
 
 const abort = new AbortController();
 const post = (message: WorkerToHostMessage, transfer: ArrayBuffer[] = []) => port.post(message, transfer);

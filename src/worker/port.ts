@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { readerThreadBeside } from '../core/analysis/offThread';
 import { analysisThreadBeside } from '../core/analysis/parallel';
+import { pairThreadBeside } from '../core/numeric/pairThreads';
 import type { HostToWorkerMessage, WorkerToHostMessage } from './protocol';
 
 export interface HostPort {
@@ -34,4 +35,9 @@ export function analysisThreadScript(): string | undefined {
 /** The reading thread's script (dist/reader-thread.js, beside this bundle), if it was built. */
 export function readerThreadScript(): string | undefined {
   return readerThreadBeside(__dirname);
+}
+
+/** The vector pair pass's second thread (dist/pair-thread.js, beside this bundle), if it was built. */
+export function pairThreadScript(): string | undefined {
+  return pairThreadBeside(__dirname);
 }

@@ -24,9 +24,13 @@ export function analysisThreadScript(): string | undefined {
   return undefined;
 }
 
+export function pairThreadScript(): string | undefined {
+  return undefined;
+}
+
 export function cores(): number {
   return 1;
 }
 
 // tsc checks the importers against port.ts only; this holds the two files' exports together.
-({ hostPort, readerThreadScript, analysisThreadScript, cores }) satisfies typeof import('./port');
+({ hostPort, readerThreadScript, analysisThreadScript, pairThreadScript, cores }) satisfies typeof import('./port');

@@ -55,7 +55,7 @@ void runFlow({ out: opt.out, failPrefix: 'installed-fail-' }, async (flow) => {
     // path, the report's stylesheet and the icons, the schema that jsonValidation names.
     const needed: string[] = [
       local(pkg.main),
-      'dist/worker.js', 'dist/reader-thread.js', 'dist/report.js', 'dist/webview.js',
+      'dist/worker.js', 'dist/reader-thread.js', 'dist/pair-thread.js', 'dist/report.js', 'dist/webview.js',
       'media/report.css', pkg.icon,
       ...pkg.contributes.jsonValidation.map((j: { url: string }) => local(j.url)),
       // The web extension and the analysis worker it starts.

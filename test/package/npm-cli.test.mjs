@@ -21,7 +21,7 @@ const generations = ['gen1', 'gen2', 'gen10'].map((g) => path.join(root, 'test',
 /** What the npm package holds: the CLI, the part-of-speech model and the reading thread it loads, what --format html inlines. */
 const EXPECTED_FILES = [
   'CHANGELOG.md', 'LICENSE', 'README.md', 'package.json',
-  'dist/analysis-thread.js', 'dist/cli.js', 'dist/pos-model.js', 'dist/reader-thread.js', 'dist/webview.js',
+  'dist/analysis-thread.js', 'dist/cli.js', 'dist/pair-thread.js', 'dist/pos-model.js', 'dist/reader-thread.js', 'dist/webview.js',
   'media/report.css', 'schemas/collapselens.schema.json', 'schemas/partial.schema.json', 'schemas/report.schema.json',
 ];
 

@@ -2,7 +2,9 @@
 // and Chamfer distance): one pass over all pairs in 3 × 3 tiles of dot products of the
 // centered rows, and the mean distance over seeded pairs drawn with replacement.
 import { addPosition, dotTile3, dotTile3x1 } from './linalg';
+import { pairNumbers, sharedPairMemory, tileDoubles } from './pairThreads';
 import { releaseLargeMemory, simdKernels } from './simd';
+import type { SimdKernels } from './simd';
 import type { Random } from '../random';
 
 /** Pair statistics of a list of rows, from one pass over its pairs. */
@@ -26,7 +28,10 @@ export interface PairwiseSpread {
  * nine sums from six loads per step: about one multiply-add per clock in JavaScript (1.8 s for
  * n = 5000, d = 384), two with the SIMD kernel (simd.ts), which computes the tiles of a row
  * triple against all later triples in one call (1 s); the cosines add a few operations per
- * pair, against d multiply-adds for its dot product.
+ * pair, against d multiply-adds for its dot product. With a second thread (pairThreads.ts)
+ * both take row triples until none is left (0.6 s): each triple's sums have a slot of their
+ * own, added in triple order at the end, and nearest cosines merge by their maximum, so the
+ * numbers are the same with one thread or two.
  *
  * Zero rows have an inverse norm of 0, so their cosines are exactly 0 and add nothing to the
  * sum; for the nearest neighbour a penalty of −4 (below any cosine) keeps them from being
@@ -34,115 +39,55 @@ export interface PairwiseSpread {
  */
 export function pairwiseSpread(rows: ArrayLike<number>[], d: number): PairwiseSpread {
   const n = rows.length;
-  // No closures over x here: a captured variable lives in a context slot and slows
-  // every load in the loops below.
-  // The rows go where the SIMD kernel can read them when there is one (simd.ts); the tile
-  // sums of row triple i against every later triple land in `tv` from `tvBase`.
-  const simd = simdKernels();
-  const triples = Math.floor(n / 3) + 1;
-  const memory = simd?.view(n * d + 9 * triples);
+  const triples = Math.floor(n / 3);
+  // With a second thread (pairThreads.ts), the rows, the per-row numbers and both threads'
+  // tile sums live in memory the two share; else the rows go where this thread's kernel
+  // reads them, if there is one.
+  const shared = n * n * d >= PARALLEL_MIN_WORK ? sharedPairMemory(n, d) : undefined;
+  const simd = shared?.kernels ?? simdKernels();
+  const memory = shared ? shared.memory : simd?.view(n * d + tileDoubles(n));
   const { x, norms, mean } = packCentered(rows, d, memory);
-  const tv = memory ?? new Float64Array(9 * triples);
-  const tvBase = memory ? n * d : 0;
-  const even = d - (d % 2);
-  const { half, inverse, penalty, nonZero } = cosineTerms(rows, x, mean, d);
-  // Largest cosine of each row to another non-zero row.
-  const best = new Float64Array(n).fill(-Infinity);
-  const tile = new Float64Array(9);
+  const at = shared ? pairNumbers(shared.numbers, n) : undefined;
+  if (at) at.norms.set(norms);
+  const terms = cosineTerms(rows, x, mean, d, at);
+  const c: PairContext = {
+    n,
+    d,
+    even: d - (d % 2),
+    x,
+    norms: at ? at.norms : norms,
+    half: terms.half,
+    inverse: terms.inverse,
+    penalty: terms.penalty,
+    // Largest cosine of each row to another non-zero row (over this thread's pairs).
+    best: (at ? at.best : new Float64Array(n)).fill(-Infinity),
+    sums: at ? at.sums : new Float64Array(triples),
+    cosines: at ? at.cosines : new Float64Array(triples),
+    tv: memory ?? new Float64Array(tileDoubles(n)),
+    tvBase: memory ? n * d : 0,
+    simd,
+    tile: new Float64Array(9),
+  };
+  if (shared?.start()) {
+    // Both threads take the next triple until none is left; each triple's sums land in a
+    // slot of its own, so the result does not depend on which thread took it.
+    for (let t = shared.next(); t < triples; t = shared.next()) pairTriple(c, t);
+    const helperBest = shared.finish((t) => pairTriple(c, t));
+    if (helperBest) for (let r = 0; r < n; r++) if (helperBest[r]! > c.best[r]!) c.best[r] = helperBest[r]!;
+  } else {
+    for (let t = 0; t < triples; t++) pairTriple(c, t);
+  }
 
+  // Summed in triple order, as one thread adds them.
   let total = 0;
   let cosines = 0;
-  let i = 0;
-  for (; i + 2 < n; i += 3) {
-    const a0 = i * d;
-    const a1 = a0 + d;
-    const a2 = a1 + d;
-    const n0 = norms[i]!;
-    const n1 = norms[i + 1]!;
-    const n2 = norms[i + 2]!;
-    const t01 = dot(x, a0, a1, d);
-    const t02 = dot(x, a0, a2, d);
-    const t12 = dot(x, a1, a2, d);
-    let sum = dist(n0, n1, t01) + dist(n0, n2, t02) + dist(n1, n2, t12);
-    let cs = cosinePair(i, i + 1, t01, half, inverse, penalty, best) + cosinePair(i, i + 2, t02, half, inverse, penalty, best) + cosinePair(i + 1, i + 2, t12, half, inverse, penalty, best);
-    const h0 = half[i]!;
-    const h1 = half[i + 1]!;
-    const h2 = half[i + 2]!;
-    const i0 = inverse[i]!;
-    const i1 = inverse[i + 1]!;
-    const i2 = inverse[i + 2]!;
-    const e0 = penalty[i]!;
-    const e1 = penalty[i + 1]!;
-    const e2 = penalty[i + 2]!;
-    let b0 = best[i]!;
-    let b1 = best[i + 1]!;
-    let b2 = best[i + 2]!;
-    const count = Math.floor((n - i - 3) / 3);
-    if (simd) {
-      simd.tiles(a0, a0 + 3 * d, count, d, even, tvBase);
-      if (even < d) lastPosition(x, a0, d, count, tv, tvBase);
-    } else {
-      for (let k = 0, c0 = a0 + 3 * d; k < count; k++, c0 += 3 * d) {
-        dotTile3(x, a0, a1, a2, c0, c0 + d, c0 + 2 * d, d, tile);
-        tv.set(tile, tvBase + 9 * k);
-      }
-    }
-    let j = i + 3;
-    for (let o = tvBase; j + 2 < n; j += 3, o += 9) {
-      const t0 = tv[o]!;
-      const t1 = tv[o + 1]!;
-      const t2 = tv[o + 2]!;
-      const t3 = tv[o + 3]!;
-      const t4 = tv[o + 4]!;
-      const t5 = tv[o + 5]!;
-      const t6 = tv[o + 6]!;
-      const t7 = tv[o + 7]!;
-      const t8 = tv[o + 8]!;
-      const m0 = norms[j]!;
-      const m1 = norms[j + 1]!;
-      const m2 = norms[j + 2]!;
-      sum += dist(n0, m0, t0) + dist(n0, m1, t1) + dist(n0, m2, t2);
-      sum += dist(n1, m0, t3) + dist(n1, m1, t4) + dist(n1, m2, t5);
-      sum += dist(n2, m0, t6) + dist(n2, m1, t7) + dist(n2, m2, t8);
-      const g0 = half[j]!;
-      const g1 = half[j + 1]!;
-      const g2 = half[j + 2]!;
-      const q0 = inverse[j]!;
-      const q1 = inverse[j + 1]!;
-      const q2 = inverse[j + 2]!;
-      const f0 = penalty[j]!;
-      const f1 = penalty[j + 1]!;
-      const f2 = penalty[j + 2]!;
-      const k00 = (t0 + h0 + g0) * i0 * q0;
-      const k01 = (t1 + h0 + g1) * i0 * q1;
-      const k02 = (t2 + h0 + g2) * i0 * q2;
-      const k10 = (t3 + h1 + g0) * i1 * q0;
-      const k11 = (t4 + h1 + g1) * i1 * q1;
-      const k12 = (t5 + h1 + g2) * i1 * q2;
-      const k20 = (t6 + h2 + g0) * i2 * q0;
-      const k21 = (t7 + h2 + g1) * i2 * q1;
-      const k22 = (t8 + h2 + g2) * i2 * q2;
-      cs += k00 + k01 + k02 + k10 + k11 + k12 + k20 + k21 + k22;
-      b0 = Math.max(b0, k00 + f0, k01 + f1, k02 + f2);
-      b1 = Math.max(b1, k10 + f0, k11 + f1, k12 + f2);
-      b2 = Math.max(b2, k20 + f0, k21 + f1, k22 + f2);
-      best[j] = Math.max(best[j]!, k00 + e0, k10 + e1, k20 + e2);
-      best[j + 1] = Math.max(best[j + 1]!, k01 + e0, k11 + e1, k21 + e2);
-      best[j + 2] = Math.max(best[j + 2]!, k02 + e0, k12 + e1, k22 + e2);
-    }
-    best[i] = b0;
-    best[i + 1] = b1;
-    best[i + 2] = b2;
-    for (; j < n; j++) {
-      dotTile3x1(x, a0, a1, a2, j * d, d, tile);
-      const m = norms[j]!;
-      sum += dist(n0, m, tile[0]!) + dist(n1, m, tile[1]!) + dist(n2, m, tile[2]!);
-      cs += cosinePair(i, j, tile[0]!, half, inverse, penalty, best) + cosinePair(i + 1, j, tile[1]!, half, inverse, penalty, best) + cosinePair(i + 2, j, tile[2]!, half, inverse, penalty, best);
-    }
-    total += sum;
-    cosines += cs;
+  for (let t = 0; t < triples; t++) {
+    total += c.sums[t]!;
+    cosines += c.cosines[t]!;
   }
+  const { half, inverse, penalty, best } = c;
   // One or two rows left: their pairs with earlier rows were counted above.
+  const i = 3 * triples;
   if (n - i === 2) {
     const t = dot(x, i * d, (i + 1) * d, d);
     total += dist(norms[i]!, norms[i + 1]!, t);
@@ -151,6 +96,7 @@ export function pairwiseSpread(rows: ArrayLike<number>[], d: number): PairwiseSp
 
   let remoteClique = NaN;
   let chamfer = NaN;
+  const nonZero = terms.nonZero;
   if (nonZero >= 2) {
     remoteClique = cosineDistance(cosines / ((nonZero * (nonZero - 1)) / 2));
     let nearest = 0;
@@ -161,16 +107,164 @@ export function pairwiseSpread(rows: ArrayLike<number>[], d: number): PairwiseSp
   return { meanDistance: total / ((n * (n - 1)) / 2), remoteClique, chamfer, nonZero };
 }
 
+/** n²·d (twice the multiply-adds) from which the pair pass takes a second thread when there is one: about 25 ms of work on one. */
+export const PARALLEL_MIN_WORK = 1e8;
+
+/** The helper thread's triple function (pairWorker.ts) over memory shared with `pairwiseSpread`. */
+export function helperTriple(kernels: SimdKernels, memory: Float64Array, numbers: Float64Array, n: number, d: number): (t: number) => void {
+  const at = pairNumbers(numbers, n);
+  const c: PairContext = {
+    n,
+    d,
+    even: d - (d % 2),
+    x: memory,
+    norms: at.norms,
+    half: at.half,
+    inverse: at.inverse,
+    penalty: at.penalty,
+    best: at.helperBest,
+    sums: at.sums,
+    cosines: at.cosines,
+    tv: memory,
+    tvBase: n * d + tileDoubles(n),
+    simd: kernels,
+    tile: new Float64Array(9),
+  };
+  return (t) => pairTriple(c, t);
+}
+
+/** What a thread needs to compute the pair sums of row triples (pairTriple); the same arrays on both threads but `best`, `tv` and `tile`. */
+export interface PairContext {
+  n: number;
+  d: number;
+  /** d rounded down to even: the positions the SIMD kernel takes. */
+  even: number;
+  /** The centered rows, row-major. */
+  x: Float64Array;
+  /** Per row: squared norm of the centered row, and the cosine terms (cosineTerms). */
+  norms: Float64Array;
+  half: Float64Array;
+  inverse: Float64Array;
+  penalty: Float64Array;
+  /** This thread's largest cosine of each row to another non-zero row. */
+  best: Float64Array;
+  /** Per triple: its sum of distances and of cosines. */
+  sums: Float64Array;
+  cosines: Float64Array;
+  /** Where the SIMD kernel writes tile sums (from tvBase). */
+  tv: Float64Array;
+  tvBase: number;
+  simd: SimdKernels | undefined;
+  tile: Float64Array;
+}
+
+/**
+ * The pairs of rows 3t, 3t + 1, 3t + 2 with each other and with every later row: their
+ * distance and cosine sums into sums[t] and cosines[t], nearest cosines into `best`.
+ */
+export function pairTriple(c: PairContext, t: number): void {
+  const { n, d, even, x, norms, half, inverse, penalty, best, tv, tvBase, simd, tile } = c;
+  const i = 3 * t;
+  const a0 = i * d;
+  const a1 = a0 + d;
+  const a2 = a1 + d;
+  const n0 = norms[i]!;
+  const n1 = norms[i + 1]!;
+  const n2 = norms[i + 2]!;
+  const t01 = dot(x, a0, a1, d);
+  const t02 = dot(x, a0, a2, d);
+  const t12 = dot(x, a1, a2, d);
+  let sum = dist(n0, n1, t01) + dist(n0, n2, t02) + dist(n1, n2, t12);
+  let cs = cosinePair(i, i + 1, t01, half, inverse, penalty, best) + cosinePair(i, i + 2, t02, half, inverse, penalty, best) + cosinePair(i + 1, i + 2, t12, half, inverse, penalty, best);
+  const h0 = half[i]!;
+  const h1 = half[i + 1]!;
+  const h2 = half[i + 2]!;
+  const i0 = inverse[i]!;
+  const i1 = inverse[i + 1]!;
+  const i2 = inverse[i + 2]!;
+  const e0 = penalty[i]!;
+  const e1 = penalty[i + 1]!;
+  const e2 = penalty[i + 2]!;
+  let b0 = best[i]!;
+  let b1 = best[i + 1]!;
+  let b2 = best[i + 2]!;
+  const count = Math.floor((n - i - 3) / 3);
+  if (simd) {
+    simd.tiles(a0, a0 + 3 * d, count, d, even, tvBase);
+    if (even < d) lastPosition(x, a0, d, count, tv, tvBase);
+  } else {
+    for (let k = 0, c0 = a0 + 3 * d; k < count; k++, c0 += 3 * d) {
+      dotTile3(x, a0, a1, a2, c0, c0 + d, c0 + 2 * d, d, tile);
+      tv.set(tile, tvBase + 9 * k);
+    }
+  }
+  let j = i + 3;
+  for (let o = tvBase; j + 2 < n; j += 3, o += 9) {
+    const t0 = tv[o]!;
+    const t1 = tv[o + 1]!;
+    const t2 = tv[o + 2]!;
+    const t3 = tv[o + 3]!;
+    const t4 = tv[o + 4]!;
+    const t5 = tv[o + 5]!;
+    const t6 = tv[o + 6]!;
+    const t7 = tv[o + 7]!;
+    const t8 = tv[o + 8]!;
+    const m0 = norms[j]!;
+    const m1 = norms[j + 1]!;
+    const m2 = norms[j + 2]!;
+    sum += dist(n0, m0, t0) + dist(n0, m1, t1) + dist(n0, m2, t2);
+    sum += dist(n1, m0, t3) + dist(n1, m1, t4) + dist(n1, m2, t5);
+    sum += dist(n2, m0, t6) + dist(n2, m1, t7) + dist(n2, m2, t8);
+    const g0 = half[j]!;
+    const g1 = half[j + 1]!;
+    const g2 = half[j + 2]!;
+    const q0 = inverse[j]!;
+    const q1 = inverse[j + 1]!;
+    const q2 = inverse[j + 2]!;
+    const f0 = penalty[j]!;
+    const f1 = penalty[j + 1]!;
+    const f2 = penalty[j + 2]!;
+    const k00 = (t0 + h0 + g0) * i0 * q0;
+    const k01 = (t1 + h0 + g1) * i0 * q1;
+    const k02 = (t2 + h0 + g2) * i0 * q2;
+    const k10 = (t3 + h1 + g0) * i1 * q0;
+    const k11 = (t4 + h1 + g1) * i1 * q1;
+    const k12 = (t5 + h1 + g2) * i1 * q2;
+    const k20 = (t6 + h2 + g0) * i2 * q0;
+    const k21 = (t7 + h2 + g1) * i2 * q1;
+    const k22 = (t8 + h2 + g2) * i2 * q2;
+    cs += k00 + k01 + k02 + k10 + k11 + k12 + k20 + k21 + k22;
+    b0 = Math.max(b0, k00 + f0, k01 + f1, k02 + f2);
+    b1 = Math.max(b1, k10 + f0, k11 + f1, k12 + f2);
+    b2 = Math.max(b2, k20 + f0, k21 + f1, k22 + f2);
+    best[j] = Math.max(best[j]!, k00 + e0, k10 + e1, k20 + e2);
+    best[j + 1] = Math.max(best[j + 1]!, k01 + e0, k11 + e1, k21 + e2);
+    best[j + 2] = Math.max(best[j + 2]!, k02 + e0, k12 + e1, k22 + e2);
+  }
+  best[i] = b0;
+  best[i + 1] = b1;
+  best[i + 2] = b2;
+  for (; j < n; j++) {
+    dotTile3x1(x, a0, a1, a2, j * d, d, tile);
+    const m = norms[j]!;
+    sum += dist(n0, m, tile[0]!) + dist(n1, m, tile[1]!) + dist(n2, m, tile[2]!);
+    cs += cosinePair(i, j, tile[0]!, half, inverse, penalty, best) + cosinePair(i + 1, j, tile[1]!, half, inverse, penalty, best) + cosinePair(i + 2, j, tile[2]!, half, inverse, penalty, best);
+  }
+  c.sums[t] = sum;
+  c.cosines[t] = cs;
+}
+
 /**
  * Per row, what turns a centered dot product into a cosine (see `pairwiseSpread`): h, the
  * inverse of the row's norm (0 for a zero row) and the nearest-neighbour penalty (−4 for a
  * zero row).
  */
-function cosineTerms(rows: ArrayLike<number>[], x: Float64Array, mean: Float64Array, d: number): { half: Float64Array; inverse: Float64Array; penalty: Float64Array; nonZero: number } {
+function cosineTerms(rows: ArrayLike<number>[], x: Float64Array, mean: Float64Array, d: number, into?: { half: Float64Array; inverse: Float64Array; penalty: Float64Array }): { half: Float64Array; inverse: Float64Array; penalty: Float64Array; nonZero: number } {
   const n = rows.length;
-  const half = new Float64Array(n);
-  const inverse = new Float64Array(n);
-  const penalty = new Float64Array(n);
+  // In `into` when given: memory shared with a second thread.
+  const half = into?.half ?? new Float64Array(n);
+  const inverse = into?.inverse ?? new Float64Array(n);
+  const penalty = into?.penalty ?? new Float64Array(n);
   const meanSquared = squaredNorm(mean);
   let nonZero = 0;
   for (let i = 0; i < n; i++) {

@@ -32,7 +32,7 @@ export interface SimdKernels {
 }
 
 // The few WebAssembly names used here (the project's TypeScript libraries do not declare them).
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -67,12 +67,59 @@ export function useSimd(on: boolean): void {
   disabled = !on;
 }
 
+/**
+ * Memory two threads can share, of at least `doubles` numbers (fixed size), or undefined where
+ * shared WebAssembly memory is missing (browsers without cross-origin isolation).
+ */
+export function sharedMemory(doubles: number): WasmMemory | undefined {
+  const Memory = (wasm as unknown as { Memory?: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory } | undefined)?.Memory;
+  if (!Memory || typeof SharedArrayBuffer === 'undefined') return undefined;
+  try {
+    const pages = Math.max(1, Math.ceil((doubles * 8) / 65536));
+    return new Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return undefined;
+  }
+}
+
+let sharedModule: object | null | undefined;
+
+/**
+ * The kernel over `memory` from `sharedMemory` (so that another thread's kernel reads the same
+ * rows), or undefined where it cannot run; `view` never grows it.
+ */
+export function sharedSimdKernels(memory: WasmMemory, check = true): SimdKernels | undefined {
+  if (disabled || !wasm) return undefined;
+  try {
+    if (sharedModule === undefined) {
+      const bytes = moduleBytes(true);
+      sharedModule = wasm.validate(bytes) ? new wasm.Module(bytes) : null;
+    }
+    if (!sharedModule) return undefined;
+    return kernelsOf(new wasm.Instance(sharedModule, { env: { memory } }), memory.buffer.byteLength / 8, check) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function instantiate(): SimdKernels | null {
   try {
     if (!wasm) return null;
-    const bytes = moduleBytes();
+    const bytes = moduleBytes(false);
     if (!wasm.validate(bytes)) return null;
-    const instance = new wasm.Instance(new wasm.Module(bytes), {});
+    return kernelsOf(new wasm.Instance(new wasm.Module(bytes), {}));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The kernel of an instance, after a check on known numbers in the first 40 doubles of its
+ * memory (`check` false: none, for a memory another thread is using); `fixed`: the doubles
+ * of a memory that must not grow.
+ */
+function kernelsOf(instance: { exports: Record<string, unknown> }, fixed?: number, check = true): SimdKernels | null {
+  {
     const memory = instance.exports.memory as WasmMemory;
     const tiles = instance.exports.tiles as (a: number, c: number, count: number, rowBytes: number, evenBytes: number, out: number) => void;
     const dotAxpy = instance.exports.dotAxpy as (v: number, d: number, e: number, count: number, f: number) => number;
@@ -85,11 +132,13 @@ function instantiate(): SimdKernels | null {
       bytes: () => memory.buffer.byteLength,
       view(doubles) {
         const bytes = doubles * 8;
+        if (fixed !== undefined && doubles > fixed) throw new RangeError(`shared kernel memory holds ${fixed} doubles, not ${doubles}`);
         if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
         if (f64.buffer !== memory.buffer || f64.length * 8 !== memory.buffer.byteLength) f64 = new Float64Array(memory.buffer);
         return f64;
       },
     };
+    if (!check) return kernels;
     // A check on known numbers: a platform that runs the module wrongly gets the JavaScript tiles.
     const v = kernels.view(40);
     for (let i = 0; i < 24; i++) v[i] = i + 1;
@@ -110,8 +159,6 @@ function instantiate(): SimdKernels | null {
     kernels.rankTwo(0, 8, 16, 7, 1, 1);
     if (v[6] !== 7 - 14 - 1 || v[0] !== 1 - 2 - 1) return null;
     return kernels;
-  } catch {
-    return null;
   }
 }
 
@@ -275,7 +322,8 @@ function rankTwoBody(): number[] {
   return [...vector([[...uleb(2), V128]]), ...code];
 }
 
-function moduleBytes(): Uint8Array {
+// `shared`: the memory is imported (env.memory), shared and of a fixed size, instead of its own.
+function moduleBytes(shared: boolean): Uint8Array {
   const type = section(
     1,
     vector([
@@ -285,7 +333,10 @@ function moduleBytes(): Uint8Array {
     ]),
   );
   const func = section(3, vector([[0], [1], [2]]));
-  const memory = section(5, vector([[0x00, ...uleb(1)]])); // min 1 page, no max
+  // Imported: shared, min 1 page, max 65,536 (the instance takes the size it is given).
+  const name = (text: string) => vector([...text].map((ch) => [ch.charCodeAt(0)]));
+  const imports = shared ? section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x03, ...uleb(1), ...uleb(65536)]])) : [];
+  const memory = shared ? [] : section(5, vector([[0x00, ...uleb(1)]])); // min 1 page, no max
   const exports = section(
     7,
     vector([
@@ -297,5 +348,5 @@ function moduleBytes(): Uint8Array {
   );
   const bodies = [tilesBody(), dotAxpyBody(), rankTwoBody()];
   const codeSection = section(10, vector(bodies.map((body) => [...uleb(body.length), ...body])));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...func, ...memory, ...exports, ...codeSection]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...func, ...memory, ...exports, ...codeSection]);
 }
