@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { pairNumberCount, pairNumbers, tileDoubles } from './pairLayout';
 import { sharedMemory, sharedSimdKernels } from './simd';
 import type { SimdKernels, WasmMemory } from './simd';
 
@@ -36,7 +37,7 @@ export interface SharedPair {
   kernels: SimdKernels;
   /** The kernel's memory: rows from 0, this thread's tile sums from n·d, the helper's after them. */
   memory: Float64Array;
-  /** See `pairNumbers`. */
+  /** See `pairNumbers` (pairLayout.ts). */
   numbers: Float64Array;
   /** Posts the job to the helper; false without one (the caller computes every triple). */
   start(): boolean;
@@ -91,23 +92,6 @@ function helper(): Worker | undefined {
   return worker;
 }
 
-/** Doubles of row tiles per thread: nine sums for each later triple. */
-export function tileDoubles(n: number): number {
-  return 9 * (Math.floor(n / 3) + 1);
-}
-
-/**
- * The numbers both threads read and write, by row (n each): squared norms, half, inverse,
- * penalty, this thread's nearest cosines, the helper's; then by triple: distance sums and
- * cosine sums.
- */
-export function pairNumbers(numbers: Float64Array, n: number): { norms: Float64Array; half: Float64Array; inverse: Float64Array; penalty: Float64Array; best: Float64Array; helperBest: Float64Array; sums: Float64Array; cosines: Float64Array } {
-  const triples = Math.floor(n / 3);
-  const row = (k: number) => numbers.subarray(k * n, (k + 1) * n);
-  return { norms: row(0), half: row(1), inverse: row(2), penalty: row(3), best: row(4), helperBest: row(5), sums: numbers.subarray(6 * n, 6 * n + triples), cosines: numbers.subarray(6 * n + triples, 6 * n + 2 * triples) };
-}
-
-const numberCount = (n: number) => 6 * n + 2 * Math.floor(n / 3);
 
 /**
  * Shared memory for a pair pass over n rows of d numbers, or undefined when there is no
@@ -120,7 +104,7 @@ export function sharedPairMemory(n: number, d: number): SharedPair | undefined {
   const wasmMemory = sharedMemory(doubles);
   const kernels = wasmMemory && sharedSimdKernels(wasmMemory);
   if (!wasmMemory || !kernels) return undefined;
-  const count = numberCount(n);
+  const count = pairNumberCount(n);
   const sab = new SharedArrayBuffer(count * 8 + (FLAGS + triples) * 4);
   const control = new Int32Array(sab, count * 8, FLAGS + triples);
   const numbers = new Float64Array(sab, 0, count);
@@ -172,7 +156,7 @@ export function sharedPairMemory(n: number, d: number): SharedPair | undefined {
 export function helpWithPairs(job: PairJob, triple: (kernels: SimdKernels, memory: Float64Array, numbers: Float64Array) => (t: number) => void): void {
   const { n, d } = job;
   const triples = Math.floor(n / 3);
-  const count = numberCount(n);
+  const count = pairNumberCount(n);
   const control = new Int32Array(job.numbers, count * 8, FLAGS + triples);
   if (Atomics.compareExchange(control, STATE, IDLE, WORKING) !== IDLE) return;
   try {

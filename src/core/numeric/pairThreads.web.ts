@@ -9,16 +9,6 @@ export function pairThreadBeside(_dir: string): string | undefined {
   return undefined;
 }
 
-export function tileDoubles(n: number): number {
-  return 9 * (Math.floor(n / 3) + 1);
-}
-
-export function pairNumbers(numbers: Float64Array, n: number): ReturnType<typeof import('./pairThreads').pairNumbers> {
-  const triples = Math.floor(n / 3);
-  const row = (k: number) => numbers.subarray(k * n, (k + 1) * n);
-  return { norms: row(0), half: row(1), inverse: row(2), penalty: row(3), best: row(4), helperBest: row(5), sums: numbers.subarray(6 * n, 6 * n + triples), cosines: numbers.subarray(6 * n + triples, 6 * n + 2 * triples) };
-}
-
 export function sharedPairMemory(_n: number, _d: number): SharedPair | undefined {
   return undefined;
 }
@@ -26,4 +16,4 @@ export function sharedPairMemory(_n: number, _d: number): SharedPair | undefined
 export function helpWithPairs(_job: PairJob, _triple: (kernels: SimdKernels, memory: Float64Array, numbers: Float64Array) => (t: number) => void): void {}
 
 // tsc checks the importers against pairThreads.ts only; this holds the two files' exports together.
-({ usePairThread, pairThreadBeside, tileDoubles, pairNumbers, sharedPairMemory, helpWithPairs }) satisfies Pick<typeof import('./pairThreads'), 'usePairThread' | 'pairThreadBeside' | 'tileDoubles' | 'pairNumbers' | 'sharedPairMemory' | 'helpWithPairs'>;
+({ usePairThread, pairThreadBeside, sharedPairMemory, helpWithPairs }) satisfies typeof import('./pairThreads');

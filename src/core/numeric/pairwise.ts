@@ -2,7 +2,8 @@
 // and Chamfer distance): one pass over all pairs in 3 × 3 tiles of dot products of the
 // centered rows, and the mean distance over seeded pairs drawn with replacement.
 import { addPosition, dotTile3, dotTile3x1 } from './linalg';
-import { pairNumbers, sharedPairMemory, tileDoubles } from './pairThreads';
+import { pairNumbers, tileDoubles } from './pairLayout';
+import { sharedPairMemory } from './pairThreads';
 import { releaseLargeMemory, simdKernels } from './simd';
 import type { SimdKernels } from './simd';
 import type { Random } from '../random';
