@@ -16,6 +16,8 @@ import { ReadContext } from '../src/core/readers/types';
 async function main() {
   const [kind, file] = process.argv.slice(2);
   const started = performance.now();
+  // The vector pair pass's second thread (dist/pair-thread.js), as the CLI has it; BENCH_THREADS=1: none.
+  usePairThread(process.env.BENCH_THREADS === '1' ? undefined : pairThreadBeside(path.join(__dirname, '..', '..', 'dist')));
   if (kind === 'vectors-compute') {
     // Vendi (d × d route) and mean pairwise distance on n = 10,000, d = 384 held in memory.
     const n = 10_000;
@@ -46,8 +48,6 @@ async function main() {
   for (const i of inputs) bytes += (await stat(i.file)).size;
   // BENCH_THREADS=1 keeps the reading on the analysis thread.
   const readerThread = process.env.BENCH_THREADS === '1' ? undefined : readerThreadBeside(path.join(__dirname, '..', '..', 'dist'));
-  // And the vector pair pass's second thread (dist/pair-thread.js).
-  usePairThread(process.env.BENCH_THREADS === '1' ? undefined : pairThreadBeside(path.join(__dirname, '..', '..', 'dist')));
   // BENCH_JOBS=N reads on N analysis threads (dist/analysis-thread.js), as `--jobs N` does.
   const jobs = Number(process.env.BENCH_JOBS || 1);
   const analysisThread = jobs > 1 ? analysisThreadBeside(path.join(__dirname, '..', '..', 'dist')) : undefined;
