@@ -139,11 +139,12 @@ export function sharedPairMemory(n: number, d: number): SharedPair | undefined {
           progress = now;
           since = Date.now();
         } else if (Date.now() - since > STALL_MS) {
-          // The helper stopped: its unfinished triples are computed here (the same numbers).
-          for (let t = 0; t < triples; t++) if (Atomics.load(control, FLAGS + t) === 0) compute(t);
           break;
         }
       }
+      // A triple the helper took and did not finish (it stalled, or failed half-way) is
+      // computed here: the same numbers, into the same slots.
+      for (let t = 0; t < triples; t++) if (Atomics.load(control, FLAGS + t) === 0) compute(t);
       return helperBest;
     },
   };

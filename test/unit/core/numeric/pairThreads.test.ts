@@ -1,7 +1,7 @@
 // The pair pass on two threads (src/core/numeric/pairThreads.ts, dist/pair-thread.js) gives the
 // same numbers, bit for bit, as on one: each row triple's sums have a slot of their own, added
 // in triple order, and nearest cosines merge by their maximum. A helper that never joins is
-// left behind.
+// left behind; the triples of one that stops half-way are computed by the caller.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -50,5 +50,15 @@ test('a helper that never joins: the caller computes every triple and returns', 
   usePairThread(undefined);
   const one = pairwiseSpread(data, 64);
   usePairThread(path.join(repoRoot(), 'test', 'fixtures', 'analysis', 'idle-pair-thread.js'));
+  same(one, pairwiseSpread(data, 64));
+});
+
+test('a helper that takes triples and drops them: the caller computes them', () => {
+  const data = rows(3000, 64, 4);
+  usePairThread(undefined);
+  const one = pairwiseSpread(data, 64);
+  usePairThread(path.join(repoRoot(), 'test', 'fixtures', 'analysis', 'dropping-pair-thread.js'));
+  // The first call may end before the helper has started; the second finds it running.
+  same(one, pairwiseSpread(data, 64));
   same(one, pairwiseSpread(data, 64));
 });
