@@ -57,6 +57,8 @@ async function main() {
     case: kind,
     bytes,
     ms: Math.round(ms),
+    // CPU time of every thread of the process: steady where wall time moves with the machine's load.
+    cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
     mbPerSec: Math.round((bytes / 1e6 / (ms / 1000)) * 10) / 10,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     records: result.report.inputs.reduce((n, i) => n + i.records, 0),
