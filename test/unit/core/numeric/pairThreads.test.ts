@@ -6,6 +6,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { pairwiseSpread, PARALLEL_MIN_WORK } from '../../../../src/core/numeric/pairwise';
+import type { PairwiseSpread } from '../../../../src/core/numeric/pairwise';
 import { pairThreadBeside, usePairThread } from '../../../../src/core/numeric/pairThreads';
 import { Random } from '../../../../src/core/random';
 import { repoRoot } from '../../support';
@@ -28,37 +29,35 @@ test('dist/pair-thread.js is built', () => {
   assert.ok(script, 'run `node esbuild.js` first');
 });
 
+/**
+ * The pair statistics of `data` on one thread, then twice with `helper` as the second thread's
+ * script (the first call may end before the helper has started; the second finds it running):
+ * all three the same numbers.
+ */
+function oneThenTwo(data: Float64Array[], d: number, helper: string | undefined): PairwiseSpread {
+  usePairThread(undefined);
+  const one = pairwiseSpread(data, d);
+  usePairThread(helper);
+  same(one, pairwiseSpread(data, d));
+  same(one, pairwiseSpread(data, d));
+  return one;
+}
+
+const fixtureHelper = (name: string) => path.join(repoRoot(), 'test', 'fixtures', 'analysis', name);
+
 // n mod 3 = 1 and 2 leave rows outside the triples; an odd d leaves a position to the JavaScript side.
 for (const [n, d] of [[2000, 384], [1201, 385], [1000, 101], [1202, 100]] as const) {
   test(`n = ${n}, d = ${d}: the same numbers with one thread and with two`, () => {
     assert.ok(n * n * d >= PARALLEL_MIN_WORK, 'large enough to take the second thread');
-    const data = rows(n, d, n + d);
-    usePairThread(undefined);
-    const one = pairwiseSpread(data, d);
-    usePairThread(script);
-    const two = pairwiseSpread(data, d);
-    // Again, with the helper started (the first call may run before it joins).
-    const again = pairwiseSpread(data, d);
-    same(one, two);
-    same(one, again);
+    const one = oneThenTwo(rows(n, d, n + d), d, script);
     assert.ok(one.nonZero < n, 'the zero rows are left out of the cosines');
   });
 }
 
 test('a helper that never joins: the caller computes every triple and returns', () => {
-  const data = rows(1500, 64, 3);
-  usePairThread(undefined);
-  const one = pairwiseSpread(data, 64);
-  usePairThread(path.join(repoRoot(), 'test', 'fixtures', 'analysis', 'idle-pair-thread.js'));
-  same(one, pairwiseSpread(data, 64));
+  oneThenTwo(rows(1500, 64, 3), 64, fixtureHelper('idle-pair-thread.js'));
 });
 
 test('a helper that takes triples and drops them: the caller computes them', () => {
-  const data = rows(3000, 64, 4);
-  usePairThread(undefined);
-  const one = pairwiseSpread(data, 64);
-  usePairThread(path.join(repoRoot(), 'test', 'fixtures', 'analysis', 'dropping-pair-thread.js'));
-  // The first call may end before the helper has started; the second finds it running.
-  same(one, pairwiseSpread(data, 64));
-  same(one, pairwiseSpread(data, 64));
+  oneThenTwo(rows(3000, 64, 4), 64, fixtureHelper('dropping-pair-thread.js'));
 });
