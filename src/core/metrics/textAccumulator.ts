@@ -441,11 +441,16 @@ export class TextAccumulator {
     }
   }
 
+  /** The types in id order and their counts, as both kinds of state hold them. */
+  private vocabularyState(): { vocabulary: string[]; typeCounts: string } {
+    const vocabulary: string[] = [];
+    for (let id = 0; id < this.vocab.size; id++) vocabulary.push(this.vocab.token(id));
+    return { vocabulary, typeCounts: encodeBase64(this.typeCounts.subarray(0, this.vocab.size)) };
+  }
+
   /** Everything the accumulator holds, as plain data (see `TextState`). */
   toState(): TextState {
     if (this.reduction) throw new Error('TextAccumulator.toState: the accumulator was reduced; what a state holds was let go');
-    const vocabulary: string[] = [];
-    for (let id = 0; id < this.vocab.size; id++) vocabulary.push(this.vocab.token(id));
     const distinct = (c: DistinctCounter): DistinctState => {
       const s = c.toState();
       return s.keys ? { keys: encodeBase64(s.keys) } : { all: encodeBase64(s.all!), flagged: encodeBase64(s.flagged!) };
@@ -470,8 +475,7 @@ export class TextAccumulator {
       tokens: this.tokenCount,
       withinBigrams: this.withinBigrams,
       withinTrigrams: this.withinTrigrams,
-      vocabulary,
-      typeCounts: encodeBase64(this.typeCounts.subarray(0, this.vocab.size)),
+      ...this.vocabularyState(),
       bigrams: distinct(this.bigrams),
       trigrams: distinct(this.trigrams),
       fourgrams: distinct(this.fourgrams),
@@ -489,8 +493,6 @@ export class TextAccumulator {
   /** What a reduced accumulator keeps, as plain data (see `ReducedTextState`). */
   toReducedState(): ReducedTextState {
     if (!this.reduction || !this.packed) throw new Error('TextAccumulator.toReducedState: the accumulator was not reduced');
-    const vocabulary: string[] = [];
-    for (let id = 0; id < this.vocab.size; id++) vocabulary.push(this.vocab.token(id));
     return {
       reduced: true,
       options: { ...this.o },
@@ -499,8 +501,7 @@ export class TextAccumulator {
       withinBigrams: this.withinBigrams,
       withinTrigrams: this.withinTrigrams,
       reduction: this.reduction,
-      vocabulary,
-      typeCounts: encodeBase64(this.typeCounts.subarray(0, this.vocab.size)),
+      ...this.vocabularyState(),
       ...(this.prompts ? { prompts: promptsToState(this.prompts) } : {}),
       tagged: packedToState(this.packed),
       sizes: this.tableSizes(),

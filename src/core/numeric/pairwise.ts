@@ -2,7 +2,7 @@
 // and Chamfer distance): one pass over all pairs in 3 × 3 tiles of dot products of the
 // centered rows, and the mean distance over seeded pairs drawn with replacement.
 import { addPosition, dotTile3, dotTile3x1 } from './linalg';
-import { pairNumbers, tileDoubles } from './pairLayout';
+import { pairNumberCount, pairNumbers, tileDoubles } from './pairLayout';
 import { sharedPairMemory } from './pairThreads';
 import { releaseLargeMemory, simdKernels } from './simd';
 import type { SimdKernels } from './simd';
@@ -47,28 +47,12 @@ export function pairwiseSpread(rows: ArrayLike<number>[], d: number): PairwiseSp
   const shared = n * n * d >= PARALLEL_MIN_WORK ? sharedPairMemory(n, d) : undefined;
   const simd = shared?.kernels ?? simdKernels();
   const memory = shared ? shared.memory : simd?.view(n * d + tileDoubles(n));
-  const { x, norms, mean } = packCentered(rows, d, memory);
-  const at = shared ? pairNumbers(shared.numbers, n) : undefined;
-  if (at) at.norms.set(norms);
-  const terms = cosineTerms(rows, x, mean, d, at);
-  const c: PairContext = {
-    n,
-    d,
-    even: d - (d % 2),
-    x,
-    norms: at ? at.norms : norms,
-    half: terms.half,
-    inverse: terms.inverse,
-    penalty: terms.penalty,
-    // Largest cosine of each row to another non-zero row (over this thread's pairs).
-    best: (at ? at.best : new Float64Array(n)).fill(-Infinity),
-    sums: at ? at.sums : new Float64Array(triples),
-    cosines: at ? at.cosines : new Float64Array(triples),
-    tv: memory ?? new Float64Array(tileDoubles(n)),
-    tvBase: memory ? n * d : 0,
-    simd,
-    tile: new Float64Array(9),
-  };
+  // The per-row and per-triple numbers, laid out as pairLayout.ts says on one thread or two.
+  const at = pairNumbers(shared?.numbers ?? new Float64Array(pairNumberCount(n)), n);
+  const { x, mean } = packCentered(rows, d, memory, at.norms);
+  const { nonZero } = cosineTerms(rows, x, mean, d, at);
+  // Largest cosine of each row to another non-zero row (over this thread's pairs).
+  const c = pairContext(n, d, x, at, at.best.fill(-Infinity), memory ?? new Float64Array(tileDoubles(n)), memory ? n * d : 0, simd);
   if (shared?.start()) {
     // Both threads take the next triple until none is left; each triple's sums land in a
     // slot of its own, so the result does not depend on which thread took it.
@@ -86,7 +70,7 @@ export function pairwiseSpread(rows: ArrayLike<number>[], d: number): PairwiseSp
     total += c.sums[t]!;
     cosines += c.cosines[t]!;
   }
-  const { half, inverse, penalty, best } = c;
+  const { norms, half, inverse, penalty, best } = c;
   // One or two rows left: their pairs with earlier rows were counted above.
   const i = 3 * triples;
   if (n - i === 2) {
@@ -97,7 +81,6 @@ export function pairwiseSpread(rows: ArrayLike<number>[], d: number): PairwiseSp
 
   let remoteClique = NaN;
   let chamfer = NaN;
-  const nonZero = terms.nonZero;
   if (nonZero >= 2) {
     remoteClique = cosineDistance(cosines / ((nonZero * (nonZero - 1)) / 2));
     let nearest = 0;
@@ -114,24 +97,14 @@ export const PARALLEL_MIN_WORK = 1e8;
 /** The helper thread's triple function (pairWorker.ts) over memory shared with `pairwiseSpread`. */
 export function helperTriple(kernels: SimdKernels, memory: Float64Array, numbers: Float64Array, n: number, d: number): (t: number) => void {
   const at = pairNumbers(numbers, n);
-  const c: PairContext = {
-    n,
-    d,
-    even: d - (d % 2),
-    x: memory,
-    norms: at.norms,
-    half: at.half,
-    inverse: at.inverse,
-    penalty: at.penalty,
-    best: at.helperBest,
-    sums: at.sums,
-    cosines: at.cosines,
-    tv: memory,
-    tvBase: n * d + tileDoubles(n),
-    simd: kernels,
-    tile: new Float64Array(9),
-  };
+  const c = pairContext(n, d, memory, at, at.helperBest, memory, n * d + tileDoubles(n), kernels);
   return (t) => pairTriple(c, t);
+}
+
+/** A thread's context over the numbers `at` (pairLayout.ts), with its own nearest cosines and tile sums. */
+function pairContext(n: number, d: number, x: Float64Array, at: ReturnType<typeof pairNumbers>, best: Float64Array, tv: Float64Array, tvBase: number, simd: SimdKernels | undefined): PairContext {
+  const { norms, half, inverse, penalty, sums, cosines } = at;
+  return { n, d, even: d - (d % 2), x, norms, half, inverse, penalty, best, sums, cosines, tv, tvBase, simd, tile: new Float64Array(9) };
 }
 
 /** What a thread needs to compute the pair sums of row triples (pairTriple); the same arrays on both threads but `best`, `tv` and `tile`. */
@@ -260,12 +233,10 @@ export function pairTriple(c: PairContext, t: number): void {
  * inverse of the row's norm (0 for a zero row) and the nearest-neighbour penalty (−4 for a
  * zero row).
  */
-function cosineTerms(rows: ArrayLike<number>[], x: Float64Array, mean: Float64Array, d: number, into?: { half: Float64Array; inverse: Float64Array; penalty: Float64Array }): { half: Float64Array; inverse: Float64Array; penalty: Float64Array; nonZero: number } {
+function cosineTerms(rows: ArrayLike<number>[], x: Float64Array, mean: Float64Array, d: number, into: { half: Float64Array; inverse: Float64Array; penalty: Float64Array }): { nonZero: number } {
   const n = rows.length;
-  // In `into` when given: memory shared with a second thread.
-  const half = into?.half ?? new Float64Array(n);
-  const inverse = into?.inverse ?? new Float64Array(n);
-  const penalty = into?.penalty ?? new Float64Array(n);
+  // Into zeroed arrays (pairLayout.ts), which a second thread may share.
+  const { half, inverse, penalty } = into;
   const meanSquared = squaredNorm(mean);
   let nonZero = 0;
   for (let i = 0; i < n; i++) {
@@ -280,7 +251,7 @@ function cosineTerms(rows: ArrayLike<number>[], x: Float64Array, mean: Float64Ar
       penalty[i] = -4;
     }
   }
-  return { half, inverse, penalty, nonZero };
+  return { nonZero };
 }
 
 // The cosine of rows a and b from their centered dot product; keeps each one's nearest.
@@ -315,13 +286,13 @@ function dot(x: Float64Array, a: number, b: number, d: number): number {
   return s;
 }
 
-export function packCentered(rows: ArrayLike<number>[], d: number, into?: Float64Array): { x: Float64Array; norms: Float64Array; mean: Float64Array } {
+export function packCentered(rows: ArrayLike<number>[], d: number, into?: Float64Array, normsInto?: Float64Array): { x: Float64Array; norms: Float64Array; mean: Float64Array } {
   const n = rows.length;
   const x = into ?? new Float64Array(n * d);
   const mean = new Float64Array(d);
   for (const r of rows) for (let t = 0; t < d; t++) mean[t] = mean[t]! + r[t]!;
   for (let t = 0; t < d; t++) mean[t] = mean[t]! / n;
-  const norms = new Float64Array(n);
+  const norms = normsInto ?? new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
     let s = 0;
