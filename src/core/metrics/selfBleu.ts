@@ -299,7 +299,37 @@ export interface SelfBleuReferencesState {
   tables?: Int32Array[];
 }
 
-/** Every record of a generation as Self-BLEU references: top-two n-gram counts and the lengths. */
+/**
+ * The distinct n-grams inside records of each order (1 to maxN) that the references' tables
+ * would hold for the records added so far, counted elsewhere with the same keys (the
+ * accumulator's streaming sets), or NaN once a count is no longer exact.
+ */
+export type DistinctWithin = (order: number) => number;
+
+/**
+ * Token ids the references may hold back before building their tables (8 MiB): past it the
+ * tables are built and take the records from then on.
+ */
+const DEFERRED_TOKENS = 1 << 21;
+
+/** Records held back: their token ids back to back, and each one's end and id. */
+interface Deferred {
+  ids: Int32Array;
+  used: number;
+  ends: number[];
+  records: number[];
+}
+
+/**
+ * Every record of a generation as Self-BLEU references: top-two n-gram counts and the lengths.
+ *
+ * On a large generation the tables pass their cap and are dropped, and the work of filling
+ * them is lost. Given the counts of what they would hold (`within`), the references hold the
+ * records back instead: once the counts pass the cap the records are let go and the tables
+ * are never built; under it, the tables are built from the records when first needed. Tables
+ * only gain entries, so whether they are dropped depends on the records alone, not on when
+ * it is found out: the same tables, or none, as filling them at once.
+ */
 export class SelfBleuReferences {
   private tables: TopTwoCounts[] | undefined;
   private readonly lengths = new Map<number, number>();
@@ -307,6 +337,10 @@ export class SelfBleuReferences {
   private scratch = new Float64Array(64);
   private keys = new Float64Array(64);
   private counts = new Int32Array(64);
+  private deferred: Deferred | undefined;
+  /** The last exact count of each order (`withinCounts`), and whether the last counts were all exact. */
+  private readonly lastWithin: Float64Array;
+  private certain = true;
 
   /** Entries per order when the tables were dropped at the cap. */
   private peak: number[] | undefined;
@@ -317,27 +351,108 @@ export class SelfBleuReferences {
     private readonly words?: TokenWords,
     /** Entries each order's table is made for at first (a size hint: see `sizes`). */
     initial: readonly number[] = [],
+    private readonly within?: DistinctWithin,
   ) {
+    this.lastWithin = new Float64Array(maxN);
     // A cap of 0 holds no tables: every record is past it.
-    this.tables = cap > 0 ? Array.from({ length: maxN }, (_, n) => new TopTwoCounts(Math.max(1024, Math.min(initial[n] ?? 0, cap)))) : undefined;
+    if (cap > 0 && within !== undefined) this.deferred = { ids: new Int32Array(1024), used: 0, ends: [], records: [] };
+    else this.tables = cap > 0 ? this.newTables(initial) : undefined;
+  }
+
+  private newTables(sizes: readonly number[]): TopTwoCounts[] {
+    return Array.from({ length: this.maxN }, (_, n) => new TopTwoCounts(Math.max(1024, Math.min(sizes[n] ?? 0, this.cap))));
+  }
+
+  /**
+   * Reads the counts `within` gives and returns their sum; an order whose count is no longer
+   * exact keeps its last exact count, a lower bound (counts only grow). Sets `certain` to
+   * whether all were exact.
+   */
+  private readWithin(): number {
+    const last = this.lastWithin;
+    let certain = true;
+    let total = 0;
+    for (let n = 0; n < this.maxN; n++) {
+      const c = this.within!(n + 1);
+      if (Number.isNaN(c)) certain = false;
+      else last[n] = c;
+      total += last[n]!;
+    }
+    this.certain = certain;
+    return total;
+  }
+
+  /** The counts per order (`readWithin`). */
+  private withinCounts(): number[] {
+    this.readWithin();
+    return Array.from(this.lastWithin);
   }
 
   /** Entries per order now, or when the tables were dropped: a size hint for the next generation's references. */
   sizes(): number[] {
+    if (this.deferred) return this.withinCounts();
     return this.tables ? this.tables.map((t) => t.entries) : (this.peak ?? []);
   }
 
   /** Whether every record so far is held (false once the cap was passed). */
   get exact(): boolean {
-    return this.tables !== undefined;
+    // held back under a lower bound of the counts: only the tables can tell
+    if (this.deferred && !this.certain) this.build();
+    return this.tables !== undefined || this.deferred !== undefined;
   }
 
   /** Adds a record (its token ids) under the id `record` (default: the number of records added before); returns the id. */
   add(ids: Int32Array, record = this.records): number {
     this.records++;
     this.lengths.set(ids.length, (this.lengths.get(ids.length) ?? 0) + 1);
-    const tables = this.tables;
-    if (!tables) return record;
+    if (this.deferred) {
+      this.holdBack(this.deferred, ids, record);
+      return record;
+    }
+    if (!this.tables) return record;
+    this.addToTables(ids, record);
+    this.checkCap();
+    return record;
+  }
+
+  /** Holds the record back, or lets every record go once the counts pass the cap. */
+  private holdBack(d: Deferred, ids: Int32Array, record: number): void {
+    if (this.readWithin() > this.cap) {
+      // the tables would hold more than the cap: they would be dropped
+      this.peak = Array.from(this.lastWithin);
+      this.deferred = undefined;
+      return;
+    }
+    if (d.used + ids.length > d.ids.length) {
+      let size = d.ids.length * 2;
+      while (size < d.used + ids.length) size *= 2;
+      const grown = new Int32Array(size);
+      grown.set(d.ids.subarray(0, d.used));
+      d.ids = grown;
+    }
+    d.ids.set(ids, d.used);
+    d.used += ids.length;
+    d.ends.push(d.used);
+    d.records.push(record);
+    if (d.used > DEFERRED_TOKENS) this.build();
+  }
+
+  /** Builds the tables from the records held back, checking the cap after each as `add` does. */
+  private build(): void {
+    const d = this.deferred;
+    if (!d) return;
+    this.deferred = undefined;
+    this.tables = this.newTables(this.withinCounts());
+    let start = 0;
+    for (let r = 0; r < d.records.length && this.tables; r++) {
+      this.addToTables(d.ids.subarray(start, d.ends[r]!), d.records[r]!);
+      start = d.ends[r]!;
+      this.checkCap();
+    }
+  }
+
+  private addToTables(ids: Int32Array, record: number): void {
+    const tables = this.tables!;
     if (ids.length > this.scratch.length) {
       let cap = this.scratch.length;
       while (cap < ids.length) cap *= 2;
@@ -350,12 +465,12 @@ export class SelfBleuReferences {
       const d = localCounts(ids, n, this.scratch, this.keys, this.counts, this.words);
       for (let i = 0; i < d; i++) table.update(this.keys[i]!, this.counts[i]!, record);
     }
-    this.checkCap();
-    return record;
   }
 
   /** Adds the records of another set of references (same order, cap and keys; different records). */
   merge(other: SelfBleuReferences): void {
+    this.build();
+    other.build();
     this.records += other.records;
     for (const [len, c] of other.lengths) this.lengths.set(len, (this.lengths.get(len) ?? 0) + c);
     if (!other.tables) this.tables = undefined;
@@ -366,6 +481,7 @@ export class SelfBleuReferences {
   }
 
   toState(): SelfBleuReferencesState {
+    this.build();
     const lengths = [...this.lengths].sort((a, b) => a[0] - b[0]);
     return { lengths, records: this.records, ...(this.tables ? { tables: this.tables.map((t) => t.toEntries()) } : {}) };
   }
@@ -395,6 +511,7 @@ export class SelfBleuReferences {
    * against every other record: the mean and each hypothesis' score.
    */
   score(hypotheses: readonly { ids: Int32Array; index: number }[]): { mean: number; scores: Float64Array } {
+    this.build();
     const tables = this.tables;
     if (!tables) throw new Error('the references passed their cap; use the pool');
     const maxN = this.maxN;

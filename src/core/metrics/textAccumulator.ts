@@ -141,8 +141,22 @@ export class TextAccumulator {
     this.compression = new CompressionSample(this.o.compressionSampleBytes, seed + SAMPLE_SEEDS.compression);
     this.bleuPool = new PrefixSample<PoolEntry>(this.o.selfBleuReferencePool, SELF_BLEU_TOKEN_BUDGET, (e) => e.size);
     this.shinglePool = new PrefixSample<PoolEntry>(Math.max(this.o.nearDuplicateSample, this.o.nearDuplicateExact), NEAR_DUPLICATE_SHINGLE_BUDGET, (e) => e.size);
-    this.references = new SelfBleuReferences(SELF_BLEU_N, SELF_BLEU_EXACT_NGRAMS, this.vocab, sizes?.references);
+    // The tables' counts are the vocabulary and the streaming sets' n-grams inside records
+    // (the same keys), so the references can wait to see whether they pass their cap.
+    this.references = new SelfBleuReferences(SELF_BLEU_N, SELF_BLEU_EXACT_NGRAMS, this.vocab, sizes?.references, (n) => this.distinctWithin(n));
     this.templateSample = new OutputSample(seed + SAMPLE_SEEDS.templates);
+  }
+
+  /**
+   * Distinct n-grams of order `n` (1 to 3) inside records, as Self-BLEU's tables key them
+   * (`localCounts`: the tokens' words rotated by distance from the end, as `token` keys the
+   * streaming sets), or NaN once the set counting them is a sketch. Order 1 counts types by
+   * their text, the tables by their 53-bit key: they differ only if two types share a key.
+   */
+  private distinctWithin(n: number): number {
+    if (n === 1) return this.vocab.size;
+    const set = n === 2 ? this.bigrams : this.trigrams;
+    return set.exact ? set.flaggedSize : NaN;
   }
 
   /** The sizes its tables grew to (kept through `release`): a hint for the next generation's accumulator. */

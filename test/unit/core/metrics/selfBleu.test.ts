@@ -84,3 +84,107 @@ describe('Self-BLEU against every record, at any size', () => {
     assert.equal(refs.exact, false);
   });
 });
+
+describe('Self-BLEU references held back until the cap is known', () => {
+  // The tables' own counts kept apart: distinct n-grams of each order inside records, by the
+  // same keys the tables use (ids here: no words, a hash of the ids).
+  function counter() {
+    const sets = [new Set<string>(), new Set<string>(), new Set<string>()];
+    let exactUntil = Infinity;
+    let added = 0;
+    return {
+      add(ids: Int32Array) {
+        added++;
+        for (let n = 1; n <= 3; n++) for (let e = n; e <= ids.length; e++) sets[n - 1]!.add(ids.subarray(e - n, e).join(','));
+      },
+      within: (n: number) => (added > exactUntil ? NaN : sets[n - 1]!.size),
+      inexactAfter(records: number) {
+        exactUntil = records;
+      },
+    };
+  }
+  const corpus = (random: Random, records: number, vocab: number, length: number) =>
+    Array.from({ length: records }, () => Int32Array.from({ length: 1 + random.int(length) }, () => random.int(vocab)));
+  // (sizes are hints for the next generation's tables; past inexact counts they are lower bounds)
+  const same = (a: SelfBleuReferences, b: SelfBleuReferences, what: string, sizes = true) => {
+    assert.equal(a.exact, b.exact, `${what}: exact`);
+    if (sizes) assert.deepEqual(a.sizes(), b.sizes(), `${what}: sizes`);
+    assert.deepEqual(a.toState(), b.toState(), `${what}: state`);
+  };
+
+  test('the same tables, or none, as filling them at once; dropped after the same record while the counts are exact', () => {
+    const random = new Random(5);
+    for (let trial = 0; trial < 40; trial++) {
+      const records = corpus(random, 1 + random.int(300), 2 + random.int(200), 1 + random.int(30));
+      const cap = 1 + random.int(3000);
+      const direct = new SelfBleuReferences(3, cap);
+      const c = counter();
+      const held = new SelfBleuReferences(3, cap, undefined, [], c.within);
+      // past this record the counts are a lower bound: the references hold on until the end
+      const inexact = trial % 4 === 3;
+      if (inexact) c.inexactAfter(random.int(records.length));
+      records.forEach((r, i) => {
+        direct.add(r, i);
+        c.add(r);
+        held.add(r, i);
+        if (!inexact && i % 37 === 0) assert.equal(held.exact, direct.exact, `trial ${trial}, record ${i}: dropped at the same record`);
+      });
+      same(held, direct, `trial ${trial}`, !inexact);
+      if (direct.exact) {
+        const hyps = [0, records.length >> 1, records.length - 1].map((i) => ({ ids: records[i]!, index: i }));
+        assert.deepEqual(held.score(hyps), direct.score(hyps), `trial ${trial}: scores`);
+      }
+    }
+  });
+
+  test('merged parts held back equal merged parts filled at once', () => {
+    const random = new Random(6);
+    const records = corpus(random, 400, 60, 12);
+    // (a merge breaks ties of the top count by order, so parts are compared with parts)
+    const direct = [new SelfBleuReferences(3), new SelfBleuReferences(3)];
+    records.forEach((r, i) => direct[i % 2]!.add(r, i));
+    direct[0]!.merge(direct[1]!);
+    const counters = [counter(), counter()];
+    const parts = counters.map((c) => new SelfBleuReferences(3, undefined, undefined, [], c.within));
+    records.forEach((r, i) => {
+      counters[i % 2]!.add(r);
+      parts[i % 2]!.add(r, i);
+    });
+    parts[0]!.merge(parts[1]!);
+    same(parts[0]!, direct[0]!, 'merged');
+  });
+
+  test('records of many tokens and few n-grams: the tables are built past 2²¹ held-back tokens and take the rest', () => {
+    const random = new Random(7);
+    const records = corpus(random, 24_000, 12, 200);
+    const direct = new SelfBleuReferences(3);
+    const c = counter();
+    const held = new SelfBleuReferences(3, undefined, undefined, [], c.within);
+    records.forEach((r, i) => {
+      direct.add(r, i);
+      c.add(r);
+      held.add(r, i);
+    });
+    same(held, direct, 'repetitive');
+    assert.equal(held.exact, true);
+  });
+});
+
+describe("the accumulator's counts of what Self-BLEU's tables hold", () => {
+  test('the vocabulary and the streaming sets count the tables\' entries exactly (held back, then built)', () => {
+    const random = new Random(8);
+    for (let trial = 0; trial < 30; trial++) {
+      const acc = new TextAccumulator({ seed: trial, mergeable: trial % 2 === 0, lowercase: trial % 3 === 0 });
+      const texts = randomCorpus(random, 1 + random.int(400), 3 + random.int(300), 1 + random.int(25));
+      // lines with gaps, and several outputs on a line: runs of neighbouring records break
+      let line = 1;
+      for (const t of texts) {
+        line += random.next() < 0.2 ? 2 + random.int(5) : random.next() < 0.2 ? 0 : 1;
+        acc.add(random.next() < 0.1 ? t.toUpperCase() : t, line);
+      }
+      const counted = acc.references.sizes();
+      acc.references.toState();
+      assert.deepEqual(acc.references.sizes(), counted, `trial ${trial}`);
+    }
+  });
+});
