@@ -2,7 +2,8 @@
 // one accumulator per role (roles.ts); in a plain analysis, reducing each generation once the
 // reading has moved past it.
 import type { InputSummary } from '../../shared/report';
-import { HashSet53, lowBits } from '../metrics/hashing';
+import { HashSet53 } from '../numeric/hashTables';
+import { lowBits } from '../numeric/hash53';
 import { tokenize } from '../metrics/text';
 import { vectorSampleRows } from './budget';
 import type { Projected, ProjectedIssue } from './project';

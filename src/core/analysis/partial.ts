@@ -6,7 +6,8 @@
 // JSON (schemas/partial.schema.json) for `collapse-lens partial` and `merge`.
 import type { FieldRole, InputSummary } from '../../shared/report';
 import type { RecordIssue } from '../readers/types';
-import { HashSet53, lowBits } from '../metrics/hashing';
+import { HashSet53 } from '../numeric/hashTables';
+import { lowBits } from '../numeric/hash53';
 import { naturalCompare } from '../generations';
 import type { SamplingOptions } from '../options';
 import { ROLES } from './roles';

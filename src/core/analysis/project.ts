@@ -6,7 +6,7 @@ import type { FieldRole } from '../../shared/report';
 import type { ColumnVector } from '../detect';
 import { compileFieldPath } from '../fieldPath';
 import { textOf } from '../layout';
-import { hashString53 } from '../metrics/hashing';
+import { hashString53 } from '../numeric/hash53';
 import type { SourceRecord } from '../readers/index';
 
 /** What a projector needs: plain data, so it can be sent to another thread. */

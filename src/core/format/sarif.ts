@@ -2,7 +2,7 @@
 import type { Finding, Report, Severity } from '../../shared/report';
 import { RULES } from '../rules';
 import { METRIC_BY_KEY } from '../../shared/metrics';
-import { hashString53 } from '../metrics/hashing';
+import { hashString53 } from '../numeric/hash53';
 import { DEFAULT_THRESHOLDS } from '../options';
 import type { RuleThresholds } from '../options';
 

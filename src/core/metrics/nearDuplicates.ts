@@ -2,7 +2,8 @@
 // ≥ 0.8 on their word 3-gram shingles, found by an exact similarity join. The flags are a
 // property of the set of records (each record's flag is whether a qualifying partner exists),
 // so they do not depend on the order the sets are given in.
-import { fmix32, join53, KeyIndex53, LANE_HI, LANE_LO, lowBits, mixWord } from './hashing';
+import { fmix32, join53, LANE_HI, LANE_LO, lowBits, mixWord } from '../numeric/hash53';
+import { KeyIndex53 } from '../numeric/hashTables';
 import { grownI32 as growI32 } from '../numeric/grow';
 
 /** A sorted copy without repeats. */

@@ -11,7 +11,7 @@
 // uniformly from a vocabulary of V: EAD = N / (V · (1 − ((V − 1)/V)^C)). Distinct-n falls as
 // texts get longer even when they do not repeat; EAD does not. V is the baseline's vocabulary
 // size (word types), the same for every generation so values compare; n = 1..3, averaged.
-import { ngramHash53 } from './hashing';
+import { ngramHash53 } from './tokenTable';
 import { positionKey } from '../numeric/bottomK';
 
 /** Prompts kept per generation. */

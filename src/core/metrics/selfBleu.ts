@@ -8,7 +8,9 @@
 // are told apart by an id the caller gives (the accumulator: a hash of the record's position),
 // and n-grams are keyed by a function of their tokens' texts, so the references of parts of
 // a generation merge (`merge`) into those of the whole.
-import { join53, lowBits, ngramHash53, rotl } from './hashing';
+import { join53, lowBits, rotl } from '../numeric/hash53';
+import { ngramHash53 } from './tokenTable';
+import { findSlot, rehashSlots, slotsFor } from '../numeric/hashTables';
 
 /**
  * The hash words of token ids (a `TokenTable`): an n-gram's key is then its tokens' words
@@ -50,9 +52,10 @@ export function bleuFromPrecisions(numerators: ArrayLike<number>, denominators: 
  * over the pool replaces the O(R) scan per hypothesis and n-gram.
  */
 export class TopTwoCounts {
-  // One Int32Array with five fields per slot (key low, key high, max1, who1, max2): a probe
-  // touches one place in memory instead of one per field.
-  private slots: Int32Array;
+  // A slot is three doubles (hashTables.ts, stride 3): the key, then, seen as 32-bit
+  // integers, max1, who1 and max2. A probe touches one place in memory instead of one per field.
+  private keys: Float64Array;
+  private ints: Int32Array;
   private mask: number;
   private size = 0;
 
@@ -62,113 +65,106 @@ export class TopTwoCounts {
   }
 
   constructor(initialCapacity: number) {
-    let cap = 16;
-    while (cap < initialCapacity * 2) cap *= 2;
-    this.slots = new Int32Array(cap * 5);
+    const cap = slotsFor(initialCapacity);
+    this.keys = new Float64Array(cap * 3);
+    this.ints = new Int32Array(this.keys.buffer);
     this.mask = cap - 1;
   }
 
-  /** Field offset of the slot holding `key`, or of the empty slot where it would go. */
-  private find(lo: number, hi: number): number {
-    const slots = this.slots;
-    let i = lo & this.mask;
-    for (;;) {
-      const o = i * 5;
-      // hi is stored plus one so that 0 marks an empty slot
-      const h = slots[o + 1]!;
-      if (h === 0 || (h === hi + 1 && slots[o] === lo)) return o;
-      i = (i + 1) & this.mask;
-    }
-  }
-
+  /** Counts one record's `count` occurrences of the n-gram `key` (made by `join53`, so never 0). */
   update(key: number, count: number, record: number): void {
-    const lo = lowBits(key) | 0;
-    const hi = Math.floor(key / 4294967296);
-    const o = this.find(lo, hi);
-    const slots = this.slots;
-    if (slots[o + 1] === 0) {
-      this.insert(o, lo, hi, count, record, 0);
+    const i = findSlot(this.keys, this.mask, key, undefined, 3);
+    const ints = this.ints;
+    const o = i * 6;
+    if (this.keys[i * 3] === 0) {
+      this.insert(i, key, count, record, 0);
       return;
     }
-    if (count > slots[o + 2]!) {
-      slots[o + 4] = slots[o + 2]!;
-      slots[o + 2] = count;
-      slots[o + 3] = record;
-    } else if (count > slots[o + 4]!) slots[o + 4] = count;
+    if (count > ints[o + 2]!) {
+      ints[o + 4] = ints[o + 2]!;
+      ints[o + 2] = count;
+      ints[o + 3] = record;
+    } else if (count > ints[o + 4]!) ints[o + 4] = count;
   }
 
-  /** Fills the empty slot at field offset `o`. */
-  private insert(o: number, lo: number, hi: number, max1: number, who1: number, max2: number): void {
-    const slots = this.slots;
-    slots[o] = lo;
-    slots[o + 1] = hi + 1;
-    slots[o + 2] = max1;
-    slots[o + 3] = who1;
-    slots[o + 4] = max2;
-    if (++this.size * 2 > slots.length / 5) this.grow();
+  /** Fills the empty slot `i`. */
+  private insert(i: number, key: number, max1: number, who1: number, max2: number): void {
+    this.keys[i * 3] = key;
+    const ints = this.ints;
+    const o = i * 6;
+    ints[o + 2] = max1;
+    ints[o + 3] = who1;
+    ints[o + 4] = max2;
+    if (++this.size * 2 > this.mask + 1) this.grow();
   }
 
   /** Largest count of the n-gram over every record except `record`. */
   maxExcluding(key: number, record: number): number {
-    const o = this.find(lowBits(key) | 0, Math.floor(key / 4294967296));
-    const slots = this.slots;
-    if (slots[o + 1] === 0) return 0;
-    return slots[o + 3] === record ? slots[o + 4]! : slots[o + 2]!;
+    const i = findSlot(this.keys, this.mask, key, undefined, 3);
+    if (this.keys[i * 3] === 0) return 0;
+    const o = i * 6;
+    return this.ints[o + 3] === record ? this.ints[o + 4]! : this.ints[o + 2]!;
   }
 
   /**
    * Folds in another table's entry: the top two counts of the union are the top two of
    * both tops and both seconds (the two tables hold different records).
    */
-  mergeEntry(lo: number, hi: number, max1: number, who1: number, max2: number): void {
-    const o = this.find(lo, hi);
-    const slots = this.slots;
-    if (slots[o + 1] === 0) {
-      this.insert(o, lo, hi, max1, who1, max2);
+  mergeEntry(key: number, max1: number, who1: number, max2: number): void {
+    const i = findSlot(this.keys, this.mask, key, undefined, 3);
+    if (this.keys[i * 3] === 0) {
+      this.insert(i, key, max1, who1, max2);
       return;
     }
-    const m1 = slots[o + 2]!;
-    const m2 = slots[o + 4]!;
+    const ints = this.ints;
+    const o = i * 6;
+    const m1 = ints[o + 2]!;
+    const m2 = ints[o + 4]!;
     if (max1 > m1) {
-      slots[o + 2] = max1;
-      slots[o + 3] = who1;
-      slots[o + 4] = Math.max(m1, max2);
-    } else slots[o + 4] = Math.max(m2, max1);
+      ints[o + 2] = max1;
+      ints[o + 3] = who1;
+      ints[o + 4] = Math.max(m1, max2);
+    } else ints[o + 4] = Math.max(m2, max1);
   }
 
   /** Adds every entry of another table. */
   merge(other: TopTwoCounts): void {
-    const o = other.slots;
-    for (let i = 0; i < o.length; i += 5) if (o[i + 1] !== 0) this.mergeEntry(o[i]!, o[i + 1]! - 1, o[i + 2]!, o[i + 3]!, o[i + 4]!);
+    const k = other.keys;
+    const n = other.ints;
+    for (let i = 0; i < k.length / 3; i++) if (k[i * 3] !== 0) this.mergeEntry(k[i * 3]!, n[i * 6 + 2]!, n[i * 6 + 3]!, n[i * 6 + 4]!);
   }
 
   /** The entries as five integers each (key low, key high + 1, max1, who1, max2), ordered by key. */
   toEntries(): Int32Array {
     const out = new Int32Array(this.size * 5);
     const order: number[] = [];
-    const slots = this.slots;
-    for (let o = 0; o < slots.length; o += 5) if (slots[o + 1] !== 0) order.push(o);
-    order.sort((a, b) => slots[a + 1]! - slots[b + 1]! || (slots[a]! >>> 0) - (slots[b]! >>> 0));
-    order.forEach((o, k) => out.set(slots.subarray(o, o + 5), k * 5));
+    const keys = this.keys;
+    for (let i = 0; i < keys.length / 3; i++) if (keys[i * 3] !== 0) order.push(i);
+    order.sort((a, b) => keys[a * 3]! - keys[b * 3]!);
+    order.forEach((i, k) => {
+      const key = keys[i * 3]!;
+      out[k * 5] = lowBits(key) | 0;
+      out[k * 5 + 1] = Math.floor(key / 4294967296) + 1;
+      out.set(this.ints.subarray(i * 6 + 2, i * 6 + 5), k * 5 + 2);
+    });
     return out;
   }
 
   static fromEntries(entries: Int32Array): TopTwoCounts {
     const t = new TopTwoCounts(Math.max(16, entries.length / 5));
-    for (let i = 0; i + 5 <= entries.length; i += 5) t.mergeEntry(entries[i]!, entries[i + 1]! - 1, entries[i + 2]!, entries[i + 3]!, entries[i + 4]!);
+    for (let i = 0; i + 5 <= entries.length; i += 5) t.mergeEntry((entries[i + 1]! - 1) * 4294967296 + (entries[i]! >>> 0), entries[i + 2]!, entries[i + 3]!, entries[i + 4]!);
     return t;
   }
 
   private grow(): void {
-    const old = this.slots;
-    const cap = (old.length / 5) * 2;
-    this.slots = new Int32Array(cap * 5);
-    this.mask = cap - 1;
-    for (let o = 0; o < old.length; o += 5) {
-      if (old[o + 1] === 0) continue;
-      const n = this.find(old[o]!, old[o + 1]! - 1);
-      for (let f = 0; f < 5; f++) this.slots[n + f] = old[o + f]!;
-    }
+    const old = this.ints;
+    let ints: Int32Array | undefined;
+    this.keys = rehashSlots(this.keys, (this.mask + 1) * 2, 3, (from, to, table) => {
+      ints ??= new Int32Array(table.buffer);
+      ints.set(old.subarray(from * 6 + 2, from * 6 + 5), to * 6 + 2);
+    });
+    this.ints = new Int32Array(this.keys.buffer);
+    this.mask = this.keys.length / 3 - 1;
   }
 }
 

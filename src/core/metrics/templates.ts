@@ -16,7 +16,7 @@
 // tagger lives behind posTagger.ts. `OutputSample` picks the outputs to tag.
 import { positionKey } from '../numeric/bottomK';
 import { PrefixSample } from '../numeric/prefixSample';
-import { detach } from './hashing';
+import { detach } from './tokenTable';
 
 /** Length of a template (the reference's README and the paper use 4-grams). */
 export const TEMPLATE_N = 4;

@@ -26,8 +26,10 @@ import { optionDifferences, resolveTextOptions } from './textState';
 import type { DistinctState, OwnTextMetrics, PromptsState, RecordPoolState, ReducedTextState, ResolvedTextOptions, TextMetricOptions, TextState, TextTableSizes } from './textState';
 
 export type { TextTableSizes } from './textState';
-import { DistinctCounter, fmix32, hashString53, join53, LANE_HI, LANE_LO, mixWord, rotl, TOKEN_HASH_SEED, TokenTable, tokenHashStep } from './hashing';
-import type { DistinctCounterState } from './hashing';
+import { DistinctCounter } from '../numeric/hyperLogLog';
+import { fmix32, hashString53, join53, LANE_HI, LANE_LO, mixWord, rotl } from '../numeric/hash53';
+import { TOKEN_HASH_SEED, tokenHashStep, TokenTable } from './tokenTable';
+import type { DistinctCounterState } from '../numeric/hyperLogLog';
 import { grownF64 as growF64, grownI32 as growI32 } from '../numeric/grow';
 
 const SELF_BLEU_N = 3;

@@ -1,6 +1,8 @@
 // The record texts of one generation (duplicate_rate, the most repeated outputs), counted by
 // a 53-bit hash of each text.
-import { detach, HyperLogLog, lowBits } from './hashing';
+import { detach } from './tokenTable';
+import { HyperLogLog } from '../numeric/hyperLogLog';
+import { KeyIndex53 } from '../numeric/hashTables';
 
 const TOP_OUTPUT_CHARS = 200;
 
@@ -24,112 +26,76 @@ export interface TextCounterState {
  * Below the cap, counters of parts merge (`merge`) into exactly the counter of the whole.
  */
 export class TextCounter {
-  // The table holds indices into dense per-text arrays, so its empty half costs 4 bytes a
-  // slot instead of 20, and the dense arrays grow by half rather than doubling.
-  private slots: Int32Array; // index + 1; 0 marks an empty slot
-  private mask: number;
-  private keys: Float64Array;
-  private counts: Uint32Array;
-  private lines: Uint32Array; // LINE_ELSEWHERE: the line is in bigLines
+  // Texts are numbered by their key (`KeyIndex53`); counts and first lines by that number.
+  private index = new KeyIndex53(512);
+  private counts = new Uint32Array(512);
+  private lines = new Uint32Array(512); // LINE_ELSEWHERE: the line is in bigLines
   private readonly bigLines = new Map<number, number>();
-  private size = 0;
   private readonly texts = new Map<number, string>();
   private hll: HyperLogLog | undefined;
 
   constructor(
     private readonly cap: number,
     private readonly keepAll = false,
-  ) {
-    this.slots = new Int32Array(1024);
-    this.mask = 1023;
-    this.keys = new Float64Array(512);
-    this.counts = new Uint32Array(512);
-    this.lines = new Uint32Array(512);
-  }
+  ) {}
 
   get exact(): boolean {
     return this.hll === undefined;
   }
 
   get distinct(): number {
-    return this.hll ? this.hll.estimate() : this.size;
+    return this.hll ? this.hll.estimate() : this.index.size;
   }
 
   add(key: number, line: number, text: string): void {
-    const lo = lowBits(key);
-    this.hll?.add(Math.floor(key / 4294967296), lo);
-    const slots = this.slots;
-    const keys = this.keys;
-    let i = lo & this.mask;
-    for (;;) {
-      const e = slots[i]!;
-      if (e === 0) break;
-      if (keys[e - 1] === key) {
-        const c = ++this.counts[e - 1]!;
-        if (c === 2 && !this.keepAll) this.texts.set(key, truncate(text));
-        return;
-      }
-      i = (i + 1) & this.mask;
+    this.hll?.addKey(key);
+    const before = this.index.size;
+    const d = this.index.idOf(key);
+    if (this.index.size === before) {
+      const c = ++this.counts[d]!;
+      if (c === 2 && !this.keepAll) this.texts.set(key, truncate(text));
+      return;
     }
     if (this.keepAll) this.texts.set(key, truncate(text));
-    this.insert(i, key, 1, line);
+    this.added(d, key, 1, line);
   }
 
-  /** Puts a new text in the empty slot `i`. */
-  private insert(i: number, key: number, count: number, line: number): void {
-    const slots = this.slots;
-    const d = this.size++;
-    if (d >= this.keys.length) this.growDense(d + 1);
-    this.keys[d] = key;
+  /** Counts the new text numbered `d`. */
+  private added(d: number, key: number, count: number, line: number): void {
+    if (d >= this.counts.length) this.growDense(d + 1);
     this.counts[d] = count;
-    if (line >>> 0 === line && line !== LINE_ELSEWHERE) this.lines[d] = line;
-    else {
-      this.lines[d] = LINE_ELSEWHERE;
-      this.bigLines.set(key, line);
-    }
-    slots[i] = d + 1;
-    if (this.size > this.cap) this.prune();
-    else if (this.size * 2 > slots.length) this.rebuild(slots.length * 2);
-  }
-
-  /** The slot of `key`, or the empty slot where it would go. */
-  private slotOf(key: number): number {
-    let i = lowBits(key) & this.mask;
-    for (;;) {
-      const e = this.slots[i]!;
-      if (e === 0 || this.keys[e - 1] === key) return i;
-      i = (i + 1) & this.mask;
-    }
+    this.setLine(d, key, line);
+    if (this.index.size > this.cap) this.prune();
   }
 
   private lineOf(d: number): number {
-    return this.lines[d]! === LINE_ELSEWHERE ? this.bigLines.get(this.keys[d]!)! : this.lines[d]!;
+    return this.lines[d]! === LINE_ELSEWHERE ? this.bigLines.get(this.index.key(d))! : this.lines[d]!;
   }
 
   /** Adds the texts of another counter (same cap): counts add, the first line is the smaller. */
   merge(other: TextCounter): void {
-    for (let d = 0; d < other.size; d++) {
-      const key = other.keys[d]!;
-      const line = other.lineOf(d);
+    const size = other.index.size;
+    for (let e = 0; e < size; e++) {
+      const key = other.index.key(e);
+      const line = other.lineOf(e);
       const text = other.texts.get(key);
-      const i = this.slotOf(key);
-      const e = this.slots[i]!;
-      if (e !== 0) {
-        this.counts[e - 1] += other.counts[d]!;
-        if (line < this.lineOf(e - 1)) this.setLine(e - 1, key, line);
+      const known = this.index.get(key);
+      if (known >= 0) {
+        this.counts[known] += other.counts[e]!;
+        if (line < this.lineOf(known)) this.setLine(known, key, line);
         if (text !== undefined && !this.texts.has(key)) this.texts.set(key, text);
         continue;
       }
       if (text !== undefined) this.texts.set(key, text);
-      this.insert(i, key, other.counts[d]!, line);
+      this.added(this.index.idOf(key), key, other.counts[e]!, line);
     }
     // The sketch (this one's from a pruning before or during the merge, or the other's) holds every key of both.
     if (other.hll && !this.hll) {
       this.hll = new HyperLogLog();
-      for (let d = 0; d < this.size; d++) this.hll.addKey(this.keys[d]!);
+      for (let d = 0; d < this.index.size; d++) this.hll.addKey(this.index.key(d));
     }
     if (this.hll) {
-      for (let d = 0; d < other.size; d++) this.hll.addKey(other.keys[d]!);
+      for (let e = 0; e < size; e++) this.hll.addKey(other.index.key(e));
       if (other.hll) this.hll.merge(other.hll);
     }
   }
@@ -144,9 +110,10 @@ export class TextCounter {
   }
 
   toState(): TextCounterState {
-    const order = Array.from({ length: this.size }, (_, d) => d).sort((a, b) => this.keys[a]! - this.keys[b]!);
+    const index = this.index;
+    const order = Array.from({ length: index.size }, (_, d) => d).sort((a, b) => index.key(a) - index.key(b));
     return {
-      keys: Float64Array.from(order, (d) => this.keys[d]!),
+      keys: Float64Array.from(order, (d) => index.key(d)),
       counts: Uint32Array.from(order, (d) => this.counts[d]!),
       lines: Float64Array.from(order, (d) => this.lineOf(d)),
       texts: [...this.texts].sort((a, b) => a[0] - b[0]),
@@ -159,39 +126,29 @@ export class TextCounter {
     if (state.hll) c.hll = HyperLogLog.fromRegisters(state.hll);
     for (const [key, text] of state.texts) c.texts.set(key, text);
     // Restored without pruning: the state holds what the counter held.
-    let capacity = 1024;
-    while (capacity < state.keys.length * 2) capacity *= 2;
-    c.rebuild(capacity);
+    c.index = new KeyIndex53(Math.max(512, state.keys.length));
+    c.growDense(state.keys.length);
     for (let k = 0; k < state.keys.length; k++) {
-      const i = c.slotOf(state.keys[k]!);
-      const d = c.size++;
-      if (d >= c.keys.length) c.growDense(d + 1);
-      c.keys[d] = state.keys[k]!;
+      const d = c.index.idOf(state.keys[k]!);
       c.counts[d] = state.counts[k]!;
       c.setLine(d, state.keys[k]!, state.lines[k]!);
-      c.slots[i] = d + 1;
     }
     return c;
   }
 
   /** Times the text with this key was seen (a lower bound once the table was pruned). */
   count(key: number): number {
-    let i = lowBits(key) & this.mask;
-    for (;;) {
-      const e = this.slots[i]!;
-      if (e === 0) return 0;
-      if (this.keys[e - 1] === key) return this.counts[e - 1]!;
-      i = (i + 1) & this.mask;
-    }
+    const d = this.index.get(key);
+    return d < 0 ? 0 : this.counts[d]!;
   }
 
   /** Repeated texts (count ≥ 2), most frequent first, ties by first line. */
   top(limit: number): { text: string; count: number; line: number }[] {
     const out: { text: string; count: number; line: number }[] = [];
     const keyOf: number[] = [];
-    for (let d = 0; d < this.size; d++) {
+    for (let d = 0; d < this.index.size; d++) {
       if (this.counts[d]! < 2) continue;
-      const key = this.keys[d]!;
+      const key = this.index.key(d);
       const text = this.texts.get(key);
       // A text repeated only across parts merged without their single texts kept is not known.
       if (text === undefined) continue;
@@ -204,57 +161,41 @@ export class TextCounter {
   }
 
   private prune(): void {
+    const index = this.index;
     if (!this.hll) {
       const hll = new HyperLogLog();
-      for (let d = 0; d < this.size; d++) hll.addKey(this.keys[d]!);
+      for (let d = 0; d < index.size; d++) hll.addKey(index.key(d));
       this.hll = hll;
     }
     // Drop the rarest texts until at most half the cap is left.
     let minCount = 1;
     for (;;) {
       let kept = 0;
-      for (let d = 0; d < this.size; d++) if (this.counts[d]! > minCount) kept++;
+      for (let d = 0; d < index.size; d++) if (this.counts[d]! > minCount) kept++;
       if (kept * 2 <= this.cap || kept === 0) break;
       minCount++;
     }
     let w = 0;
-    for (let d = 0; d < this.size; d++) {
-      const k = this.keys[d]!;
+    index.retain((d) => {
       if (this.counts[d]! <= minCount) {
+        const k = index.key(d);
         this.texts.delete(k);
         this.bigLines.delete(k);
-        continue;
+        return false;
       }
-      this.keys[w] = k;
       this.counts[w] = this.counts[d]!;
       this.lines[w] = this.lines[d]!;
       w++;
-    }
-    this.size = w;
-    this.rebuild(this.slots.length);
-  }
-
-  private rebuild(capacity: number): void {
-    const slots = new Int32Array(capacity);
-    const mask = capacity - 1;
-    for (let d = 0; d < this.size; d++) {
-      let i = lowBits(this.keys[d]!) & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = d + 1;
-    }
-    this.slots = slots;
-    this.mask = mask;
+      return true;
+    });
   }
 
   private growDense(min: number): void {
-    const cap = Math.max(min, Math.ceil(this.keys.length * 1.5));
-    const keys = new Float64Array(cap);
-    keys.set(this.keys);
+    const cap = Math.max(min, Math.ceil(this.counts.length * 1.5));
     const counts = new Uint32Array(cap);
     counts.set(this.counts);
     const lines = new Uint32Array(cap);
     lines.set(this.lines);
-    this.keys = keys;
     this.counts = counts;
     this.lines = lines;
   }

@@ -7,7 +7,7 @@
 // with its first and last three tokens (as their hash words), and the n-grams across two runs
 // are added once the runs are known to meet: when a merge brings the next line, or at the end
 // (the runs of the whole generation, in line order, meet one after another).
-import { join53, rotl } from './hashing';
+import { join53, rotl } from '../numeric/hash53';
 
 /** A run of neighbouring records: first and last position, tokens, and the hash words of its first and last ≤ 3 tokens. */
 export interface Run {

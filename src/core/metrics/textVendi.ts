@@ -8,7 +8,7 @@
 // n × n kernel K/n, so the cost is linear in records and the sum merges across shards; on a
 // seeded sample of at most TEXT_VENDI_SAMPLE records of the generation.
 import { symmetricEigen } from '../linalg';
-import { hashString53, lowBits } from './hashing';
+import { hashString53, lowBits } from '../numeric/hash53';
 
 export const TEXT_VENDI_BUCKETS = 256;
 export const TEXT_VENDI_SAMPLE = 1000;

@@ -2,7 +2,7 @@
 // of its position (line, and index within the line), and the sample is the k items with the
 // smallest keys. Two samples of disjoint parts merge into the sample of the whole, so shards,
 // threads or files give the same sample as one pass (a bottom-k sketch, Cohen & Kaplan 2007).
-import { fmix32, join53, LANE_HI, LANE_LO, mixWord } from '../metrics/hashing';
+import { fmix32, join53, LANE_HI, LANE_LO, mixWord } from './hash53';
 
 /** A 53-bit key for the item at `line` (and `index` within it), seeded. */
 export function positionKey(seed: number, line: number, index = 0): number {

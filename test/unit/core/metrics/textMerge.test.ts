@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Random } from '../../../../src/core/random';
 import { buildTextBaseline, finishTextMetrics, TextAccumulator } from '../../../../src/core/metrics/text';
 import type { TextGroupResult, TextMetricOptions } from '../../../../src/core/metrics/text';
-import { hashString53 } from '../../../../src/core/metrics/hashing';
+import { hashString53 } from '../../../../src/core/numeric/hash53';
 import { randomCorpus } from './support';
 
 interface Rec {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Random } from '../../../../src/core/random';
 import { follows, joinNeighbours, joinRuns, junctionKeys } from '../../../../src/core/metrics/textRuns';
 import type { Run } from '../../../../src/core/metrics/textRuns';
-import { join53, rotl } from '../../../../src/core/metrics/hashing';
+import { join53, rotl } from '../../../../src/core/numeric/hash53';
 
 // A token's two words: any fixed values will do.
 const word = (t: number): [number, number] => [Math.imul(t + 1, 0x9e3779b1) | 0, Math.imul(t + 7, 0x85ebca6b) | 0];

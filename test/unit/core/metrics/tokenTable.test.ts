@@ -1,0 +1,27 @@
+// The tokenizer's interner (src/core/metrics/tokenTable.ts).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TokenTable } from '../../../../src/core/metrics/tokenTable';
+
+describe('TokenTable', () => {
+  test('TokenTable tells tokens apart by their characters, whatever the hash', () => {
+    const t = new TokenTable(4);
+    const words = ['a', 'b', 'ab', 'ba', '\ud800', '\udc00x', 'x'.repeat(20000), 'x'.repeat(20001)];
+    const text = words.join(' ');
+    const ids: number[] = [];
+    let at = 0;
+    // every token with the same scan hash: only the character comparison separates them
+    for (const w of words) {
+      ids.push(t.intern(text, at, at + w.length, 12345));
+      at += w.length + 1;
+    }
+    assert.deepEqual(ids, words.map((_, i) => i));
+    at = 0;
+    for (let i = 0; i < words.length; i++) {
+      assert.equal(t.intern(text, at, at + words[i]!.length, 12345), i);
+      assert.equal(t.token(i), words[i]);
+      at += words[i]!.length + 1;
+    }
+    assert.equal(t.size, words.length);
+  });
+});

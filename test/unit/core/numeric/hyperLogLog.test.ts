@@ -1,0 +1,30 @@
+// HyperLogLog and the distinct counter that falls back to it (src/core/numeric/hyperLogLog.ts).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DistinctCounter, HyperLogLog } from '../../../../src/core/numeric/hyperLogLog';
+import { hashString53 } from '../../../../src/core/numeric/hash53';
+
+describe('HyperLogLog', () => {
+  test('HyperLogLog is within 2% from small to large cardinalities', () => {
+    for (const n of [10, 1000, 30000, 300000]) {
+      const h = new HyperLogLog();
+      for (let i = 0; i < n; i++) h.addKey(hashString53(`k${i}`));
+      const e = h.estimate();
+      assert.ok(Math.abs(e / n - 1) < 0.02, `${n}: ${e}`);
+    }
+    assert.equal(new HyperLogLog().estimate(), 0);
+  });
+
+  test('DistinctCounter switches to HyperLogLog at its cap', () => {
+    const d = new DistinctCounter(100);
+    for (let i = 0; i < 100; i++) d.add(i, i * 2654435761, true);
+    assert.ok(d.exact);
+    for (let i = 100; i < 50000; i++) {
+      const k = hashString53(`x${i}`);
+      d.add(Math.floor(k / 4294967296), k % 4294967296, i % 2 === 0);
+    }
+    assert.ok(!d.exact);
+    assert.ok(Math.abs(d.size / 50000 - 1) < 0.02, `${d.size}`);
+    assert.ok(Math.abs(d.flaggedSize / 25050 - 1) < 0.02, `${d.flaggedSize}`);
+  });
+});
