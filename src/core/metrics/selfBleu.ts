@@ -230,8 +230,11 @@ export function selfBleuOnPool(pool: readonly Int32Array[], hypotheses: readonly
   const counts = new Int32Array(longest);
   // One order at a time, so only one table is alive.
   const numerators = new Float64Array(hypotheses.length * maxN);
+  let tokens = 0;
+  for (const r of pool) tokens += r.length;
   for (let n = 1; n <= maxN; n++) {
-    const table = new TopTwoCounts(1024);
+    // Made for every n-gram of the pool being distinct (at most 2^20 of them), so it need not grow.
+    const table = new TopTwoCounts(Math.max(1024, Math.min(tokens - (n - 1) * pool.length, 1 << 20)));
     for (let r = 0; r < pool.length; r++) {
       const d = localCounts(pool[r]!, n, scratch, keys, counts, words);
       for (let i = 0; i < d; i++) table.update(keys[i]!, counts[i]!, r);

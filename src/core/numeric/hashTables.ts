@@ -100,6 +100,24 @@ export class HashSet53 {
     return true;
   }
 
+  /** Flags the key `join53(hi, lo)` if `flag`, when it is held; false when it is not (nothing added). */
+  mark(hi: number, lo: number, flag: boolean): boolean {
+    let key = (hi & 0x1fffff) * TWO_32 + (lo >>> 0);
+    if (key === 0) {
+      key = 1;
+      lo = 1;
+    }
+    const keys = this.keys;
+    const i = findSlot(keys, this.mask, key, lo);
+    const k = keys[i]!;
+    if (k === 0) return false;
+    if (flag && k > 0) {
+      keys[i] = -key;
+      this.flaggedSize++;
+    }
+    return true;
+  }
+
   has(key: number): boolean {
     return this.keys[findSlot(this.keys, this.mask, key)] !== 0;
   }

@@ -117,9 +117,15 @@ export class DistinctCounter {
   add(hi: number, lo: number, flag: boolean): void {
     const set = this.set;
     if (set !== undefined) {
-      set.add(hi, lo, flag);
-      if (set.size > this.cap) this.spill(set);
-      return;
+      if (set.size < this.cap) {
+        set.add(hi, lo, flag);
+        return;
+      }
+      // Full: a key it holds is at most flagged; a new one moves the counts to the sketches
+      // (the same sketches as spilling with the key in the set, and the set never grows past
+      // the cap only to be let go).
+      if (set.mark(hi, lo, flag)) return;
+      this.spill(set);
     }
     this.all!.add(hi, lo);
     if (flag) this.flagged!.add(hi, lo);

@@ -27,4 +27,27 @@ describe('HyperLogLog', () => {
     assert.ok(Math.abs(d.size / 50000 - 1) < 0.02, `${d.size}`);
     assert.ok(Math.abs(d.flaggedSize / 25050 - 1) < 0.02, `${d.flaggedSize}`);
   });
+
+  test('DistinctCounter at its cap: a key it holds is still flagged; the next new key gives the sketches of every key', () => {
+    const cap = 64;
+    const keys = Array.from({ length: 200 }, (_, i) => hashString53(`c${i}`));
+    const d = new DistinctCounter(cap, cap);
+    keys.slice(0, cap).forEach((k) => d.addKey(k, false));
+    assert.ok(d.exact);
+    // full: flagging a key it holds keeps it exact
+    d.addKey(keys[3]!, true);
+    assert.ok(d.exact);
+    assert.equal(d.size, cap);
+    assert.equal(d.flaggedSize, 1);
+    // the next new key: both sketches hold exactly what adding every key to them gives
+    keys.slice(cap).forEach((k, i) => d.addKey(k, i % 2 === 0));
+    assert.ok(!d.exact);
+    const all = new HyperLogLog();
+    const flagged = new HyperLogLog();
+    keys.forEach((k, i) => {
+      all.addKey(k);
+      if (i === 3 || (i >= cap && (i - cap) % 2 === 0)) flagged.addKey(k);
+    });
+    assert.deepEqual(d.toState(), { all: all.registers, flagged: flagged.registers });
+  });
 });
