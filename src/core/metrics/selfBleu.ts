@@ -152,7 +152,12 @@ export class TopTwoCounts {
 
   static fromEntries(entries: Int32Array): TopTwoCounts {
     const t = new TopTwoCounts(Math.max(16, entries.length / 5));
-    for (let i = 0; i + 5 <= entries.length; i += 5) t.mergeEntry((entries[i + 1]! - 1) * 4294967296 + (entries[i]! >>> 0), entries[i + 2]!, entries[i + 3]!, entries[i + 4]!);
+    for (let i = 0; i + 5 <= entries.length; i += 5) {
+      const hi = entries[i + 1]! - 1;
+      // a key made by join53: 21 high bits, never 0 (0 marks an empty slot)
+      if (hi < 0 || hi > 0x1fffff || (hi === 0 && entries[i] === 0)) throw new Error(`a Self-BLEU table entry holds an invalid key (entry ${i / 5})`);
+      t.mergeEntry(hi * 4294967296 + (entries[i]! >>> 0), entries[i + 2]!, entries[i + 3]!, entries[i + 4]!);
+    }
     return t;
   }
 

@@ -188,3 +188,19 @@ describe("the accumulator's counts of what Self-BLEU's tables hold", () => {
     }
   });
 });
+
+describe('Self-BLEU references as plain data', () => {
+  test('round-trip through their state, and a state whose table holds an impossible key is refused', () => {
+    const random = new Random(9);
+    const refs = new SelfBleuReferences(3);
+    for (let i = 0; i < 200; i++) refs.add(Int32Array.from({ length: 1 + random.int(20) }, () => random.int(50)), i);
+    const state = refs.toState();
+    assert.deepEqual(SelfBleuReferences.fromState(state, 3).toState(), state);
+    for (const [lo, hiPlusOne] of [[0, 1], [5, 0], [5, 0x200001]] as const) {
+      const bad = { ...state, tables: state.tables!.map((t) => t.slice()) };
+      bad.tables[1]![0] = lo;
+      bad.tables[1]![1] = hiPlusOne;
+      assert.throws(() => SelfBleuReferences.fromState(bad, 3), /invalid key/);
+    }
+  });
+});
