@@ -34,10 +34,25 @@ function coreCopy(): unknown {
   return { ...pristine, features };
 }
 
+// winkNLP builds the automata of every annotation for each tagger, whether its pipe runs them
+// or not, parsing their machines from JSON: 580 KB for named entities, negation and sentiment,
+// which ours never runs, several MB of objects a tagger, and a tagger is made per generation.
+// Those three get an empty machine (winkNLP's own `emptyModelJSON`); sentence boundaries and
+// part-of-speech tags keep theirs.
+const EMPTY_MACHINE = '[100,0,{"0":{}},{},{},{}]';
+const unused = (m: unknown) => ({ ...(m as Record<string, unknown>), machines: [EMPTY_MACHINE], transformers: [] });
+const models = model as unknown as Record<'ner' | 'negation' | 'sa', () => unknown>;
+const ner = { machines: [], transformers: [] };
+const negation = unused(models.negation());
+const sentiment = unused(models.sa());
+
 const steady = {
   ...(model as unknown as Record<string, unknown>),
   core: coreCopy,
   metaCER: () => (metaCER ??= (model as unknown as { metaCER: () => unknown }).metaCER()),
+  ner: () => ner,
+  negation: () => negation,
+  sa: () => sentiment,
 } as unknown as Model;
 
 /** A tagger with sentence boundaries and part-of-speech tags, with a model of its own. */

@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tagText, tagTexts, toUniversalTag, UNIVERSAL_POS_TAGS } from '../../../../src/core/metrics/posTagger';
 import { createTagger } from '../../../../src/core/metrics/posModel';
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
 
 describe('posTagger (the tagger adapter)', () => {
   test('Universal POS tags of a few sentences, punctuation and contractions split as spaCy does', () => {
@@ -45,5 +47,24 @@ describe('posTagger (the tagger adapter)', () => {
 
   test('forty taggers in one process (one per generation): the model data is read the same each time', () => {
     for (let i = 0; i < 40; i++) assert.equal(tagTexts(['A quiet river.'])[0]!.sentences[0]!.tags.join(' '), 'DET ADJ NOUN PUNCT');
+  });
+
+  test('the annotations it never runs (entities, negation, sentiment) get empty machines: tokens, sentences and tags as winkNLP with the whole model gives', () => {
+    const whole = winkNLP(model, ['sbd', 'pos']);
+    const ours = createTagger();
+    const texts = [
+      "Elizabeth listened to Mr. Bingley's regard, which was not at all unpleasant.",
+      'The meeting is on 3rd March 2024 at 10:30am in New York; call +1 555 0100 or mail a@b.org.',
+      "I don't think it's bad. It isn't good either! Is it?",
+      'Prices rose 3.5% to $1,200 — a record :) #markets @reuters https://example.org',
+      'w1a w2b w3c.\n\nZorblax quibbled the frumious snark.',
+    ];
+    for (const text of texts) {
+      const a = whole.readDoc(text);
+      const b = ours.readDoc(text);
+      assert.deepEqual(b.tokens().out(), a.tokens().out(), text);
+      assert.deepEqual(b.tokens().out(ours.its.pos), a.tokens().out(whole.its.pos), text);
+      assert.deepEqual(b.sentences().out(ours.its.span), a.sentences().out(whole.its.span), text);
+    }
   });
 });
