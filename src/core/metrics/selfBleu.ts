@@ -74,17 +74,31 @@ export class TopTwoCounts {
   /** Counts one record's `count` occurrences of the n-gram `key` (made by `join53`, so never 0). */
   update(key: number, count: number, record: number): void {
     const i = findSlot(this.keys, this.mask, key, undefined, 3);
+    if (this.keys[i * 3] === 0) this.insert(i, key, count, record, 0);
+    else this.count(i, count, record);
+  }
+
+  /** Counts one record's `count` occurrences of the n-gram in slot `i`. */
+  private count(i: number, count: number, record: number): void {
     const ints = this.ints;
     const o = i * 6;
-    if (this.keys[i * 3] === 0) {
-      this.insert(i, key, count, record, 0);
-      return;
-    }
     if (count > ints[o + 2]!) {
       ints[o + 4] = ints[o + 2]!;
       ints[o + 2] = count;
       ints[o + 3] = record;
     } else if (count > ints[o + 4]!) ints[o + 4] = count;
+  }
+
+  /** Holds `key` (made by `join53`) with no count yet, so that `updateHeld` counts it. */
+  reserve(key: number): void {
+    const i = findSlot(this.keys, this.mask, key, undefined, 3);
+    if (this.keys[i * 3] === 0) this.insert(i, key, 0, -1, 0);
+  }
+
+  /** `update` for a key the table holds; other keys are left out. */
+  updateHeld(key: number, count: number, record: number): void {
+    const i = findSlot(this.keys, this.mask, key, undefined, 3);
+    if (this.keys[i * 3] !== 0) this.count(i, count, record);
   }
 
   /** Fills the empty slot `i`. */
@@ -235,14 +249,19 @@ export function selfBleuOnPool(pool: readonly Int32Array[], hypotheses: readonly
   const counts = new Int32Array(longest);
   // One order at a time, so only one table is alive.
   const numerators = new Float64Array(hypotheses.length * maxN);
-  let tokens = 0;
-  for (const r of pool) tokens += r.length;
+  let hypothesisTokens = 0;
+  for (const h of hypotheses) hypothesisTokens += pool[h]!.length;
   for (let n = 1; n <= maxN; n++) {
-    // Made for every n-gram of the pool being distinct (at most 2^20 of them), so it need not grow.
-    const table = new TopTwoCounts(Math.max(1024, Math.min(tokens - (n - 1) * pool.length, 1 << 20)));
+    // Clipping needs the top counts of the hypotheses' n-grams only: the table holds those
+    // (a few thousand, in the caches), and the pool's records count where they occur.
+    const table = new TopTwoCounts(Math.max(1024, hypothesisTokens));
+    for (const h of hypotheses) {
+      const d = localCounts(pool[h]!, n, scratch, keys, counts, words);
+      for (let i = 0; i < d; i++) table.reserve(keys[i]!);
+    }
     for (let r = 0; r < pool.length; r++) {
       const d = localCounts(pool[r]!, n, scratch, keys, counts, words);
-      for (let i = 0; i < d; i++) table.update(keys[i]!, counts[i]!, r);
+      for (let i = 0; i < d; i++) table.updateHeld(keys[i]!, counts[i]!, r);
     }
     for (let k = 0; k < hypotheses.length; k++) {
       const h = hypotheses[k]!;
@@ -515,8 +534,10 @@ export class SelfBleuReferences {
    * against every other record: the mean and each hypothesis' score.
    */
   score(hypotheses: readonly { ids: Int32Array; index: number }[]): { mean: number; scores: Float64Array } {
-    this.build();
-    const tables = this.tables;
+    // Records held back and known to stay under the cap: tables of the hypotheses' n-grams
+    // only, counted over those records, give the same clipped counts.
+    if (!(this.deferred && this.certain)) this.build();
+    const tables = this.deferred ? this.hypothesisTables(this.deferred, hypotheses) : this.tables;
     if (!tables) throw new Error('the references passed their cap; use the pool');
     const maxN = this.maxN;
     const distinct = [...this.lengths.keys()].sort((a, b) => a - b);
@@ -543,6 +564,35 @@ export class SelfBleuReferences {
       total += s;
     });
     return { mean: total / hypotheses.length, scores };
+  }
+
+  /** Per order, the top counts over the held-back records of the hypotheses' n-grams. */
+  private hypothesisTables(d: Deferred, hypotheses: readonly { ids: Int32Array }[]): TopTwoCounts[] {
+    let tokens = 0;
+    let longest = 0;
+    for (const h of hypotheses) {
+      tokens += h.ids.length;
+      longest = Math.max(longest, h.ids.length);
+    }
+    for (let r = 0; r < d.ends.length; r++) longest = Math.max(longest, d.ends[r]! - (r > 0 ? d.ends[r - 1]! : 0));
+    const scratch = new Float64Array(longest);
+    const keys = new Float64Array(longest);
+    const counts = new Int32Array(longest);
+    return Array.from({ length: this.maxN }, (_, k) => {
+      const n = k + 1;
+      const table = new TopTwoCounts(Math.max(1024, tokens));
+      for (const h of hypotheses) {
+        const m = localCounts(h.ids, n, scratch, keys, counts, this.words);
+        for (let i = 0; i < m; i++) table.reserve(keys[i]!);
+      }
+      let start = 0;
+      for (let r = 0; r < d.ends.length; r++) {
+        const m = localCounts(d.ids.subarray(start, d.ends[r]!), n, scratch, keys, counts, this.words);
+        for (let i = 0; i < m; i++) table.updateHeld(keys[i]!, counts[i]!, d.records[r]!);
+        start = d.ends[r]!;
+      }
+      return table;
+    });
   }
 
   /** NLTK's closest reference length over every record but one of length `len`; ties to the shorter. */
