@@ -11,6 +11,7 @@
 import { join53, lowBits, rotl } from '../numeric/hash53';
 import { ngramHash53 } from './tokenTable';
 import { findSlot, rehashSlots, slotsFor } from '../numeric/hashTables';
+import { grownI32 } from '../numeric/grow';
 
 /**
  * The hash words of token ids (a `TokenTable`): an n-gram's key is then its tokens' words
@@ -234,6 +235,37 @@ function localCounts(ids: Int32Array, n: number, scratch: Float64Array, keys: Fl
   return d;
 }
 
+/** Scratch of `localCounts` for records of up to `longest` tokens. */
+interface CountScratch {
+  scratch: Float64Array;
+  keys: Float64Array;
+  counts: Int32Array;
+}
+
+function countScratch(longest: number): CountScratch {
+  return { scratch: new Float64Array(longest), keys: new Float64Array(longest), counts: new Int32Array(longest) };
+}
+
+/**
+ * The top two counts, over the records, of the hypotheses' n-grams of order `n` (record `r`:
+ * its token ids `ids(r)`, told apart by `id(r)`). Clipping needs those n-grams only, so the
+ * table holds them (a few thousand, in the caches) and the records count where they occur.
+ */
+function clippingTable(n: number, hypotheses: readonly Int32Array[], records: number, ids: (r: number) => Int32Array, id: (r: number) => number, s: CountScratch, words: TokenWords | undefined): TopTwoCounts {
+  let tokens = 0;
+  for (const h of hypotheses) tokens += h.length;
+  const table = new TopTwoCounts(Math.max(1024, tokens));
+  for (const h of hypotheses) {
+    const m = localCounts(h, n, s.scratch, s.keys, s.counts, words);
+    for (let i = 0; i < m; i++) table.reserve(s.keys[i]!);
+  }
+  for (let r = 0; r < records; r++) {
+    const m = localCounts(ids(r), n, s.scratch, s.keys, s.counts, words);
+    for (let i = 0; i < m; i++) table.updateHeld(s.keys[i]!, s.counts[i]!, id(r));
+  }
+  return table;
+}
+
 /**
  * Mean BLEU-maxN of the hypotheses (indices into `pool`) against all other records of the
  * pool, equal to Texygen's loop over `sentence_bleu` (the tests check this on random
@@ -244,25 +276,12 @@ function localCounts(ids: Int32Array, n: number, scratch: Float64Array, keys: Fl
 export function selfBleuOnPool(pool: readonly Int32Array[], hypotheses: readonly number[], maxN: number, repeated?: Uint8Array, words?: TokenWords): number {
   let longest = 0;
   for (const r of pool) longest = Math.max(longest, r.length);
-  const scratch = new Float64Array(longest);
-  const keys = new Float64Array(longest);
-  const counts = new Int32Array(longest);
+  const { scratch, keys, counts } = countScratch(longest);
   // One order at a time, so only one table is alive.
   const numerators = new Float64Array(hypotheses.length * maxN);
-  let hypothesisTokens = 0;
-  for (const h of hypotheses) hypothesisTokens += pool[h]!.length;
+  const hypothesisIds = hypotheses.map((h) => pool[h]!);
   for (let n = 1; n <= maxN; n++) {
-    // Clipping needs the top counts of the hypotheses' n-grams only: the table holds those
-    // (a few thousand, in the caches), and the pool's records count where they occur.
-    const table = new TopTwoCounts(Math.max(1024, hypothesisTokens));
-    for (const h of hypotheses) {
-      const d = localCounts(pool[h]!, n, scratch, keys, counts, words);
-      for (let i = 0; i < d; i++) table.reserve(keys[i]!);
-    }
-    for (let r = 0; r < pool.length; r++) {
-      const d = localCounts(pool[r]!, n, scratch, keys, counts, words);
-      for (let i = 0; i < d; i++) table.updateHeld(keys[i]!, counts[i]!, r);
-    }
+    const table = clippingTable(n, hypothesisIds, pool.length, (r) => pool[r]!, (r) => r, { scratch, keys, counts }, words);
     for (let k = 0; k < hypotheses.length; k++) {
       const h = hypotheses[k]!;
       const d = localCounts(pool[h]!, n, scratch, keys, counts, words);
@@ -446,13 +465,7 @@ export class SelfBleuReferences {
       this.deferred = undefined;
       return;
     }
-    if (d.used + ids.length > d.ids.length) {
-      let size = d.ids.length * 2;
-      while (size < d.used + ids.length) size *= 2;
-      const grown = new Int32Array(size);
-      grown.set(d.ids.subarray(0, d.used));
-      d.ids = grown;
-    }
+    if (d.used + ids.length > d.ids.length) d.ids = grownI32(d.ids, d.used + ids.length);
     d.ids.set(ids, d.used);
     d.used += ids.length;
     d.ends.push(d.used);
@@ -546,9 +559,7 @@ export class SelfBleuReferences {
     const denominators = new Float64Array(maxN);
     let longest = 0;
     for (const h of hypotheses) longest = Math.max(longest, h.ids.length);
-    const scratch = new Float64Array(longest);
-    const keys = new Float64Array(longest);
-    const counts = new Int32Array(longest);
+    const { scratch, keys, counts } = countScratch(longest);
     let total = 0;
     hypotheses.forEach((h, k) => {
       const len = h.ids.length;
@@ -568,31 +579,15 @@ export class SelfBleuReferences {
 
   /** Per order, the top counts over the held-back records of the hypotheses' n-grams. */
   private hypothesisTables(d: Deferred, hypotheses: readonly { ids: Int32Array }[]): TopTwoCounts[] {
-    let tokens = 0;
+    const start = (r: number) => (r > 0 ? d.ends[r - 1]! : 0);
     let longest = 0;
-    for (const h of hypotheses) {
-      tokens += h.ids.length;
-      longest = Math.max(longest, h.ids.length);
-    }
-    for (let r = 0; r < d.ends.length; r++) longest = Math.max(longest, d.ends[r]! - (r > 0 ? d.ends[r - 1]! : 0));
-    const scratch = new Float64Array(longest);
-    const keys = new Float64Array(longest);
-    const counts = new Int32Array(longest);
-    return Array.from({ length: this.maxN }, (_, k) => {
-      const n = k + 1;
-      const table = new TopTwoCounts(Math.max(1024, tokens));
-      for (const h of hypotheses) {
-        const m = localCounts(h.ids, n, scratch, keys, counts, this.words);
-        for (let i = 0; i < m; i++) table.reserve(keys[i]!);
-      }
-      let start = 0;
-      for (let r = 0; r < d.ends.length; r++) {
-        const m = localCounts(d.ids.subarray(start, d.ends[r]!), n, scratch, keys, counts, this.words);
-        for (let i = 0; i < m; i++) table.updateHeld(keys[i]!, counts[i]!, d.records[r]!);
-        start = d.ends[r]!;
-      }
-      return table;
-    });
+    for (const h of hypotheses) longest = Math.max(longest, h.ids.length);
+    for (let r = 0; r < d.ends.length; r++) longest = Math.max(longest, d.ends[r]! - start(r));
+    const s = countScratch(longest);
+    const ids = hypotheses.map((h) => h.ids);
+    return Array.from({ length: this.maxN }, (_, k) =>
+      clippingTable(k + 1, ids, d.ends.length, (r) => d.ids.subarray(start(r), d.ends[r]!), (r) => d.records[r]!, s, this.words),
+    );
   }
 
   /** NLTK's closest reference length over every record but one of length `len`; ties to the shorter. */
