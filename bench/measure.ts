@@ -3,6 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeFiles } from '../src/core/analyze';
+import { limitHeapGrowth } from '../src/core/analysis/heapGrowth';
 import { readerThreadBeside } from '../src/core/analysis/offThread';
 import { analysisThreadBeside } from '../src/core/analysis/parallel';
 import { computeVendiScore, finishVectorMetrics, meanPairwiseDistance, rowSampleMetrics, VectorAccumulator } from '../src/core/metrics/vectors';
@@ -15,6 +16,8 @@ import { ReadContext } from '../src/core/readers/types';
 
 async function main() {
   const [kind, file] = process.argv.slice(2);
+  // As the CLI does (BENCH_HEAP_GROWTH=v8 leaves V8's own heuristics, to compare).
+  if (process.env.BENCH_HEAP_GROWTH !== 'v8') limitHeapGrowth();
   const started = performance.now();
   // The vector pair pass's second thread (dist/pair-thread.js), as the CLI has it; BENCH_THREADS=1: none.
   usePairThread(process.env.BENCH_THREADS === '1' ? undefined : pairThreadBeside(path.join(__dirname, '..', '..', 'dist')));

@@ -1,5 +1,6 @@
 // Over 400 lines: the CLI's option tables, parser, help and its four commands (analyze, partial, merge, scenario) share one set of options, messages and exit codes.
 // The `collapse-lens` command: the engine for terminals and CI.
+import { limitHeapGrowth } from './core/analysis/heapGrowth';
 import { readerThreadBeside } from './core/analysis/offThread';
 import { analysisThreadBeside } from './core/analysis/parallel';
 import { pairThreadBeside, usePairThread } from './core/numeric/pairThreads';
@@ -765,6 +766,7 @@ function scenarioWriteMessage(e: ScenarioWriteError, dir: string, display: strin
 // Set only in the CLI bundle, so importing this module (tests, other bundles) runs nothing.
 declare const __CLI_ENTRY__: boolean | undefined;
 if (typeof __CLI_ENTRY__ !== 'undefined' && __CLI_ENTRY__) {
+  limitHeapGrowth();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
