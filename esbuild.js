@@ -5,7 +5,7 @@ const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
 const { hyparquetGuards } = require('./scripts/hyparquet-guards');
-const { posModelBeside, POS_MODEL_ENTRY } = require('./scripts/pos-model');
+const { posModelAscii, posModelBeside, POS_MODEL_ENTRY } = require('./scripts/pos-model');
 
 const args = new Set(process.argv.slice(2));
 const production = !args.has('--dev');
@@ -66,7 +66,8 @@ const builds = [
   { ...analysing, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', define: { ...common.define, __CLI_ENTRY__: 'true' }, banner: { js: '#!/usr/bin/env node' } },
   // The analysis worker (src/worker/main.ts): the engine off the extension host's thread.
   { ...analysing, entryPoints: ['src/worker/main.ts'], outfile: 'dist/worker.js' },
-  { ...nodeCommon, entryPoints: [POS_MODEL_ENTRY], outfile: 'dist/pos-model.js' },
+  // Written as ASCII, so that V8 holds its source in one byte a character (scripts/pos-model.js).
+  { ...nodeCommon, entryPoints: [POS_MODEL_ENTRY], outfile: 'dist/pos-model.js', plugins: [...nodeCommon.plugins, posModelAscii] },
   // The threads that read inputs into partial analyses with --jobs (src/core/analysis/parallel.ts).
   { ...analysing, entryPoints: ['src/core/analysis/partialWorker.ts'], outfile: 'dist/analysis-thread.js' },
   // The second thread that reads, parses and projects large files (src/core/analysis/offThread.ts).

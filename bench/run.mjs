@@ -35,9 +35,9 @@ const measure = path.join(root, 'out', 'bench', 'measure.cjs');
 // The bundles (dist/reader-thread.js among them) as users run them.
 spawnSync(process.execPath, [path.join(root, 'esbuild.js')], { stdio: 'inherit' });
 // Built like the CLI: the part-of-speech model in its own file beside the bundle, loaded on first use.
-const { posModelBeside, POS_MODEL_ENTRY } = createRequire(import.meta.url)('../scripts/pos-model.js');
+const { posModelAscii, posModelBeside, POS_MODEL_ENTRY } = createRequire(import.meta.url)('../scripts/pos-model.js');
 await esbuild.build({ entryPoints: [path.join(root, 'bench', 'measure.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: measure, logLevel: 'warning', plugins: [posModelBeside] });
-await esbuild.build({ entryPoints: [path.join(root, POS_MODEL_ENTRY)], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(path.dirname(measure), 'pos-model.js'), logLevel: 'warning' });
+await esbuild.build({ entryPoints: [path.join(root, POS_MODEL_ENTRY)], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(path.dirname(measure), 'pos-model.js'), logLevel: 'warning', plugins: [posModelAscii] });
 
 let s = 12345;
 const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);

@@ -78,7 +78,8 @@ export class TextAccumulator {
 
   // Vocabulary: token → id in order of first occurrence, with counts by id.
   /** @internal */ readonly vocab: TokenTable = new TokenTable();
-  /** @internal */ typeCounts: Float64Array = new Float64Array(1024);
+  /** @internal Counts by id: doubles while records come, 32-bit once reduced when every count fits (see release). */
+  typeCounts: Float64Array | Uint32Array = new Float64Array(1024);
 
   // Joined-text n-grams of order 2..4 (order 1 is the vocabulary). The flag marks n-grams
   // inside one record, so the same table also gives distinct_2 and distinct_3.
@@ -241,7 +242,7 @@ export class TextAccumulator {
       }
       ha = mixWord(ha, th[id]!);
       hb = mixWord(hb, tl[id]!);
-      if (id >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts, id + 1);
+      if (id >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts as Float64Array, id + 1);
       this.typeCounts[id]!++;
       if (len >= this.ids.length) {
         this.ids = growI32(this.ids, len + 1);
@@ -297,12 +298,12 @@ export class TextAccumulator {
     this.compression = new CompressionSample(this.o.compressionSampleBytes, this.o.seed + SAMPLE_SEEDS.compression);
     this.bleuPool = new PrefixSample<PoolEntry>(this.o.selfBleuReferencePool, SELF_BLEU_TOKEN_BUDGET, (e) => e.size);
     this.shinglePool = new PrefixSample<PoolEntry>(Math.max(this.o.nearDuplicateSample, this.o.nearDuplicateExact), NEAR_DUPLICATE_SHINGLE_BUDGET, (e) => e.size);
-    this.bleuIds = new SliceArena<Int32Array>((n) => new Int32Array(n));
-    this.shingleHashes = new SliceArena<Float64Array>((n) => new Float64Array(n));
+    this.bleuIds = new SliceArena<Int32Array>((n) => new Int32Array(n), 0);
+    this.shingleHashes = new SliceArena<Float64Array>((n) => new Float64Array(n), 0);
     this.runs = [];
     this.ids = new Int32Array(16);
     this.shingles = new Float64Array(16);
-    this.typeCounts = this.typeCounts.slice(0, this.vocab.size);
+    this.typeCounts = narrowCounts(this.typeCounts.subarray(0, this.vocab.size));
     this.vocab.trim();
   }
 
@@ -415,7 +416,7 @@ export class TextAccumulator {
     for (let id = 0; id < map.length; id++) {
       const mine = this.vocab.internString(other.vocab.token(id));
       map[id] = mine;
-      if (mine >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts, mine + 1);
+      if (mine >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts as Float64Array, mine + 1);
       this.typeCounts[mine] += other.typeCounts[id]!;
     }
     const remap = (ids: Int32Array) => Int32Array.from(ids, (id) => map[id]!);
@@ -461,7 +462,8 @@ export class TextAccumulator {
   private vocabularyState(): { vocabulary: string[]; typeCounts: string } {
     const vocabulary: string[] = [];
     for (let id = 0; id < this.vocab.size; id++) vocabulary.push(this.vocab.token(id));
-    return { vocabulary, typeCounts: encodeBase64(this.typeCounts.subarray(0, this.vocab.size)) };
+    const counts = this.typeCounts.subarray(0, this.vocab.size);
+    return { vocabulary, typeCounts: encodeBase64(counts instanceof Float64Array ? counts : Float64Array.from(counts)) };
   }
 
   /** Everything the accumulator holds, as plain data (see `TextState`). */
@@ -532,7 +534,7 @@ export class TextAccumulator {
     if (diff.length > 0) throw new Error(`TextAccumulator.fromReducedState: the state was made with other options (${diff.join(', ')})`);
     for (const t of state.vocabulary) acc.vocab.internString(t);
     if (acc.vocab.size !== state.vocabulary.length) throw new Error('TextAccumulator.fromReducedState: the vocabulary repeats a type');
-    acc.typeCounts = float64FromBase64(state.typeCounts, state.vocabulary.length);
+    acc.typeCounts = narrowCounts(float64FromBase64(state.typeCounts, state.vocabulary.length));
     acc.recordCount = state.records;
     acc.tokenCount = state.tokens;
     acc.withinBigrams = state.withinBigrams;
@@ -621,3 +623,14 @@ function restorePool<A extends Int32Array | Float64Array>(state: RecordPoolState
   return pool;
 }
 
+/**
+ * A copy of `counts` as 32-bit integers when every one fits (half the bytes: a reduced
+ * generation keeps its vocabulary's counts until the report is finished), else as they are.
+ */
+function narrowCounts(counts: Float64Array | Uint32Array): Float64Array | Uint32Array {
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i]!;
+    if (!(Number.isInteger(c) && c >= 0 && c <= 0xffffffff)) return counts.slice();
+  }
+  return Uint32Array.from(counts);
+}

@@ -23,7 +23,7 @@ import { grownI32 as growInt32 } from '../numeric/grow';
 export class TokenTable {
   private slots: Int32Array; // pairs (hash, id + 1); id + 1 = 0 marks an empty slot
   private mask: number;
-  private chars: Uint16Array;
+  private chars: Uint16Array; // one byte a character once trimmed, when every character fits (see trim)
   private starts: Int32Array; // type id → offset of its characters; starts[size] = end
   private count = 0;
   private wordsHi: Int32Array;
@@ -63,11 +63,17 @@ export class TokenTable {
   /**
    * Keeps only what `token` and `size` need (the characters and where each type starts,
    * trimmed to size) and lets go of the lookup table and the words: for a generation whose
-   * records were all read. Nothing can be interned afterwards.
+   * records were all read. Nothing can be interned afterwards. A reduced generation keeps
+   * its vocabulary until the report is finished, so the characters take one byte each when
+   * all of them are below U+0100 (Latin-1, as most of any English-like vocabulary).
    */
   trim(): void {
     const n = this.count;
-    this.chars = this.chars.slice(0, this.starts[n]!);
+    const chars = this.chars.subarray(0, this.starts[n]!);
+    let wide = false;
+    for (let k = 0; k < chars.length && !wide; k++) wide = chars[k]! > 0xff;
+    // Read as UTF-16 code units either way (token() copies them out as numbers).
+    this.chars = (wide ? chars.slice() : Uint8Array.from(chars)) as unknown as Uint16Array;
     this.starts = this.starts.slice(0, n + 1);
     this.slots = new Int32Array(0);
     this.mask = -1;

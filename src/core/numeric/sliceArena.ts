@@ -14,8 +14,9 @@ export class SliceArena<A extends Int32Array | Float64Array> {
   data: A;
   private used = 0;
 
-  constructor(private readonly make: (length: number) => A) {
-    this.data = make(4096);
+  /** `capacity`: values the array starts with (0 for an arena that takes none, as a reduced accumulator's). */
+  constructor(private readonly make: (length: number) => A, capacity = 4096) {
+    this.data = make(capacity);
   }
 
   /** Copies `values` in and returns where they start; `live` are the items whose slices must survive (their `start` is updated when they move). */

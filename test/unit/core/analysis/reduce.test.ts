@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeFiles } from '../../../../src/core/analyze';
+import { encodeBase64 } from '../../../../src/core/numeric/base64';
 import { IDLE_RECORDS, readInputs } from '../../../../src/core/analysis/read';
 import type { AnalyzeInput, ReadInputsOptions } from '../../../../src/core/analysis/read';
 import { finishAnalysis } from '../../../../src/core/analysis/finish';
@@ -156,6 +157,27 @@ describe('a reduced accumulator', () => {
     assert.throws(() => reduced.add('more', 4000), /reduced/);
     assert.throws(() => reduced.toState(), /reduced/);
     assert.throws(() => whole.merge(reduced), /reduced/);
+  });
+
+  test('text: what it keeps (vocabulary in one or two bytes a character, counts in 32 bits when they fit) travels between threads unchanged', () => {
+    for (const texts of [['the cat sat on the mat', 'the café is open'], ['東京 の 猫', 'the naïve cat — again', 'Ā ā']]) {
+      const acc = new TextAccumulator();
+      texts.forEach((t, i) => acc.add(t, i));
+      reduceTextAccumulator(acc);
+      const state = acc.toReducedState();
+      const back = TextAccumulator.fromReducedState(JSON.parse(JSON.stringify(state)), {});
+      assert.deepEqual(back.toReducedState(), state);
+      assert.deepEqual(finishTextMetrics(back, buildTextBaseline(back)), finishTextMetrics(acc, buildTextBaseline(acc)));
+    }
+    // A count past 2³² stays a double.
+    const acc = new TextAccumulator();
+    acc.add('a b', 0);
+    reduceTextAccumulator(acc);
+    const state = acc.toReducedState();
+    const big = { ...state, typeCounts: encodeBase64(Float64Array.from([2 ** 33 + 1, 1])) };
+    const back = TextAccumulator.fromReducedState(big, {});
+    assert.equal(back.typeCounts[0], 2 ** 33 + 1);
+    assert.equal(back.toReducedState().typeCounts, big.typeCounts);
   });
 
   test('values: keeps the sorted sample only, with the same result', () => {

@@ -24,4 +24,19 @@ describe('TokenTable', () => {
     }
     assert.equal(t.size, words.length);
   });
+
+  test('a trimmed table gives back every token, one byte a character when all are Latin-1 and two otherwise', () => {
+    const cases = [
+      ['the', 'café', 'ÿ', '\u0000', 'x'.repeat(20000)],
+      ['the', 'naïve', 'Ā', '\ud83d\ude00', '日本'],
+    ];
+    for (const words of cases) {
+      const t = new TokenTable(2);
+      for (const w of words) t.internString(w);
+      t.trim();
+      assert.equal(t.size, words.length);
+      words.forEach((w, i) => assert.equal(t.token(i), w));
+      assert.throws(() => t.internString('new'), /trimmed/);
+    }
+  });
 });
