@@ -8,7 +8,6 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type * as esbuildTypes from 'esbuild';
 import { createTagger } from '../../../src/core/metrics/posModel';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { asciiEscape, posModelAscii, POS_MODEL_ENTRY } = require('../../../scripts/pos-model.js') as {
   asciiEscape: (text: string) => string;
   posModelAscii: esbuildTypes.Plugin;
