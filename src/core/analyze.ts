@@ -19,12 +19,13 @@ export type { MalformedRecord } from './analysis/partial';
 export { InputError };
 
 export async function analyzeFiles(inputs: readonly AnalyzeInput[], options: AnalyzeOptions = {}): Promise<AnalyzeOutcome> {
-  const partial = await readPartial(inputs, options);
+  // With the first generation as the baseline, each generation is finished as soon as it is reduced (read.ts).
+  const partial = await readPartial(inputs, { ...options, finishEarly: options.baseline === undefined || options.baseline === '' });
   return finishAnalysis(partial, { ...options, baseline: baselineDisplay(inputs, options.baseline) });
 }
 
 /** The partial analysis of `inputs`: on `options.jobs` analysis threads when given them, else on this one. */
-export function readPartial(inputs: readonly AnalyzeInput[], options: AnalyzeOptions & { mergeable?: boolean }): Promise<PartialAnalysis> {
+export function readPartial(inputs: readonly AnalyzeInput[], options: AnalyzeOptions & { mergeable?: boolean; finishEarly?: boolean }): Promise<PartialAnalysis> {
   const { jobs, analysisThread } = options;
   return jobs !== undefined && jobs > 1 && analysisThread ? readInParallel(inputs, { ...options, jobs, analysisThread }) : readInputs(inputs, options);
 }

@@ -33,10 +33,16 @@ export function naturalCompare(a: string, b: string): number {
   return xa.length - xb.length || caseTie;
 }
 
+/** Whether a group id is a number (when every id is, they sort as numbers). */
+export function isNumericId(id: string): boolean {
+  return id.trim() !== '' && Number.isFinite(Number(id));
+}
+
+const numericCompare = (a: string, b: string) => Number(a) - Number(b);
+
 /** Orders group ids: numerically when every id is a number, naturally otherwise. */
 export function compareGroupIds(ids: readonly string[]): (a: string, b: string) => number {
-  const numeric = ids.every((id) => id.trim() !== '' && Number.isFinite(Number(id)));
-  return numeric ? (a, b) => Number(a) - Number(b) : naturalCompare;
+  return ids.every(isNumericId) ? numericCompare : naturalCompare;
 }
 
 /** Group ids for files: the file name without its extensions when unique, else the path. */

@@ -12,6 +12,7 @@ import type { RollingTracker } from './rolling';
 import { labelPair, ROLES } from './roles';
 import type { RoleContext, RoleKey } from './roles';
 import { groupKey, roleContext } from './partial';
+import { compareGroupIds, groupIdsForFiles, isNumericId, naturalCompare } from '../generations';
 import type { FieldsUsed, GroupState, PartialSettings } from './partial';
 
 /** Where the records of one file are counted, and its unusable ones noted (read.ts, FileReading). */
@@ -35,6 +36,16 @@ export class GenerationReturned extends Error {
   }
 }
 
+/**
+ * A generation that sorts before the one the others were finished against arrived: the
+ * baseline moved, and the inputs are read again without finishing early.
+ */
+export class BaselineMoved extends Error {
+  constructor(group: string | undefined, line: number) {
+    super(`generation ${group ?? '(file)'} at line ${line} comes before the baseline the others were finished against`);
+  }
+}
+
 /** Feeds projected records to the accumulators of their generations. */
 export class PartialBuilder {
   private readonly byKey = new Map<string, GroupState>();
@@ -52,6 +63,15 @@ export class PartialBuilder {
   private vectorGroups = 0;
   /** Records taken so far. */
   records = 0;
+  /**
+   * The generation that is the baseline if no other comes (finishing early): the first in the
+   * report's order of the generations seen so far (finish.ts), with whether every id so far
+   * is a number (the order changes from numeric to natural when one is not).
+   */
+  private candidate: { g: GroupState; id: string } | undefined;
+  private numericIds = true;
+  /** The candidate the reduced generations were finished against, if any was. */
+  private finishedAgainst: GroupState | undefined;
 
   constructor(
     readonly settings: PartialSettings,
@@ -63,8 +83,15 @@ export class PartialBuilder {
     mergeable: boolean,
     /** Reduce idle generations (see IDLE_RECORDS); never with `mergeable`. */
     private readonly reducing = false,
+    /**
+     * Finish a generation against the baseline as it is reduced, when the baseline is known
+     * by then: the first generation in the report's order (no `--baseline`). Should one that
+     * sorts before it come later, BaselineMoved is thrown.
+     */
+    private readonly finishEarly = false,
   ) {
     if (mergeable) this.reducing = false;
+    if (!this.reducing) this.finishEarly = false;
     this.ctx = roleContext(settings, fields, () => vectorSampleRows(settings.sampling.vectorReservoir, this.vectorGroups, this.vectorLength ?? 1), mergeable);
     this.roles = ROLES.filter((role) => role.present(this.ctx.detected));
   }
@@ -131,9 +158,38 @@ export class PartialBuilder {
   }
 
   private reduce(g: GroupState): void {
-    for (const role of this.roles) role.reduce?.(g.roles[role.key]);
+    const base = this.finishEarly ? this.candidate?.g : undefined;
+    const against = base && base !== g && this.reduced.has(base) ? base : undefined;
+    for (const role of this.roles) (role.reduce as ((acc: unknown, baseline?: unknown) => void) | undefined)?.(g.roles[role.key], against?.roles[role.key]);
+    if (against && g.roles.text) this.finishedAgainst = against;
     this.reduced.add(g);
     this.lastTaken.delete(g);
+  }
+
+  /** A new generation may be the baseline (see `candidate`); finishing early against another is then undone. */
+  private seeCandidate(g: GroupState, line: number): void {
+    if (this.multipleFiles) {
+      // Files are generations in the order they are read: the first with a record is the baseline.
+      this.candidate ??= { g, id: '' };
+      return;
+    }
+    const idOf = (x: GroupState) => x.group ?? groupIdsForFiles([x.file])[0]!;
+    const id = idOf(g);
+    if (this.numericIds && !isNumericId(id)) {
+      // The order turns natural: the first of all generations so far under it (the first
+      // created among equals, as the report's stable sort keeps them).
+      this.numericIds = false;
+      let first: { g: GroupState; id: string } | undefined;
+      for (const other of this.byKey.values()) {
+        const otherId = idOf(other);
+        if (!first || naturalCompare(otherId, first.id) < 0) first = { g: other, id: otherId };
+      }
+      this.candidate = first;
+    } else {
+      const cmp = this.numericIds ? compareGroupIds([id, this.candidate?.id ?? id]) : naturalCompare;
+      if (!this.candidate || cmp(id, this.candidate.id) < 0) this.candidate = { g, id };
+    }
+    if (this.finishedAgainst && this.candidate!.g !== this.finishedAgainst) throw new BaselineMoved(g.group, line);
   }
 
   /** Reduces the generations idle for IDLE_RECORDS records. */
@@ -153,6 +209,7 @@ export class PartialBuilder {
     for (const role of this.roles) (g.roles as Record<RoleKey, unknown>)[role.key] = role.create(this.ctx, previous?.[role.key]);
     this.byKey.set(key, g);
     this.lastCreated = g;
+    if (this.finishEarly) this.seeCandidate(g, line);
     return g;
   }
 

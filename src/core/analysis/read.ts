@@ -22,7 +22,7 @@ import type { IssueToLocate } from './skipped';
 import { projectOffThread, sampleOffThread } from './offThread';
 import { detectCollection } from './collections';
 import { RollingTracker } from './rolling';
-import { GenerationReturned, PartialBuilder } from './builder';
+import { BaselineMoved, GenerationReturned, PartialBuilder } from './builder';
 import { byPosition, MAX_ISSUES_KEPT, MAX_MALFORMED_LINES } from './partial';
 import type { FieldsUsed, FileState, MalformedRecord, PartialAnalysis, PartialSettings } from './partial';
 
@@ -75,6 +75,13 @@ export interface ReadInputsOptions extends AnalyzeOptions {
    * with nothing.
    */
   reduceAll?: boolean;
+  /**
+   * When reducing, finish each generation against the baseline as it is reduced, so that it
+   * keeps only its result (builder.ts): for a plain analysis whose baseline is the first
+   * generation (no `--baseline`), which `analyzeFiles` asks for. Should a generation that
+   * sorts first come after others were finished, the inputs are read again without it.
+   */
+  finishEarly?: boolean;
 }
 
 /**
@@ -87,7 +94,12 @@ export async function readInputs(inputs: readonly AnalyzeInput[], options: ReadI
   const reducing = !options.mergeable && !options.range && options.reduceIdle !== false;
   if (!reducing) return readOnce(inputs, options, false);
   try {
-    return await readOnce(inputs, options, true);
+    try {
+      return await readOnce(inputs, options, true);
+    } catch (e) {
+      if (!(e instanceof BaselineMoved)) throw e;
+      return await readOnce(inputs, { ...options, finishEarly: false }, true);
+    }
   } catch (e) {
     if (!(e instanceof GenerationReturned)) throw e;
     return readOnce(inputs, options, false);
@@ -109,7 +121,9 @@ async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOpti
   let bytesBefore = 0;
   const start = (fields: FieldsUsed, firstVectorLength: number | undefined) => {
     const rolling = !multipleFiles && !fields.roles.group && !options.range ? new RollingTracker(options.rollingWindow ?? 100, fields.roles.text ? 'distinct_1' : 'simpson_diversity') : undefined;
-    builder = new PartialBuilder(settings, fields, multipleFiles, firstVectorLength, rolling, options.mergeable ?? false, reducing);
+    // Early finishing needs the generations as finishing will order them: several files as files.
+    const finishEarly = reducing && !options.reduceAll && options.finishEarly === true && multipleFiles === ordered.length > 1;
+    builder = new PartialBuilder(settings, fields, multipleFiles, firstVectorLength, rolling, options.mergeable ?? false, reducing, finishEarly);
   };
   if (options.fieldsFrom) start(options.fieldsFrom, undefined);
 

@@ -57,9 +57,12 @@ export interface RoleAnalyzer<A, S, Shared> {
   /**
    * Optional: computes now what finishing can without the baseline and lets go of the rest,
    * for a generation whose records were all read (builder.ts); `finish` gives the same metrics
-   * after it. Never called on accumulators that will merge or be stored.
+   * after it. Never called on accumulators that will merge or be stored. `baseline`: the
+   * baseline generation's accumulator, when it is known and reduced already; a role may then
+   * finish the generation now and keep only its result (`finish` must then get a baseline
+   * prepared from that accumulator).
    */
-  reduce?(acc: A): void;
+  reduce?(acc: A, baseline?: A): void;
   /** Details over all generations (the projection chart). */
   details?(all: { acc: A; id: string }[], shared: Shared | undefined): Partial<AnalysisResult['details']>;
 }
@@ -93,7 +96,7 @@ const text: RoleAnalyzer<TextAccumulator, TextState | ReducedTextState, TextBase
     const base = baseline ?? all[0];
     return base ? buildTextBaseline(base) : undefined;
   },
-  reduce: (acc) => reduceTextAccumulator(acc),
+  reduce: (acc, baseline) => reduceTextAccumulator(acc, baseline),
   finish(acc, baseline) {
     const result = finishTextMetrics(acc, baseline);
     return { metrics: result.metrics, sampled: result.sampled, detail: { rankFrequency: result.rankFrequency, topOutputs: result.topOutputs }, text: result };

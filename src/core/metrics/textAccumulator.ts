@@ -23,7 +23,7 @@ import type { PackedTagged } from './packedTagged';
 import { follows, joinNeighbours } from './textRuns';
 import type { Run } from './textRuns';
 import { optionDifferences, resolveTextOptions } from './textState';
-import type { DistinctState, OwnTextMetrics, PromptsState, RecordPoolState, ReducedTextState, ResolvedTextOptions, TextMetricOptions, TextState, TextTableSizes } from './textState';
+import type { DistinctState, OwnTextMetrics, PromptsState, RecordPoolState, ReducedTextState, ResolvedTextOptions, TextGroupResult, TextMetricOptions, TextState, TextTableSizes } from './textState';
 
 export type { TextTableSizes } from './textState';
 import { DistinctCounter } from '../numeric/hyperLogLog';
@@ -77,7 +77,7 @@ export class TextAccumulator {
   /** @internal */ tokenCount = 0;
 
   // Vocabulary: token → id in order of first occurrence, with counts by id.
-  /** @internal */ readonly vocab: TokenTable = new TokenTable();
+  /** @internal */ vocab: TokenTable = new TokenTable();
   /** @internal Counts by id: doubles while records come, 32-bit once reduced when every count fits (see release). */
   typeCounts: Float64Array | Uint32Array = new Float64Array(1024);
 
@@ -112,6 +112,12 @@ export class TextAccumulator {
    * computed from is let go (`release`), and the accumulator takes no more records.
    */
   reduction: OwnTextMetrics | undefined;
+  /**
+   * @internal Set by `reduceTextAccumulator` when the baseline was known as the generation was
+   * reduced: its whole result against that baseline (`source`, the baseline's accumulator), so
+   * that it keeps nothing else (`releaseFinished`).
+   */
+  early: { source: TextAccumulator; result: TextGroupResult } | undefined;
   private releasedSizes: TextTableSizes | undefined;
   /** @internal Outputs tagged for the syntactic templates (templates.ts); their tags once tagged below. */ templateSample: OutputSample;
   private tagged: { output: TaggedOutput; text: string; line: number; tags: number }[] | undefined;
@@ -305,6 +311,20 @@ export class TextAccumulator {
     this.shingles = new Float64Array(16);
     this.typeCounts = narrowCounts(this.typeCounts.subarray(0, this.vocab.size));
     this.vocab.trim();
+  }
+
+  /**
+   * @internal Once `early` holds the generation's result: lets go of what finishing against
+   * the baseline would have read (the vocabulary and its counts, the tagged sample, the
+   * per-prompt sample), which a reduced generation otherwise keeps until the report is
+   * finished: about 1 MB a generation of 50,000 word types.
+   */
+  releaseFinished(): void {
+    this.vocab = new TokenTable(1);
+    this.vocab.trim();
+    this.typeCounts = new Uint32Array(0);
+    this.packed = undefined;
+    this.prompts = undefined;
   }
 
   /** Closes the current run and opens one at (line, index). */
@@ -510,6 +530,7 @@ export class TextAccumulator {
 
   /** What a reduced accumulator keeps, as plain data (see `ReducedTextState`). */
   toReducedState(): ReducedTextState {
+    if (this.early) throw new Error('TextAccumulator.toReducedState: the accumulator was finished against its baseline; what a state holds was let go');
     if (!this.reduction || !this.packed) throw new Error('TextAccumulator.toReducedState: the accumulator was not reduced');
     return {
       reduced: true,

@@ -13,9 +13,9 @@ import { truncate } from './textCounter';
 import { recordId, SAMPLE_SEEDS } from './textAccumulator';
 import type { PoolEntry, TextAccumulator } from './textAccumulator';
 import { entropyBits } from '../numeric/stats';
-import type { OwnTextMetrics } from './textState';
+import type { OwnTextMetrics, TextGroupResult } from './textState';
 
-export type { OwnTextMetrics } from './textState';
+export type { OwnTextMetrics, TextGroupResult, TextTemplate } from './textState';
 
 const NEAR_DUPLICATE_THRESHOLD = 0.8;
 const SELF_BLEU_N = 3;
@@ -43,48 +43,6 @@ export interface TextBaseline {
    * most as many tags (and at most 20,000). Absent: each generation on its own sample.
    */
   templateSample?: { outputs: number; tags: number };
-}
-
-/** A syntactic template of a generation (templates.ts), with an output that holds it. */
-export interface TextTemplate {
-  /** Universal POS tags, space-separated ("DET ADJ NOUN VERB"). */
-  pattern: string;
-  /** Occurrences in the outputs tagged. */
-  count: number;
-  /** Share of the outputs tagged that hold it. */
-  share: number;
-  /** The words it matched (the tagger's tokens, space-separated), the output (cut to 200 characters) and the output's line. */
-  example: { match: string; text: string; line: number };
-}
-
-export interface TextGroupResult {
-  /**
-   * distinct_1, distinct_2, distinct_3, ngram_diversity, compression_ratio, duplicate_rate,
-   * near_duplicate_rate, self_bleu, token_entropy, vocabulary_size, rare_token_share,
-   * mean_length, template_rate, pos_ngram_diversity…; a key is absent when the metric is
-   * not defined for the group (no records; self_bleu below two records; token_entropy and
-   * rare_token_share without tokens; compression_ratio on an empty joined text;
-   * pos_ngram_diversity without tags).
-   */
-  metrics: Record<string, number>;
-  /**
-   * Sample size of each metric computed on a sample or estimate: self_bleu → hypotheses
-   * scored; near_duplicate_rate → records in the sample; compression_ratio → bytes
-   * compressed; distinct_2 / distinct_3 / ngram_diversity / duplicate_rate (HyperLogLog
-   * past the set cap) → the n-grams or records counted; template_rate → outputs tagged;
-   * pos_ngram_diversity → tags.
-   */
-  sampled: Record<string, number>;
-  /** Standard error of a metric computed on a sample of hypotheses (self_bleu). */
-  standardErrors?: Record<string, number>;
-  /** Most repeated exact record texts (count ≥ 2), up to 10, most frequent first, ties by first line; text cut to 200 characters. */
-  topOutputs: { text: string; count: number; line: number }[];
-  /** Token rank–frequency (rank 1 the most frequent), ~200 log-spaced ranks including 1 and the last. */
-  rankFrequency: { rank: number; frequency: number }[];
-  /** First line of the most repeated text, for related information. */
-  mostRepeatedLine?: number;
-  /** The syntactic templates held by the most outputs (up to 5), most first. */
-  templates?: TextTemplate[];
 }
 
 /** The baseline's rare vocabulary with each type's weight (see `TextBaseline.rareTypes`), in order of count, then text. */
@@ -118,8 +76,16 @@ export function buildTextBaseline(baseline: TextAccumulator): TextBaseline {
   const tagged = baseline.taggedSample();
   let tags = 0;
   for (const t of tagged) tags += t.tags;
-  return { rareTypes: rareTypes(baseline), tokens: baseline.tokens, vocabulary: baseline.vocabularySize, templateSample: { outputs: tagged.length, tags } };
+  const built: TextBaseline = { rareTypes: rareTypes(baseline), tokens: baseline.tokens, vocabulary: baseline.vocabularySize, templateSample: { outputs: tagged.length, tags } };
+  baselineSources.set(built, baseline);
+  return built;
 }
+
+/** The accumulator each baseline was built from: a generation finished early was finished against one. */
+const baselineSources = new WeakMap<TextBaseline, TextAccumulator>();
+
+/** The baselines reduced generations were finished against (built once per baseline accumulator). */
+const earlyBaselines = new WeakMap<TextAccumulator, TextBaseline>();
 
 /** The order of the text metrics in a report (and of their sample sizes). */
 const METRIC_ORDER = [
@@ -143,15 +109,31 @@ function inOrder(a: Record<string, number>, b: Record<string, number>): Record<s
  * from are let go, so that a long input holds one generation's tables at a time. The
  * metrics are the same as finishing the whole accumulator gives. Not for accumulators that
  * will merge or be stored.
+ *
+ * With `baseline` (the baseline generation's accumulator, already reduced) the generation is
+ * finished against it now, and keeps its result only: memory then does not grow with the
+ * number of generations. `finishTextMetrics` gives that result back, and refuses a baseline
+ * built from another accumulator (the reading is redone when the baseline moves; builder.ts).
  */
-export function reduceTextAccumulator(acc: TextAccumulator): void {
+export function reduceTextAccumulator(acc: TextAccumulator, baseline?: TextAccumulator): void {
   if (acc.reduction) return;
   acc.reduction = ownTextMetrics(acc);
   acc.release();
+  // The baseline is known (and reduced itself): finish now and keep the result alone.
+  if (baseline && baseline !== acc && baseline.reduction && !baseline.early) {
+    let built = earlyBaselines.get(baseline);
+    if (!built) earlyBaselines.set(baseline, (built = buildTextBaseline(baseline)));
+    acc.early = { source: baseline, result: finishTextMetrics(acc, built) };
+    acc.releaseFinished();
+  }
 }
 
 /** Every metric of the group; reads the accumulated state (or what `reduce` kept of it) and changes nothing. */
 export function finishTextMetrics(acc: TextAccumulator, baseline: TextBaseline): TextGroupResult {
+  if (acc.early) {
+    if (baselineSources.get(baseline) !== acc.early.source) throw new Error('finishTextMetrics: the generation was finished against another baseline');
+    return acc.early.result;
+  }
   const own = acc.reduction ?? ownTextMetrics(acc);
   const metrics: Record<string, number> = {};
   const sampled: Record<string, number> = {};

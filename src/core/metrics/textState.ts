@@ -1,6 +1,6 @@
-// The text role's analysis state as plain data (`TextAccumulator.toState`/`fromState`), and
-// the options a state is built with. Large numeric arrays travel as base64 strings of typed
-// arrays (numeric/base64.ts); everything else is numbers, strings, arrays and objects, so a
+// The text role's analysis state as plain data (`TextAccumulator.toState`/`fromState`), the
+// options a state is built with, and the result a generation finishes to (`TextGroupResult`).
+// Large numeric arrays travel as base64 strings of typed arrays (numeric/base64.ts); everything else is numbers, strings, arrays and objects, so a
 // state survives `JSON.parse(JSON.stringify(state))` unchanged.
 import { DEFAULT_SEED } from '../random';
 import type { CompressionState } from './compression';
@@ -187,4 +187,46 @@ export interface ReducedTextState {
   prompts?: PromptsState;
   tagged: PackedTaggedState;
   sizes: TextTableSizes;
+}
+
+/** A syntactic template of a generation (templates.ts), with an output that holds it. */
+export interface TextTemplate {
+  /** Universal POS tags, space-separated ("DET ADJ NOUN VERB"). */
+  pattern: string;
+  /** Occurrences in the outputs tagged. */
+  count: number;
+  /** Share of the outputs tagged that hold it. */
+  share: number;
+  /** The words it matched (the tagger's tokens, space-separated), the output (cut to 200 characters) and the output's line. */
+  example: { match: string; text: string; line: number };
+}
+
+export interface TextGroupResult {
+  /**
+   * distinct_1, distinct_2, distinct_3, ngram_diversity, compression_ratio, duplicate_rate,
+   * near_duplicate_rate, self_bleu, token_entropy, vocabulary_size, rare_token_share,
+   * mean_length, template_rate, pos_ngram_diversity…; a key is absent when the metric is
+   * not defined for the group (no records; self_bleu below two records; token_entropy and
+   * rare_token_share without tokens; compression_ratio on an empty joined text;
+   * pos_ngram_diversity without tags).
+   */
+  metrics: Record<string, number>;
+  /**
+   * Sample size of each metric computed on a sample or estimate: self_bleu → hypotheses
+   * scored; near_duplicate_rate → records in the sample; compression_ratio → bytes
+   * compressed; distinct_2 / distinct_3 / ngram_diversity / duplicate_rate (HyperLogLog
+   * past the set cap) → the n-grams or records counted; template_rate → outputs tagged;
+   * pos_ngram_diversity → tags.
+   */
+  sampled: Record<string, number>;
+  /** Standard error of a metric computed on a sample of hypotheses (self_bleu). */
+  standardErrors?: Record<string, number>;
+  /** Most repeated exact record texts (count ≥ 2), up to 10, most frequent first, ties by first line; text cut to 200 characters. */
+  topOutputs: { text: string; count: number; line: number }[];
+  /** Token rank–frequency (rank 1 the most frequent), ~200 log-spaced ranks including 1 and the last. */
+  rankFrequency: { rank: number; frequency: number }[];
+  /** First line of the most repeated text, for related information. */
+  mostRepeatedLine?: number;
+  /** The syntactic templates held by the most outputs (up to 5), most first. */
+  templates?: TextTemplate[];
 }

@@ -85,6 +85,9 @@ describe('reducing idle generations', () => {
     const inputs = [0, 1, 2].map((g) => write(`gen-${g}.jsonl`, Array.from({ length: PER_GENERATION }, (_, i) => record(rng, g, i, undefined))));
     const partial = await readInputs(inputs);
     assert.equal(partial.groups.filter((g) => g.roles.values?.sampled !== undefined && g.roles.text?.reduction).length, 2);
+    // The first file is the baseline: the second is finished against it as it is reduced.
+    const early = await readInputs(inputs, { finishEarly: true });
+    assert.equal(early.groups[1]!.roles.text!.early?.source, early.groups[0]!.roles.text);
     const { reduced, whole } = await both(inputs);
     assert.equal(formatJson(reduced.report), formatJson(whole.report));
     assert.deepEqual(reduced.details, whole.details);
@@ -106,6 +109,58 @@ describe('reducing idle generations', () => {
     assert.equal(formatJson(reduced.report), formatJson(whole.report));
     const named = await both([input], { baseline: 'gen-1' });
     assert.equal(formatJson(named.reduced.report), formatJson(named.whole.report));
+  });
+
+  test('with the first generation as the baseline, each later one is finished as it is reduced and keeps its result alone: the same report', async () => {
+    const input = blocks('early.jsonl', [0, 1, 2, 3], PER_GENERATION);
+    const partial = await readInputs([input], { finishEarly: true });
+    const byId = new Map(partial.groups.map((g) => [g.group, g.roles.text!]));
+    // gen-0 is the baseline: reduced and kept; gen-1 and gen-2 finished against it; gen-3 was still being read.
+    assert.equal(byId.get('gen-0')!.early, undefined);
+    assert.ok(byId.get('gen-0')!.reduction && byId.get('gen-0')!.vocabularySize > 0);
+    for (const id of ['gen-1', 'gen-2']) {
+      const acc = byId.get(id)!;
+      assert.equal(acc.early?.source, byId.get('gen-0'), id);
+      assert.equal(acc.vocabularySize, 0, `${id} let go of its vocabulary`);
+      assert.throws(() => acc.toReducedState(), /finished against its baseline/);
+    }
+    assert.equal(byId.get('gen-3')!.reduction, undefined);
+    const { reduced, whole } = await both([input]);
+    assert.equal(formatJson(reduced.report), formatJson(whole.report));
+    assert.deepEqual(reduced.details, whole.details);
+    // Finishing such a generation against a baseline built from another accumulator is refused.
+    assert.throws(() => finishTextMetrics(byId.get('gen-1')!, buildTextBaseline(byId.get('gen-3')!)), /another baseline/);
+  });
+
+  test('the baseline moves after generations were finished against another: read again without finishing early, the same report', async () => {
+    const input = blocks('moves.jsonl', [1, 2, 3, 0], PER_GENERATION);
+    const partial = await readInputs([input], { finishEarly: true });
+    assert.equal(partial.groups.filter((g) => g.roles.text?.early !== undefined).length, 0, 'read again');
+    assert.equal(partial.groups.filter((g) => g.roles.text?.reduction !== undefined).length, 3, 'still reduced');
+    const { reduced, whole } = await both([input]);
+    assert.equal(reduced.report.baseline, 'gen-0');
+    assert.equal(formatJson(reduced.report), formatJson(whole.report));
+  });
+
+  test('ids that sort as numbers until one is not: the order turns natural and the baseline with it, the same report', async () => {
+    // As numbers 1.25 comes first; once "x" arrives the order is natural and "1.5" comes first.
+    const rng = new Random(9);
+    const ids = ['1.25', '1.5', '2', 'x'];
+    const lines: string[] = [];
+    ids.forEach((id, g) => {
+      for (let i = 0; i < PER_GENERATION; i++) lines.push(record(rng, g, g * PER_GENERATION + i, id));
+    });
+    const input = write('turns.jsonl', lines);
+    const { reduced, whole } = await both([input]);
+    assert.equal(reduced.report.baseline, '1.5');
+    assert.equal(formatJson(reduced.report), formatJson(whole.report));
+    // Numbers throughout: finished early against 1.25, which stays the baseline.
+    const numeric = write('numbers.jsonl', lines.slice(0, 3 * PER_GENERATION));
+    const partial = await readInputs([numeric], { finishEarly: true });
+    assert.equal(partial.groups.find((g) => g.group === '1.5')!.roles.text!.early?.source, partial.groups.find((g) => g.group === '1.25')!.roles.text);
+    const n = await both([numeric]);
+    assert.equal(n.reduced.report.baseline, '1.25');
+    assert.equal(formatJson(n.reduced.report), formatJson(n.whole.report));
   });
 
   test('interleaved generations are never idle long enough: nothing is reduced', async () => {
