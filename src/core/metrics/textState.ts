@@ -1,7 +1,8 @@
 // The text role's analysis state as plain data (`TextAccumulator.toState`/`fromState`), the
 // options a state is built with, and the result a generation finishes to (`TextGroupResult`).
-// Large numeric arrays travel as base64 strings of typed arrays (numeric/base64.ts); everything else is numbers, strings, arrays and objects, so a
-// state survives `JSON.parse(JSON.stringify(state))` unchanged.
+// Large numeric arrays travel as base64 strings of typed arrays (numeric/base64.ts);
+// everything else is numbers, strings, arrays and objects, so a state survives
+// `JSON.parse(JSON.stringify(state))` unchanged.
 import { DEFAULT_SEED } from '../random';
 import type { CompressionState } from './compression';
 import type { OutputSampleState } from './templates';
