@@ -160,7 +160,7 @@ export class PartialBuilder {
   private reduce(g: GroupState): void {
     const base = this.finishEarly ? this.candidate?.g : undefined;
     const against = base && base !== g && this.reduced.has(base) ? base : undefined;
-    for (const role of this.roles) (role.reduce as ((acc: unknown, baseline?: unknown) => void) | undefined)?.(g.roles[role.key], against?.roles[role.key]);
+    for (const role of this.roles) role.reduce?.(g.roles[role.key], against?.roles[role.key]);
     if (against && g.roles.text) this.finishedAgainst = against;
     this.reduced.add(g);
     this.lastTaken.delete(g);
