@@ -24,7 +24,7 @@ describe('heapGrowthFlag', () => {
 describe('the flag set at run time', () => {
   // About 24 MB stays live while batches of strings die in turn, as records do in an analysis.
   const script = `
-    const flag = process.argv[1];
+    const flag = process.env.TEST_V8_FLAG;
     if (flag) require('v8').setFlagsFromString(flag);
     const ring = new Array(200);
     let peak = 0;
@@ -37,7 +37,8 @@ describe('the flag set at run time', () => {
     process.stdout.write(String(peak));`;
   const peak = (flag: string) =>
     new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, ['-e', script, flag], { env: { ...process.env, NODE_OPTIONS: '' } });
+      // The flag goes by the environment: after -e, node would take it as an option of its own.
+      const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, NODE_OPTIONS: '', TEST_V8_FLAG: flag } });
       let out = '';
       let err = '';
       child.stdout.on('data', (d) => (out += d));
