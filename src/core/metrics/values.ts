@@ -9,7 +9,7 @@
 // exactly what one pass over all the values gives, however the input was split.
 import type { HistogramBin, ValueDistribution } from '../../shared/details';
 import { DEFAULT_SEED } from '../random';
-import { BottomK, positionKey } from '../numeric/bottomK';
+import { NumberBottomK, positionKey } from '../numeric/bottomK';
 import { ExactSum, varianceNumerator } from '../numeric/exactSum';
 import { percentile } from '../numeric/stats';
 import { encodeBase64, float64FromBase64, uint32FromBase64 } from '../numeric/base64';
@@ -36,7 +36,7 @@ export interface ValueState {
 }
 
 export class ValueAccumulator {
-  private sample: BottomK<number>;
+  private sample: NumberBottomK;
   private readonly seed: number;
   private n = 0;
   private sum = new ExactSum();
@@ -48,7 +48,7 @@ export class ValueAccumulator {
   private runs: { values: Float64Array; counts: Uint32Array } | undefined;
 
   constructor(options: ValueMetricOptions = {}) {
-    this.sample = new BottomK<number>(options.reservoir ?? 1_000_000);
+    this.sample = new NumberBottomK(options.reservoir ?? 1_000_000);
     this.seed = options.seed ?? DEFAULT_SEED;
   }
 
@@ -85,7 +85,7 @@ export class ValueAccumulator {
     acc.n = state.n;
     acc.sum = ExactSum.fromPartials(state.sum);
     acc.sumSquares = ExactSum.fromPartials(state.sumSquares);
-    acc.sample = BottomK.from(acc.sample.capacity, state.sample, state.seen);
+    acc.sample = NumberBottomK.from(acc.sample.capacity, state.sample, state.seen);
     const r = state.reduced;
     if (r) {
       acc.wasSampled = r.sampled;
@@ -127,7 +127,7 @@ export class ValueAccumulator {
     if (this.wasSampled !== undefined) return;
     const sorted = this.sortedSample();
     this.wasSampled = this.sample.sampled;
-    this.sample = new BottomK<number>(1);
+    this.sample = new NumberBottomK(1);
     // Values that repeat (scores with few decimals, ratings, 0/1 rewards) keep as distinct
     // values with counts when that is at most half the size; `sortedSample` expands them.
     const runs = toRuns(sorted);

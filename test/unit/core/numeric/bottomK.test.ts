@@ -2,7 +2,8 @@
 // or the split, and the operations the template sample builds on.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BottomK, positionKey } from '../../../../src/core/numeric/bottomK';
+import { BottomK, NumberBottomK, positionKey } from '../../../../src/core/numeric/bottomK';
+import { Random } from '../../../../src/core/random';
 
 describe('BottomK', () => {
   const keys = Array.from({ length: 500 }, (_, i) => positionKey(9, i + 1));
@@ -36,5 +37,35 @@ describe('BottomK', () => {
     assert.equal(s.popLargest(), 2);
     assert.equal(s.popLargest(), 1);
     assert.equal(s.popLargest(), undefined);
+  });
+});
+
+describe('NumberBottomK', () => {
+  test('keeps what BottomK keeps: any capacity, order, split and restore, below, at and past its capacity', () => {
+    const rng = new Random(21);
+    for (let round = 0; round < 60; round++) {
+      const count = Math.floor(rng.next() * 3000);
+      const capacity = [0, 1, 2, 17, 1000, 2999, 3000, 5000][round % 8]!;
+      const items = Array.from({ length: count }, (_, i) => [positionKey(round, i + 1), Math.round(rng.normal() * 100) / 10] as const);
+      if (round % 2) items.reverse();
+      const typed = new NumberBottomK(capacity);
+      const plain = new BottomK<number>(capacity);
+      for (const [k, v] of items) assert.equal(typed.offer(k, v), plain.offer(k, v));
+      assert.deepEqual(typed.entries(), plain.entries(), `round ${round}`);
+      assert.equal(typed.size, plain.size);
+      assert.equal(typed.sampled, plain.sampled);
+      // Sorted as the value sample sorts them (a typed array's sort puts −0 before 0).
+      assert.deepEqual(Float64Array.from(typed.items()).sort(), Float64Array.from(plain.items()).sort());
+      // Shards merged, and a sample restored from its entries.
+      const parts = [new NumberBottomK(capacity), new NumberBottomK(capacity), new NumberBottomK(capacity)];
+      items.forEach(([k, v], i) => parts[i % 3]!.offer(k, v));
+      const merged = NumberBottomK.from(capacity, [], 0);
+      for (const p of parts) merged.merge(p);
+      assert.deepEqual(merged.entries(), plain.entries());
+      assert.equal(merged.seen, count);
+      const back = NumberBottomK.from(capacity, typed.entries(), typed.seen);
+      assert.deepEqual(back.entries(), typed.entries());
+      assert.equal(back.sampled, typed.sampled);
+    }
   });
 });
