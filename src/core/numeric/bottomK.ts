@@ -109,8 +109,19 @@ export class BottomK<T> {
  * being free) and sifts it down to its place.
  */
 export function siftDown<T>(keys: number[], values: T[], key: number, value: T): void {
-  const n = keys.length;
-  let i = 0;
+  siftDownFrom(keys, values, keys.length, 0, key, value);
+}
+
+/** Writable arrays the heap lives in: JavaScript arrays or typed arrays. */
+interface Slots<T> {
+  [i: number]: T;
+}
+
+/**
+ * Puts (key, value) at slot `i` of a max-heap on keys over the first `n` slots of two parallel
+ * arrays and sifts it down to where the heap below `i` holds.
+ */
+export function siftDownFrom<T>(keys: Slots<number>, values: Slots<T>, n: number, i: number, key: number, value: T): void {
   for (;;) {
     const l = 2 * i + 1;
     if (l >= n) break;
@@ -233,20 +244,6 @@ export class NumberBottomK {
 
   /** Puts (key, value) at slot `i` and moves it down to where the heap below `i` holds. */
   private siftDown(i: number, key: number, value: number): void {
-    const keys = this.keys;
-    const values = this.values;
-    const n = this.n;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && keys[r]! > keys[l]! ? r : l;
-      if (keys[c]! <= key) break;
-      keys[i] = keys[c]!;
-      values[i] = values[c]!;
-      i = c;
-    }
-    keys[i] = key;
-    values[i] = value;
+    siftDownFrom(this.keys, this.values, this.n, i, key, value);
   }
 }
