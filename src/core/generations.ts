@@ -38,7 +38,8 @@ export function isNumericId(id: string): boolean {
   return id.trim() !== '' && Number.isFinite(Number(id));
 }
 
-const numericCompare = (a: string, b: string) => Number(a) - Number(b);
+/** Orders ids that are all numbers. */
+export const numericCompare = (a: string, b: string) => Number(a) - Number(b);
 
 /** Orders group ids: numerically when every id is a number, naturally otherwise. */
 export function compareGroupIds(ids: readonly string[]): (a: string, b: string) => number {

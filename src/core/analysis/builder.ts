@@ -12,7 +12,7 @@ import type { RollingTracker } from './rolling';
 import { labelPair, ROLES } from './roles';
 import type { RoleContext, RoleKey } from './roles';
 import { groupKey, roleContext } from './partial';
-import { compareGroupIds, groupIdsForFiles, isNumericId, naturalCompare } from '../generations';
+import { groupIdsForFiles, isNumericId, naturalCompare, numericCompare } from '../generations';
 import type { FieldsUsed, GroupState, PartialSettings } from './partial';
 
 /** Where the records of one file are counted, and its unusable ones noted (read.ts, FileReading). */
@@ -186,7 +186,8 @@ export class PartialBuilder {
       }
       this.candidate = first;
     } else {
-      const cmp = this.numericIds ? compareGroupIds([id, this.candidate?.id ?? id]) : naturalCompare;
+      // The order compareGroupIds gives the ids seen so far.
+      const cmp = this.numericIds ? numericCompare : naturalCompare;
       if (!this.candidate || cmp(id, this.candidate.id) < 0) this.candidate = { g, id };
     }
     if (this.finishedAgainst && this.candidate!.g !== this.finishedAgainst) throw new BaselineMoved(g.group, line);
