@@ -23,7 +23,7 @@ import { grownI32 as growInt32 } from '../numeric/grow';
 export class TokenTable {
   private slots: Int32Array; // pairs (hash, id + 1); id + 1 = 0 marks an empty slot
   private mask: number;
-  private chars: Uint16Array; // one byte a character once trimmed, when every character fits (see trim)
+  private chars: Uint16Array | Uint8Array; // Uint8Array only once trimmed, when every character fits (see trim)
   private starts: Int32Array; // type id → offset of its characters; starts[size] = end
   private count = 0;
   private wordsHi: Int32Array;
@@ -73,7 +73,7 @@ export class TokenTable {
     let wide = false;
     for (let k = 0; k < chars.length && !wide; k++) wide = chars[k]! > 0xff;
     // Read as UTF-16 code units either way (token() copies them out as numbers).
-    this.chars = (wide ? chars.slice() : Uint8Array.from(chars)) as unknown as Uint16Array;
+    this.chars = wide ? chars.slice() : Uint8Array.from(chars);
     this.starts = this.starts.slice(0, n + 1);
     this.slots = new Int32Array(0);
     this.mask = -1;
