@@ -11,6 +11,7 @@ import { vectorProblem } from './skipped';
 import type { RollingTracker } from './rolling';
 import { labelPair, ROLES } from './roles';
 import type { RoleContext, RoleKey } from './roles';
+import type { OffThreadWork } from '../metrics/text';
 import { groupKey, roleContext } from './partial';
 import { groupIdsForFiles, isNumericId, naturalCompare, numericCompare } from '../generations';
 import type { FieldsUsed, GroupState, PartialSettings } from './partial';
@@ -72,6 +73,11 @@ export class PartialBuilder {
   private numericIds = true;
   /** The candidate the reduced generations were finished against, if any was. */
   private finishedAgainst: GroupState | undefined;
+  /**
+   * What reducing may hand to another thread (read.ts gives it the reading thread's help while
+   * there is one), and the promises of what it did; see `settled`.
+   */
+  readonly work: OffThreadWork = { later: [] };
 
   constructor(
     readonly settings: PartialSettings,
@@ -150,6 +156,12 @@ export class PartialBuilder {
     if (this.reducing && this.records >= this.nextIdleCheck) this.reduceIdle();
   }
 
+  /** Once the work reducing left running has settled, every reduced generation's metrics are complete. */
+  async settled(): Promise<void> {
+    await Promise.all(this.work.later);
+    this.work.later.length = 0;
+  }
+
   /** Reduces every generation not reduced yet (the input was read to its end). */
   reduceAll(): void {
     for (const g of this.byKey.values()) if (!this.reduced.has(g)) this.reduce(g);
@@ -160,7 +172,11 @@ export class PartialBuilder {
   private reduce(g: GroupState): void {
     const base = this.finishEarly ? this.candidate?.g : undefined;
     const against = base && base !== g && this.reduced.has(base) ? base : undefined;
-    for (const role of this.roles) role.reduce?.(g.roles[role.key], against?.roles[role.key]);
+    const later = this.work.later;
+    const pending = later.length;
+    for (const role of this.roles) role.reduce?.(g.roles[role.key], against?.roles[role.key], this.work);
+    // Never an unhandled rejection, should the reading stop before `settled` is awaited.
+    for (let i = pending; i < later.length; i++) later[i]!.catch(() => {});
     if (against && g.roles.text) this.finishedAgainst = against;
     this.reduced.add(g);
     this.lastTaken.delete(g);

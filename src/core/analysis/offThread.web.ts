@@ -10,7 +10,14 @@ export function readerThreadBeside(_dir: string): string | undefined {
   return undefined;
 }
 
-export async function* projectOffThread(_script: string, _job: ProjectJob, _signal?: AbortSignal): AsyncGenerator<ProjectedBatch> {
+/** Never attached here: there is no reading thread to help. */
+export class ReadingThreadHelp {
+  gzipFileSize(_bytes: Uint8Array): Promise<number> {
+    return Promise.reject(new Error(NO_THREAD));
+  }
+}
+
+export async function* projectOffThread(_script: string, _job: ProjectJob, _signal?: AbortSignal, _loan?: { help: ReadingThreadHelp; atEnd?: () => void }): AsyncGenerator<ProjectedBatch> {
   throw new Error(NO_THREAD);
 }
 
@@ -25,3 +32,4 @@ export async function sampleOffThread(
 
 // tsc checks the importers against offThread.ts only; this holds the two files' exports together.
 ({ readerThreadBeside, projectOffThread, sampleOffThread }) satisfies Pick<typeof import('./offThread'), 'readerThreadBeside' | 'projectOffThread' | 'sampleOffThread'>;
+new ReadingThreadHelp() satisfies Pick<import('./offThread').ReadingThreadHelp, 'gzipFileSize'>;

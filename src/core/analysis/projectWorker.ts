@@ -6,17 +6,23 @@ import { makeProjector } from './project';
 import type { Projected } from './project';
 import type { RecordIssue, SourceRecord } from '../readers/types';
 import { MAX_IN_FLIGHT } from './offThread';
-import type { ProjectJob, ProjectMessage } from './offThread';
+import type { HelpAnswer, ProjectJob, ProjectMessage, ReaderRequest } from './offThread';
+import { referenceGzipFileSize } from '../metrics/compression';
 
 const job = workerData as ProjectJob;
 const port = parentPort!;
 let inFlight = 0;
 let resume: (() => void) | undefined;
-port.on('message', () => {
-  inFlight--;
-  const r = resume;
-  resume = undefined;
-  r?.();
+port.on('message', (m: ReaderRequest) => {
+  if (m === 'next') {
+    inFlight--;
+    const r = resume;
+    resume = undefined;
+    r?.();
+    return;
+  }
+  // Work for the analysis thread (ReadingThreadHelp), done between two batches.
+  if (m.kind === 'gzip') port.postMessage({ kind: 'gzipped', id: m.id, size: referenceGzipFileSize(m.bytes) } satisfies HelpAnswer);
 });
 
 const post = (m: ProjectMessage) => port.postMessage(m);
@@ -67,4 +73,6 @@ async function main(): Promise<void> {
   }
 }
 
-void main().then(() => port.close());
+// The port stays open after the file is read: the analysis thread may still ask for work, and
+// stops this thread once it has its answers.
+void main();

@@ -19,7 +19,7 @@ import { makeProjector } from './project';
 import type { Projected, ProjectedIssue, ProjectionSpec } from './project';
 import { locateIssueColumns } from './skipped';
 import type { IssueToLocate } from './skipped';
-import { projectOffThread, sampleOffThread } from './offThread';
+import { projectOffThread, ReadingThreadHelp, sampleOffThread } from './offThread';
 import { detectCollection } from './collections';
 import { RollingTracker } from './rolling';
 import { BaselineMoved, GenerationReturned, PartialBuilder } from './builder';
@@ -197,10 +197,20 @@ async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOpti
         // A large local file: read, parse and project it on a second thread, from its start.
         await reader.return?.(undefined);
         pending = [];
-        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projectionSpec(builder.fields, input.display) }, options.signal)) {
-          for (const issue of batch.issues) file.note(issue);
-          consume(batch.records);
-          progress(batch.bytes);
+        // While it reads, the thread also compresses the samples of the generations reduced here,
+        // the last ones too when no later file can add to them (reduced before it stops).
+        const help = new ReadingThreadHelp();
+        const b = builder;
+        b.work.gzipFileSize = (bytes) => help.gzipFileSize(bytes);
+        const atEnd = reducing && (multipleFiles || fi === ordered.length - 1) ? () => b.reduceAll() : undefined;
+        try {
+          for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projectionSpec(b.fields, input.display) }, options.signal, { help, ...(atEnd ? { atEnd } : {}) })) {
+            for (const issue of batch.issues) file.note(issue);
+            consume(batch.records);
+            progress(batch.bytes);
+          }
+        } finally {
+          delete b.work.gzipFileSize;
         }
       } else {
         for (const issue of early) file.note(issue);
@@ -226,6 +236,7 @@ async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOpti
   }
 
   if (reducing && options.reduceAll) builder!.reduceAll();
+  await builder!.settled();
   const partial: PartialAnalysis = { settings, fields: builder!.fields, files, groups: builder!.groups() };
   if (builder!.rolling) partial.rolling = builder!.rolling;
   return partial;

@@ -7,7 +7,7 @@ import type { GroupDetails, AnalysisResult } from '../../shared/details';
 import type { DetectedFields } from '../detect';
 import type { SamplingOptions } from '../options';
 import { buildTextBaseline, finishTextMetrics, reduceTextAccumulator, TextAccumulator } from '../metrics/text';
-import type { ReducedTextState, TextBaseline, TextGroupResult, TextState } from '../metrics/text';
+import type { OffThreadWork, ReducedTextState, TextBaseline, TextGroupResult, TextState } from '../metrics/text';
 import { finishVectorMetrics, projectVectors, VectorAccumulator } from '../metrics/vectors';
 import type { VectorState } from '../metrics/vectors';
 import { finishLabelMetrics, LabelAccumulator } from '../metrics/labels';
@@ -60,9 +60,10 @@ export interface RoleAnalyzer<A, S, Shared> {
    * after it. Never called on accumulators that will merge or be stored. `baseline`: the
    * baseline generation's accumulator, when it is known and reduced already; a role may then
    * finish the generation now and keep only its result (`finish` must then get a baseline
-   * prepared from that accumulator).
+   * prepared from that accumulator). `work`: what it may hand to another thread, and where it
+   * leaves the promises of what it did (metrics are read once all of them have settled).
    */
-  reduce?(acc: A, baseline?: A): void;
+  reduce?(acc: A, baseline: A | undefined, work: OffThreadWork): void;
   /** Details over all generations (the projection chart). */
   details?(all: { acc: A; id: string }[], shared: Shared | undefined): Partial<AnalysisResult['details']>;
 }
@@ -96,7 +97,7 @@ const text: RoleAnalyzer<TextAccumulator, TextState | ReducedTextState, TextBase
     const base = baseline ?? all[0];
     return base ? buildTextBaseline(base) : undefined;
   },
-  reduce: (acc, baseline) => reduceTextAccumulator(acc, baseline),
+  reduce: (acc, baseline, work) => reduceTextAccumulator(acc, baseline, work),
   finish(acc, baseline) {
     const result = finishTextMetrics(acc, baseline);
     return { metrics: result.metrics, sampled: result.sampled, detail: { rankFrequency: result.rankFrequency, topOutputs: result.topOutputs }, text: result };

@@ -163,6 +163,22 @@ export class CompressionSample {
 
   /** UTF-8 bytes of the joined sample and its ratio. */
   ratio(): { ratio: number; bytes: number } {
+    const bytes = this.joined();
+    return { ratio: bytes.length / referenceGzipFileSize(bytes), bytes: bytes.length };
+  }
+
+  /**
+   * `ratio`, with the file's size from `fileSize` (`referenceGzipFileSize` on another thread,
+   * which the joined bytes move to): the sample's size now, its ratio later.
+   */
+  ratioLater(fileSize: (bytes: Uint8Array) => Promise<number>): { ratio: Promise<number>; bytes: number } {
+    const bytes = this.joined();
+    const n = bytes.length;
+    return { ratio: fileSize(bytes).then((size) => n / size), bytes: n };
+  }
+
+  /** The kept records' UTF-8 bytes in position order, joined with one space. */
+  private joined(): Uint8Array {
     const all: [number, number, Uint8Array][] = [];
     for (const c of this.chunks.values()) for (const r of records(c)) all.push(r);
     all.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -175,7 +191,7 @@ export class CompressionSample {
       bytes.set(r[2], at);
       at += r[2].length;
     });
-    return { ratio: bytes.length / referenceGzipFileSize(bytes), bytes: bytes.length };
+    return bytes;
   }
 
   toState(): CompressionState {

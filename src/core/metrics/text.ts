@@ -20,6 +20,7 @@ import { entropyBits } from '../numeric/stats';
 export { TextAccumulator, isWhitespaceCode } from './textAccumulator';
 export { buildTextBaseline, finishTextMetrics, reduceTextAccumulator } from './textFinish';
 export type { TextBaseline, TextGroupResult, TextTemplate } from './textFinish';
+export type { OffThreadWork } from './offThreadWork';
 export type { ReducedTextState, TextMetricOptions, TextState } from './textState';
 export { nearDuplicateFlags } from './nearDuplicates';
 

@@ -1,11 +1,15 @@
 // Reading on a second thread (src/core/analysis/offThread.ts) gives the same report as reading
-// on the analysis thread, for every layout, issues and all; a cancel ends the reading thread.
+// on the analysis thread, for every layout, issues and all; a cancel ends the reading thread;
+// the reading thread compresses the samples of the generations reduced while it reads.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeFiles } from '../../../../src/core/analyze';
+import { projectOffThread, ReadingThreadHelp } from '../../../../src/core/analysis/offThread';
+import { referenceGzipFileSize } from '../../../../src/core/metrics/compression';
+import { formatJson } from '../../../../src/core/format/json';
 import { repoRoot } from '../../support';
 
 const root = repoRoot();
@@ -58,6 +62,58 @@ describe('reading on a second thread', () => {
       },
     });
     await assert.rejects(run, (e: Error) => e.name === 'AbortError');
+  });
+});
+
+describe('work the reading thread does for the analysis thread', () => {
+  const text = (n: number) => new TextEncoder().encode(Array.from({ length: n }, (_, i) => `word${i % 97} and the rest ${i % 13}`).join(' '));
+
+  test('compression asked while it reads and at the end: answered, the bytes moved there, nothing asked after it stops', async () => {
+    const file = path.join(root, 'test', 'fixtures', 'layouts', 'openai-batch-output', 'gen-1.jsonl');
+    const help = new ReadingThreadHelp();
+    const asked: Promise<number>[] = [];
+    const expected: number[] = [];
+    const ask = () => {
+      const bytes = text(2000 + asked.length * 500);
+      expected.push(referenceGzipFileSize(bytes.slice()));
+      asked.push(help.gzipFileSize(bytes));
+      assert.equal(bytes.length, 0, 'the array was moved to the reading thread, not copied');
+    };
+    let batches = 0;
+    for await (const _ of projectOffThread(script, { file, format: 'jsonl', compressed: false, spec: { paths: { text: 'response.body.choices[*].message.content' }, file: 'gen-1.jsonl' } }, undefined, { help, atEnd: ask })) {
+      batches++;
+      ask();
+    }
+    assert.ok(batches >= 1);
+    // Every request is answered before the thread is stopped, the one made at the end too.
+    assert.deepEqual(await Promise.all(asked), expected);
+    assert.equal(help.attached, false);
+    await assert.rejects(help.gzipFileSize(text(10)), /the reading thread has stopped/);
+  });
+
+  test('an analysis read on the reading thread compresses every generation there: the same report as on one thread', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-offthread-'));
+    const file = path.join(dir, 'gens.jsonl');
+    // Three generations one after the other, each longer than the idle window (reduced while reading).
+    const lines = Array.from({ length: 3 * 5000 }, (_, i) => JSON.stringify({ generation: Math.floor(i / 5000), output: `word${i % (900 - Math.floor(i / 20))} said ${i % 31} things` }));
+    fs.writeFileSync(file, lines.join('\n'));
+    const inputs = [{ file, display: 'gens.jsonl' }];
+    const original = ReadingThreadHelp.prototype.gzipFileSize;
+    let calls = 0;
+    ReadingThreadHelp.prototype.gzipFileSize = function (this: ReadingThreadHelp, bytes: Uint8Array) {
+      calls++;
+      return original.call(this, bytes);
+    };
+    try {
+      const two = await analyzeFiles(inputs, { readerThread: script, readerThreadMinBytes: 0 });
+      assert.equal(calls, 3, 'every generation, the last one too');
+      const one = await analyzeFiles(inputs);
+      assert.equal(formatJson(two.report), formatJson(one.report));
+      for (const g of two.report.groups) assert.ok(Number.isFinite(g.metrics.compression_ratio), `generation ${g.id}`);
+    } finally {
+      ReadingThreadHelp.prototype.gzipFileSize = original;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

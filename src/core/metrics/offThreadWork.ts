@@ -1,0 +1,12 @@
+// Work a generation's finishing can hand to another thread while this one reads on: the
+// reading thread of a large file (analysis/offThread.ts), which mostly waits for this one.
+// A metric whose work was handed off holds a placeholder (NaN) until the answer comes.
+export interface OffThreadWork {
+  /** What was handed off and not answered yet: every metric is complete once all of it has settled. */
+  readonly later: Promise<void>[];
+  /**
+   * compression.ts `referenceGzipFileSize` on the other thread (absent: none to hand it to).
+   * The bytes move there: the array is left detached.
+   */
+  gzipFileSize?: (bytes: Uint8Array) => Promise<number>;
+}
