@@ -71,7 +71,8 @@ const builds = [
   // The threads that read inputs into partial analyses with --jobs (src/core/analysis/parallel.ts).
   { ...analysing, entryPoints: ['src/core/analysis/partialWorker.ts'], outfile: 'dist/analysis-thread.js' },
   // The second thread that reads, parses and projects large files (src/core/analysis/offThread.ts).
-  { ...nodeCommon, entryPoints: ['src/core/analysis/projectWorker.ts'], outfile: 'dist/reader-thread.js' },
+  // It tags template samples for the analysis thread (ReadingThreadHelp): the model from its own file.
+  { ...analysing, entryPoints: ['src/core/analysis/projectWorker.ts'], outfile: 'dist/reader-thread.js' },
   // The second thread of the vector metrics' pair pass (src/core/numeric/pairThreads.ts).
   { ...nodeCommon, entryPoints: ['src/core/numeric/pairWorker.ts'], outfile: 'dist/pair-thread.js' },
   // Loaded by the host when a report first opens (see src/core/reportRender.ts).

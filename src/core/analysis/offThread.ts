@@ -9,6 +9,7 @@ import type { InputFormat } from '../../shared/report';
 import { abortError, InputError } from '../readers/types';
 import type { RecordIssue, SourceRecord } from '../readers/types';
 import type { Projected, ProjectionSpec } from './project';
+import type { PackedTags } from '../metrics/packedTagged';
 
 export interface ProjectJob {
   /** Stall limit of this job (default STALL_MS). */
@@ -39,26 +40,23 @@ export type ProjectMessage =
   | HelpAnswer;
 
 /** Messages to the reading thread: a batch was taken, or work asked of it (`ReadingThreadHelp`). */
-export type ReaderRequest = 'next' | { kind: 'gzip'; id: number; bytes: Uint8Array };
+export type ReaderRequest = 'next' | { kind: 'gzip'; id: number; bytes: Uint8Array } | { kind: 'tag'; id: number; texts: string[] };
 
 /** The reading thread's answer to a request for work. */
-export interface HelpAnswer {
-  kind: 'gzipped';
-  id: number;
-  size: number;
-}
+export type HelpAnswer = { kind: 'gzipped'; id: number; size: number } | { kind: 'tagged'; id: number; tags: PackedTags };
 
 /**
  * Work this thread hands to the reading thread while it runs (metrics/offThreadWork.ts): the
  * reading thread waits for this one most of the time (about three quarters of it on the text
- * benchmark), so a generation's compression is done there, between its batches, while this
- * thread reads on. Answers come back as messages; the thread is stopped only once every
- * request has been answered.
+ * benchmark), so a generation's compression and the tagging of its template sample are done
+ * there, between its batches, while this thread reads on (and the part-of-speech model is
+ * loaded there, not here). Answers come back as messages; the thread is stopped only once
+ * every request has been answered.
  */
 export class ReadingThreadHelp {
   private worker: Worker | undefined;
   private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: (size: number) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (value: never) => void; reject: (e: Error) => void }>();
 
   /** While the thread reads, requests go to it (`messages` attaches and detaches it). */
   get attached(): boolean {
@@ -67,13 +65,22 @@ export class ReadingThreadHelp {
 
   /** compression.ts `referenceGzipFileSize` of `bytes` on the reading thread; the bytes move there. */
   gzipFileSize(bytes: Uint8Array): Promise<number> {
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    return this.ask<number>((id) => ({ kind: 'gzip', id, bytes }), whole ? [bytes.buffer as ArrayBuffer] : []);
+  }
+
+  /** posTagger.ts `tagTexts` on the reading thread, packed (`packTags`). */
+  tagTexts(texts: string[]): Promise<PackedTags> {
+    return this.ask<PackedTags>((id) => ({ kind: 'tag', id, texts }), []);
+  }
+
+  private ask<T>(request: (id: number) => ReaderRequest, transfer: ArrayBuffer[]): Promise<T> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('the reading thread has stopped'));
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      const request: ReaderRequest = { kind: 'gzip', id, bytes };
-      worker.postMessage(request, bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (value: never) => void, reject });
+      worker.postMessage(request(id), transfer);
     });
   }
 
@@ -86,7 +93,7 @@ export class ReadingThreadHelp {
   answer(m: HelpAnswer): void {
     const w = this.waiting.get(m.id);
     this.waiting.delete(m.id);
-    w?.resolve(m.size);
+    w?.resolve((m.kind === 'gzipped' ? m.size : m.tags) as never);
   }
 
   /** @internal Whether requests are still unanswered. */
@@ -163,7 +170,7 @@ async function* messages(script: string, job: ProjectJob, signal?: AbortSignal, 
   };
   help?.attach(worker);
   worker.on('message', (m: ProjectMessage) => {
-    if (m.kind === 'gzipped') {
+    if (m.kind === 'gzipped' || m.kind === 'tagged') {
       help?.answer(m);
       notify();
       return;

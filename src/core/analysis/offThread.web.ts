@@ -3,6 +3,7 @@
 // which the web worker never gives, so these are never called there.
 import type { RecordIssue, SourceRecord } from '../readers/types';
 import type { ProjectedBatch, ProjectJob } from './offThread';
+import type { PackedTags } from '../metrics/packedTagged';
 
 const NO_THREAD = 'no reading thread in a browser';
 
@@ -13,6 +14,10 @@ export function readerThreadBeside(_dir: string): string | undefined {
 /** Never attached here: there is no reading thread to help. */
 export class ReadingThreadHelp {
   gzipFileSize(_bytes: Uint8Array): Promise<number> {
+    return Promise.reject(new Error(NO_THREAD));
+  }
+
+  tagTexts(_texts: string[]): Promise<PackedTags> {
     return Promise.reject(new Error(NO_THREAD));
   }
 }
@@ -32,4 +37,4 @@ export async function sampleOffThread(
 
 // tsc checks the importers against offThread.ts only; this holds the two files' exports together.
 ({ readerThreadBeside, projectOffThread, sampleOffThread }) satisfies Pick<typeof import('./offThread'), 'readerThreadBeside' | 'projectOffThread' | 'sampleOffThread'>;
-new ReadingThreadHelp() satisfies Pick<import('./offThread').ReadingThreadHelp, 'gzipFileSize'>;
+new ReadingThreadHelp() satisfies Pick<import('./offThread').ReadingThreadHelp, 'gzipFileSize' | 'tagTexts'>;

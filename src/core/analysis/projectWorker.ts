@@ -8,11 +8,17 @@ import type { RecordIssue, SourceRecord } from '../readers/types';
 import { MAX_IN_FLIGHT } from './offThread';
 import type { HelpAnswer, ProjectJob, ProjectMessage, ReaderRequest } from './offThread';
 import { referenceGzipFileSize } from '../metrics/compression';
+import { packedTagsBuffers, packTags } from '../metrics/packedTagged';
+import { prepareTagger, tagTexts } from '../metrics/posTagger';
 
 const job = workerData as ProjectJob;
 const port = parentPort!;
 let inFlight = 0;
 let resume: (() => void) | undefined;
+/** Work asked by the analysis thread (ReadingThreadHelp), not done yet. */
+const asked: Exclude<ReaderRequest, 'next'>[] = [];
+/** While reading, work is done only with MAX_IN_FLIGHT batches waiting, so the analysis thread never waits for a batch meanwhile. */
+let reading = true;
 port.on('message', (m: ReaderRequest) => {
   if (m === 'next') {
     inFlight--;
@@ -21,9 +27,36 @@ port.on('message', (m: ReaderRequest) => {
     r?.();
     return;
   }
-  // Work for the analysis thread (ReadingThreadHelp), done between two batches.
-  if (m.kind === 'gzip') port.postMessage({ kind: 'gzipped', id: m.id, size: referenceGzipFileSize(m.bytes) } satisfies HelpAnswer);
+  asked.push(m);
+  if (!reading || inFlight >= MAX_IN_FLIGHT) work();
 });
+
+/**
+ * Does the work asked: all of it once the file is read; while reading, one piece (about 0.1 s)
+ * each time MAX_IN_FLIGHT batches are waiting, so the analysis thread has batches meanwhile.
+ */
+function work(): void {
+  for (let m = asked.shift(); m !== undefined; m = reading ? undefined : asked.shift()) {
+    if (m.kind === 'gzip') port.postMessage({ kind: 'gzipped', id: m.id, size: referenceGzipFileSize(m.bytes) } satisfies HelpAnswer);
+    else {
+      const tags = packTags(tagTexts(m.texts));
+      port.postMessage({ kind: 'tagged', id: m.id, tags } satisfies HelpAnswer, packedTagsBuffers(tags));
+    }
+  }
+}
+
+/**
+ * With a text path, generations will have their template samples tagged here: the model is
+ * loaded the first time this thread is ahead with nothing asked (its load is the longest piece).
+ */
+let taggerPending = job.spec.paths.text !== undefined && job.sample === undefined;
+function idle(): void {
+  if (asked.length > 0) work();
+  else if (taggerPending) {
+    taggerPending = false;
+    prepareTagger();
+  }
+}
 
 const post = (m: ProjectMessage) => port.postMessage(m);
 
@@ -59,7 +92,10 @@ async function main(): Promise<void> {
         const p = project(rec);
         if (p) records.push(p);
       }
-      while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (resume = r));
+      while (inFlight >= MAX_IN_FLIGHT) {
+        idle();
+        await new Promise<void>((r) => (resume = r));
+      }
       inFlight++;
       // Vectors move to the analysis thread without a copy.
       const transfer: ArrayBuffer[] = [];
@@ -71,6 +107,8 @@ async function main(): Promise<void> {
     const err = e as Error & { line?: number; column?: number };
     post({ kind: 'error', name: err.name ?? 'Error', message: err.message ?? String(e), ...(err.line !== undefined ? { line: err.line } : {}), ...(err.column !== undefined ? { column: err.column } : {}) });
   }
+  reading = false;
+  work();
 }
 
 // The port stays open after the file is read: the analysis thread may still ask for work, and

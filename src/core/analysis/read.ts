@@ -197,11 +197,12 @@ async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOpti
         // A large local file: read, parse and project it on a second thread, from its start.
         await reader.return?.(undefined);
         pending = [];
-        // While it reads, the thread also compresses the samples of the generations reduced here,
-        // the last ones too when no later file can add to them (reduced before it stops).
+        // While it reads, the thread also compresses and tags the samples of the generations
+        // reduced here, the last ones too when no later file can add to them (reduced before it stops).
         const help = new ReadingThreadHelp();
         const b = builder;
         b.work.gzipFileSize = (bytes) => help.gzipFileSize(bytes);
+        b.work.tagTexts = (texts) => help.tagTexts(texts);
         const atEnd = reducing && (multipleFiles || fi === ordered.length - 1) ? () => b.reduceAll() : undefined;
         try {
           for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projectionSpec(b.fields, input.display) }, options.signal, { help, ...(atEnd ? { atEnd } : {}) })) {
@@ -211,6 +212,7 @@ async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOpti
           }
         } finally {
           delete b.work.gzipFileSize;
+          delete b.work.tagTexts;
         }
       } else {
         for (const issue of early) file.note(issue);

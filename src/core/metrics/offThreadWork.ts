@@ -1,6 +1,9 @@
 // Work a generation's finishing can hand to another thread while this one reads on: the
 // reading thread of a large file (analysis/offThread.ts), which mostly waits for this one.
-// A metric whose work was handed off holds a placeholder (NaN) until the answer comes.
+// A metric whose work was handed off holds a placeholder (NaN) until the answer comes, or the
+// work that needs the answer waits for it (textFinish.ts).
+import type { PackedTags } from './packedTagged';
+
 export interface OffThreadWork {
   /** What was handed off and not answered yet: every metric is complete once all of it has settled. */
   readonly later: Promise<void>[];
@@ -9,4 +12,6 @@ export interface OffThreadWork {
    * The bytes move there: the array is left detached.
    */
   gzipFileSize?: (bytes: Uint8Array) => Promise<number>;
+  /** posTagger.ts `tagTexts` of a template sample on the other thread, packed (`packTags`). */
+  tagTexts?: (texts: string[]) => Promise<PackedTags>;
 }

@@ -8,7 +8,16 @@ import { encodeBase64, float64FromBase64, int32FromBase64, uint16FromBase64 } fr
  * and per token: what a reduced generation keeps of it (a thousand outputs) until the
  * baseline is known. `unpackTagged` gives the sample back as it was.
  */
-export interface PackedTagged {
+export interface PackedTagged extends PackedTags {
+  texts: string[];
+  lines: Float64Array;
+}
+
+/**
+ * The tags of a sample's outputs, packed (`packTags`): what the reading thread sends back when
+ * it tags a sample (analysis/offThread.ts), its arrays moved rather than copied.
+ */
+export interface PackedTags {
   /** Distinct tags; `tags` holds indices into it. */
   names: string[];
   tags: Uint16Array;
@@ -20,12 +29,21 @@ export interface PackedTagged {
   /** Every token back to back, and each one's length. */
   tokenText: string;
   tokenLengths: Int32Array;
-  texts: string[];
-  lines: Float64Array;
+  /** Per output, its tags. */
   counts: Int32Array;
 }
 
 export function packTagged(items: readonly { output: TaggedOutput; text: string; line: number; tags: number }[]): PackedTagged {
+  const tags = packTags(items.map((i) => i.output));
+  return { ...tags, texts: items.map((i) => i.text), lines: Float64Array.from(items, (i) => i.line), counts: Int32Array.from(items, (i) => i.tags) };
+}
+
+/** The typed arrays of packed tags, to move them to another thread. */
+export function packedTagsBuffers(p: PackedTags): ArrayBuffer[] {
+  return [p.tags, p.sentenceLengths, p.outputSentences, p.sentenceTokens, p.tokenLengths, p.counts].map((a) => a.buffer as ArrayBuffer);
+}
+
+export function packTags(outputs: readonly TaggedOutput[]): PackedTags {
   const names: string[] = [];
   const index = new Map<string, number>();
   const tags: number[] = [];
@@ -33,8 +51,10 @@ export function packTagged(items: readonly { output: TaggedOutput; text: string;
   const sentenceTokens: number[] = [];
   const tokenParts: string[] = [];
   const tokenLengths: number[] = [];
-  for (const item of items) {
-    for (const sentence of item.output.sentences) {
+  const counts = new Int32Array(outputs.length);
+  outputs.forEach((output, o) => {
+    for (const sentence of output.sentences) {
+      counts[o]! += sentence.tags.length;
       for (const t of sentence.tags) {
         let k = index.get(t);
         if (k === undefined) index.set(t, (k = names.push(t) - 1));
@@ -47,18 +67,16 @@ export function packTagged(items: readonly { output: TaggedOutput; text: string;
         tokenLengths.push(w.length);
       }
     }
-  }
+  });
   return {
     names,
     tags: Uint16Array.from(tags),
     sentenceLengths: Int32Array.from(sentenceLengths),
-    outputSentences: Int32Array.from(items, (i) => i.output.sentences.length),
+    outputSentences: Int32Array.from(outputs, (o) => o.sentences.length),
     sentenceTokens: Int32Array.from(sentenceTokens),
     tokenText: tokenParts.join(''),
     tokenLengths: Int32Array.from(tokenLengths),
-    texts: items.map((i) => i.text),
-    lines: Float64Array.from(items, (i) => i.line),
-    counts: Int32Array.from(items, (i) => i.tags),
+    counts,
   };
 }
 

@@ -38,6 +38,15 @@ function newTagger(): WinkMethods {
 }
 
 /**
+ * Loads the model and builds its shared copy now (the first tagger's cost, about 0.1–0.2 s),
+ * for a thread that has time now and will tag later (analysis/projectWorker.ts). Taggers made
+ * afterwards are as they would be without it.
+ */
+export function prepareTagger(): void {
+  newTagger();
+}
+
+/**
  * Universal POS tag of one of the tagger's tags, or undefined for a token that is not part
  * of the syntax: the tagger tags runs of line breaks and tabs `SPACE` (spaCy's `_SP`).
  */

@@ -20,6 +20,7 @@ import { TextCounter, truncate } from './textCounter';
 import { SliceArena } from '../numeric/sliceArena';
 import { packedFromState, packedToState, packTagged, unpackTagged } from './packedTagged';
 import type { PackedTagged } from './packedTagged';
+import type { OffThreadWork } from './offThreadWork';
 import { follows, joinNeighbours } from './textRuns';
 import type { Run } from './textRuns';
 import { optionDifferences, resolveTextOptions } from './textState';
@@ -123,6 +124,8 @@ export class TextAccumulator {
   private tagged: { output: TaggedOutput; text: string; line: number; tags: number }[] | undefined;
   /** The tagged sample of a reduced accumulator, packed (`packTagged`). */
   private packed: PackedTagged | undefined;
+  /** @internal Set while the template sample is tagged on another thread (`release`); cleared once `packed` holds it. */
+  tagging: Promise<void> | undefined;
 
   // Scratch for the record being added.
   private keepShingles = false;
@@ -287,12 +290,22 @@ export class TextAccumulator {
   /**
    * @internal Lets go of everything but what the baseline-dependent metrics need (the
    * vocabulary with its counts, the per-prompt sample and the tagged template sample),
-   * once `reduction` holds the rest.
+   * once `reduction` holds the rest. With `work` that can tag elsewhere, the template sample
+   * is tagged there: `tagging` is set until its answer is packed, and pushed to `work.later`.
    */
-  release(): void {
+  release(work?: OffThreadWork): void {
     this.releasedSizes = this.tableSizes();
     // Tagged now, and packed; a tagged output's text is only shown cut (an example of its template).
-    this.packed = packTagged(this.taggedSample().map((t) => ({ ...t, text: truncate(t.text) })));
+    const items = this.templateSample.items();
+    if (work?.tagTexts && !this.tagged && items.length > 0) {
+      const texts = items.map((item) => truncate(item.text));
+      const lines = Float64Array.from(items, (item) => item.line);
+      this.tagging = work.tagTexts(items.map((item) => item.text)).then((tags) => {
+        this.packed = { ...tags, texts, lines };
+        this.tagging = undefined;
+      });
+      work.later.push(this.tagging);
+    } else this.packed = packTagged(this.taggedSample().map((t) => ({ ...t, text: truncate(t.text) })));
     this.tagged = undefined;
     this.templateSample = new OutputSample(this.o.seed + SAMPLE_SEEDS.templates);
     const cap = this.o.distinctSetCap;
@@ -410,6 +423,7 @@ export class TextAccumulator {
    */
   taggedSample(): { output: TaggedOutput; text: string; line: number; tags: number }[] {
     if (this.packed) return unpackTagged(this.packed);
+    if (this.tagging) throw new Error('TextAccumulator.taggedSample: the sample is being tagged on another thread (await `tagging` first)');
     const items = this.templateSample.items();
     const outputs = this.tagged ? [] : tagTexts(items.map((item) => item.text));
     this.tagged ??= items.map((item, i) => {

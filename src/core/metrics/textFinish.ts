@@ -115,18 +115,25 @@ function inOrder(a: Record<string, number>, b: Record<string, number>): Record<s
  * finished against it now, and keeps its result only: memory then does not grow with the
  * number of generations. `finishTextMetrics` gives that result back, and refuses a baseline
  * built from another accumulator (the reading is redone when the baseline moves; builder.ts).
- * With `work`, part of the finishing may run on another thread (see `ownTextMetrics`).
+ * With `work`, part of the finishing may run on another thread (see `ownTextMetrics` and
+ * `TextAccumulator.release`); its promises in `work.later` settle once the metrics are whole.
  */
 export function reduceTextAccumulator(acc: TextAccumulator, baseline?: TextAccumulator, work?: OffThreadWork): void {
   if (acc.reduction) return;
   acc.reduction = ownTextMetrics(acc, work);
-  acc.release();
-  // The baseline is known (and reduced itself): finish now and keep the result alone.
+  acc.release(work);
+  // The baseline is known (and reduced itself): finish now and keep the result alone; once
+  // both template samples are tagged, when another thread tags them.
   if (baseline && baseline !== acc && baseline.reduction && !baseline.early) {
-    let built = earlyBaselines.get(baseline);
-    if (!built) earlyBaselines.set(baseline, (built = buildTextBaseline(baseline)));
-    acc.early = { source: baseline, result: finishTextMetrics(acc, built) };
-    acc.releaseFinished();
+    const finish = () => {
+      let built = earlyBaselines.get(baseline);
+      if (!built) earlyBaselines.set(baseline, (built = buildTextBaseline(baseline)));
+      acc.early = { source: baseline, result: finishTextMetrics(acc, built) };
+      acc.releaseFinished();
+    };
+    const tagging = [acc.tagging, baseline.tagging].filter((t) => t !== undefined);
+    if (tagging.length === 0) finish();
+    else work!.later.push(Promise.all(tagging).then(finish));
   }
 }
 

@@ -1,6 +1,6 @@
 // Reading on a second thread (src/core/analysis/offThread.ts) gives the same report as reading
 // on the analysis thread, for every layout, issues and all; a cancel ends the reading thread;
-// the reading thread compresses the samples of the generations reduced while it reads.
+// the reading thread compresses and tags the samples of the generations reduced while it reads.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,6 +9,9 @@ import path from 'node:path';
 import { analyzeFiles } from '../../../../src/core/analyze';
 import { projectOffThread, ReadingThreadHelp } from '../../../../src/core/analysis/offThread';
 import { referenceGzipFileSize } from '../../../../src/core/metrics/compression';
+import { packTags } from '../../../../src/core/metrics/packedTagged';
+import type { PackedTags } from '../../../../src/core/metrics/packedTagged';
+import { tagTexts } from '../../../../src/core/metrics/posTagger';
 import { formatJson } from '../../../../src/core/format/json';
 import { repoRoot } from '../../support';
 
@@ -91,27 +94,49 @@ describe('work the reading thread does for the analysis thread', () => {
     await assert.rejects(help.gzipFileSize(text(10)), /the reading thread has stopped/);
   });
 
-  test('an analysis read on the reading thread compresses every generation there: the same report as on one thread', async () => {
+  test('tagging asked while it reads: the tags of tagTexts here, packed', async () => {
+    const file = path.join(root, 'test', 'fixtures', 'layouts', 'openai-batch-output', 'gen-1.jsonl');
+    const help = new ReadingThreadHelp();
+    const texts = ['The cat sat on the mat. It was happy.', "Bingley's horse can't run fast!", '', 'Dogs bark loudly at night'];
+    let tagged: Promise<PackedTags> | undefined;
+    for await (const _ of projectOffThread(script, { file, format: 'jsonl', compressed: false, spec: { paths: { text: 'response.body.choices[*].message.content' }, file: 'gen-1.jsonl' } }, undefined, { help })) {
+      tagged ??= help.tagTexts(texts);
+    }
+    assert.deepEqual(await tagged, packTags(tagTexts(texts)));
+    assert.equal(help.attached, false);
+    await assert.rejects(help.tagTexts(texts), /the reading thread has stopped/);
+  });
+
+  test('an analysis read on the reading thread compresses and tags every generation there: the same report as on one thread', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-offthread-'));
     const file = path.join(dir, 'gens.jsonl');
     // Three generations one after the other, each longer than the idle window (reduced while reading).
     const lines = Array.from({ length: 3 * 5000 }, (_, i) => JSON.stringify({ generation: Math.floor(i / 5000), output: `word${i % (900 - Math.floor(i / 20))} said ${i % 31} things` }));
     fs.writeFileSync(file, lines.join('\n'));
     const inputs = [{ file, display: 'gens.jsonl' }];
-    const original = ReadingThreadHelp.prototype.gzipFileSize;
-    let calls = 0;
+    const gzip = ReadingThreadHelp.prototype.gzipFileSize;
+    const tag = ReadingThreadHelp.prototype.tagTexts;
+    const calls = { gzip: 0, tag: 0 };
     ReadingThreadHelp.prototype.gzipFileSize = function (this: ReadingThreadHelp, bytes: Uint8Array) {
-      calls++;
-      return original.call(this, bytes);
+      calls.gzip++;
+      return gzip.call(this, bytes);
+    };
+    ReadingThreadHelp.prototype.tagTexts = function (this: ReadingThreadHelp, texts: string[]) {
+      calls.tag++;
+      return tag.call(this, texts);
     };
     try {
       const two = await analyzeFiles(inputs, { readerThread: script, readerThreadMinBytes: 0 });
-      assert.equal(calls, 3, 'every generation, the last one too');
+      assert.deepEqual(calls, { gzip: 3, tag: 3 }, 'every generation, the last one too');
       const one = await analyzeFiles(inputs);
       assert.equal(formatJson(two.report), formatJson(one.report));
-      for (const g of two.report.groups) assert.ok(Number.isFinite(g.metrics.compression_ratio), `generation ${g.id}`);
+      for (const g of two.report.groups) {
+        assert.ok(Number.isFinite(g.metrics.compression_ratio), `generation ${g.id}`);
+        assert.ok(Number.isFinite(g.metrics.template_rate), `generation ${g.id}`);
+      }
     } finally {
-      ReadingThreadHelp.prototype.gzipFileSize = original;
+      ReadingThreadHelp.prototype.gzipFileSize = gzip;
+      ReadingThreadHelp.prototype.tagTexts = tag;
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
