@@ -10,6 +10,7 @@ import { abortError, InputError } from '../readers/types';
 import type { RecordIssue, SourceRecord } from '../readers/types';
 import type { Projected, ProjectionSpec } from './project';
 import type { PackedTags } from '../metrics/packedTagged';
+import type { PackedShingles } from '../metrics/nearDuplicates';
 
 export interface ProjectJob {
   /** Stall limit of this job (default STALL_MS). */
@@ -40,16 +41,20 @@ export type ProjectMessage =
   | HelpAnswer;
 
 /** Messages to the reading thread: a batch was taken, or work asked of it (`ReadingThreadHelp`). */
-export type ReaderRequest = 'next' | { kind: 'gzip'; id: number; bytes: Uint8Array } | { kind: 'tag'; id: number; texts: string[] };
+export type ReaderRequest =
+  | 'next'
+  | { kind: 'gzip'; id: number; bytes: Uint8Array }
+  | { kind: 'tag'; id: number; texts: string[] }
+  | { kind: 'near-duplicates'; id: number; shingles: PackedShingles; threshold: number };
 
 /** The reading thread's answer to a request for work. */
-export type HelpAnswer = { kind: 'gzipped'; id: number; size: number } | { kind: 'tagged'; id: number; tags: PackedTags };
+export type HelpAnswer = { kind: 'gzipped'; id: number; size: number } | { kind: 'tagged'; id: number; tags: PackedTags } | { kind: 'flagged'; id: number; flags: Uint8Array };
 
 /**
  * Work this thread hands to the reading thread while it runs (metrics/offThreadWork.ts): the
  * reading thread waits for this one most of the time (about three quarters of it on the text
- * benchmark), so a generation's compression and the tagging of its template sample are done
- * there, between its batches, while this thread reads on (and the part-of-speech model is
+ * benchmark), so a generation's compression, the tagging of its template sample and its
+ * near-duplicate join are done there, between its batches, while this thread reads on (and the part-of-speech model is
  * loaded there, not here). Answers come back as messages; the thread is stopped only once
  * every request has been answered.
  */
@@ -74,6 +79,11 @@ export class ReadingThreadHelp {
     return this.ask<PackedTags>((id) => ({ kind: 'tag', id, texts }), []);
   }
 
+  /** nearDuplicates.ts `packedNearDuplicateFlags` on the reading thread; the arrays move there. */
+  nearDuplicateFlags(shingles: PackedShingles, threshold: number): Promise<Uint8Array> {
+    return this.ask<Uint8Array>((id) => ({ kind: 'near-duplicates', id, shingles, threshold }), [shingles.hashes.buffer as ArrayBuffer, shingles.sizes.buffer as ArrayBuffer]);
+  }
+
   private ask<T>(request: (id: number) => ReaderRequest, transfer: ArrayBuffer[]): Promise<T> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('the reading thread has stopped'));
@@ -93,7 +103,7 @@ export class ReadingThreadHelp {
   answer(m: HelpAnswer): void {
     const w = this.waiting.get(m.id);
     this.waiting.delete(m.id);
-    w?.resolve((m.kind === 'gzipped' ? m.size : m.tags) as never);
+    w?.resolve((m.kind === 'gzipped' ? m.size : m.kind === 'tagged' ? m.tags : m.flags) as never);
   }
 
   /** @internal Whether requests are still unanswered. */
@@ -170,7 +180,7 @@ async function* messages(script: string, job: ProjectJob, signal?: AbortSignal, 
   };
   help?.attach(worker);
   worker.on('message', (m: ProjectMessage) => {
-    if (m.kind === 'gzipped' || m.kind === 'tagged') {
+    if (m.kind === 'gzipped' || m.kind === 'tagged' || m.kind === 'flagged') {
       help?.answer(m);
       notify();
       return;

@@ -4,6 +4,7 @@
 import type { RecordIssue, SourceRecord } from '../readers/types';
 import type { ProjectedBatch, ProjectJob } from './offThread';
 import type { PackedTags } from '../metrics/packedTagged';
+import type { PackedShingles } from '../metrics/nearDuplicates';
 
 const NO_THREAD = 'no reading thread in a browser';
 
@@ -18,6 +19,10 @@ export class ReadingThreadHelp {
   }
 
   tagTexts(_texts: string[]): Promise<PackedTags> {
+    return Promise.reject(new Error(NO_THREAD));
+  }
+
+  nearDuplicateFlags(_shingles: PackedShingles, _threshold: number): Promise<Uint8Array> {
     return Promise.reject(new Error(NO_THREAD));
   }
 }
@@ -37,4 +42,4 @@ export async function sampleOffThread(
 
 // tsc checks the importers against offThread.ts only; this holds the two files' exports together.
 ({ readerThreadBeside, projectOffThread, sampleOffThread }) satisfies Pick<typeof import('./offThread'), 'readerThreadBeside' | 'projectOffThread' | 'sampleOffThread'>;
-new ReadingThreadHelp() satisfies Pick<import('./offThread').ReadingThreadHelp, 'gzipFileSize' | 'tagTexts'>;
+new ReadingThreadHelp() satisfies Pick<import('./offThread').ReadingThreadHelp, 'gzipFileSize' | 'tagTexts' | 'nearDuplicateFlags'>;

@@ -10,6 +10,7 @@ import type { HelpAnswer, ProjectJob, ProjectMessage, ReaderRequest } from './of
 import { referenceGzipFileSize } from '../metrics/compression';
 import { packedTagsBuffers, packTags } from '../metrics/packedTagged';
 import { prepareTagger, tagTexts } from '../metrics/posTagger';
+import { packedNearDuplicateFlags } from '../metrics/nearDuplicates';
 
 const job = workerData as ProjectJob;
 const port = parentPort!;
@@ -38,7 +39,10 @@ port.on('message', (m: ReaderRequest) => {
 function work(): void {
   for (let m = asked.shift(); m !== undefined; m = reading ? undefined : asked.shift()) {
     if (m.kind === 'gzip') port.postMessage({ kind: 'gzipped', id: m.id, size: referenceGzipFileSize(m.bytes) } satisfies HelpAnswer);
-    else {
+    else if (m.kind === 'near-duplicates') {
+      const flags = packedNearDuplicateFlags(m.shingles, m.threshold);
+      port.postMessage({ kind: 'flagged', id: m.id, flags } satisfies HelpAnswer, [flags.buffer as ArrayBuffer]);
+    } else {
       const tags = packTags(tagTexts(m.texts));
       port.postMessage({ kind: 'tagged', id: m.id, tags } satisfies HelpAnswer, packedTagsBuffers(tags));
     }

@@ -14,6 +14,22 @@ export function sortedUnique(values: Float64Array): Float64Array {
   return sorted.subarray(0, m);
 }
 
+/** Records' shingle hashes back to back (`sizes` says how many each), in one array to move between threads. */
+export interface PackedShingles {
+  hashes: Float64Array;
+  sizes: Int32Array;
+}
+
+/** `nearDuplicateFlags` of packed records, each one's hashes in any order and with repeats. */
+export function packedNearDuplicateFlags(packed: PackedShingles, threshold: number): Uint8Array {
+  const sets: Float64Array[] = [];
+  let at = 0;
+  for (const size of packed.sizes) {
+    sets.push(sortedUnique(packed.hashes.subarray(at, at + size)));
+    at += size;
+  }
+  return nearDuplicateFlags(sets, threshold);
+}
 
 /**
  * For each record (its sorted unique shingle hashes), whether another record has Jaccard

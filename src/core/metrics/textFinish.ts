@@ -260,17 +260,22 @@ export function ownTextMetrics(acc: TextAccumulator, work?: OffThreadWork): OwnT
   metrics.ngram_diversity = diversity;
   if (!joinedExact) sampled.ngram_diversity = joinedTotal;
 
+  // A metric computed on another thread: a placeholder holds its place (the order of a
+  // report's metrics) until its value is written here and into the early result, if any.
+  const later = (key: string, value: Promise<number>) => {
+    metrics[key] = NaN;
+    work!.later.push(
+      value.then((v) => {
+        metrics[key] = v;
+        if (acc.early) acc.early.result.metrics[key] = v;
+      }),
+    );
+  };
+
   if (acc.compression.totalBytes > 0) {
     if (work?.gzipFileSize) {
-      // A placeholder holds the metric's place (the order of a report's metrics) until then.
       const compression = acc.compression.ratioLater(work.gzipFileSize);
-      metrics.compression_ratio = NaN;
-      work.later.push(
-        compression.ratio.then((ratio) => {
-          metrics.compression_ratio = ratio;
-          if (acc.early) acc.early.result.metrics.compression_ratio = ratio;
-        }),
-      );
+      later('compression_ratio', compression.ratio);
       if (acc.compression.sampled) sampled.compression_ratio = compression.bytes; // sample size in bytes
     } else {
       const compression = acc.compression.ratio();
@@ -286,19 +291,29 @@ export function ownTextMetrics(acc: TextAccumulator, work?: OffThreadWork): OwnT
   // above, on the nearDuplicateSample records of the smallest keys.
   let pool = acc.shinglePool.entries().map(([, e]) => e);
   if (acc.shinglePool.sampled && pool.length > o.nearDuplicateSample) pool = pool.slice(0, o.nearDuplicateSample);
-  const flags = nearDuplicateFlags(pool.map((e) => sortedUnique(acc.shingleHashes.view(e.start, e.size))), NEAR_DUPLICATE_THRESHOLD);
-  if (acc.shinglePool.sampled) {
-    // A sample only sees partners inside the sample, which undercounts: with a fraction f
-    // of the records kept, a record with one near-duplicate finds it with probability f.
-    // Exact repeats are known for the whole group (the text table), so a sampled record
-    // whose text occurs again anywhere counts; only non-identical partners outside the
-    // sample are missed, and the sampled rate is a lower bound.
-    for (let i = 0; i < pool.length; i++) if (!flags[i] && acc.texts.count(pool[i]!.text) >= 2) flags[i] = 1;
-    sampled.near_duplicate_rate = pool.length;
-  }
-  let flagged = 0;
-  for (let i = 0; i < flags.length; i++) flagged += flags[i]!;
-  metrics.near_duplicate_rate = flagged / pool.length;
+  // A sample only sees partners inside the sample, which undercounts: with a fraction f
+  // of the records kept, a record with one near-duplicate finds it with probability f.
+  // Exact repeats are known for the whole group (the text table), so a sampled record
+  // whose text occurs again anywhere counts; only non-identical partners outside the
+  // sample are missed, and the sampled rate is a lower bound.
+  const repeated = acc.shinglePool.sampled ? Uint8Array.from(pool, (e) => (acc.texts.count(e.text) >= 2 ? 1 : 0)) : undefined;
+  const rate = (flags: Uint8Array) => {
+    let flagged = 0;
+    for (let i = 0; i < flags.length; i++) flagged += flags[i]! | (repeated?.[i] ?? 0);
+    return flagged / pool.length;
+  };
+  if (work?.nearDuplicateFlags) {
+    let total = 0;
+    for (const e of pool) total += e.size;
+    const shingles = { hashes: new Float64Array(total), sizes: Int32Array.from(pool, (e) => e.size) };
+    let at = 0;
+    for (const e of pool) {
+      shingles.hashes.set(acc.shingleHashes.view(e.start, e.size), at);
+      at += e.size;
+    }
+    later('near_duplicate_rate', work.nearDuplicateFlags(shingles, NEAR_DUPLICATE_THRESHOLD).then(rate));
+  } else metrics.near_duplicate_rate = rate(nearDuplicateFlags(pool.map((e) => sortedUnique(acc.shingleHashes.view(e.start, e.size))), NEAR_DUPLICATE_THRESHOLD));
+  if (acc.shinglePool.sampled) sampled.near_duplicate_rate = pool.length;
 
   // The pool in line order: its references in Texygen's order when it holds every record.
   const bleuPool = acc.bleuPool.entries().map(([, e]) => e).sort((a, b) => a.line - b.line || a.index - b.index);

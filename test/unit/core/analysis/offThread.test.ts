@@ -1,6 +1,6 @@
 // Reading on a second thread (src/core/analysis/offThread.ts) gives the same report as reading
 // on the analysis thread, for every layout, issues and all; a cancel ends the reading thread;
-// the reading thread compresses and tags the samples of the generations reduced while it reads.
+// the reading thread compresses, tags and joins the samples of the generations reduced while it reads.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,6 +12,8 @@ import { referenceGzipFileSize } from '../../../../src/core/metrics/compression'
 import { packTags } from '../../../../src/core/metrics/packedTagged';
 import type { PackedTags } from '../../../../src/core/metrics/packedTagged';
 import { tagTexts } from '../../../../src/core/metrics/posTagger';
+import { packedNearDuplicateFlags } from '../../../../src/core/metrics/nearDuplicates';
+import type { PackedShingles } from '../../../../src/core/metrics/nearDuplicates';
 import { formatJson } from '../../../../src/core/format/json';
 import { repoRoot } from '../../support';
 
@@ -94,6 +96,22 @@ describe('work the reading thread does for the analysis thread', () => {
     await assert.rejects(help.gzipFileSize(text(10)), /the reading thread has stopped/);
   });
 
+  test('near duplicates asked while it reads: the flags of the join here, the arrays moved there', async () => {
+    const file = path.join(root, 'test', 'fixtures', 'layouts', 'openai-batch-output', 'gen-1.jsonl');
+    const help = new ReadingThreadHelp();
+    // Four records: the first two share 9 of 10 shingles (J = 0.82), one repeats a shingle, one is alone.
+    const sets = [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 2, 3, 4, 5, 6, 7, 8, 9, 11], [20, 20, 21], [30]];
+    const shingles = { hashes: Float64Array.from(sets.flat()), sizes: Int32Array.from(sets, (s) => s.length) };
+    const expected = packedNearDuplicateFlags({ hashes: shingles.hashes.slice(), sizes: shingles.sizes.slice() }, 0.8);
+    assert.deepEqual([...expected], [1, 1, 0, 0]);
+    let flags: Promise<Uint8Array> | undefined;
+    for await (const _ of projectOffThread(script, { file, format: 'jsonl', compressed: false, spec: { paths: { text: 'response.body.choices[*].message.content' }, file: 'gen-1.jsonl' } }, undefined, { help })) {
+      flags ??= help.nearDuplicateFlags(shingles, 0.8);
+    }
+    assert.equal(shingles.hashes.length, 0, 'moved, not copied');
+    assert.deepEqual(await flags, expected);
+  });
+
   test('tagging asked while it reads: the tags of tagTexts here, packed', async () => {
     const file = path.join(root, 'test', 'fixtures', 'layouts', 'openai-batch-output', 'gen-1.jsonl');
     const help = new ReadingThreadHelp();
@@ -116,7 +134,8 @@ describe('work the reading thread does for the analysis thread', () => {
     const inputs = [{ file, display: 'gens.jsonl' }];
     const gzip = ReadingThreadHelp.prototype.gzipFileSize;
     const tag = ReadingThreadHelp.prototype.tagTexts;
-    const calls = { gzip: 0, tag: 0 };
+    const join = ReadingThreadHelp.prototype.nearDuplicateFlags;
+    const calls = { gzip: 0, tag: 0, join: 0 };
     ReadingThreadHelp.prototype.gzipFileSize = function (this: ReadingThreadHelp, bytes: Uint8Array) {
       calls.gzip++;
       return gzip.call(this, bytes);
@@ -125,18 +144,25 @@ describe('work the reading thread does for the analysis thread', () => {
       calls.tag++;
       return tag.call(this, texts);
     };
+    ReadingThreadHelp.prototype.nearDuplicateFlags = function (this: ReadingThreadHelp, shingles: PackedShingles, threshold: number) {
+      calls.join++;
+      return join.call(this, shingles, threshold);
+    };
     try {
       const two = await analyzeFiles(inputs, { readerThread: script, readerThreadMinBytes: 0 });
-      assert.deepEqual(calls, { gzip: 3, tag: 3 }, 'every generation, the last one too');
+      // Every generation's compression and tags, the last one's too; its near duplicates are joined here.
+      assert.deepEqual(calls, { gzip: 3, tag: 3, join: 2 });
       const one = await analyzeFiles(inputs);
       assert.equal(formatJson(two.report), formatJson(one.report));
       for (const g of two.report.groups) {
         assert.ok(Number.isFinite(g.metrics.compression_ratio), `generation ${g.id}`);
         assert.ok(Number.isFinite(g.metrics.template_rate), `generation ${g.id}`);
+        assert.ok(Number.isFinite(g.metrics.near_duplicate_rate), `generation ${g.id}`);
       }
     } finally {
       ReadingThreadHelp.prototype.gzipFileSize = gzip;
       ReadingThreadHelp.prototype.tagTexts = tag;
+      ReadingThreadHelp.prototype.nearDuplicateFlags = join;
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

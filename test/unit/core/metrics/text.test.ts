@@ -24,6 +24,7 @@ import {
   tokenize,
 } from '../../../../src/core/metrics/text';
 import type { TextGroupResult, TextMetricOptions } from '../../../../src/core/metrics/text';
+import { packedNearDuplicateFlags, sortedUnique } from '../../../../src/core/metrics/nearDuplicates';
 import { randomCorpus } from './support';
 
 const close = (actual: number, expected: number, tol = 1e-12, msg?: string) =>
@@ -471,6 +472,15 @@ describe('near-duplicate join', () => {
     assert.deepEqual([...nearDuplicateFlags([s(10), s(9), s(7)], 0.9)], [1, 1, 0]);
     assert.deepEqual([...nearDuplicateFlags([s(10), s(9), s(7)], 0.7)], [1, 1, 1]);
     assert.deepEqual([...nearDuplicateFlags([s(10), s(10)], 1)], [1, 1]);
+  });
+
+  test('packed records (unsorted, with repeats, back to back) flag as their sorted unique sets do', () => {
+    const random = new Random(5);
+    for (let trial = 0; trial < 20; trial++) {
+      const sets = Array.from({ length: 1 + random.int(40) }, () => Float64Array.from({ length: random.int(12) }, () => 1 + random.int(30)));
+      const packed = { hashes: Float64Array.from(sets.flatMap((x) => [...x])), sizes: Int32Array.from(sets, (x) => x.length) };
+      assert.deepEqual(packedNearDuplicateFlags(packed, 0.8), nearDuplicateFlags(sets.map(sortedUnique), 0.8), `trial ${trial}`);
+    }
   });
 
   test('a collapsed generation of near-identical records is fast', () => {
