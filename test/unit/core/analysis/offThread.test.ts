@@ -112,6 +112,23 @@ describe('work the reading thread does for the analysis thread', () => {
     assert.deepEqual(await flags, expected);
   });
 
+  test('a reading thread that dies with work asked of it: the work fails with why, the reading too, nothing hangs', async () => {
+    const dying = path.join(root, 'test', 'fixtures', 'analysis', 'dying-reader-thread.js');
+    const help = new ReadingThreadHelp();
+    let asked: Promise<number> | undefined;
+    await assert.rejects(
+      (async () => {
+        for await (const _ of projectOffThread(dying, { file: 'unused.jsonl', format: 'jsonl', compressed: false, spec: { paths: {}, file: 'unused.jsonl' } }, undefined, { help })) {
+          asked ??= help.gzipFileSize(text(100));
+          asked.catch(() => {});
+        }
+      })(),
+      /the reading thread stopped \(exit code 3\)/,
+    );
+    await assert.rejects(asked!, /the reading thread stopped \(exit code 3\)/);
+    assert.equal(help.attached, false);
+  });
+
   test('tagging asked while it reads: the tags of tagTexts here, packed', async () => {
     const file = path.join(root, 'test', 'fixtures', 'layouts', 'openai-batch-output', 'gen-1.jsonl');
     const help = new ReadingThreadHelp();
