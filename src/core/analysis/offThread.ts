@@ -11,6 +11,7 @@ import type { RecordIssue, SourceRecord } from '../readers/types';
 import type { Projected, ProjectionSpec } from './project';
 import type { PackedTags } from '../metrics/packedTagged';
 import type { PackedShingles } from '../metrics/nearDuplicates';
+import type { OffThreadWork } from '../metrics/offThreadWork';
 
 export interface ProjectJob {
   /** Stall limit of this job (default STALL_MS). */
@@ -64,6 +65,9 @@ export class ReadingThreadHelp {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (value: never) => void; reject: (e: Error) => void }>();
 
+  /** `work`: where the help is lent while the thread runs (its functions set on attach, removed on detach). */
+  constructor(private readonly work?: OffThreadWork) {}
+
   /** While the thread reads, requests go to it (`messages` attaches and detaches it). */
   get attached(): boolean {
     return this.worker !== undefined;
@@ -98,6 +102,10 @@ export class ReadingThreadHelp {
   /** @internal */
   attach(worker: Worker): void {
     this.worker = worker;
+    if (!this.work) return;
+    this.work.gzipFileSize = (bytes) => this.gzipFileSize(bytes);
+    this.work.tagTexts = (texts) => this.tagTexts(texts);
+    this.work.nearDuplicateFlags = (shingles, threshold) => this.nearDuplicateFlags(shingles, threshold);
   }
 
   /** @internal */
@@ -105,6 +113,14 @@ export class ReadingThreadHelp {
     const w = this.waiting.get(m.id);
     this.waiting.delete(m.id);
     w?.resolve((m.kind === 'gzipped' ? m.size : m.kind === 'tagged' ? m.tags : m.flags) as never);
+  }
+
+  /**
+   * @internal The file is read: from now on the analysis thread has little else to do than
+   * wait for answers, so it joins near duplicates itself while this thread compresses and tags.
+   */
+  fileRead(): void {
+    if (this.work) delete this.work.nearDuplicateFlags;
   }
 
   /** @internal Whether requests are still unanswered. */
@@ -115,6 +131,11 @@ export class ReadingThreadHelp {
   /** @internal The thread stopped: what it did not answer fails with `e`. */
   detach(e?: Error): void {
     this.worker = undefined;
+    if (this.work) {
+      delete this.work.gzipFileSize;
+      delete this.work.tagTexts;
+      delete this.work.nearDuplicateFlags;
+    }
     for (const w of this.waiting.values()) w.reject(e ?? new Error('the reading thread stopped before it answered'));
     this.waiting.clear();
   }
@@ -223,6 +244,7 @@ async function* messages(script: string, job: ProjectJob, signal?: AbortSignal, 
         // The file is read; what was asked of the thread is answered before it is stopped.
         const end = atEnd;
         atEnd = undefined;
+        help?.fileRead();
         end?.();
         if (help && help.pending > 0) {
           queue.push(m);

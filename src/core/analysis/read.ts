@@ -197,28 +197,14 @@ async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOpti
         // A large local file: read, parse and project it on a second thread, from its start.
         await reader.return?.(undefined);
         pending = [];
-        // While it reads, the thread also compresses, tags and joins the samples of the
-        // generations reduced here, the last ones too when no later file can add to them (reduced before it stops).
-        const help = new ReadingThreadHelp();
+        // While it reads, the thread also helps finish the generations reduced here; the last
+        // ones too when no later file can add to them, reduced before it stops.
         const b = builder;
-        b.work.gzipFileSize = (bytes) => help.gzipFileSize(bytes);
-        b.work.tagTexts = (texts) => help.tagTexts(texts);
-        b.work.nearDuplicateFlags = (shingles, threshold) => help.nearDuplicateFlags(shingles, threshold);
-        // At the end this thread has little else to do: it joins the last near duplicates itself.
-        const atEnd = reducing && (multipleFiles || fi === ordered.length - 1) ? () => {
-          delete b.work.nearDuplicateFlags;
-          b.reduceAll();
-        } : undefined;
-        try {
-          for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projectionSpec(b.fields, input.display) }, options.signal, { help, ...(atEnd ? { atEnd } : {}) })) {
-            for (const issue of batch.issues) file.note(issue);
-            consume(batch.records);
-            progress(batch.bytes);
-          }
-        } finally {
-          delete b.work.gzipFileSize;
-          delete b.work.tagTexts;
-          delete b.work.nearDuplicateFlags;
+        const loan = { help: new ReadingThreadHelp(b.work), ...(reducing && (multipleFiles || fi === ordered.length - 1) ? { atEnd: () => b.reduceAll() } : {}) };
+        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projectionSpec(b.fields, input.display) }, options.signal, loan)) {
+          for (const issue of batch.issues) file.note(issue);
+          consume(batch.records);
+          progress(batch.bytes);
         }
       } else {
         for (const issue of early) file.note(issue);

@@ -20,6 +20,19 @@ export interface PackedShingles {
   sizes: Int32Array;
 }
 
+/** Records' shingle hashes packed back to back. */
+export function packShingles(records: readonly Float64Array[]): PackedShingles {
+  let total = 0;
+  for (const r of records) total += r.length;
+  const packed = { hashes: new Float64Array(total), sizes: Int32Array.from(records, (r) => r.length) };
+  let at = 0;
+  for (const r of records) {
+    packed.hashes.set(r, at);
+    at += r.length;
+  }
+  return packed;
+}
+
 /** `nearDuplicateFlags` of packed records, each one's hashes in any order and with repeats. */
 export function packedNearDuplicateFlags(packed: PackedShingles, threshold: number): Uint8Array {
   const sets: Float64Array[] = [];

@@ -7,7 +7,7 @@ import { selfBleuOnPool } from './selfBleu';
 import { ead } from './perPrompt';
 import { TEXT_VENDI_SAMPLE, textVendi } from './textVendi';
 import { analyzeTemplates, POS_DIVERSITY_TAGS } from './templates';
-import { nearDuplicateFlags, sortedUnique } from './nearDuplicates';
+import { nearDuplicateFlags, packShingles, sortedUnique } from './nearDuplicates';
 import { junctionKeys } from './textRuns';
 import { truncate } from './textCounter';
 import { recordId, SAMPLE_SEEDS } from './textAccumulator';
@@ -302,17 +302,9 @@ export function ownTextMetrics(acc: TextAccumulator, work?: OffThreadWork): OwnT
     for (let i = 0; i < flags.length; i++) flagged += flags[i]! | (repeated?.[i] ?? 0);
     return flagged / pool.length;
   };
-  if (work?.nearDuplicateFlags) {
-    let total = 0;
-    for (const e of pool) total += e.size;
-    const shingles = { hashes: new Float64Array(total), sizes: Int32Array.from(pool, (e) => e.size) };
-    let at = 0;
-    for (const e of pool) {
-      shingles.hashes.set(acc.shingleHashes.view(e.start, e.size), at);
-      at += e.size;
-    }
-    later('near_duplicate_rate', work.nearDuplicateFlags(shingles, NEAR_DUPLICATE_THRESHOLD).then(rate));
-  } else metrics.near_duplicate_rate = rate(nearDuplicateFlags(pool.map((e) => sortedUnique(acc.shingleHashes.view(e.start, e.size))), NEAR_DUPLICATE_THRESHOLD));
+  const shingles = pool.map((e) => acc.shingleHashes.view(e.start, e.size));
+  if (work?.nearDuplicateFlags) later('near_duplicate_rate', work.nearDuplicateFlags(packShingles(shingles), NEAR_DUPLICATE_THRESHOLD).then(rate));
+  else metrics.near_duplicate_rate = rate(nearDuplicateFlags(shingles.map(sortedUnique), NEAR_DUPLICATE_THRESHOLD));
   if (acc.shinglePool.sampled) sampled.near_duplicate_rate = pool.length;
 
   // The pool in line order: its references in Texygen's order when it holds every record.

@@ -24,7 +24,7 @@ import {
   tokenize,
 } from '../../../../src/core/metrics/text';
 import type { TextGroupResult, TextMetricOptions } from '../../../../src/core/metrics/text';
-import { packedNearDuplicateFlags, sortedUnique } from '../../../../src/core/metrics/nearDuplicates';
+import { packedNearDuplicateFlags, packShingles, sortedUnique } from '../../../../src/core/metrics/nearDuplicates';
 import { randomCorpus } from './support';
 
 const close = (actual: number, expected: number, tol = 1e-12, msg?: string) =>
@@ -478,7 +478,8 @@ describe('near-duplicate join', () => {
     const random = new Random(5);
     for (let trial = 0; trial < 20; trial++) {
       const sets = Array.from({ length: 1 + random.int(40) }, () => Float64Array.from({ length: random.int(12) }, () => 1 + random.int(30)));
-      const packed = { hashes: Float64Array.from(sets.flatMap((x) => [...x])), sizes: Int32Array.from(sets, (x) => x.length) };
+      const packed = packShingles(sets);
+      assert.deepEqual(packed, { hashes: Float64Array.from(sets.flatMap((x) => [...x])), sizes: Int32Array.from(sets, (x) => x.length) });
       assert.deepEqual(packedNearDuplicateFlags(packed, 0.8), nearDuplicateFlags(sets.map(sortedUnique), 0.8), `trial ${trial}`);
     }
   });
