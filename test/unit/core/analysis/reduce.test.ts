@@ -142,6 +142,22 @@ describe('reducing idle generations', () => {
     assert.equal(formatJson(reduced.report), formatJson(whole.report));
   });
 
+  test('on a second thread, which compresses, tags and joins for this one: finished early once the tags are back, read again when the baseline moves or a generation returns, the same report', async () => {
+    const onThread = { readerThread, readerThreadMinBytes: 0 };
+    const early = blocks('early-thread.jsonl', [0, 1, 2, 3], PER_GENERATION);
+    const partial = await readInputs([early], { ...onThread, finishEarly: true });
+    const byId = new Map(partial.groups.map((g) => [g.group, g.roles.text!]));
+    // Every generation is reduced (the last ones before the thread stops), each later one finished against gen-0.
+    for (const id of ['gen-1', 'gen-2', 'gen-3']) assert.equal(byId.get(id)!.early?.source, byId.get('gen-0'), id);
+    for (const acc of byId.values()) assert.equal(acc.tagging, undefined);
+    for (const [name, order] of [['early-thread.jsonl', [0, 1, 2, 3]], ['moves-thread.jsonl', [1, 2, 3, 0]], ['returns-thread.jsonl', [0, 1, 0, 2]]] as const) {
+      const input = blocks(name, [...order], PER_GENERATION);
+      const { reduced, whole } = await both([input], onThread);
+      assert.equal(formatJson(reduced.report), formatJson(whole.report), name);
+      assert.equal(formatJson(reduced.report), formatJson((await both([input])).whole.report), `${name}: as on one thread`);
+    }
+  });
+
   test('ids that sort as numbers until one is not: the order turns natural and the baseline with it, the same report', async () => {
     // As numbers 1.25 comes first; once "x" arrives the order is natural and "1.5" comes first.
     const rng = new Random(9);
