@@ -24,6 +24,8 @@ export interface ProjectJob {
   /** Most bytes a gzip input may decompress to (`ReadOptions.maxDecompressedBytes`). */
   maxDecompressedBytes?: number;
   spec: ProjectionSpec;
+  /** The analysis thread will ask this one for work (`ReadingThreadHelp`): a reading that reduces generations. */
+  helps?: boolean;
 }
 
 export interface ProjectedBatch {

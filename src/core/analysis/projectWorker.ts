@@ -50,10 +50,11 @@ function work(): void {
 }
 
 /**
- * With a text path, generations will have their template samples tagged here: the model is
- * loaded the first time this thread is ahead with nothing asked (its load is the longest piece).
+ * With a text path, in a reading that reduces generations, their template samples will be
+ * tagged here: the model is loaded the first time this thread is ahead with nothing asked
+ * (its load is the longest piece). A mergeable reading (partial results) asks for nothing.
  */
-let taggerPending = job.spec.paths.text !== undefined && job.sample === undefined;
+let taggerPending = job.helps === true && job.spec.paths.text !== undefined && job.sample === undefined;
 function idle(): void {
   if (asked.length > 0) work();
   else if (taggerPending) {

@@ -200,8 +200,8 @@ async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOpti
         // While it reads, the thread also helps finish the generations reduced here; the last
         // ones too when no later file can add to them, reduced before it stops.
         const b = builder;
-        const loan = { help: new ReadingThreadHelp(b.work), ...(reducing && (multipleFiles || fi === ordered.length - 1) ? { atEnd: () => b.reduceAll() } : {}) };
-        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projectionSpec(b.fields, input.display) }, options.signal, loan)) {
+        const loan = reducing ? { help: new ReadingThreadHelp(b.work), ...(multipleFiles || fi === ordered.length - 1 ? { atEnd: () => b.reduceAll() } : {}) } : undefined;
+        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projectionSpec(b.fields, input.display), helps: reducing }, options.signal, loan)) {
           for (const issue of batch.issues) file.note(issue);
           consume(batch.records);
           progress(batch.bytes);

@@ -185,6 +185,31 @@ describe('work the reading thread does for the analysis thread', () => {
   });
 });
 
+describe('a reading that asks the reading thread for nothing', () => {
+  test('a mergeable reading (partial results) lends no help, so the thread never loads the model; a plain one does', async () => {
+    const { readInputs } = await import('../../../../src/core/analysis/read');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-offthread-'));
+    const file = path.join(dir, 'outputs.jsonl');
+    fs.writeFileSync(file, Array.from({ length: 5000 }, (_, i) => JSON.stringify({ output: `answer ${i % 97} of ${i % 13}` })).join('\n'));
+    const inputs = [{ file, display: 'outputs.jsonl' }];
+    const attach = ReadingThreadHelp.prototype.attach;
+    let lent = 0;
+    ReadingThreadHelp.prototype.attach = function (this: ReadingThreadHelp, worker) {
+      lent++;
+      return attach.call(this, worker);
+    };
+    try {
+      await readInputs(inputs, { readerThread: script, readerThreadMinBytes: 0, mergeable: true });
+      assert.equal(lent, 0);
+      await readInputs(inputs, { readerThread: script, readerThreadMinBytes: 0 });
+      assert.equal(lent, 1);
+    } finally {
+      ReadingThreadHelp.prototype.attach = attach;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a decoder stuck on a corrupt page', () => {
   test('a decoder that spins on a page is stopped by the watchdog: one clear message, no hang', async () => {
     const file = path.join(root, 'test', 'fixtures', 'layouts', 'hf-parquet-text', 'gen-1.parquet');
