@@ -34,8 +34,12 @@ export interface PackedTags {
 }
 
 export function packTagged(items: readonly { output: TaggedOutput; text: string; line: number; tags: number }[]): PackedTagged {
-  const tags = packTags(items.map((i) => i.output));
-  return { ...tags, texts: items.map((i) => i.text), lines: Float64Array.from(items, (i) => i.line), counts: Int32Array.from(items, (i) => i.tags) };
+  return { ...withOutputs(packTags(items.map((i) => i.output)), items), counts: Int32Array.from(items, (i) => i.tags) };
+}
+
+/** Packed tags with the texts and lines of the outputs they tag (the same order): a packed sample. */
+export function withOutputs(tags: PackedTags, outputs: readonly { text: string; line: number }[]): PackedTagged {
+  return { ...tags, texts: outputs.map((o) => o.text), lines: Float64Array.from(outputs, (o) => o.line) };
 }
 
 /** The typed arrays of packed tags, to move them to another thread. */

@@ -18,7 +18,7 @@ import { tagTexts } from './posTagger';
 import { CompressionSample } from './compression';
 import { TextCounter, truncate } from './textCounter';
 import { SliceArena } from '../numeric/sliceArena';
-import { packedFromState, packedToState, packTagged, unpackTagged } from './packedTagged';
+import { packedFromState, packedToState, packTagged, unpackTagged, withOutputs } from './packedTagged';
 import type { PackedTagged } from './packedTagged';
 import type { OffThreadWork } from './offThreadWork';
 import { follows, joinNeighbours } from './textRuns';
@@ -298,10 +298,9 @@ export class TextAccumulator {
     // Tagged now, and packed; a tagged output's text is only shown cut (an example of its template).
     const items = this.templateSample.items();
     if (work?.tagTexts && !this.tagged && items.length > 0) {
-      const texts = items.map((item) => truncate(item.text));
-      const lines = Float64Array.from(items, (item) => item.line);
+      const outputs = items.map((item) => ({ text: truncate(item.text), line: item.line }));
       this.tagging = work.tagTexts(items.map((item) => item.text)).then((tags) => {
-        this.packed = { ...tags, texts, lines };
+        this.packed = withOutputs(tags, outputs);
         this.tagging = undefined;
       });
       work.later.push(this.tagging);

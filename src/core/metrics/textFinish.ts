@@ -210,10 +210,10 @@ export function finishTextMetrics(acc: TextAccumulator, baseline: TextBaseline):
 
 /**
  * The metrics of the group that the baseline plays no part in (see `OwnTextMetrics`). With
- * `work` that can compress elsewhere, compression_ratio's two gzip passes at level 9 (about
- * 90 ms for a 1 MiB sample) run there, and the metric is NaN until its promise in
- * `work.later` settles; it then writes the ratio into these metrics and into the result of the
- * generation finished early, if it was.
+ * `work` that can compress or join elsewhere, compression_ratio's two gzip passes at level 9
+ * (about 90 ms for a 1 MiB sample) and the near-duplicate join run there, and each metric is
+ * NaN until its promise in `work.later` settles; it then writes its value into these metrics
+ * and into the result of the generation finished early, if it was.
  */
 export function ownTextMetrics(acc: TextAccumulator, work?: OffThreadWork): OwnTextMetrics {
   const metrics: Record<string, number> = {};
