@@ -12,6 +12,7 @@ import type { RollingTracker } from './rolling';
 import { labelPair, ROLES } from './roles';
 import type { RoleContext, RoleKey } from './roles';
 import type { OffThreadWork } from '../metrics/text';
+import type { ReaderBatch } from '../metrics/tokenize';
 import { groupKey, roleContext } from './partial';
 import { groupIdsForFiles, isNumericId, naturalCompare, numericCompare } from '../generations';
 import type { FieldsUsed, GroupState, PartialSettings } from './partial';
@@ -106,7 +107,8 @@ export class PartialBuilder {
     return [...this.byKey.values()];
   }
 
-  consume(records: readonly Projected[], file: RecordSink): void {
+  /** `tokens`: the records' texts as the reading thread tokenized them. */
+  consume(records: readonly Projected[], file: RecordSink, tokens?: ReaderBatch): void {
     const fields = this.fields;
     const ctx = this.ctx;
     let taken = 0;
@@ -138,7 +140,7 @@ export class PartialBuilder {
       g.records++;
       taken++;
       // Checked above, so every vector row is taken.
-      for (const role of this.roles) role.add(g.roles[role.key], rec, ctx);
+      for (const role of this.roles) role.add(g.roles[role.key], rec, ctx, tokens);
       if (g.roles.text && rec.texts) {
         g.outputs += rec.texts.length;
         if (rec.prompt !== undefined) (g.prompts ??= new HashSet53(256)).addKey(rec.prompt, lowBits(rec.prompt), false);

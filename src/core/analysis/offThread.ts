@@ -12,6 +12,8 @@ import type { Projected, ProjectionSpec } from './project';
 import type { PackedTags } from '../metrics/packedTagged';
 import type { PackedShingles } from '../metrics/nearDuplicates';
 import type { OffThreadWork } from '../metrics/offThreadWork';
+import { ReaderVocabulary } from '../metrics/tokenize';
+import type { ReaderBatch, TokenizedTexts } from '../metrics/tokenize';
 
 export interface ProjectJob {
   /** Stall limit of this job (default STALL_MS). */
@@ -26,6 +28,8 @@ export interface ProjectJob {
   spec: ProjectionSpec;
   /** The analysis thread will ask this one for work (`ReadingThreadHelp`): a reading that reduces generations. */
   helps?: boolean;
+  /** Tokenize the texts here (tokenize.ts `BatchTokenizer`), lowercased or not as the text metrics say. */
+  tokenize?: { lowercase: boolean };
 }
 
 export interface ProjectedBatch {
@@ -33,6 +37,8 @@ export interface ProjectedBatch {
   issues: RecordIssue[];
   /** Input bytes consumed so far. */
   bytes: number;
+  /** The records' texts tokenized (with `ProjectJob.tokenize`); each record's `tokenized` says where its are. */
+  tokens?: TokenizedTexts;
 }
 
 /** Messages from the reading thread. */
@@ -172,13 +178,20 @@ export interface ReadingThreadLoan {
   atEnd?: () => void;
 }
 
+/** A batch as the analysis takes it: its tokens (with `ProjectJob.tokenize`) as ids of the mirror of the thread's table. */
+export type ReadBatch = Omit<ProjectedBatch, 'tokens'> & { tokens?: ReaderBatch };
+
 /**
  * Projected batches of one file, read on a worker thread running `script` (projectWorker.ts).
  * With `loan`, the thread also takes requests for work while it runs.
  */
-export async function* projectOffThread(script: string, job: ProjectJob, signal?: AbortSignal, loan?: ReadingThreadLoan): AsyncGenerator<ProjectedBatch> {
+export async function* projectOffThread(script: string, job: ProjectJob, signal?: AbortSignal, loan?: ReadingThreadLoan): AsyncGenerator<ReadBatch> {
+  // The thread's table of types, mirrored here as its batches bring them.
+  const vocabulary = new ReaderVocabulary();
   for await (const m of messages(script, job, signal, loan)) {
-    if (m.kind === 'batch') yield m;
+    if (m.kind !== 'batch') continue;
+    if (m.tokens) vocabulary.receive(m.tokens);
+    yield { records: m.records, issues: m.issues, bytes: m.bytes, ...(m.tokens ? { tokens: { vocabulary, texts: m.tokens } } : {}) };
   }
 }
 

@@ -2,7 +2,7 @@
 // the second thread only when it is given the thread's script (AnalyzeOptions.readerThread),
 // which the web worker never gives, so these are never called there.
 import type { RecordIssue, SourceRecord } from '../readers/types';
-import type { ProjectedBatch, ProjectJob } from './offThread';
+import type { ProjectJob, ReadBatch } from './offThread';
 import type { PackedTags } from '../metrics/packedTagged';
 import type { PackedShingles } from '../metrics/nearDuplicates';
 
@@ -27,7 +27,7 @@ export class ReadingThreadHelp {
   }
 }
 
-export async function* projectOffThread(_script: string, _job: ProjectJob, _signal?: AbortSignal, _loan?: { help: ReadingThreadHelp; atEnd?: () => void }): AsyncGenerator<ProjectedBatch> {
+export async function* projectOffThread(_script: string, _job: ProjectJob, _signal?: AbortSignal, _loan?: { help: ReadingThreadHelp; atEnd?: () => void }): AsyncGenerator<ReadBatch> {
   throw new Error(NO_THREAD);
 }
 

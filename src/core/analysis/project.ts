@@ -48,6 +48,8 @@ export interface Projected {
   group?: string;
   /** The outputs: several when the text path selects several (`choices[*]`). */
   texts?: string[];
+  /** Where its texts are among its batch's tokenized texts (tokenize.ts), when the reading thread tokenized them. */
+  tokenized?: number;
   /** Hash of the request the outputs answer, when the data says which. */
   prompt?: number;
   /** Numeric vectors as Float64Array (cheap to move between threads); one with a bad element stays as it was, for the message. */

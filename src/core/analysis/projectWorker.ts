@@ -11,6 +11,8 @@ import { referenceGzipFileSize } from '../metrics/compression';
 import { packedTagsBuffers, packTags } from '../metrics/packedTagged';
 import { prepareTagger, tagTexts } from '../metrics/posTagger';
 import { packedNearDuplicateFlags } from '../metrics/nearDuplicates';
+import { BatchTokenizer, tokenizedBuffers } from '../metrics/tokenize';
+import { TokenTable } from '../metrics/tokenTable';
 
 const job = workerData as ProjectJob;
 const port = parentPort!;
@@ -84,6 +86,12 @@ async function sample(n: number): Promise<void> {
   post({ kind: 'sample', records, issues, eof });
 }
 
+/**
+ * The texts are tokenized here, where they were just parsed: on the analysis thread the same
+ * work cost about twice as much, its caches taken by the n-gram sets.
+ */
+const tokenizer = job.tokenize && job.spec.paths.text !== undefined ? new BatchTokenizer(() => new TokenTable(), job.tokenize.lowercase) : undefined;
+
 async function main(): Promise<void> {
   const project = makeProjector(job.spec);
   try {
@@ -102,10 +110,12 @@ async function main(): Promise<void> {
         await new Promise<void>((r) => (resume = r));
       }
       inFlight++;
-      // Vectors move to the analysis thread without a copy.
+      // Vectors and tokens move to the analysis thread without a copy.
       const transfer: ArrayBuffer[] = [];
       for (const r of records) for (const v of r.vectors ?? []) if (v instanceof Float64Array) transfer.push(v.buffer as ArrayBuffer);
-      port.postMessage({ kind: 'batch', records, issues: batch.issues, bytes: batch.bytes } satisfies ProjectMessage, transfer);
+      const tokens = tokenizer?.tokenize(records);
+      if (tokens) transfer.push(...tokenizedBuffers(tokens));
+      port.postMessage({ kind: 'batch', records, issues: batch.issues, bytes: batch.bytes, ...(tokens ? { tokens } : {}) } satisfies ProjectMessage, transfer);
     }
     post({ kind: 'done' });
   } catch (e) {

@@ -138,7 +138,6 @@ async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOpti
     }
     const file = new FileReading(input.display, { file: input.display, format: kind.format, compressed: kind.compressed, bytes: options.range ? options.range.end - options.range.start : sizes[fi]!, records: 0, malformed: 0 }, kind.format === 'jsonl');
     let pending: SourceRecord[] = [];
-
     let project: ((rec: SourceRecord) => Projected | undefined) | undefined;
     const consume = (records: readonly Projected[]) => builder!.consume(records, file);
     const consumeRecords = (records: readonly SourceRecord[]) => {
@@ -197,13 +196,14 @@ async function readOnce(inputs: readonly AnalyzeInput[], options: ReadInputsOpti
         // A large local file: read, parse and project it on a second thread, from its start.
         await reader.return?.(undefined);
         pending = [];
-        // While it reads, the thread also helps finish the generations reduced here; the last
-        // ones too when no later file can add to them, reduced before it stops.
+        // The thread tokenizes the texts, and helps finish the generations reduced here while it
+        // reads; the last ones too when no later file can add to them, reduced before it stops.
         const b = builder;
         const loan = reducing ? { help: new ReadingThreadHelp(b.work), ...(multipleFiles || fi === ordered.length - 1 ? { atEnd: () => b.reduceAll() } : {}) } : undefined;
-        for await (const batch of projectOffThread(script, { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projectionSpec(b.fields, input.display), helps: reducing }, options.signal, loan)) {
+        const job = { file: input.file, format: kind.format, compressed: kind.compressed, ...limit, ...stall, spec: projectionSpec(b.fields, input.display), helps: reducing, tokenize: { lowercase: settings.lowercase } };
+        for await (const batch of projectOffThread(script, job, options.signal, loan)) {
           for (const issue of batch.issues) file.note(issue);
-          consume(batch.records);
+          b.consume(batch.records, file, batch.tokens);
           progress(batch.bytes);
         }
       } else {

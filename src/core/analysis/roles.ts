@@ -8,6 +8,7 @@ import type { DetectedFields } from '../detect';
 import type { SamplingOptions } from '../options';
 import { buildTextBaseline, finishTextMetrics, reduceTextAccumulator, TextAccumulator } from '../metrics/text';
 import type { OffThreadWork, ReducedTextState, TextBaseline, TextGroupResult, TextState } from '../metrics/text';
+import type { ReaderBatch } from '../metrics/tokenize';
 import { finishVectorMetrics, projectVectors, VectorAccumulator } from '../metrics/vectors';
 import type { VectorState } from '../metrics/vectors';
 import { finishLabelMetrics, LabelAccumulator } from '../metrics/labels';
@@ -45,7 +46,8 @@ export interface RoleAnalyzer<A, S, Shared> {
   /** A new accumulator; `previous` is the one of the generation created before (a size hint, never part of the result). */
   create(ctx: RoleContext, previous?: A): A;
   /** Feeds one projected record (already checked: a record is taken whole). */
-  add(acc: A, rec: Projected, ctx: RoleContext): void;
+  /** `tokens`: the texts of `rec`'s batch as the reading thread tokenized them (`rec.tokenized` says where its are). */
+  add(acc: A, rec: Projected, ctx: RoleContext, tokens?: ReaderBatch): void;
   /** Records (or rows) the accumulator took; a generation with none is not finished for this role. */
   records(acc: A): number;
   merge(into: A, other: A): void;
@@ -86,8 +88,12 @@ const text: RoleAnalyzer<TextAccumulator, TextState | ReducedTextState, TextBase
   key: 'text',
   present: (d) => Boolean(d.roles.text),
   create: (ctx, previous) => new TextAccumulator(textOptions(ctx), previous?.tableSizes()),
-  add(acc, rec) {
-    if (rec.texts) for (const t of rec.texts) acc.add(t, rec.line, rec.prompt);
+  add(acc, rec, _ctx, tokens) {
+    const texts = rec.texts;
+    if (!texts) return;
+    const k = rec.tokenized;
+    if (tokens && k !== undefined) for (let j = 0; j < texts.length; j++) acc.addTokenized(texts[j]!, tokens, k + j, rec.line, rec.prompt);
+    else for (const t of texts) acc.add(t, rec.line, rec.prompt);
   },
   records: (acc) => acc.records,
   merge: (into, other) => into.merge(other),

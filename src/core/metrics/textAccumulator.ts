@@ -28,8 +28,11 @@ import type { DistinctState, OwnTextMetrics, PromptsState, RecordPoolState, Redu
 
 export type { TextTableSizes } from './textState';
 import { DistinctCounter } from '../numeric/hyperLogLog';
-import { fmix32, hashString53, join53, LANE_HI, LANE_LO, mixWord, rotl } from '../numeric/hash53';
-import { TOKEN_HASH_SEED, tokenHashStep, TokenTable } from './tokenTable';
+import { fmix32, join53, LANE_HI, LANE_LO, mixWord, rotl } from '../numeric/hash53';
+import { TokenTable } from './tokenTable';
+import type { TypeList } from './tokenTable';
+import { scanTokens } from './tokenize';
+import type { ReaderBatch, ReaderVocabulary, TokenScratch } from './tokenize';
 import type { DistinctCounterState } from '../numeric/hyperLogLog';
 import { grownF64 as growF64, grownI32 as growI32 } from '../numeric/grow';
 
@@ -46,14 +49,7 @@ const NEAR_DUPLICATE_SHINGLE_BUDGET = 4_000_000;
 /** Seeds of the position hashes, one per sample, so that the samples are independent. */
 export const SAMPLE_SEEDS = { compression: 0, bleuPool: 1, shinglePool: 2, hypotheses: 3, textVendi: 5, templates: 6, prompts: 8 } as const;
 
-/** `/\s/u` as a predicate on one UTF-16 code unit (every whitespace character is in the BMP); exported for its test. */
-export function isWhitespaceCode(c: number): boolean {
-  if (c > 32 && c < 160) return false;
-  return (
-    c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
-  );
-}
+export { isWhitespaceCode } from './tokenize';
 
 /** The id Self-BLEU tells a record apart by: 32 bits of its Self-BLEU sampling key (a hash of its position). */
 export function recordId(bleuKey: number): number {
@@ -124,10 +120,15 @@ export class TextAccumulator {
   private tagged: { output: TaggedOutput; text: string; line: number; tags: number }[] | undefined;
   /** The tagged sample of a reduced accumulator, packed (`packTagged`). */
   private packed: PackedTagged | undefined;
+  /** Reading-thread id + 1 → this generation's id (0: not seen yet), for `addTokenized`; of `readerVocabulary` at `readerVersion`. */
+  private readerIds: Int32Array | undefined;
+  private readerVocabulary: ReaderVocabulary | undefined;
+  private readerVersion = -1;
   /** @internal Set while the template sample is tagged on another thread (`release`); cleared once `packed` holds it. */
   tagging: Promise<void> | undefined;
 
   // Scratch for the record being added.
+  private readonly scratch: TokenScratch = { ids: new Int32Array(0), key: 0 };
   private keepShingles = false;
   private ids: Int32Array = new Int32Array(256);
   private shingles: Float64Array = new Float64Array(256);
@@ -195,7 +196,54 @@ export class TextAccumulator {
    * prompt or request it answers) puts it in the per-prompt sample.
    */
   add(text: string, line: number, prompt?: number, index?: number): void {
+    this.checkOpen();
+    const out = this.scratch;
+    out.ids = this.ids;
+    const len = scanTokens(this.vocab, text, this.o.lowercase, out);
+    this.ids = out.ids;
+    this.take(text, line, prompt, index, len, out.key);
+  }
+
+  /**
+   * Adds one output tokenized on the reading thread (tokenize.ts), text `k` of `from`: its ids
+   * there are mapped to this accumulator's, each type copied from the mirror the first time
+   * this generation sees it, which gives the same table, ids and key as `add` of its text.
+   */
+  addTokenized(text: string, from: ReaderBatch, k: number, line: number, prompt?: number, index?: number): void {
+    this.checkOpen();
+    const vocabulary = from.vocabulary;
+    const batch = from.texts;
+    let map = this.readerIds;
+    if (map === undefined || this.readerVersion !== vocabulary.version || this.readerVocabulary !== vocabulary) {
+      map = this.readerIds = new Int32Array(Math.max(1024, vocabulary.size));
+      this.readerVocabulary = vocabulary;
+      this.readerVersion = vocabulary.version;
+    } else if (map.length < vocabulary.size) map = this.readerIds = growI32(map, vocabulary.size);
+    const first = k === 0 ? 0 : batch.ends[k - 1]!;
+    const len = batch.ends[k]! - first;
+    if (len > this.ids.length) this.ids = growI32(this.ids, len);
+    const ids = this.ids;
+    const theirs = batch.ids;
+    const vocab = this.vocab;
+    let types: TypeList | undefined;
+    for (let j = 0; j < len; j++) {
+      const g = theirs[first + j]!;
+      let id = map[g]! - 1;
+      if (id < 0) {
+        id = vocab.internFrom((types ??= vocabulary.types), g);
+        map[g] = id + 1;
+      }
+      ids[j] = id;
+    }
+    this.take(text, line, prompt, index, len, batch.keys[k]!);
+  }
+
+  private checkOpen(): void {
     if (this.reduction) throw new Error('TextAccumulator.add: the accumulator was reduced; it takes no more records');
+  }
+
+  /** The rest of adding a record whose `len` token ids are in `this.ids`, `textKey` its key. */
+  private take(text: string, line: number, prompt: number | undefined, index: number | undefined, len: number, textKey: number): void {
     const at = index ?? (line === this.lastLine ? this.onLine + 1 : 0);
     this.lastLine = line;
     this.onLine = at;
@@ -213,53 +261,16 @@ export class TextAccumulator {
     let run = this.current;
     if (run === undefined || (this.o.mergeable && !follows(run.lastLine, run.lastIndex, line, at))) run = this.startRun(line, at);
 
-    const lowercase = this.o.lowercase;
-    const s = lowercase ? text.toLowerCase() : text;
-    const n = s.length;
+    if (len > this.shingles.length) this.shingles = growF64(this.shingles, len);
     const vocab = this.vocab;
-    // The record's text hash, folded into the scan: the sequence of token words and
-    // whitespace code units (as negative words) spells the text. With lowercase on, the
-    // tokens no longer spell it, and the text is hashed on its own.
-    let ha = LANE_HI;
-    let hb = LANE_LO;
-    let len = 0;
-    let i = 0;
-    let th = vocab.laneHi;
-    let tl = vocab.laneLo;
-    let known = vocab.size;
-    while (i < n) {
-      let c = s.charCodeAt(i);
-      if (isWhitespaceCode(c)) {
-        ha = mixWord(ha, ~c);
-        hb = mixWord(hb, ~c);
-        i++;
-        continue;
-      }
-      const start = i;
-      let h = TOKEN_HASH_SEED;
-      do {
-        h = tokenHashStep(h, c);
-        if (++i >= n) break;
-        c = s.charCodeAt(i);
-      } while (!isWhitespaceCode(c));
-      const id = vocab.intern(s, start, i, h);
-      if (id >= known) {
-        // a new type: its words may live in grown arrays
-        th = vocab.laneHi;
-        tl = vocab.laneLo;
-        known = vocab.size;
-      }
-      ha = mixWord(ha, th[id]!);
-      hb = mixWord(hb, tl[id]!);
-      if (id >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts as Float64Array, id + 1);
-      this.typeCounts[id]!++;
-      if (len >= this.ids.length) {
-        this.ids = growI32(this.ids, len + 1);
-        this.shingles = growF64(this.shingles, len + 1);
-      }
-      this.ids[len] = id;
-      this.token(id, len, run.tokens);
-      len++;
+    if (vocab.size > this.typeCounts.length) this.typeCounts = growF64(this.typeCounts as Float64Array, vocab.size);
+    const counts = this.typeCounts;
+    const tokenIds = this.ids;
+    const before = run.tokens;
+    for (let j = 0; j < len; j++) {
+      const id = tokenIds[j]!;
+      counts[id]!++;
+      this.token(id, j, before);
     }
     if (run.tokens < 3) for (let j = 0; j < len && run.head.length < 6; j++) run.head.push(vocab.laneHi[this.ids[j]!]!, vocab.laneLo[this.ids[j]!]!);
     run.tokens += len;
@@ -270,7 +281,6 @@ export class TextAccumulator {
     this.references.add(ids, recordId(bleuKey));
     if (len >= 2) this.withinBigrams += len - 1;
     if (len >= 3) this.withinTrigrams += len - 2;
-    const textKey = lowercase ? hashString53(text) : join53(fmix32(ha ^ n), fmix32(hb ^ len));
     this.texts.add(textKey, line, text);
     if (prompt !== undefined) (this.prompts ??= new PromptSample(seed + SAMPLE_SEEDS.prompts, PROMPT_SAMPLE)).add(prompt, ids, textKey, line, at);
 
@@ -319,6 +329,8 @@ export class TextAccumulator {
     this.bleuIds = new SliceArena<Int32Array>((n) => new Int32Array(n), 0);
     this.shingleHashes = new SliceArena<Float64Array>((n) => new Float64Array(n), 0);
     this.runs = [];
+    this.readerIds = undefined;
+    this.readerVocabulary = undefined;
     this.ids = new Int32Array(16);
     this.shingles = new Float64Array(16);
     this.typeCounts = narrowCounts(this.typeCounts.subarray(0, this.vocab.size));

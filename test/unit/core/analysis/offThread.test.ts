@@ -185,6 +185,39 @@ describe('work the reading thread does for the analysis thread', () => {
   });
 });
 
+describe('tokenizing on the reading thread', () => {
+  for (const lowercase of [false, true]) {
+    test(`outputs tokenized there, several a record, give the report of one thread (lowercase ${lowercase})`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-offthread-'));
+      const file = path.join(dir, 'completions.jsonl');
+      const words = ['The', 'the', 'Ärger', 'ärger', '東京', '😀', 'model', 'Model', 'collapse'];
+      const text = (i: number, k: number) => Array.from({ length: 3 + ((i + k) % 9) }, (_, j) => words[(i * 7 + j * (k + 1)) % words.length] + (j % 4 === 0 ? `${i % 50}` : '')).join(j0(i));
+      const j0 = (i: number) => (i % 3 === 0 ? '\u3000' : ' ');
+      const lines = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ generation: Math.floor(i / 2000), choices: [{ index: 0, text: text(i, 0) }, { index: 1, text: text(i, 1) }] }));
+      fs.writeFileSync(file, lines.join('\n'));
+      const inputs = [{ file, display: 'completions.jsonl' }];
+      const { TextAccumulator } = await import('../../../../src/core/metrics/text');
+      const addTokenized = TextAccumulator.prototype.addTokenized;
+      let tokenized = 0;
+      TextAccumulator.prototype.addTokenized = function (this: InstanceType<typeof TextAccumulator>, ...args: Parameters<typeof addTokenized>) {
+        tokenized++;
+        return addTokenized.apply(this, args);
+      };
+      try {
+        const two = await analyzeFiles(inputs, { readerThread: script, readerThreadMinBytes: 0, lowercase });
+        assert.equal(tokenized, 12000, 'every output was tokenized on the reading thread');
+        const one = await analyzeFiles(inputs, { lowercase });
+        assert.equal(formatJson(two.report), formatJson(one.report));
+        assert.deepEqual(two.details, one.details);
+        assert.equal(two.report.groups.length, 3);
+      } finally {
+        TextAccumulator.prototype.addTokenized = addTokenized;
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
 describe('a reading that asks the reading thread for nothing', () => {
   test('a mergeable reading (partial results) lends no help, so the thread never loads the model; a plain one does', async () => {
     const { readInputs } = await import('../../../../src/core/analysis/read');
