@@ -4,12 +4,18 @@
 import { fmix32, LANE_HI, LANE_LO, mixWord, join53 } from '../numeric/hash53';
 import { grownI32 as growInt32 } from '../numeric/grow';
 
-/** Types of a table by id: their characters back to back (`starts[id] .. starts[id + 1]`) and words. */
+/** Types of a table by id: their characters back to back, type `id` from `starts[id]` to `starts[id + 1]`. */
 export interface TypeList {
   chars: Uint16Array;
   starts: Int32Array;
-  hi: Int32Array;
-  lo: Int32Array;
+}
+
+/** The characters `chars[a .. b)` as a string. */
+function textOf(chars: Uint16Array | Uint8Array, a: number, b: number): string {
+  let out = '';
+  // fromCharCode takes its arguments on the stack: go in pieces for very long tokens
+  for (let k = a; k < b; k += 8192) out += String.fromCharCode.apply(null, chars.subarray(k, Math.min(b, k + 8192)) as unknown as number[]);
+  return out;
 }
 
 /**
@@ -107,6 +113,13 @@ export class TokenTable {
 
   /** Adds `s.slice(start, end)` as a new type in the empty slot `i` (out of the lookup's way, which stays small enough to inline). */
   private insert(s: string, start: number, end: number, h: number, i: number): number {
+    const slots = this.slots;
+    const id = this.count++;
+    if (id + 1 >= this.starts.length) this.starts = growInt32(this.starts);
+    if (id >= this.wordsHi.length) {
+      this.wordsHi = growInt32(this.wordsHi);
+      this.wordsLo = growInt32(this.wordsLo);
+    }
     // The words: Murmur over the characters in two lanes, the length folded in.
     let a = LANE_HI;
     let b = LANE_LO;
@@ -120,38 +133,32 @@ export class TokenTable {
       a = mixWord(a, s.charCodeAt(k));
       b = mixWord(b, s.charCodeAt(k));
     }
-    const len = end - start;
-    const id = this.newType(h, i, len, fmix32(a ^ len) | 0, fmix32(b ^ ~len) | 0);
-    const chars = this.chars;
+    this.wordsHi[id] = fmix32(a ^ (end - start)) | 0;
+    this.wordsLo[id] = fmix32(b ^ ~(end - start)) | 0;
     const at = this.starts[id]!;
+    const len = end - start;
+    if (at + len > this.chars.length) {
+      let cap = this.chars.length * 2;
+      while (cap < at + len) cap *= 2;
+      const chars = new Uint16Array(cap);
+      chars.set(this.chars);
+      this.chars = chars;
+    }
+    const chars = this.chars;
     for (let c = 0; c < len; c++) chars[at + c] = s.charCodeAt(start + c);
+    this.starts[id + 1] = at + len;
+    slots[2 * i] = h;
+    slots[2 * i + 1] = id + 1;
+    if (this.count * 2 > this.mask + 1) this.grow();
     return id;
   }
 
   /**
-   * Id of type `id` of `types` (another table's types, `typesFrom`): interned here with its
-   * characters and words copied, as `intern` would have interned the same text.
+   * Id of type `id` of `types` (another table's types, `typesFrom`), interned here as its
+   * text is: once per type and generation, so the string it makes costs little.
    */
   internFrom(types: TypeList, id: number): number {
-    if (this.mask < 0) throw new Error('TokenTable.internFrom: the table was trimmed');
-    const from = types.starts[id]!;
-    const len = types.starts[id + 1]! - from;
-    const src = types.chars;
-    let hash = TOKEN_HASH_SEED;
-    for (let k = 0; k < len; k++) hash = tokenHashStep(hash, src[from + k]!);
-    const h = fmix32(hash ^ len) | 0;
-    const slots = this.slots;
-    const mask = this.mask;
-    let i = h & mask;
-    for (;;) {
-      const e = slots[2 * i + 1]!;
-      if (e === 0) break;
-      if (slots[2 * i] === h && this.sameChars(e - 1, src, from, len)) return e - 1;
-      i = (i + 1) & mask;
-    }
-    const mine = this.newType(h, i, len, types.hi[id]!, types.lo[id]!);
-    this.chars.set(src.subarray(from, from + len), this.starts[mine]!);
-    return mine;
+    return this.internString(textOf(types.chars, types.starts[id]!, types.starts[id + 1]!));
   }
 
   /** This table's types from id `first` on, copied out (for `internFrom` elsewhere). */
@@ -160,50 +167,12 @@ export class TokenTable {
     const base = this.starts[first]!;
     const starts = new Int32Array(n - first + 1);
     for (let k = first; k <= n; k++) starts[k - first] = this.starts[k]! - base;
-    return { chars: Uint16Array.from(this.chars.subarray(base, this.starts[n]!)), starts, hi: this.wordsHi.slice(first, n), lo: this.wordsLo.slice(first, n) };
-  }
-
-  /** A new type of `len` characters (written by the caller) and these words, in the empty slot `i`. */
-  private newType(h: number, i: number, len: number, hi: number, lo: number): number {
-    const id = this.count++;
-    if (id + 1 >= this.starts.length) this.starts = growInt32(this.starts);
-    if (id >= this.wordsHi.length) {
-      this.wordsHi = growInt32(this.wordsHi);
-      this.wordsLo = growInt32(this.wordsLo);
-    }
-    this.wordsHi[id] = hi;
-    this.wordsLo[id] = lo;
-    const at = this.starts[id]!;
-    if (at + len > this.chars.length) {
-      let cap = this.chars.length * 2;
-      while (cap < at + len) cap *= 2;
-      const chars = new Uint16Array(cap);
-      chars.set(this.chars);
-      this.chars = chars;
-    }
-    this.starts[id + 1] = at + len;
-    this.slots[2 * i] = h;
-    this.slots[2 * i + 1] = id + 1;
-    if (this.count * 2 > this.mask + 1) this.grow();
-    return id;
+    return { chars: Uint16Array.from(this.chars.subarray(base, this.starts[n]!)), starts };
   }
 
   /** The text of type `id`. */
   token(id: number): string {
-    const a = this.starts[id]!;
-    const b = this.starts[id + 1]!;
-    let out = '';
-    // fromCharCode takes its arguments on the stack: go in pieces for very long tokens
-    for (let k = a; k < b; k += 8192) out += String.fromCharCode.apply(null, this.chars.subarray(k, Math.min(b, k + 8192)) as unknown as number[]);
-    return out;
-  }
-
-  private sameChars(id: number, src: Uint16Array, from: number, len: number): boolean {
-    const a = this.starts[id]!;
-    if (this.starts[id + 1]! - a !== len) return false;
-    const chars = this.chars;
-    for (let k = 0; k < len; k++) if (chars[a + k] !== src[from + k]) return false;
-    return true;
+    return textOf(this.chars, this.starts[id]!, this.starts[id + 1]!);
   }
 
   private matches(id: number, s: string, start: number, end: number): boolean {

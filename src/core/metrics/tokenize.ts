@@ -90,7 +90,7 @@ export interface TokenizedTexts {
 
 /** The buffers of `TokenizedTexts` (to transfer with the batch). */
 export function tokenizedBuffers(t: TokenizedTexts): ArrayBuffer[] {
-  return [t.ids, t.ends, t.keys, t.types.chars, t.types.starts, t.types.hi, t.types.lo].map((a) => a.buffer as ArrayBuffer);
+  return [t.ids, t.ends, t.keys, t.types.chars, t.types.starts].map((a) => a.buffer as ArrayBuffer);
 }
 
 /**
@@ -150,14 +150,12 @@ export class BatchTokenizer {
 
 /**
  * The analysis thread's half: a mirror of the reading thread's table (its types' characters
- * and words by id), fed by each batch, so that an accumulator copies a type into its own
- * table the first time its generation sees it and looks every later occurrence up by id.
+ * by id), fed by each batch, so that an accumulator interns a type in its own table the first
+ * time its generation sees it and looks every later occurrence up by id.
  */
 export class ReaderVocabulary {
   private chars: Uint16Array = new Uint16Array(1 << 16);
   private starts: Int32Array = new Int32Array(1 << 12);
-  private hi: Int32Array = new Int32Array(1 << 12);
-  private lo: Int32Array = new Int32Array(1 << 12);
   private count = 0;
   /** Changes whenever ids start over (a new table), so that maps of the old ids are dropped. */
   version = 0;
@@ -171,13 +169,9 @@ export class ReaderVocabulary {
       this.version++;
     }
     if (t.firstType !== this.count) throw new Error(`ReaderVocabulary: types from ${t.firstType} arrived after ${this.count}`);
-    const m = t.types.hi.length;
+    const m = t.types.starts.length - 1;
     const n = this.count + m;
-    if (n + 1 > this.starts.length) {
-      this.starts = grownI32(this.starts, n + 1);
-      this.hi = grownI32(this.hi, n + 1);
-      this.lo = grownI32(this.lo, n + 1);
-    }
+    if (n + 1 > this.starts.length) this.starts = grownI32(this.starts, n + 1);
     const base = this.starts[this.count]!;
     const used = base + t.types.chars.length;
     if (used > this.chars.length) {
@@ -189,8 +183,6 @@ export class ReaderVocabulary {
     }
     this.chars.set(t.types.chars, base);
     for (let j = 1; j <= m; j++) this.starts[this.count + j] = base + t.types.starts[j]!;
-    this.hi.set(t.types.hi, this.count);
-    this.lo.set(t.types.lo, this.count);
     this.count = n;
   }
 
@@ -200,7 +192,7 @@ export class ReaderVocabulary {
 
   /** The types as a `TypeList` (views, valid until the next batch). */
   get types(): TypeList {
-    return { chars: this.chars, starts: this.starts, hi: this.hi, lo: this.lo };
+    return { chars: this.chars, starts: this.starts };
   }
 }
 
