@@ -206,7 +206,7 @@ export class TextAccumulator {
 
   /**
    * Adds one output tokenized on the reading thread (tokenize.ts), text `k` of `from`: its ids
-   * there are mapped to this accumulator's, each type copied from the mirror the first time
+   * there are mapped to this accumulator's, each type interned from the mirror the first time
    * this generation sees it, which gives the same table, ids and key as `add` of its text.
    */
   addTokenized(text: string, from: ReaderBatch, k: number, line: number, prompt?: number, index?: number): void {
