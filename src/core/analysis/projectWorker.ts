@@ -12,7 +12,6 @@ import { packedTagsBuffers, packTags } from '../metrics/packedTagged';
 import { prepareTagger, tagTexts } from '../metrics/posTagger';
 import { packedNearDuplicateFlags } from '../metrics/nearDuplicates';
 import { BatchTokenizer, tokenizedBuffers } from '../metrics/tokenize';
-import { TokenTable } from '../metrics/tokenTable';
 
 const job = workerData as ProjectJob;
 const port = parentPort!;
@@ -90,7 +89,7 @@ async function sample(n: number): Promise<void> {
  * The texts are tokenized here, where they were just parsed: on the analysis thread the same
  * work cost about twice as much, its caches taken by the n-gram sets.
  */
-const tokenizer = job.tokenize && job.spec.paths.text !== undefined ? new BatchTokenizer(() => new TokenTable(), job.tokenize.lowercase) : undefined;
+const tokenizer = job.tokenize && job.spec.paths.text !== undefined ? new BatchTokenizer(job.tokenize.lowercase) : undefined;
 
 async function main(): Promise<void> {
   const project = makeProjector(job.spec);

@@ -120,7 +120,7 @@ export class TextAccumulator {
   private tagged: { output: TaggedOutput; text: string; line: number; tags: number }[] | undefined;
   /** The tagged sample of a reduced accumulator, packed (`packTagged`). */
   private packed: PackedTagged | undefined;
-  /** Reading-thread id + 1 → this generation's id (0: not seen yet), for `addTokenized`; of `readerVocabulary` at `readerVersion`. */
+  /** By the reading thread's id: this generation's id + 1 (0: not seen yet), for `addTokenized`; ids of `readerVocabulary` at `readerVersion`. */
   private readerIds: Int32Array | undefined;
   private readerVocabulary: ReaderVocabulary | undefined;
   private readerVersion = -1;

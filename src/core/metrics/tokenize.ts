@@ -4,8 +4,8 @@
 // mirrors that table's types so an accumulator maps the thread's ids to its own.
 import { fmix32, hashString53, join53, LANE_HI, LANE_LO, mixWord } from '../numeric/hash53';
 import { grownI32 } from '../numeric/grow';
-import { TOKEN_HASH_SEED, tokenHashStep } from './tokenTable';
-import type { TokenTable, TypeList } from './tokenTable';
+import { TOKEN_HASH_SEED, tokenHashStep, TokenTable } from './tokenTable';
+import type { TypeList } from './tokenTable';
 
 /** `/\s/u` as a predicate on one UTF-16 code unit (every whitespace character is in the BMP). */
 export function isWhitespaceCode(c: number): boolean {
@@ -23,12 +23,12 @@ export interface TokenScratch {
 }
 
 /**
- * Tokenizes one text into `vocab`'s ids (`out.ids[0 .. count)`, interning new types) and
- * returns the count. `out.key` is the text's key: the sequence of token words and whitespace
+ * Tokenizes one text into `vocab`'s ids (`out.ids[at .. at + count)`, interning new types)
+ * and returns the count. `out.key` is the text's key: the sequence of token words and whitespace
  * code units (as negative words) spells the text, so its hash is folded into the scan; with
  * `lowercase` the tokens no longer spell the text, which is then hashed on its own.
  */
-export function scanTokens(vocab: TokenTable, text: string, lowercase: boolean, out: TokenScratch): number {
+export function scanTokens(vocab: TokenTable, text: string, lowercase: boolean, out: TokenScratch, at = 0): number {
   const s = lowercase ? text.toLowerCase() : text;
   const n = s.length;
   let ids = out.ids;
@@ -63,8 +63,8 @@ export function scanTokens(vocab: TokenTable, text: string, lowercase: boolean, 
     }
     ha = mixWord(ha, th[id]!);
     hb = mixWord(hb, tl[id]!);
-    if (len >= ids.length) ids = out.ids = grownI32(ids, len + 1);
-    ids[len++] = id;
+    if (at + len >= ids.length) ids = out.ids = grownI32(ids, at + len + 1);
+    ids[at + len++] = id;
   }
   out.key = lowercase ? hashString53(text) : join53(fmix32(ha ^ n), fmix32(hb ^ len));
   return len;
@@ -97,29 +97,23 @@ export function tokenizedBuffers(t: TokenizedTexts): ArrayBuffer[] {
  * Types one table of the reading thread holds at most before it starts another (and the
  * analysis thread's mirror with it): the table and its mirror hold every type of the file
  * seen so far, which a corpus of distinct tokens (identifiers, numbers) would grow without
- * bound. About 30 MB each at the cap.
+ * bound. At the cap, about 30 MB on that thread and half that for the mirror.
  */
 export const READER_TABLE_CAP = 1 << 20;
 
 /** The reading thread's half: tokenizes each batch's texts with one table for the file. */
 export class BatchTokenizer {
-  private vocab: TokenTable;
+  private vocab = new TokenTable();
   private table = 0;
-  private readonly scratch: TokenScratch = { ids: new Int32Array(256), key: 0 };
   /** The batch's ids as they are tokenized (kept from batch to batch; each batch sends a copy of its part). */
-  private ids: Int32Array = new Int32Array(1 << 16);
+  private readonly out: TokenScratch = { ids: new Int32Array(1 << 16), key: 0 };
 
-  constructor(private readonly newTable: () => TokenTable, private readonly lowercase: boolean, private readonly cap = READER_TABLE_CAP) {
-    this.vocab = newTable();
-  }
+  constructor(private readonly lowercase: boolean, private readonly cap = READER_TABLE_CAP) {}
 
-  /**
-   * The batch's texts, tokenized; `first(k)` is told, for each record with texts in turn, the
-   * index of its first text among them.
-   */
+  /** The batch's texts, tokenized; each record with texts gets the index of its first text among them (`tokenized`). */
   tokenize(records: readonly { texts?: string[]; tokenized?: number }[]): TokenizedTexts {
     if (this.vocab.size > this.cap) {
-      this.vocab = this.newTable();
+      this.vocab = new TokenTable();
       this.table++;
     }
     const firstType = this.vocab.size;
@@ -127,24 +121,20 @@ export class BatchTokenizer {
     for (const r of records) if (r.texts) texts += r.texts.length;
     const ends = new Int32Array(texts);
     const keys = new Float64Array(texts);
-    let ids = this.ids;
     let k = 0;
     let at = 0;
-    const out = this.scratch;
+    const out = this.out;
     for (const r of records) {
       if (!r.texts) continue;
       r.tokenized = k;
       for (const t of r.texts) {
-        const len = scanTokens(this.vocab, t, this.lowercase, out);
-        if (at + len > ids.length) ids = this.ids = grownI32(ids, at + len);
-        ids.set(out.ids.subarray(0, len), at);
-        at += len;
+        at += scanTokens(this.vocab, t, this.lowercase, out, at);
         ends[k] = at;
         keys[k] = out.key;
         k++;
       }
     }
-    return { table: this.table, ids: ids.slice(0, at), ends, keys, firstType, types: this.vocab.typesFrom(firstType) };
+    return { table: this.table, ids: out.ids.slice(0, at), ends, keys, firstType, types: this.vocab.typesFrom(firstType) };
   }
 }
 

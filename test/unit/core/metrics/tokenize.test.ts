@@ -37,7 +37,7 @@ function feed(texts: string[], options: TextMetricOptions, how: { tokenized: boo
     if (line % 11 === 0) records.push({ line: -line });
     i += k;
   }
-  const tokenizer = new BatchTokenizer(() => new TokenTable(), options.lowercase ?? false, how.cap);
+  const tokenizer = new BatchTokenizer(options.lowercase ?? false, how.cap);
   const vocabulary = new ReaderVocabulary();
   for (let b = 0; b < records.length; b += how.batchSize) {
     const batch = records.slice(b, b + how.batchSize);
@@ -97,7 +97,7 @@ describe('tokenizing on the reading thread', () => {
 
   test('a mirror refuses types out of order, and a new table drops the ids of the old one', () => {
     const mirror = new ReaderVocabulary();
-    const tokenizer = new BatchTokenizer(() => new TokenTable(), false, 2);
+    const tokenizer = new BatchTokenizer(false, 2);
     const first = tokenizer.tokenize([{ texts: ['a b c'] }]);
     const second = tokenizer.tokenize([{ texts: ['d a'] }]);
     const third = tokenizer.tokenize([{ texts: ['e'] }]);
@@ -116,7 +116,7 @@ describe('tokenizing on the reading thread', () => {
   });
 
   test("a batch's arrays move to another thread: distinct buffers, left empty here", async () => {
-    const tokens = new BatchTokenizer(() => new TokenTable(), false).tokenize([{ texts: ['one two', 'two three'] }, {}, { texts: [] }]);
+    const tokens = new BatchTokenizer(false).tokenize([{ texts: ['one two', 'two three'] }, {}, { texts: [] }]);
     const buffers = tokenizedBuffers(tokens);
     assert.equal(new Set(buffers).size, buffers.length);
     const { port1, port2 } = new MessageChannel();
