@@ -68,6 +68,13 @@ const post = (m: ProjectMessage) => port.postMessage(m);
 
 /** Records per batch when they carry vectors: a batch of long vectors is large, and a few are in flight. */
 const VECTOR_BATCH = 64;
+/**
+ * Records per batch otherwise. A batch lives until it is posted, so each of this thread's
+ * collections of its small young generation copies what of it was parsed so far, and promotes
+ * it: with 2,048 records a batch (the readers' default), garbage collection took 2.0 s of this
+ * thread's 10 s on the 200 MB text benchmark; with 512, 10% less CPU time on 200 MB and 2 GB.
+ */
+const READ_BATCH = 512;
 const vectors = job.spec.paths.vector !== undefined || job.spec.columnVector !== undefined;
 
 async function sample(n: number): Promise<void> {
@@ -98,7 +105,7 @@ async function main(): Promise<void> {
       await sample(job.sample);
       return;
     }
-    for await (const batch of openInputRecords({ file: job.file }, { format: job.format, compressed: job.compressed, ...(job.maxDecompressedBytes ? { maxDecompressedBytes: job.maxDecompressedBytes } : {}), ...(vectors ? { batchSize: VECTOR_BATCH } : {}) })) {
+    for await (const batch of openInputRecords({ file: job.file }, { format: job.format, compressed: job.compressed, ...(job.maxDecompressedBytes ? { maxDecompressedBytes: job.maxDecompressedBytes } : {}), batchSize: vectors ? VECTOR_BATCH : READ_BATCH })) {
       const records: Projected[] = [];
       for (const rec of batch.records) {
         const p = project(rec);
