@@ -1,11 +1,11 @@
 // The reading thread of offThread.ts: streams one file, parses and projects its records, and
-// posts them in batches, waiting when MAX_IN_FLIGHT batches are not yet taken.
+// posts them in batches, waiting when READ_BATCHES.inFlight batches are not yet taken.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openInputRecords } from '../readers/index';
 import { makeProjector } from './project';
 import type { Projected } from './project';
 import type { RecordIssue, SourceRecord } from '../readers/types';
-import { MAX_IN_FLIGHT } from './offThread';
+import { READ_BATCHES } from './offThread';
 import type { HelpAnswer, ProjectJob, ProjectMessage, ReaderRequest } from './offThread';
 import { referenceGzipFileSize } from '../metrics/compression';
 import { packedTagsBuffers, packTags } from '../metrics/packedTagged';
@@ -19,7 +19,7 @@ let inFlight = 0;
 let resume: (() => void) | undefined;
 /** Work asked by the analysis thread (ReadingThreadHelp), not done yet. */
 const asked: Exclude<ReaderRequest, 'next'>[] = [];
-/** While reading, work is done only with MAX_IN_FLIGHT batches waiting, so the analysis thread never waits for a batch meanwhile. */
+/** While reading, work is done only with every batch allowed in flight waiting, so the analysis thread never waits for a batch meanwhile. */
 let reading = true;
 port.on('message', (m: ReaderRequest) => {
   if (m === 'next') {
@@ -30,12 +30,12 @@ port.on('message', (m: ReaderRequest) => {
     return;
   }
   asked.push(m);
-  if (!reading || inFlight >= MAX_IN_FLIGHT) work();
+  if (!reading || inFlight >= maxInFlight) work();
 });
 
 /**
  * Does the work asked: all of it once the file is read; while reading, one piece (about 0.1 s)
- * each time MAX_IN_FLIGHT batches are waiting, so the analysis thread has batches meanwhile.
+ * each time every batch allowed in flight is waiting, so the analysis thread has batches meanwhile.
  */
 function work(): void {
   for (let m = asked.shift(); m !== undefined; m = reading ? undefined : asked.shift()) {
@@ -66,16 +66,9 @@ function idle(): void {
 
 const post = (m: ProjectMessage) => port.postMessage(m);
 
-/** Records per batch when they carry vectors: a batch of long vectors is large, and a few are in flight. */
-const VECTOR_BATCH = 64;
-/**
- * Records per batch otherwise. A batch lives until it is posted, so each of this thread's
- * collections of its small young generation copies what of it was parsed so far, and promotes
- * it: with 2,048 records a batch (the readers' default), garbage collection took 2.0 s of this
- * thread's 10 s on the 200 MB text benchmark; with 512, 10% less CPU time on 200 MB and 2 GB.
- */
-const READ_BATCH = 512;
 const vectors = job.spec.paths.vector !== undefined || job.spec.columnVector !== undefined;
+const batchSize = vectors ? READ_BATCHES.vectorRecords : READ_BATCHES.records;
+const maxInFlight = vectors ? READ_BATCHES.vectorsInFlight : READ_BATCHES.inFlight;
 
 async function sample(n: number): Promise<void> {
   const records: SourceRecord[] = [];
@@ -105,13 +98,13 @@ async function main(): Promise<void> {
       await sample(job.sample);
       return;
     }
-    for await (const batch of openInputRecords({ file: job.file }, { format: job.format, compressed: job.compressed, ...(job.maxDecompressedBytes ? { maxDecompressedBytes: job.maxDecompressedBytes } : {}), batchSize: vectors ? VECTOR_BATCH : READ_BATCH })) {
+    for await (const batch of openInputRecords({ file: job.file }, { format: job.format, compressed: job.compressed, ...(job.maxDecompressedBytes ? { maxDecompressedBytes: job.maxDecompressedBytes } : {}), batchSize })) {
       const records: Projected[] = [];
       for (const rec of batch.records) {
         const p = project(rec);
         if (p) records.push(p);
       }
-      while (inFlight >= MAX_IN_FLIGHT) {
+      while (inFlight >= maxInFlight) {
         idle();
         await new Promise<void>((r) => (resume = r));
       }
