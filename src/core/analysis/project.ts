@@ -76,7 +76,6 @@ export function makeProjector(spec: ProjectionSpec): (rec: SourceRecord) => Proj
   const textMulti = text !== undefined && !text.singular;
   const variant = spec.variant ? compileFieldPath(spec.variant.path) : undefined;
   const variantValue = spec.variant?.value;
-  const matches: unknown[] = [];
   // Records on one line (a JSON document on one line holds several): their place on it.
   let lastLine = -1;
   let onLine = 0;
@@ -100,13 +99,18 @@ export function makeProjector(spec: ProjectionSpec): (rec: SourceRecord) => Proj
       }
     }
     if (text) {
-      matches.length = 0;
-      if (textMulti) text.select(v, matches);
-      else matches.push(text.first(v));
-      const texts: string[] = [];
-      for (const m of matches) {
-        const t = typeof m === 'number' ? String(m) : textOf(m);
-        if (t !== undefined) texts.push(t);
+      // One output without a scratch array: emptying one (`length = 0`) lets its storage go,
+      // and pushing again allocates it anew, about 350 bytes a record of garbage.
+      let texts: string[];
+      if (textMulti) {
+        texts = [];
+        for (const m of text.select(v)) {
+          const t = outputText(m);
+          if (t !== undefined) texts.push(t);
+        }
+      } else {
+        const t = outputText(text.first(v));
+        texts = t === undefined ? [] : [t];
       }
       out.texts = texts;
       if (texts.length > 0) {
@@ -138,8 +142,7 @@ export function makeProjector(spec: ProjectionSpec): (rec: SourceRecord) => Proj
         const x = vector.first(v);
         if (Array.isArray(x)) out.vectors = [packed(x)];
       } else {
-        matches.length = 0;
-        const found = vector.select(v, matches).filter((x): x is number[] => Array.isArray(x));
+        const found = vector.select(v).filter((x): x is number[] => Array.isArray(x));
         if (found.length) out.vectors = found.map(packed);
       }
     }
@@ -157,6 +160,11 @@ export function makeProjector(spec: ProjectionSpec): (rec: SourceRecord) => Proj
     }
     return out;
   };
+}
+
+/** An output's text: a string, a number as written, or a block list's text (layout.ts `textOf`). */
+function outputText(m: unknown): string | undefined {
+  return typeof m === 'number' ? String(m) : textOf(m);
 }
 
 function scalarText(v: unknown): string | undefined {
