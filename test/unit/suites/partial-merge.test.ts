@@ -16,7 +16,7 @@ import { finishAnalysis } from '../../../src/core/analysis/finish';
 import { mergePartials, partialFromState, partialToState } from '../../../src/core/analysis/partial';
 import type { PartialAnalysis } from '../../../src/core/analysis/partial';
 import { lineRanges, countLineBreaks } from '../../../src/core/analysis/ranges';
-import { readInParallel } from '../../../src/core/analysis/parallel';
+import { readInParallel, splitsIntoRanges } from '../../../src/core/analysis/parallel';
 import { formatJson } from '../../../src/core/format/json';
 
 const root = repoRoot();
@@ -96,12 +96,27 @@ describe('partial results merge into the report of one analysis', () => {
         const inputs = inputsOf(files);
         const want = formatJson((await analyzeFiles(inputs)).report);
         for (const jobs of [2, 4]) {
-          const partial = await readInParallel(inputs, { jobs, analysisThread: threadScript, minRangeBytes: 2048 });
-          assert.equal(json(partial), want, `${s.name}, ${files.length} file(s), ${jobs} threads`);
+          // Kept mergeable, one file is read in byte ranges (splitsIntoRanges); a plain reading reads it whole.
+          for (const mergeable of [false, true]) {
+            const partial = await readInParallel(inputs, { jobs, analysisThread: threadScript, minRangeBytes: 2048, mergeable });
+            assert.equal(json(partial), want, `${s.name}, ${files.length} file(s), ${jobs} threads${mergeable ? ', mergeable' : ''}`);
+          }
         }
       }
     }
   });
+});
+
+test('a file is read in byte ranges only by a reading that keeps its whole state (a plain one reduces each generation)', () => {
+  const jsonl = { format: 'jsonl', compressed: false } as const;
+  const big = 64 * 1024 * 1024;
+  assert.equal(splitsIntoRanges({ mergeable: true }, jsonl, big), true);
+  assert.equal(splitsIntoRanges({ mergeable: false }, jsonl, big), false);
+  assert.equal(splitsIntoRanges({}, jsonl, big), false);
+  assert.equal(splitsIntoRanges({ mergeable: true }, jsonl, 8 * 1024 * 1024), false, 'under two ranges of 8 MB');
+  assert.equal(splitsIntoRanges({ mergeable: true, minRangeBytes: 2048 }, jsonl, 4096), true);
+  assert.equal(splitsIntoRanges({ mergeable: true }, { format: 'jsonl', compressed: true }, big), false, 'gzip is read from its start');
+  assert.equal(splitsIntoRanges({ mergeable: true }, { format: 'csv', compressed: false }, big), false);
 });
 
 describe('collapse-lens partial and merge', () => {
