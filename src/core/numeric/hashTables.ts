@@ -11,7 +11,7 @@
 //
 // The string-keyed interner of the tokenizer (`TokenTable`, metrics/tokenTable.ts) is the one
 // table of another kind: its keys are token texts, compared character by character.
-import { lowBits } from './hash53';
+import { highBits, lowBits } from './hash53';
 
 const TWO_32 = 4294967296;
 
@@ -74,13 +74,14 @@ export class HashSet53 {
 
   /** Adds the key `join53(hi, lo)`; returns true when it was not there yet. */
   add(hi: number, lo: number, flag: boolean): boolean {
-    const key = (hi & 0x1fffff) * TWO_32 + (lo >>> 0);
-    // join53's stand-in for 0 is 1, whose slot comes from lo = 1
-    return key === 0 ? this.addKey(1, 1, flag) : this.addKey(key, lo, flag);
-  }
-
-  /** Adds a key already joined by `join53` (`lo` must be its low 32 bits). */
-  addKey(key: number, lo: number, flag: boolean): boolean {
+    let key = (hi & 0x1fffff) * TWO_32 + (lo >>> 0);
+    if (key === 0) {
+      // join53's stand-in for 0 is 1, whose slot comes from lo = 1
+      key = 1;
+      lo = 1;
+    }
+    // The key is probed here rather than handed to a method: a double passed to a call V8
+    // does not inline is boxed, 16 bytes of garbage an n-gram on the hot path.
     const keys = this.keys;
     const i = findSlot(keys, this.mask, key, lo);
     const k = keys[i]!;
@@ -98,6 +99,11 @@ export class HashSet53 {
       this.mask = this.keys.length - 1;
     }
     return true;
+  }
+
+  /** Adds a key already joined by `join53` (`lo` must be its low 32 bits). */
+  addKey(key: number, lo: number, flag: boolean): boolean {
+    return this.add(highBits(key), lo, flag);
   }
 
   /** Flags the key `join53(hi, lo)` if `flag`, when it is held; false when it is not (nothing added). */
