@@ -67,9 +67,9 @@ Analyze options:
   --seed N                        seed for sampled metrics (default 42)
   --max-file-size MB              refuse files larger than MB megabytes, on disk or once
                                   decompressed (default: no limit)
-  -j, --jobs N                    threads that read the inputs: several files at once, and
-                                  for partial parts of a large JSON Lines file (default 1); the
-                                  report is the same for any N
+  -j, --jobs N                    threads that read the inputs: several files, and parts of a
+                                  large JSON Lines file (cut where its generation changes), at
+                                  once (default 1); the report is the same for any N
 
 Partial results (one shard per machine or process, merged at the end):
   partial takes the options above that say what to read (fields, --config, --lowercase,

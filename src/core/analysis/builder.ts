@@ -31,10 +31,14 @@ export interface RecordSink {
  */
 export const IDLE_RECORDS = 4096;
 
+/** The name of GenerationReturned (it crosses threads as a name). */
+export const GENERATION_RETURNED = 'GenerationReturned';
+
 /** A reduced generation received a record again: the inputs are read again without reducing. */
 export class GenerationReturned extends Error {
   constructor(group: string | undefined, line: number) {
     super(`generation ${group ?? '(file)'} returned at line ${line} after it was reduced`);
+    this.name = GENERATION_RETURNED;
   }
 }
 

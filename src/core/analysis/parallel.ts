@@ -1,8 +1,10 @@
 // Reading inputs on every core: the fields are detected once on the first records of the
-// first file, then each file — and, in a reading that keeps its whole state (`partial`), each
-// byte range of a large JSON Lines file, cut at line breaks (ranges.ts) — is read into a partial analysis on a pool of analysis threads
-// (partialWorker.ts), and the partial analyses are merged (partial.ts). Every accumulator
-// merges to what one pass gives, so the report does not depend on the number of threads.
+// first file, then each file — and each range of a large JSON Lines file, cut at line breaks
+// where its generation changes, or evenly for `partial` (ranges.ts, `rangePlan`) — is read
+// into a partial analysis on a pool of analysis threads (partialWorker.ts), and the partial
+// analyses are merged (partial.ts). Every accumulator merges to what one pass gives, and a
+// generation cut in two is read again on one thread, so the report does not depend on the
+// number of threads.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -11,11 +13,13 @@ import { formatFromPath, InputError, openInputRecords } from '../readers/index';
 import { abortError } from '../readers/types';
 import type { SourceRecord } from '../readers/types';
 import { naturalCompare } from '../generations';
-import { chooseFields, noRecords, partialSettings, readInputs, statInputs } from './read';
+import { chooseFields, noRecords, partialSettings, projectionSpec, readInputs, statInputs } from './read';
 import type { AnalyzeInput, ReadInputsOptions } from './read';
 import { sampleOffThread } from './offThread';
-import { lineRanges } from './ranges';
-import { mergePartials, partialFromState } from './partial';
+import { makeProjector } from './project';
+import { GENERATION_RETURNED } from './builder';
+import { generationRanges, lineRanges } from './ranges';
+import { groupKey, mergePartials, partialFromState } from './partial';
 import type { FieldsUsed, PartialAnalysis, PartialState } from './partial';
 
 /** The analysis-thread script built next to a bundle (`dist/analysis-thread.js`), when it is there. */
@@ -49,17 +53,25 @@ export interface ParallelOptions extends AnalyzeOptions {
   mergeable?: boolean;
 }
 
+/** A local uncompressed JSON Lines file of at least two ranges: what can be cut at line breaks. */
+function cuttable(options: Pick<ParallelOptions, 'minRangeBytes'>, kind: ReturnType<typeof formatFromPath>, size: number): boolean {
+  return kind?.format === 'jsonl' && !kind.compressed && size >= 2 * (options.minRangeBytes ?? MIN_RANGE_BYTES);
+}
+
 /**
- * Whether a file is read in byte ranges: a large local uncompressed JSON Lines file, in a
- * reading that keeps its whole state anyway (`mergeable`: `partial`, stored states). Each
- * range is part of the same generations, so a range's thread keeps their whole mergeable
- * state to the end where a plain analysis reduces each generation once read: an analysis of
- * the 200 MB text benchmark in two ranges peaked at 1.8 GB against 260 MB in one reading,
- * and took longer (16.3 s against 9.5 s on two cores, where one reading already keeps both
- * busy). A plain analysis reads such a file on one analysis thread and its reading thread.
+ * How a large file is cut for several threads, if at all. A reading that keeps its whole state
+ * anyway (`mergeable`: `partial`, stored states) cuts it into even byte ranges at line breaks
+ * and merges the parts. A plain analysis of a file with a generation field cuts it where the
+ * generation changes (`generationRanges`), so each thread reduces whole generations as one
+ * reading does and memory stays bounded; in even byte ranges each thread would keep its
+ * generations' whole mergeable state to the end (the 200 MB text benchmark in two ranges
+ * peaked at 1.8 GB against 260 MB, and took 16.3 s against 9.5 s). Any other file, or a file
+ * of a set (one generation), is read whole.
  */
-export function splitsIntoRanges(options: Pick<ParallelOptions, 'mergeable' | 'minRangeBytes'>, kind: ReturnType<typeof formatFromPath>, size: number): boolean {
-  return options.mergeable === true && kind?.format === 'jsonl' && !kind.compressed && size >= 2 * (options.minRangeBytes ?? MIN_RANGE_BYTES);
+export function rangePlan(options: Pick<ParallelOptions, 'mergeable' | 'minRangeBytes'>, kind: ReturnType<typeof formatFromPath>, size: number, multipleFiles: boolean): 'bytes' | 'generations' | undefined {
+  if (!cuttable(options, kind, size)) return undefined;
+  if (options.mergeable === true) return 'bytes';
+  return multipleFiles ? undefined : 'generations';
 }
 
 /**
@@ -74,20 +86,24 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   const sizes = await statInputs(ordered, options);
   const kinds = ordered.map((i) => formatFromPath(i.file) ?? formatFromPath(i.display));
   const minRange = options.minRangeBytes ?? MIN_RANGE_BYTES;
-  const splittable = (i: number) => splitsIntoRanges(options, kinds[i], sizes[i]!);
-  if (!multipleFiles && !splittable(0)) return readInputs(inputs, options);
+  const plan = (i: number) => rangePlan(options, kinds[i], sizes[i]!, multipleFiles);
+  if (!multipleFiles && !plan(0)) return readInputs(inputs, options);
 
   const first = ordered[0]!;
   const fields = await detectFirst(first, kinds[0], options, multipleFiles);
   if (!fields) return readInputs(inputs, options);
+  // Without a generation field the file is one generation: nothing to cut it at.
+  const byGeneration = plan(0) === 'generations';
+  if (byGeneration && !fields.roles.group) return readInputs(inputs, options);
 
   const settings = partialSettings(options);
   // A whole file of a set is a whole generation: its thread reduces it (builder.ts) and sends
   // only what finishing needs, unless the caller keeps states to merge later (the extension's
   // stored states). Byte ranges are parts of a generation, sent whole to be merged.
+  // Ranges cut where the generation changes hold whole generations, reduced the same way.
   const reduceFiles = multipleFiles && !options.mergeable;
   const readOptions = (range?: { start: number; end: number; firstLine: number }): ReadInputsOptions => {
-    const whole = range === undefined && reduceFiles;
+    const whole = (range === undefined && reduceFiles) || byGeneration;
     const o: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: !whole, ...(whole ? { reduceAll: true } : {}) };
     if (options.maxFileBytes) o.maxFileBytes = options.maxFileBytes;
     if (options.rollingWindow) o.rollingWindow = options.rollingWindow;
@@ -99,10 +115,12 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   try {
     // Byte ranges of the large JSON Lines files, and the line each starts on.
     const plans = await Promise.all(ordered.map(async (input, i) => {
-      if (!splittable(i)) return undefined;
+      if (!plan(i)) return undefined;
       const parts = Math.max(1, Math.min(options.jobs, Math.floor(sizes[i]! / minRange)));
-      return lineRanges(input.file, sizes[i]!, parts);
+      const even = await lineRanges(input.file, sizes[i]!, parts);
+      return byGeneration ? generationRanges(input.file, even, generationOfLine(fields, input.display)) : even;
     }));
+    if (byGeneration && plans[0]!.length < 2) return readInputs(inputs, options);
     const counts = await Promise.all(plans.map((ranges, i) =>
       ranges ? Promise.all(ranges.slice(0, -1).map((range) => pool.run({ kind: 'count', file: ordered[i]!.file, range }).then((r) => (r as { lines: number }).lines))) : undefined,
     ));
@@ -130,13 +148,24 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
     // The largest first, so the threads finish together.
     const order = tasks.map((_, i) => i).sort((a, b) => tasks[b]!.bytes - tasks[a]!.bytes || a - b);
     const states: PartialState[] = new Array(tasks.length);
-    await Promise.all(order.map(async (i) => {
-      const t = tasks[i]!;
-      const r = await pool.run({ kind: 'partial', input: { file: t.input.file, display: t.input.display }, options: t.options }, onProgress);
-      const state = (r as { state: PartialState }).state;
-      records += state.files.reduce((a, f) => a + f.summary.records, 0);
-      states[i] = state;
-    }));
+    try {
+      await Promise.all(order.map(async (i) => {
+        const t = tasks[i]!;
+        const r = await pool.run({ kind: 'partial', input: { file: t.input.file, display: t.input.display }, options: t.options }, onProgress);
+        const state = (r as { state: PartialState }).state;
+        records += state.files.reduce((a, f) => a + f.summary.records, 0);
+        states[i] = state;
+      }));
+    } catch (e) {
+      if (!byGeneration || (e as Error).name !== GENERATION_RETURNED) throw e;
+      states.length = 0;
+    }
+    if (byGeneration && (states.length === 0 || !wholeGenerations(states))) {
+      // Generations that return after others lie in several ranges: read as one reading
+      // does, once the threads are stopped.
+      await pool.close();
+      return readInputs(inputs, options);
+    }
     const merged = mergePartials(states.map((s) => partialFromState(s)));
     for (const f of merged.files) if (f.summary.records === 0) throw noRecords(f.summary.file, f.summary.format, f.summary.malformed, f.issues[0]);
     merged.files.sort((a, b) => naturalCompare(a.summary.file, b.summary.file));
@@ -144,6 +173,35 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   } finally {
     await pool.close();
   }
+}
+
+/** Whether no generation is in two of the states (each range held whole generations). */
+function wholeGenerations(states: readonly PartialState[]): boolean {
+  const seen = new Set<string>();
+  for (const s of states) {
+    for (const g of s.groups) {
+      const key = groupKey(g.file, g.group);
+      if (seen.has(key)) return false;
+      seen.add(key);
+    }
+  }
+  return true;
+}
+
+/** The generation of one line of a JSON Lines file, as the projection of its record gives it (undefined for a line without one). */
+function generationOfLine(fields: FieldsUsed, display: string): (line: string) => string | undefined {
+  const project = makeProjector(projectionSpec(fields, display));
+  return (line) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const p = project({ line: 0, value: value as Record<string, unknown> });
+    return p && !p.malformed ? p.group : undefined;
+  };
 }
 
 /** The fields, detected on the first records of the first file; undefined when it has none to detect on. */

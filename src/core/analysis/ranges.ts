@@ -49,3 +49,75 @@ export async function countLineBreaks(file: string, range: { start: number; end:
   }
   return count;
 }
+
+/** Most bytes looked at from a cut for the next change of generation before the cut is dropped. */
+export const GENERATION_SCAN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The ranges with each cut but the first moved forward to where the generation changes: to
+ * the first line whose generation (`groupOf` of the line's text; undefined for a line without
+ * one, which is passed over) differs from the one before. A cut with no change within
+ * `maxScan` bytes is dropped, and so is one that would meet the next. In a file whose
+ * generations follow one another, each generation then lies in one range, which its thread
+ * can reduce as a plain analysis does.
+ */
+export async function generationRanges(
+  file: string,
+  ranges: readonly { start: number; end: number }[],
+  groupOf: (line: string) => string | undefined,
+  maxScan = GENERATION_SCAN_BYTES,
+): Promise<{ start: number; end: number }[]> {
+  if (ranges.length === 0) return [];
+  const size = ranges[ranges.length - 1]!.end;
+  const cuts: number[] = [0];
+  for (let k = 1; k < ranges.length; k++) {
+    const from = Math.max(ranges[k]!.start, cuts[cuts.length - 1]!);
+    const cut = await nextGenerationChange(file, from, size, groupOf, Math.min(maxScan, size - from), await groupBefore(file, from, groupOf));
+    if (cut !== undefined && cut > cuts[cuts.length - 1]! && cut < size) cuts.push(cut);
+  }
+  return cuts.map((start, i) => ({ start, end: i + 1 < cuts.length ? cuts[i + 1]! : size }));
+}
+
+/** The generation of the line that ends just before `at` (a line start), when it is short enough to find. */
+async function groupBefore(file: string, at: number, groupOf: (line: string) => string | undefined): Promise<string | undefined> {
+  if (at === 0) return undefined;
+  const from = Math.max(0, at - PROBE);
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(at - from);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, from);
+    const bytes = buf.subarray(0, bytesRead);
+    const nl = bytes.lastIndexOf(10, bytes.length - 2);
+    if (nl === -1 && from > 0) return undefined;
+    return groupOf(bytes.subarray(nl + 1, bytes.length - 1).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The start of the first line at or after `at` whose generation differs from the one before it (`before` for the first). */
+async function nextGenerationChange(file: string, at: number, size: number, groupOf: (line: string) => string | undefined, maxScan: number, before: string | undefined): Promise<number | undefined> {
+  let previous = before;
+  let lineStart = at;
+  let carry: Buffer | undefined;
+  for await (const chunk of openFileStream(file, { start: at, end: Math.min(size, at + maxScan) })) {
+    let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const base = lineStart;
+    if (carry) {
+      buf = Buffer.concat([carry, buf]);
+      carry = undefined;
+    }
+    let pos = 0;
+    for (let nl = buf.indexOf(10, pos); nl !== -1; nl = buf.indexOf(10, pos)) {
+      const group = groupOf(buf.subarray(pos, nl).toString('utf8'));
+      if (group !== undefined) {
+        if (previous !== undefined && group !== previous) return base + pos;
+        previous = group;
+      }
+      pos = nl + 1;
+    }
+    lineStart = base + pos;
+    carry = buf.subarray(pos);
+  }
+  return undefined;
+}

@@ -70,9 +70,9 @@ export interface ReadInputsOptions extends AnalyzeOptions {
   /** Reduce generations once idle (default: when not mergeable); false keeps every accumulator whole to the end. */
   reduceIdle?: boolean;
   /**
-   * Reduce every generation at the end too (implies reducing): for a file of a set read on an
-   * analysis thread (parallel.ts), whose generation is finished on another thread and merges
-   * with nothing.
+   * Reduce every generation at the end too (implies reducing): for a file of a set, or a range
+   * cut where generations change, read on an analysis thread (parallel.ts), whose generations
+   * are finished on another thread and merge with nothing.
    */
   reduceAll?: boolean;
   /**
@@ -86,12 +86,12 @@ export interface ReadInputsOptions extends AnalyzeOptions {
 
 /**
  * Reads `inputs` (several files are generations, in natural order of their names) into a
- * partial analysis. A plain analysis (not mergeable, not a range) reduces each generation
- * once it goes idle (`PartialBuilder`); should one come back after that (generations in
- * long interleaved blocks), the inputs are read again without reducing.
+ * partial analysis. A plain analysis (not mergeable; a range only with `reduceAll`) reduces
+ * each generation once it goes idle (`PartialBuilder`); should one come back (generations in
+ * long interleaved blocks), the inputs are read again without reducing, or a range throws.
  */
 export async function readInputs(inputs: readonly AnalyzeInput[], options: ReadInputsOptions = {}): Promise<PartialAnalysis> {
-  const reducing = !options.mergeable && !options.range && options.reduceIdle !== false;
+  const reducing = !options.mergeable && (!options.range || options.reduceAll === true) && options.reduceIdle !== false;
   if (!reducing) return readOnce(inputs, options, false);
   try {
     try {
@@ -101,7 +101,7 @@ export async function readInputs(inputs: readonly AnalyzeInput[], options: ReadI
       return await readOnce(inputs, { ...options, finishEarly: false }, true);
     }
   } catch (e) {
-    if (!(e instanceof GenerationReturned)) throw e;
+    if (!(e instanceof GenerationReturned) || options.range) throw e;
     return readOnce(inputs, options, false);
   }
 }

@@ -15,8 +15,8 @@ import type { AnalyzeInput } from '../../../src/core/analysis/read';
 import { finishAnalysis } from '../../../src/core/analysis/finish';
 import { mergePartials, partialFromState, partialToState } from '../../../src/core/analysis/partial';
 import type { PartialAnalysis } from '../../../src/core/analysis/partial';
-import { lineRanges, countLineBreaks } from '../../../src/core/analysis/ranges';
-import { readInParallel, splitsIntoRanges } from '../../../src/core/analysis/parallel';
+import { countLineBreaks, generationRanges, lineRanges } from '../../../src/core/analysis/ranges';
+import { rangePlan, readInParallel } from '../../../src/core/analysis/parallel';
 import { formatJson } from '../../../src/core/format/json';
 
 const root = repoRoot();
@@ -96,7 +96,7 @@ describe('partial results merge into the report of one analysis', () => {
         const inputs = inputsOf(files);
         const want = formatJson((await analyzeFiles(inputs)).report);
         for (const jobs of [2, 4]) {
-          // Kept mergeable, one file is read in byte ranges (splitsIntoRanges); a plain reading reads it whole.
+          // One file: in byte ranges when kept mergeable, in ranges cut where the generation changes when not (rangePlan).
           for (const mergeable of [false, true]) {
             const partial = await readInParallel(inputs, { jobs, analysisThread: threadScript, minRangeBytes: 2048, mergeable });
             assert.equal(json(partial), want, `${s.name}, ${files.length} file(s), ${jobs} threads${mergeable ? ', mergeable' : ''}`);
@@ -107,16 +107,105 @@ describe('partial results merge into the report of one analysis', () => {
   });
 });
 
-test('a file is read in byte ranges only by a reading that keeps its whole state (a plain one reduces each generation)', () => {
+test('how a large file is cut: in even byte ranges when its whole state is kept, where generations change in a plain analysis, not at all in a set', () => {
   const jsonl = { format: 'jsonl', compressed: false } as const;
   const big = 64 * 1024 * 1024;
-  assert.equal(splitsIntoRanges({ mergeable: true }, jsonl, big), true);
-  assert.equal(splitsIntoRanges({ mergeable: false }, jsonl, big), false);
-  assert.equal(splitsIntoRanges({}, jsonl, big), false);
-  assert.equal(splitsIntoRanges({ mergeable: true }, jsonl, 8 * 1024 * 1024), false, 'under two ranges of 8 MB');
-  assert.equal(splitsIntoRanges({ mergeable: true, minRangeBytes: 2048 }, jsonl, 4096), true);
-  assert.equal(splitsIntoRanges({ mergeable: true }, { format: 'jsonl', compressed: true }, big), false, 'gzip is read from its start');
-  assert.equal(splitsIntoRanges({ mergeable: true }, { format: 'csv', compressed: false }, big), false);
+  assert.equal(rangePlan({ mergeable: true }, jsonl, big, false), 'bytes');
+  assert.equal(rangePlan({ mergeable: true }, jsonl, big, true), 'bytes');
+  assert.equal(rangePlan({ mergeable: false }, jsonl, big, false), 'generations');
+  assert.equal(rangePlan({}, jsonl, big, false), 'generations');
+  assert.equal(rangePlan({}, jsonl, big, true), undefined, 'a file of a set is one generation');
+  assert.equal(rangePlan({ mergeable: true }, jsonl, 8 * 1024 * 1024, false), undefined, 'under two ranges of 8 MB');
+  assert.equal(rangePlan({ minRangeBytes: 2048 }, jsonl, 4096, false), 'generations');
+  assert.equal(rangePlan({ mergeable: true }, { format: 'jsonl', compressed: true }, big, false), undefined, 'gzip is read from its start');
+  assert.equal(rangePlan({ mergeable: true }, { format: 'csv', compressed: false }, big, false), undefined);
+});
+
+describe('ranges cut where the generation changes', () => {
+  const groupOf = (line: string) => {
+    try {
+      return (JSON.parse(line) as { g?: string }).g;
+    } catch {
+      return undefined;
+    }
+  };
+  const write = (lines: string[]) => {
+    const file = path.join(tmp, `gen-${lines.length}-${Math.random().toString(36).slice(2)}.jsonl`);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    return file;
+  };
+  /** The generations of each range's lines. */
+  const groupsIn = (file: string, ranges: { start: number; end: number }[]) => {
+    const bytes = fs.readFileSync(file);
+    return ranges.map((r) => [...new Set(bytes.subarray(r.start, r.end).toString('utf8').split('\n').filter(Boolean).map(groupOf))]);
+  };
+
+  test('each generation lies in one range; cuts start lines; the ranges cover the file', async () => {
+    const lines: string[] = [];
+    for (let g = 0; g < 7; g++) for (let i = 0; i < 40 + g * 13; i++) lines.push(JSON.stringify({ g: `g${g}`, text: 'x'.repeat(i % 17) }));
+    const file = write(lines);
+    const size = fs.statSync(file).size;
+    for (const parts of [2, 3, 5, 9]) {
+      const ranges = await generationRanges(file, await lineRanges(file, size, parts), groupOf);
+      assert.ok(ranges.length >= 2 && ranges.length <= parts, `${parts} parts: ${ranges.length} ranges`);
+      assert.equal(ranges[0]!.start, 0);
+      assert.equal(ranges[ranges.length - 1]!.end, size);
+      for (let k = 1; k < ranges.length; k++) assert.equal(ranges[k]!.start, ranges[k - 1]!.end);
+      const seen = new Set<string>();
+      for (const groups of groupsIn(file, ranges)) {
+        for (const g of groups) {
+          assert.ok(!seen.has(g!), `${parts} parts: generation ${g} in two ranges`);
+          seen.add(g!);
+        }
+      }
+      assert.equal(seen.size, 7);
+    }
+  });
+
+  test('a cut at a change stays; lines without a generation (blank, malformed) are passed over; no change within the scan drops the cut', async () => {
+    const a = Array.from({ length: 50 }, () => JSON.stringify({ g: 'a' }));
+    const b = Array.from({ length: 50 }, () => JSON.stringify({ g: 'b' }));
+    const file = write([...a, '', '{not json', ...a.slice(0, 5), ...b]);
+    const size = fs.statSync(file).size;
+    const bStart = fs.readFileSync(file, 'utf8').indexOf('{"g":"b"}');
+    const ranges = await generationRanges(file, [{ start: 0, end: 100 }, { start: 100, end: size }], groupOf);
+    assert.deepEqual(ranges, [{ start: 0, end: bStart }, { start: bStart, end: size }]);
+    // Already at the change: the cut does not move.
+    assert.deepEqual(await generationRanges(file, [{ start: 0, end: bStart }, { start: bStart, end: size }], groupOf), [{ start: 0, end: bStart }, { start: bStart, end: size }]);
+    // One generation: nothing to cut at.
+    const one = write(a);
+    assert.deepEqual(await generationRanges(one, await lineRanges(one, fs.statSync(one).size, 3), groupOf), [{ start: 0, end: fs.statSync(one).size }]);
+    // The change lies beyond the scan: the cut is dropped.
+    assert.deepEqual(await generationRanges(file, [{ start: 0, end: 100 }, { start: 100, end: size }], groupOf, 200), [{ start: 0, end: size }]);
+  });
+});
+
+test('--jobs: a file whose generations return (interleaved) gives the same JSON as one reading', { skip: !fs.existsSync(threadScript) && 'dist/analysis-thread.js is not built (npm run build)' }, async () => {
+  const s = SCENARIOS.find((x) => x.role === 'text')!;
+  // Every generation in two blocks, the second after all the others' first.
+  const lines = fs.readFileSync(oneFile(s.name), 'utf8').split('\n').filter(Boolean);
+  const byGroup = new Map<string, string[]>();
+  for (const l of lines) {
+    const g = (JSON.parse(l) as { generation: string }).generation;
+    byGroup.set(g, [...(byGroup.get(g) ?? []), l]);
+  }
+  const halves = [...byGroup.values()].map((ls) => [ls.slice(0, ls.length >> 1), ls.slice(ls.length >> 1)]);
+  const file = path.join(tmp, 'interleaved.jsonl');
+  fs.writeFileSync(file, [...halves.map((h) => h[0]!), ...halves.map((h) => h[1]!)].flat().join('\n') + '\n');
+  const inputs = inputsOf([file]);
+  const want = formatJson((await analyzeFiles(inputs)).report);
+  const size = fs.statSync(file).size;
+  assert.ok(size >= 2 * 2048);
+  for (const jobs of [2, 4]) assert.equal(json(await readInParallel(inputs, { jobs, analysisThread: threadScript, minRangeBytes: 2048 })), want, `${jobs} threads`);
+
+  // Blocks longer than a generation stays unreduced (IDLE_RECORDS): the thread of a range
+  // reduces a generation that then returns in that range, and the file is read again.
+  const block = (g: string, n: number, from: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ generation: g, output: `w${(from + i) % 97} w${(from * 7 + i) % 89} w${i % 13}` }));
+  const long = path.join(tmp, 'interleaved-long.jsonl');
+  fs.writeFileSync(long, [...block('a', 5000, 0), ...block('b', 5000, 1), ...block('a', 50, 2), ...block('b', 3000, 3), ...block('c', 9000, 4)].join('\n') + '\n');
+  const longInputs = inputsOf([long]);
+  const longWant = formatJson((await analyzeFiles(longInputs)).report);
+  assert.equal(json(await readInParallel(longInputs, { jobs: 2, analysisThread: threadScript, minRangeBytes: 64 * 1024 })), longWant, 'a generation returning inside a range');
 });
 
 describe('collapse-lens partial and merge', () => {
