@@ -56,10 +56,12 @@ export const GENERATION_SCAN_BYTES = 64 * 1024 * 1024;
 /**
  * The ranges with each cut but the first moved forward to where the generation changes: to
  * the first line whose generation (`groupOf` of the line's text; undefined for a line without
- * one, which is passed over) differs from the one before. A cut with no change within
- * `maxScan` bytes is dropped, and so is one that would meet the next. In a file whose
- * generations follow one another, each generation then lies in one range, which its thread
- * can reduce as a plain analysis does.
+ * one, which is passed over) differs from the one before. The change is looked for within the
+ * range the cut starts and `maxScan` bytes; where there is none the cut is dropped (its range
+ * joins the one before), and so is a range whose first and last lines are of the generation
+ * before it, without reading it (generations that follow one another do not come back). In
+ * a file whose generations follow one another, each generation then lies in one range,
+ * which its thread can reduce as a plain analysis does.
  */
 export async function generationRanges(
   file: string,
@@ -72,13 +74,17 @@ export async function generationRanges(
   const cuts: number[] = [0];
   for (let k = 1; k < ranges.length; k++) {
     const from = Math.max(ranges[k]!.start, cuts[cuts.length - 1]!);
-    const cut = await nextGenerationChange(file, from, size, groupOf, Math.min(maxScan, size - from), await groupBefore(file, from, groupOf));
+    const end = ranges[k]!.end;
+    if (from >= end) continue;
+    const before = await groupBefore(file, from, groupOf);
+    if (before !== undefined && before === (await groupBefore(file, end, groupOf))) continue;
+    const cut = await nextGenerationChange(file, from, groupOf, Math.min(maxScan, end - from), before);
     if (cut !== undefined && cut > cuts[cuts.length - 1]! && cut < size) cuts.push(cut);
   }
   return cuts.map((start, i) => ({ start, end: i + 1 < cuts.length ? cuts[i + 1]! : size }));
 }
 
-/** The generation of the line that ends just before `at` (a line start), when it is short enough to find. */
+/** The generation of the line that ends just before `at` (a line start, or the file's size), when it is short enough to find. */
 async function groupBefore(file: string, at: number, groupOf: (line: string) => string | undefined): Promise<string | undefined> {
   if (at === 0) return undefined;
   const from = Math.max(0, at - PROBE);
@@ -96,11 +102,11 @@ async function groupBefore(file: string, at: number, groupOf: (line: string) => 
 }
 
 /** The start of the first line at or after `at` whose generation differs from the one before it (`before` for the first). */
-async function nextGenerationChange(file: string, at: number, size: number, groupOf: (line: string) => string | undefined, maxScan: number, before: string | undefined): Promise<number | undefined> {
+async function nextGenerationChange(file: string, at: number, groupOf: (line: string) => string | undefined, maxScan: number, before: string | undefined): Promise<number | undefined> {
   let previous = before;
   let lineStart = at;
   let carry: Buffer | undefined;
-  for await (const chunk of openFileStream(file, { start: at, end: Math.min(size, at + maxScan) })) {
+  for await (const chunk of openFileStream(file, { start: at, end: at + maxScan })) {
     let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const base = lineStart;
     if (carry) {

@@ -172,9 +172,12 @@ describe('ranges cut where the generation changes', () => {
     assert.deepEqual(ranges, [{ start: 0, end: bStart }, { start: bStart, end: size }]);
     // Already at the change: the cut does not move.
     assert.deepEqual(await generationRanges(file, [{ start: 0, end: bStart }, { start: bStart, end: size }], groupOf), [{ start: 0, end: bStart }, { start: bStart, end: size }]);
-    // One generation: nothing to cut at.
-    const one = write(a);
-    assert.deepEqual(await generationRanges(one, await lineRanges(one, fs.statSync(one).size, 3), groupOf), [{ start: 0, end: fs.statSync(one).size }]);
+    // One generation: nothing to cut at, and nothing read but the lines around each cut.
+    const one = write(Array.from({ length: 2000 }, () => JSON.stringify({ g: 'a' })));
+    let calls = 0;
+    const counted = (line: string) => (calls++, groupOf(line));
+    assert.deepEqual(await generationRanges(one, await lineRanges(one, fs.statSync(one).size, 9), counted), [{ start: 0, end: fs.statSync(one).size }]);
+    assert.ok(calls <= 16, `${calls} lines parsed`);
     // The change lies beyond the scan: the cut is dropped.
     assert.deepEqual(await generationRanges(file, [{ start: 0, end: 100 }, { start: 100, end: size }], groupOf, 200), [{ start: 0, end: size }]);
   });
