@@ -76,8 +76,9 @@ export function rangePlan(options: Pick<ParallelOptions, 'mergeable' | 'minRange
 
 /**
  * Reads `inputs` into a partial analysis on up to `jobs` threads. Falls back to one thread
- * (readInputs) when there is nothing to split: one input not read in ranges
- * (`splitsIntoRanges`), or inputs read through VS Code.
+ * (readInputs) when there is nothing to split: one input not cut into ranges (`rangePlan`),
+ * one without a generation field or with one generation, or inputs read through VS Code;
+ * and when a generation lies in two ranges cut where generations change.
  */
 export async function readInParallel(inputs: readonly AnalyzeInput[], options: ParallelOptions): Promise<PartialAnalysis> {
   const ordered = [...inputs].sort((a, b) => naturalCompare(a.display, b.display));
@@ -97,10 +98,10 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   if (byGeneration && !fields.roles.group) return readInputs(inputs, options);
 
   const settings = partialSettings(options);
-  // A whole file of a set is a whole generation: its thread reduces it (builder.ts) and sends
-  // only what finishing needs, unless the caller keeps states to merge later (the extension's
-  // stored states). Byte ranges are parts of a generation, sent whole to be merged.
-  // Ranges cut where the generation changes hold whole generations, reduced the same way.
+  // A whole file of a set is a whole generation, and so are the generations of a range cut
+  // where they change: its thread reduces them (builder.ts) and sends only what finishing
+  // needs, unless the caller keeps states to merge later (`partial`, the extension's stored
+  // states). Even byte ranges hold parts of generations, sent whole to be merged.
   const reduceFiles = multipleFiles && !options.mergeable;
   const readOptions = (range?: { start: number; end: number; firstLine: number }): ReadInputsOptions => {
     const whole = (range === undefined && reduceFiles) || byGeneration;
@@ -113,7 +114,7 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
 
   const pool = new AnalysisPool(options.analysisThread, options.jobs, options.signal);
   try {
-    // Byte ranges of the large JSON Lines files, and the line each starts on.
+    // The ranges of the large JSON Lines files (even, or cut where generations change), and the line each starts on.
     const plans = await Promise.all(ordered.map(async (input, i) => {
       if (!plan(i)) return undefined;
       const parts = Math.max(1, Math.min(options.jobs, Math.floor(sizes[i]! / minRange)));
