@@ -138,9 +138,9 @@ export interface AnalyzeOptions {
   /** The reading thread is stopped when it sends nothing for this long (ms; default 60 s). */
   readerStallMs?: number;
   /**
-   * Threads that read inputs (`--jobs`): several files, and byte ranges of a large JSON Lines
-   * file, are read on up to this many analysis threads (`analysisThread`) and merged; the
-   * report is the same for any number. Default 1.
+   * Threads that read inputs (`--jobs`): several files, and ranges of a large JSON Lines file
+   * (parallel.ts `rangePlan`), are read on up to this many analysis threads (`analysisThread`)
+   * and merged; the report is the same for any number. Default 1.
    */
   jobs?: number;
   /** Path of the analysis-thread script (`dist/analysis-thread.js`), needed for `jobs` > 1. */
