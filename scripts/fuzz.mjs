@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run fuzz -- [--runs N] [--seed S] [--target readers,fieldpath,cli] [--minutes M] [--no-save]`
+// `npm run fuzz -- [--runs N] [--seed S] [--target readers,fieldpath,cli,ranges] [--minutes M] [--no-save]`
 //
 // Builds the fuzz tests (test/unit/fuzz/*.test.ts, with the shared module test/fuzz/) and runs
 // each target's file in its own `node --test` process with N cases in total (default 100000),
@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
-const TARGETS = ['readers', 'fieldpath', 'cli'];
-const usage = 'usage: npm run fuzz -- [--runs N] [--seed S] [--target readers,fieldpath,cli] [--minutes M] [--no-save]';
+const TARGETS = ['readers', 'fieldpath', 'cli', 'ranges'];
+const usage = 'usage: npm run fuzz -- [--runs N] [--seed S] [--target readers,fieldpath,cli,ranges] [--minutes M] [--no-save]';
 
 function parse(argv) {
   const o = { runs: 100000, seed: undefined, targets: TARGETS, minutes: 10, save: true };

@@ -50,6 +50,7 @@ export const SHARES: Record<string, number> = {
   'fieldpath/evaluate': 0.12,
   'fieldpath/canonical-evaluates-alike': 0.08,
   'cli/analyze': 0.2,
+  'ranges/generation cuts': 0.03,
 };
 
 export interface FuzzConfig {
