@@ -105,14 +105,16 @@ async function groupBefore(file: string, at: number, groupOf: (line: string) => 
 async function nextGenerationChange(file: string, at: number, groupOf: (line: string) => string | undefined, maxScan: number, before: string | undefined): Promise<number | undefined> {
   let previous = before;
   let lineStart = at;
-  let carry: Buffer | undefined;
+  // The pieces of a line that spans chunks, joined once its end is read (a long line is not copied per chunk).
+  const pieces: Buffer[] = [];
   for await (const chunk of openFileStream(file, { start: at, end: at + maxScan })) {
     let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const base = lineStart;
-    if (carry) {
-      buf = Buffer.concat([carry, buf]);
-      carry = undefined;
+    if (buf.indexOf(10) === -1) {
+      pieces.push(buf);
+      continue;
     }
+    const base = lineStart;
+    if (pieces.length > 0) buf = Buffer.concat([...pieces.splice(0), buf]);
     let pos = 0;
     for (let nl = buf.indexOf(10, pos); nl !== -1; nl = buf.indexOf(10, pos)) {
       const group = groupOf(buf.subarray(pos, nl).toString('utf8'));
@@ -123,7 +125,7 @@ async function nextGenerationChange(file: string, at: number, groupOf: (line: st
       pos = nl + 1;
     }
     lineStart = base + pos;
-    carry = buf.subarray(pos);
+    if (pos < buf.length) pieces.push(buf.subarray(pos));
   }
   return undefined;
 }

@@ -178,6 +178,12 @@ describe('ranges cut where the generation changes', () => {
     const counted = (line: string) => (calls++, groupOf(line));
     assert.deepEqual(await generationRanges(one, await lineRanges(one, fs.statSync(one).size, 9), counted), [{ start: 0, end: fs.statSync(one).size }]);
     assert.ok(calls <= 16, `${calls} lines parsed`);
+    // A line longer than the chunks the file is read in (1 MB) before the change.
+    const longLine = JSON.stringify({ g: 'a', text: 'x'.repeat(3 * 1024 * 1024) });
+    const long = write([...a.slice(0, 3), longLine, ...a.slice(0, 3), ...b]);
+    const longB = fs.readFileSync(long, 'utf8').indexOf('{"g":"b"}');
+    const longSize = fs.statSync(long).size;
+    assert.deepEqual(await generationRanges(long, [{ start: 0, end: 30 }, { start: 30, end: longSize }], groupOf), [{ start: 0, end: longB }, { start: longB, end: longSize }]);
     // The change lies beyond the scan: the cut is dropped.
     assert.deepEqual(await generationRanges(file, [{ start: 0, end: 100 }, { start: 100, end: size }], groupOf, 200), [{ start: 0, end: size }]);
   });
