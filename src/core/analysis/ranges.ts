@@ -2,6 +2,7 @@
 // can be read by its own thread (parallel.ts), and counting the lines of a range, so each
 // range's records carry their line numbers in the whole file.
 import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { openFileStream } from '../localDisk';
 
 /** Bytes looked at from a cut point for the next line break, per read. */
@@ -72,33 +73,39 @@ export async function generationRanges(
   if (ranges.length === 0) return [];
   const size = ranges[ranges.length - 1]!.end;
   const cuts: number[] = [0];
-  for (let k = 1; k < ranges.length; k++) {
-    const from = Math.max(ranges[k]!.start, cuts[cuts.length - 1]!);
-    const end = ranges[k]!.end;
-    if (from >= end) continue;
-    const before = await groupBefore(file, from, groupOf);
-    if (before !== undefined && before === (await groupBefore(file, end, groupOf))) continue;
-    const cut = await nextGenerationChange(file, from, groupOf, Math.min(maxScan, end - from), before);
-    if (cut !== undefined && cut > cuts[cuts.length - 1]! && cut < size) cuts.push(cut);
+  const handle = await open(file, 'r');
+  try {
+    // A range's end is the next one's start: each line before a cut is read once.
+    const known = new Map<number, string | undefined>();
+    const before = async (at: number) => {
+      if (!known.has(at)) known.set(at, await groupBefore(handle, at, groupOf));
+      return known.get(at);
+    };
+    for (let k = 1; k < ranges.length; k++) {
+      const from = Math.max(ranges[k]!.start, cuts[cuts.length - 1]!);
+      const end = ranges[k]!.end;
+      if (from >= end) continue;
+      const first = await before(from);
+      if (first !== undefined && first === (await before(end))) continue;
+      const cut = await nextGenerationChange(file, from, groupOf, Math.min(maxScan, end - from), first);
+      if (cut !== undefined && cut > cuts[cuts.length - 1]! && cut < size) cuts.push(cut);
+    }
+  } finally {
+    await handle.close();
   }
   return cuts.map((start, i) => ({ start, end: i + 1 < cuts.length ? cuts[i + 1]! : size }));
 }
 
 /** The generation of the line that ends just before `at` (a line start, or the file's size), when it is short enough to find. */
-async function groupBefore(file: string, at: number, groupOf: (line: string) => string | undefined): Promise<string | undefined> {
+async function groupBefore(handle: FileHandle, at: number, groupOf: (line: string) => string | undefined): Promise<string | undefined> {
   if (at === 0) return undefined;
   const from = Math.max(0, at - PROBE);
-  const handle = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(at - from);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, from);
-    const bytes = buf.subarray(0, bytesRead);
-    const nl = bytes.lastIndexOf(10, bytes.length - 2);
-    if (nl === -1 && from > 0) return undefined;
-    return groupOf(bytes.subarray(nl + 1, bytes.length - 1).toString('utf8'));
-  } finally {
-    await handle.close();
-  }
+  const buf = Buffer.alloc(at - from);
+  const { bytesRead } = await handle.read(buf, 0, buf.length, from);
+  const bytes = buf.subarray(0, bytesRead);
+  const nl = bytes.lastIndexOf(10, bytes.length - 2);
+  if (nl === -1 && from > 0) return undefined;
+  return groupOf(bytes.subarray(nl + 1, bytes.length - 1).toString('utf8'));
 }
 
 /** The start of the first line at or after `at` whose generation differs from the one before it (`before` for the first). */
