@@ -2,10 +2,11 @@
 // The `collapse-lens` command: the engine for terminals and CI.
 import { limitHeapGrowth } from './core/analysis/heapGrowth';
 import { readerThreadBeside } from './core/analysis/offThread';
-import { analysisThreadBeside } from './core/analysis/parallel';
+import { analysisThreadBeside, defaultJobs } from './core/analysis/parallel';
 import { pairThreadBeside, usePairThread } from './core/numeric/pairThreads';
 import { compileFieldPath, FieldPathError } from './core/fieldPath';
 import { existsSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Severity } from './shared/report';
@@ -69,7 +70,8 @@ Analyze options:
                                   decompressed (default: no limit)
   -j, --jobs N                    threads that read the inputs: several files, and parts of a
                                   large JSON Lines file (cut where its generation changes), at
-                                  once (default 1); the report is the same for any N
+                                  once (default: half the cores, 1 on two; each reads beside a
+                                  thread of its own); the report is the same for any N
 
 Partial results (one shard per machine or process, merged at the end):
   partial takes the options above that say what to read (fields, --config, --lowercase,
@@ -101,11 +103,6 @@ class UsageError extends Error {}
 
 /** Most threads --jobs takes. */
 const MAX_JOBS = 256;
-/**
- * Threads by default: one, with the reading thread beside it. Several are exact but not yet
- * faster: the parts' states are merged, and the generations finished, on one thread.
- */
-const DEFAULT_JOBS = 1;
 
 /** An option the parser accepts: a value (`--format json`, `--format=json`) or a switch. */
 export interface OptionSpec {
@@ -601,7 +598,7 @@ async function withProgress<T>(ctx: Ctx, options: AnalyzeOptions, work: (options
   const analysisThread = analysisThreadBeside(__dirname);
   if (analysisThread) {
     run.analysisThread = analysisThread;
-    run.jobs = options.jobs ?? DEFAULT_JOBS;
+    run.jobs = options.jobs ?? Math.min(defaultJobs(availableParallelism(), totalmem()), MAX_JOBS);
   }
   try {
     return await work(run);

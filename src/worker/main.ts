@@ -94,9 +94,10 @@ async function runJobs(request: StartAnalysisRequest): Promise<void> {
       const analyzeOptions = {
         ...options,
         ...(readerThread ? { readerThread } : {}),
-        // One analysis thread (with the reading thread beside it): reading parts of a file on
-        // several threads is exact but does not pay yet, since their states are merged and
-        // finished on one thread (README, Performance).
+        // One analysis thread (with the reading thread beside it) for a file read whole: the
+        // extension host is shared with other extensions, and each more thread would hold a
+        // heap of its own (250–300 MB at its peak on large files). The files of a set that
+        // changed are read on several threads below.
         signal: abort.signal,
         onProgress: (progress: AnalyzeProgress) => {
           const now = Date.now();

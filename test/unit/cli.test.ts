@@ -254,6 +254,17 @@ describe('CLI manners', () => {
     const scenarioPart = HELP.slice(HELP.indexOf('Scenario options:'));
     for (const name of Object.keys(SCENARIO_OPTIONS).filter((n) => n !== 'help')) assert.match(scenarioPart, new RegExp(`--${name}\\b`, 'u'), name);
   });
+
+  test('--jobs defaults to half the cores, at least one, at most one per GiB of memory', async () => {
+    const { defaultJobs } = await import('../../src/core/analysis/parallel');
+    const GiB = 2 ** 30;
+    assert.equal(defaultJobs(1, 16 * GiB), 1);
+    assert.equal(defaultJobs(2, 16 * GiB), 1, 'two cores: one analysis thread and its reading thread');
+    assert.equal(defaultJobs(3, 16 * GiB), 1);
+    assert.equal(defaultJobs(8, 16 * GiB), 4);
+    assert.equal(defaultJobs(64, 16 * GiB), 16, 'memory bounds it');
+    assert.equal(defaultJobs(8, 0.5 * GiB), 1, 'never below one');
+  });
 });
 
 // ===========================================================================================

@@ -28,6 +28,15 @@ export function analysisThreadBeside(dir: string): string | undefined {
   return existsSync(script) ? script : undefined;
 }
 
+/**
+ * Threads `--jobs` takes by default: half the cores, since each one reads on a thread of its own
+ * beside it (so one on a 2-core machine), and no more than one per GiB of memory, each holding
+ * its own heap (about 250–300 MB at its peak). The report is the same for any number.
+ */
+export function defaultJobs(cores: number, memoryBytes: number): number {
+  return Math.max(1, Math.min(Math.floor(cores / 2), Math.floor(memoryBytes / 2 ** 30)));
+}
+
 /** Smallest byte range a thread reads of a JSON Lines file. */
 export const MIN_RANGE_BYTES = 8 * 1024 * 1024;
 
