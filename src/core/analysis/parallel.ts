@@ -47,7 +47,7 @@ export type TaskMessage = Task & { id: number };
 export type TaskResult =
   | { kind: 'count'; id: number; lines: number }
   | { kind: 'partial'; id: number; state: PartialState; bytes: number }
-  | { kind: 'progress'; id: number; bytes: number }
+  | { kind: 'progress'; id: number; bytes: number; records: number }
   | { kind: 'error'; id: number; name: string; message: string; line?: number; column?: number; file?: string };
 
 /** What the parallel read needs beyond the analysis options. */
@@ -151,9 +151,17 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
     const total = sizes.reduce((a, b) => a + b, 0);
     let done = 0;
     let records = 0;
-    const onProgress = (bytes: number) => {
-      done += bytes;
-      options.onProgress?.({ file: first.display, fileIndex: 0, files: ordered.length, bytes: done, totalBytes: total, records });
+    // Progress names the file a thread last read from, and counts the records of every thread.
+    const reported = new Array<number>(tasks.length).fill(0);
+    const progressOf = (task: number) => {
+      const input = tasks[task]!.input;
+      const fileIndex = ordered.findIndex((o) => o.file === input.file);
+      return (bytes: number, read: number) => {
+        done += bytes;
+        records += read;
+        reported[task]! += read;
+        options.onProgress?.({ file: input.display, fileIndex, files: ordered.length, bytes: done, totalBytes: total, records });
+      };
     };
     // The largest first, so the threads finish together.
     const order = tasks.map((_, i) => i).sort((a, b) => tasks[b]!.bytes - tasks[a]!.bytes || a - b);
@@ -161,9 +169,8 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
     try {
       await Promise.all(order.map(async (i) => {
         const t = tasks[i]!;
-        const r = await pool.run({ kind: 'partial', input: { file: t.input.file, display: t.input.display }, options: t.options }, onProgress);
-        const state = (r as { state: PartialState }).state;
-        records += state.files.reduce((a, f) => a + f.summary.records, 0);
+        const state = ((await pool.run({ kind: 'partial', input: { file: t.input.file, display: t.input.display }, options: t.options }, progressOf(i))) as { state: PartialState }).state;
+        records += state.files.reduce((a, f) => a + f.summary.records, 0) - reported[i]!;
         states[i] = state;
       }));
     } catch (e) {
@@ -238,7 +245,8 @@ async function detectFirst(input: AnalyzeInput, kind: ReturnType<typeof formatFr
   return chooseFields(records, input.display, options, multipleFiles).fields;
 }
 
-type Pending = { resolve: (r: TaskResult) => void; reject: (e: Error) => void; progress?: ((bytes: number) => void) | undefined };
+/** `progress`: the bytes and records a task read since its last report. */
+type Pending = { resolve: (r: TaskResult) => void; reject: (e: Error) => void; progress?: ((bytes: number, records: number) => void) | undefined };
 
 /**
  * Up to `size` analysis threads, started as tasks need them, each running one task at a time.
@@ -257,7 +265,7 @@ export class AnalysisPool {
     signal?.addEventListener('abort', this.onAbort);
   }
 
-  run(task: Task, progress?: (bytes: number) => void): Promise<TaskResult> {
+  run(task: Task, progress?: (bytes: number, records: number) => void): Promise<TaskResult> {
     if (this.signal?.aborted) return Promise.reject(abortError(this.signal));
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<TaskResult>((resolve, reject) => {
@@ -299,7 +307,7 @@ export class AnalysisPool {
       const pending = this.running.get(r.id);
       if (!pending) return;
       if (r.kind === 'progress') {
-        pending.progress?.(r.bytes);
+        pending.progress?.(r.bytes, r.records);
         return;
       }
       this.running.delete(r.id);

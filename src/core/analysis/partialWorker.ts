@@ -19,11 +19,13 @@ async function run(task: TaskMessage): Promise<TaskResult> {
   try {
     if (task.kind === 'count') return { kind: 'count', id: task.id, lines: await countLineBreaks(task.file, task.range) };
     let last = 0;
+    let lastRecords = 0;
     const partial = await readInputs([task.input], {
       ...task.options,
       onProgress: (p) => {
-        port.postMessage({ kind: 'progress', id: task.id, bytes: p.bytes - last } satisfies TaskResult);
+        port.postMessage({ kind: 'progress', id: task.id, bytes: p.bytes - last, records: p.records - lastRecords } satisfies TaskResult);
         last = p.bytes;
+        lastRecords = p.records;
       },
     });
     return { kind: 'partial', id: task.id, state: partialToState(partial, VERSION), bytes: last };

@@ -105,6 +105,25 @@ describe('partial results merge into the report of one analysis', () => {
       }
     }
   });
+
+  test('--jobs: progress counts every thread\'s records as they are read and names the file read', { skip: !fs.existsSync(threadScript) && 'dist/analysis-thread.js is not built (npm run build)' }, async () => {
+    const s = SCENARIOS[0]!;
+    for (const files of [folders.get(s.name)!, [oneFile(s.name)]]) {
+      const inputs = inputsOf(files);
+      const seen: { file: string; fileIndex: number; bytes: number; records: number; totalBytes: number }[] = [];
+      const partial = await readInParallel(inputs, { jobs: 2, analysisThread: threadScript, minRangeBytes: 2048, onProgress: (p) => seen.push(p) });
+      const records = partial.files.reduce((a, f) => a + f.summary.records, 0);
+      assert.ok(seen.length > 0, `${files.length} file(s): progress`);
+      for (let k = 1; k < seen.length; k++) {
+        assert.ok(seen[k]!.records >= seen[k - 1]!.records && seen[k]!.bytes >= seen[k - 1]!.bytes, 'never goes back');
+      }
+      const last = seen[seen.length - 1]!;
+      assert.ok(last.records > 0 && last.records <= records, `${files.length} file(s): ${last.records} of ${records} records before the end`);
+      assert.equal(last.bytes, last.totalBytes);
+      for (const p of seen) assert.equal(inputs[p.fileIndex]!.display, p.file, 'the file named is the one at its index');
+      if (files.length > 1) assert.ok(new Set(seen.map((p) => p.file)).size > 1, 'a set names the files as they are read');
+    }
+  });
 });
 
 test('how a large file is cut: in even byte ranges when its whole state is kept, where generations change in a plain analysis, not at all in a set', () => {
