@@ -70,8 +70,9 @@ Analyze options:
                                   decompressed (default: no limit)
   -j, --jobs N                    threads that read the inputs: several files, and parts of a
                                   large JSON Lines file (cut where its generation changes), at
-                                  once (default: half the cores, 1 on two; each reads beside a
-                                  thread of its own); the report is the same for any N
+                                  once, each thread alone (default: the cores, at most one per
+                                  GiB of memory; 1 on two cores, where one reading parses on a
+                                  second thread); the report is the same for any N
 
 Partial results (one shard per machine or process, merged at the end):
   partial takes the options above that say what to read (fields, --config, --lowercase,

@@ -90,6 +90,9 @@ async function buildConfig(folder: vscode.WorkspaceFolder | undefined): Promise<
   const merged = mergeOptions({ thresholds: { ...DEFAULT_THRESHOLDS } }, file.config, settingsLayer(cfg));
   // The settings' size limit wins over collapselens.json's: it is the one the user sees.
   const analyze: WorkerAnalyzeOptions = { ...merged, maxFileBytes };
+  // 0 (the default): the worker picks from the machine's cores and memory.
+  const threads = cfg.get<number>('analysisThreads', 0);
+  if (Number.isInteger(threads) && threads >= 1) analyze.jobs = Math.min(threads, 256);
   delete (analyze as { failOn?: unknown }).failOn;
   return {
     analyze,

@@ -3,7 +3,7 @@
 // No vscode import here: this file is bundled on its own into dist/worker.js (a worker thread),
 // and into dist/web/worker.js (a Web Worker); port.ts is where the two differ.
 import { usePairThread } from '../core/numeric/pairThreads';
-import { analysisThreadScript, cores, hostPort, pairThreadScript, readerThreadScript } from './port';
+import { analysisThreadScript, cores, defaultThreads, hostPort, pairThreadScript, readerThreadScript } from './port';
 import { analyzeFiles, InputError } from '../core/analyze';
 import { analyzeIncrementally } from '../core/analysis/incremental';
 import { partialCache } from './cache';
@@ -91,13 +91,14 @@ async function runJobs(request: StartAnalysisRequest): Promise<void> {
       const readerThread = readerThreadScript();
       const analysisThread = analysisThreadScript();
       const analyzeInputs = inputs.map(toAnalyzeInput);
+      // collapseLens.analysisThreads, or every core past two (parallel.ts `defaultJobs`): a
+      // large JSON Lines file read whole is cut where its generation changes, and the files of
+      // a set that changed are read several at once, each thread alone.
+      const threads = options.jobs ?? defaultThreads();
       const analyzeOptions = {
         ...options,
         ...(readerThread ? { readerThread } : {}),
-        // One analysis thread (with the reading thread beside it) for a file read whole: the
-        // extension host is shared with other extensions, and each more thread would hold a
-        // heap of its own (250–300 MB at its peak on large files). The files of a set that
-        // changed are read on several threads below.
+        ...(analysisThread && threads > 1 ? { jobs: threads, analysisThread } : { jobs: 1 }),
         signal: abort.signal,
         onProgress: (progress: AnalyzeProgress) => {
           const now = Date.now();
@@ -110,23 +111,25 @@ async function runJobs(request: StartAnalysisRequest): Promise<void> {
       let reading: JobReading;
       if (states) {
         // The files of a set that changed are read on the analysis threads, several at once.
-        const threads = analysisThread && cores() > 1 ? states.fileReader(analysisThread, cores(), abort.signal) : undefined;
+        const fileThreads = options.jobs ?? cores();
+        const pool = analysisThread && fileThreads > 1 ? states.fileReader(analysisThread, fileThreads, abort.signal) : undefined;
         try {
           const r = await analyzeIncrementally(analyzeInputs, {
             ...analyzeOptions,
             cache: states.cache,
             identify: states.identify,
-            ...(threads ? { readFile: threads.read } : {}),
+            ...(pool ? { readFile: pool.read } : {}),
             onPlan: (plan) => post({ kind: 'plan', job, ...plan }),
           });
           outcome = r.outcome;
-          reading = { read: r.read, reused: r.reused };
+          // A set's files are read a file per thread; a single file, in parts when it is large.
+          reading = { read: r.read, reused: r.reused, threads: inputs.length > 1 ? (pool ? fileThreads : 1) : analyzeOptions.jobs };
         } finally {
-          await threads?.close();
+          await pool?.close();
         }
       } else {
         outcome = await analyzeFiles(analyzeInputs, analyzeOptions);
-        reading = { read: inputs.map((i) => i.display), reused: [] };
+        reading = { read: inputs.map((i) => i.display), reused: [], threads: analyzeOptions.jobs };
       }
       if (abort.signal.aborted) break;
       const { issues, ...result } = outcome;

@@ -2,9 +2,9 @@
 // worker_threads Worker, and reads large local files on a second thread of its own when the
 // reading thread's bundle is beside it. port.web.ts is the web build's counterpart.
 import { parentPort } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { readerThreadBeside } from '../core/analysis/offThread';
-import { analysisThreadBeside } from '../core/analysis/parallel';
+import { analysisThreadBeside, defaultJobs } from '../core/analysis/parallel';
 import { pairThreadBeside } from '../core/numeric/pairThreads';
 import type { HostToWorkerMessage, WorkerToHostMessage } from './protocol';
 
@@ -25,6 +25,11 @@ export function hostPort(): HostPort {
 /** Threads the analysis may use: the cores of the machine. */
 export function cores(): number {
   return availableParallelism();
+}
+
+/** Threads that read a large file at once, unless the settings say (parallel.ts `defaultJobs`). */
+export function defaultThreads(): number {
+  return defaultJobs(availableParallelism(), totalmem());
 }
 
 /** The analysis threads' script (dist/analysis-thread.js, beside this bundle), if it was built. */

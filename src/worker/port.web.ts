@@ -32,5 +32,9 @@ export function cores(): number {
   return 1;
 }
 
+export function defaultThreads(): number {
+  return 1;
+}
+
 // tsc checks the importers against port.ts only; this holds the two files' exports together.
-({ hostPort, readerThreadScript, analysisThreadScript, pairThreadScript, cores }) satisfies typeof import('./port');
+({ hostPort, readerThreadScript, analysisThreadScript, pairThreadScript, cores, defaultThreads }) satisfies typeof import('./port');

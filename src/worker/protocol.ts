@@ -57,6 +57,8 @@ export interface StartAnalysisRequest {
 export interface JobReading {
   read: string[];
   reused: string[];
+  /** Threads the files could be read on at once (collapseLens.analysisThreads, or the default; 1 without the analysis threads' script). */
+  threads: number;
 }
 
 export interface CancelAnalysisRequest {

@@ -255,13 +255,13 @@ describe('CLI manners', () => {
     for (const name of Object.keys(SCENARIO_OPTIONS).filter((n) => n !== 'help')) assert.match(scenarioPart, new RegExp(`--${name}\\b`, 'u'), name);
   });
 
-  test('--jobs defaults to half the cores, at least one, at most one per GiB of memory', async () => {
+  test('--jobs defaults to every core past two, at most one per GiB of memory, else one', async () => {
     const { defaultJobs } = await import('../../src/core/analysis/parallel');
     const GiB = 2 ** 30;
     assert.equal(defaultJobs(1, 16 * GiB), 1);
-    assert.equal(defaultJobs(2, 16 * GiB), 1, 'two cores: one analysis thread and its reading thread');
-    assert.equal(defaultJobs(3, 16 * GiB), 1);
-    assert.equal(defaultJobs(8, 16 * GiB), 4);
+    assert.equal(defaultJobs(2, 16 * GiB), 1, 'two cores: one reading, its records parsed on a second thread');
+    assert.equal(defaultJobs(3, 16 * GiB), 3);
+    assert.equal(defaultJobs(8, 16 * GiB), 8);
     assert.equal(defaultJobs(64, 16 * GiB), 16, 'memory bounds it');
     assert.equal(defaultJobs(8, 0.5 * GiB), 1, 'never below one');
   });

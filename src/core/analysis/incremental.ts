@@ -202,12 +202,16 @@ export function canonical(value: unknown): string {
   });
 }
 
-/** A set read in one go, as analyzeFiles reads it (on several threads with `jobs`), keeping what storing it needs. */
+/**
+ * A set read in one go, as analyzeFiles reads it, keeping what storing it needs (`mergeable`).
+ * Only a plain reading uses several threads (`jobs`): a file whose state is kept would be cut
+ * into even byte ranges, each thread holding its range's whole state (README, Threads).
+ */
 function readWhole(inputs: readonly AnalyzeInput[], options: AnalyzeOptions, mergeable = true): Promise<PartialAnalysis> {
   const { jobs, analysisThread } = options;
   const reading = { ...options, mergeable };
   // readInParallel hands `reading` to readInputs when it reads on this thread.
-  return jobs !== undefined && jobs > 1 && analysisThread ? readInParallel(inputs, { ...reading, jobs, analysisThread } as ParallelOptions) : readInputs(inputs, reading);
+  return !mergeable && jobs !== undefined && jobs > 1 && analysisThread ? readInParallel(inputs, { ...reading, jobs, analysisThread } as ParallelOptions) : readInputs(inputs, reading);
 }
 
 /** A stored state, or nothing when there is none or it cannot be read back. */

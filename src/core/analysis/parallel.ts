@@ -29,12 +29,15 @@ export function analysisThreadBeside(dir: string): string | undefined {
 }
 
 /**
- * Threads `--jobs` takes by default: half the cores, since each one reads on a thread of its own
- * beside it (so one on a 2-core machine), and no more than one per GiB of memory, each holding
- * its own heap (about 250–300 MB at its peak). The report is the same for any number.
+ * Threads `--jobs` takes by default: every core, each thread reading and analysing its files or
+ * its part of a file alone, and no more than one per GiB of memory, each holding its own heap
+ * (about 250–300 MB at its peak). On two cores or fewer, one: a single reading already keeps
+ * two cores busy, its records parsed on a reading thread of their own (read.ts), and two
+ * threads would take as long with twice the memory. The report is the same for any number.
  */
 export function defaultJobs(cores: number, memoryBytes: number): number {
-  return Math.max(1, Math.min(Math.floor(cores / 2), Math.floor(memoryBytes / 2 ** 30)));
+  if (cores <= 2) return 1;
+  return Math.max(1, Math.min(cores, Math.floor(memoryBytes / 2 ** 30)));
 }
 
 /** Smallest byte range a thread reads of a JSON Lines file. */

@@ -1,0 +1,89 @@
+// Reading on several threads in the extension host: the analysis worker cuts a large JSON
+// Lines file with a generation field where its generation changes and reads the parts on the
+// analysis threads beside it (dist/analysis-thread.js), with the report of one reading; the
+// collapseLens.analysisThreads setting reaches the worker.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunOutcome } from '../../src/host/analyzer';
+import { spawnAnalysisWorker } from '../../src/host/platform';
+import { AnalysisWorkerPool } from '../../src/worker/client';
+import type { JobOutcome } from '../../src/worker/client';
+import { activate, analyzeFile, clear, fixture } from './helpers';
+
+/** About `mb` MB of outputs in three generations, one after another (written in chunks, not to block the host). */
+async function writeGenerations(file: string, mb: number): Promise<void> {
+  const out = await fs.promises.open(file, 'w');
+  const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon'.split(' ');
+  const records = Math.ceil((mb * 1024 * 1024) / 170);
+  let chunk = '';
+  for (let i = 0; i < records; i++) {
+    const generation = Math.floor((3 * i) / records);
+    // Later generations draw from fewer words: the report has something to say.
+    const vocabulary = words.length - 6 * generation;
+    const text = Array.from({ length: 20 }, (_, j) => words[(i * 7 + j * 13 + (i >> 3)) % vocabulary]).join(' ');
+    chunk += `{"id":${i},"generation":${generation},"output":"${text} ${i % 5000}"}\n`;
+    if (chunk.length > 1 << 20) {
+      await out.write(chunk);
+      chunk = '';
+    }
+  }
+  await out.write(chunk);
+  await out.close();
+}
+
+function result(o: JobOutcome | undefined): Extract<JobOutcome, { kind: 'result' }> {
+  assert.ok(o, 'an outcome');
+  if (o.kind !== 'result') assert.fail(`expected a result, got ${o.kind}${o.kind === 'error' ? `: ${o.error.message}` : ''}`);
+  return o;
+}
+
+describe('reading on several threads', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-threads-'));
+  const file = path.join(dir, 'generations.jsonl');
+
+  before(async () => {
+    await activate();
+    await writeGenerations(file, 20);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('collapseLens').update('analysisThreads', undefined, vscode.ConfigurationTarget.Global);
+    await clear();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a large file in parts on two analysis threads gives the report of one reading', async function () {
+    this.timeout(120_000);
+    const ext = vscode.extensions.getExtension('collapse-lens.collapse-lens')!;
+    const script = vscode.Uri.joinPath(ext.extensionUri, 'dist', 'worker.js').fsPath;
+    const pool = new AnalysisWorkerPool(() => spawnAnalysisWorker(script));
+    const input = { file, display: 'generations.jsonl' };
+    const records: number[] = [];
+    const [one, two] = await pool.run([{ inputs: [input], options: { jobs: 1 } }, { inputs: [input], options: { jobs: 2 } }], {
+      onProgress: (job, p) => job === 1 && records.push(p.records),
+    }).done;
+    assert.equal(result(one).reading.threads, 1);
+    assert.equal(result(two).reading.threads, 2, 'the analysis threads are found beside the worker');
+    assert.deepEqual(result(two).result.report, result(one).result.report);
+    assert.equal(result(two).result.report.groups.length, 3);
+    assert.ok(records.some((n) => n > 0), 'progress counts records while the threads read');
+  });
+
+  it('collapseLens.analysisThreads reaches the worker', async function () {
+    this.timeout(60_000);
+    const small = fixture('healthy.jsonl');
+    await vscode.workspace.getConfiguration('collapseLens').update('analysisThreads', 3, vscode.ConfigurationTarget.Global);
+    const three = await analyzeFile(small);
+    const o = three.outcomes[0]!;
+    assert.ok(o.kind === 'result', o.kind);
+    assert.equal(o.entry.reading?.threads, 3);
+    await vscode.workspace.getConfiguration('collapseLens').update('analysisThreads', undefined, vscode.ConfigurationTarget.Global);
+    const auto: RunOutcome = await analyzeFile(small);
+    const a = auto.outcomes[0]!;
+    assert.ok(a.kind === 'result', a.kind);
+    if (os.availableParallelism() <= 2) assert.equal(a.entry.reading?.threads, 1, 'one on two cores');
+    else assert.ok((a.entry.reading?.threads ?? 0) >= 1);
+  });
+});
