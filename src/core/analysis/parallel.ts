@@ -59,7 +59,7 @@ export interface ParallelOptions extends AnalyzeOptions {
   jobs: number;
   /** `dist/analysis-thread.js`. */
   analysisThread: string;
-  /** Smallest byte range a thread reads (default MIN_RANGE_BYTES; smaller in tests). */
+  /** Smallest byte range a thread reads, and the least input per thread (default MIN_RANGE_BYTES; smaller in tests). */
   minRangeBytes?: number;
   /** Keep what storing the result needs (the extension's stored states); without it, each whole file of a set is reduced on the thread that read it. */
   mergeable?: boolean;
@@ -87,10 +87,11 @@ export function rangePlan(options: Pick<ParallelOptions, 'mergeable' | 'minRange
 }
 
 /**
- * Reads `inputs` into a partial analysis on up to `jobs` threads. Falls back to one thread
- * (readInputs) when there is nothing to split: one input not cut into ranges (`rangePlan`),
- * one without a generation field or with one generation, or inputs read through VS Code;
- * and when a generation lies in two ranges cut where generations change.
+ * Reads `inputs` into a partial analysis on up to `jobs` threads, one for every `minRangeBytes`
+ * of input at most. Falls back to one thread (readInputs) when there is nothing to split: one
+ * input not cut into ranges (`rangePlan`), one without a generation field or with one
+ * generation, inputs of less than two ranges' bytes, or inputs read through VS Code; and when
+ * a generation lies in two ranges cut where generations change.
  */
 export async function readInParallel(inputs: readonly AnalyzeInput[], options: ParallelOptions): Promise<PartialAnalysis> {
   const ordered = [...inputs].sort((a, b) => naturalCompare(a.display, b.display));
@@ -101,6 +102,10 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   const minRange = options.minRangeBytes ?? MIN_RANGE_BYTES;
   const plan = (i: number) => rangePlan(options, kinds[i], sizes[i]!, multipleFiles);
   if (!multipleFiles && !plan(0)) return readInputs(inputs, options);
+  // A thread for every `minRange` bytes at most: many small files are not worth a thread each
+  // (a thread costs its start and a heap), and inputs smaller than two ranges are read here.
+  const jobs = Math.min(options.jobs, Math.floor(sizes.reduce((a, b) => a + b, 0) / minRange));
+  if (jobs < 2) return readInputs(inputs, options);
 
   const first = ordered[0]!;
   const fields = await detectFirst(first, kinds[0], options, multipleFiles);
@@ -124,12 +129,12 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
     return o;
   };
 
-  const pool = new AnalysisPool(options.analysisThread, options.jobs, options.signal);
+  const pool = new AnalysisPool(options.analysisThread, jobs, options.signal);
   try {
     // The ranges of the large JSON Lines files (even, or cut where generations change), and the line each starts on.
     const plans = await Promise.all(ordered.map(async (input, i) => {
       if (!plan(i)) return undefined;
-      const parts = Math.max(1, Math.min(options.jobs, Math.floor(sizes[i]! / minRange)));
+      const parts = Math.max(1, Math.min(jobs, Math.floor(sizes[i]! / minRange)));
       const even = await lineRanges(input.file, sizes[i]!, parts);
       return byGeneration ? generationRanges(input.file, even, generationOfLine(fields, input.display)) : even;
     }));

@@ -106,6 +106,17 @@ describe('partial results merge into the report of one analysis', () => {
     }
   });
 
+  test('--jobs: inputs smaller than two ranges are read on this thread, not one thread per small file', async () => {
+    const s = SCENARIOS[0]!;
+    const inputs = inputsOf(folders.get(s.name)!);
+    const bytes = inputs.reduce((a, i) => a + fs.statSync(i.file).size, 0);
+    const want = formatJson((await analyzeFiles(inputs)).report);
+    // A thread script that does not exist: starting a thread would fail the reading.
+    const partial = await readInParallel(inputs, { jobs: 8, analysisThread: path.join(tmp, 'no-such-thread.js'), minRangeBytes: Math.ceil(bytes / 1.5) });
+    assert.equal(json(partial), want);
+    await assert.rejects(readInParallel(inputs, { jobs: 8, analysisThread: path.join(tmp, 'no-such-thread.js'), minRangeBytes: Math.floor(bytes / 2) }), 'with two ranges\' bytes it starts threads');
+  });
+
   test('--jobs: progress counts every thread\'s records as they are read and names the file read', { skip: !fs.existsSync(threadScript) && 'dist/analysis-thread.js is not built (npm run build)' }, async () => {
     const s = SCENARIOS[0]!;
     for (const files of [folders.get(s.name)!, [oneFile(s.name)]]) {

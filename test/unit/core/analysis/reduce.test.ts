@@ -189,13 +189,13 @@ describe('reducing idle generations', () => {
     const rng = new Random(5);
     const inputs = [0, 1, 2].map((g) => write(`set-${g}.jsonl`, Array.from({ length: 3000 }, (_, i) => record(rng, g, i, undefined))));
     const one = await analyzeFiles(inputs);
-    const partial = await readInParallel(inputs, { jobs: 2, analysisThread });
+    const partial = await readInParallel(inputs, { jobs: 2, analysisThread, minRangeBytes: 1024 });
     assert.equal(partial.groups.filter((g) => g.roles.text?.reduction !== undefined).length, 3);
     const threads = finishAnalysis(partial);
     assert.equal(formatJson(threads.report), formatJson(one.report));
     assert.deepEqual(threads.details, one.details);
     // Kept to be stored (the extension): nothing reduced.
-    const stored = await readInParallel(inputs, { jobs: 2, analysisThread, mergeable: true });
+    const stored = await readInParallel(inputs, { jobs: 2, analysisThread, mergeable: true, minRangeBytes: 1024 });
     assert.equal(stored.groups.filter((g) => g.roles.text?.reduction !== undefined).length, 0);
   });
 
