@@ -106,6 +106,23 @@ describe('partial results merge into the report of one analysis', () => {
     }
   });
 
+  test('--jobs: a cancel stops every thread and rejects with AbortError', { skip: !fs.existsSync(threadScript) && 'dist/analysis-thread.js is not built (npm run build)' }, async () => {
+    for (const files of [folders.get(SCENARIOS[0]!.name)!, [oneFile(SCENARIOS[0]!.name)]]) {
+      // Aborted before the reading, and at its first progress.
+      const early = new AbortController();
+      early.abort();
+      await assert.rejects(readInParallel(inputsOf(files), { jobs: 2, analysisThread: threadScript, minRangeBytes: 2048, signal: early.signal }), { name: 'AbortError' });
+      const abort = new AbortController();
+      const started = Date.now();
+      await assert.rejects(
+        readInParallel(inputsOf(files), { jobs: 2, analysisThread: threadScript, minRangeBytes: 2048, signal: abort.signal, onProgress: () => abort.abort() }),
+        { name: 'AbortError' },
+        `${files.length} file(s)`,
+      );
+      assert.ok(Date.now() - started < 10_000, 'promptly');
+    }
+  });
+
   test('--jobs: inputs smaller than two ranges are read on this thread, not one thread per small file', async () => {
     const s = SCENARIOS[0]!;
     const inputs = inputsOf(folders.get(s.name)!);
