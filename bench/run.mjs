@@ -16,6 +16,9 @@
 //   BENCH_TEXT_MB=20 BENCH_CASES=text-gens-5,python-text-gens-5)
 //   BENCH_JOBS=N: read on N analysis threads, as `--jobs N` (default 1; BENCH_THREADS=1 also keeps
 //   the reading on the analysis thread)
+//   BENCH_CASES=scaling: the text case with --jobs 1, 2, 4, … up to the cores (BENCH_SCALING_ROUNDS
+//   rounds, interleaved; scaling-files: its 12 files, after text-gens-12,text-files-12), with the
+//   speed-up against one thread and a check that every count gives the same metrics
 //   BENCH_CASES=batch,batch-flat: an OpenAI Batch API output file of ~BENCH_BATCH_MB (200) MB and
 //   the same texts as flat JSONL ({"output": …}), to compare what the nested layout costs
 import { spawnSync } from 'node:child_process';
@@ -24,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import esbuild from 'esbuild';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, 'bench', 'data');
@@ -276,6 +280,7 @@ function warm(file) {
 }
 
 const results = [];
+const scalingLines = [];
 let reportLine;
 for (const c of cases) {
   if (c === 'report') {
@@ -300,6 +305,37 @@ for (const c of cases) {
     console.log(JSON.stringify({ case: c, ms: line.ms, peakRssMb: line.peakRssMb }));
     continue;
   }
+  const scaling = /^scaling(?:-(files))?$/.exec(c);
+  if (scaling) {
+    // The text case (or its 12 files, `scaling-files`) with 1, 2, 4, … threads up to the cores,
+    // interleaved over BENCH_SCALING_ROUNDS rounds: time, CPU, peak RSS and speed-up against one.
+    const file = scaling[1] ? filesFolder(12) : textFile;
+    if (!fs.existsSync(file)) { console.error(`${c}: ${path.basename(file)} is missing (run BENCH_CASES=text-gens-12,text-files-12 first)`); continue; }
+    warm(file);
+    const counts = [1];
+    for (let j = 2; j <= availableParallelism(); j *= 2) counts.push(j);
+    if (counts[counts.length - 1] !== availableParallelism() && availableParallelism() > 1) counts.push(availableParallelism());
+    const runs = new Map(counts.map((j) => [j, []]));
+    for (let round = 0; round < Number(process.env.BENCH_SCALING_ROUNDS || 2); round++) {
+      for (const j of counts) {
+        const r = spawnSync(process.execPath, [measure, 'text', file], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, BENCH_JOBS: String(j) } });
+        if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
+        const line = JSON.parse(r.stdout.trim().split('\n').pop());
+        runs.get(j).push(line);
+        console.log(JSON.stringify({ case: c, jobs: j, ms: line.ms, cpuMs: line.cpuMs, peakRssMb: line.peakRssMb }));
+      }
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+    const base = median(runs.get(1).map((r) => r.ms));
+    const same = counts.every((j) => runs.get(j).every((r) => JSON.stringify(r.metrics) === JSON.stringify(runs.get(1)[0].metrics)));
+    scalingLines.push(`${c} on ${availableParallelism()} cores, ${path.basename(file)} (median of ${runs.get(1).length}; the same metrics for every count: ${same ? 'yes' : 'NO'})`);
+    for (const j of counts) {
+      const ms = runs.get(j).map((r) => r.ms);
+      const rss = runs.get(j).map((r) => r.peakRssMb);
+      scalingLines.push(`  --jobs ${String(j).padEnd(3)} ${String(median(ms)).padStart(7)} ms (${Math.min(...ms)}–${Math.max(...ms)}), ${String(median(runs.get(j).map((r) => r.cpuMs))).padStart(7)} ms of CPU, peak RSS ${Math.min(...rss)}–${Math.max(...rss)} MB, ${(base / median(ms)).toFixed(2)}× one`);
+    }
+    continue;
+  }
   warm(files[c]);
   const r = spawnSync(process.execPath, [measure, c, files[c]], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
@@ -309,6 +345,7 @@ for (const c of cases) {
 }
 console.log('\ncase              size       time      throughput   peak RSS');
 if (reportLine) console.log(reportLine);
+for (const line of scalingLines) console.log(line);
 for (const r of results) {
   if (r.case === 'vectors-accuracy') {
     console.log('row-sample route (500 rows) vs exact, % error: Vendi / effective rank / mean pairwise distance / remote clique / Chamfer');
