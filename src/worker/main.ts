@@ -3,7 +3,7 @@
 // No vscode import here: this file is bundled on its own into dist/worker.js (a worker thread),
 // and into dist/web/worker.js (a Web Worker); port.ts is where the two differ.
 import { usePairThread } from '../core/numeric/pairThreads';
-import { analysisThreadScript, cores, defaultThreads, hostPort, pairThreadScript, readerThreadScript } from './port';
+import { analysisThreadScript, defaultThreads, hostPort, pairThreadScript, readerThreadScript, setThreads } from './port';
 import { analyzeFiles, InputError } from '../core/analyze';
 import { analyzeIncrementally } from '../core/analysis/incremental';
 import { partialCache } from './cache';
@@ -111,7 +111,7 @@ async function runJobs(request: StartAnalysisRequest): Promise<void> {
       let reading: JobReading;
       if (states) {
         // The files of a set that changed are read on the analysis threads, several at once.
-        const fileThreads = options.jobs ?? cores();
+        const fileThreads = inputs.length > 1 ? await setThreads(options.jobs, inputs.flatMap((i) => (i.file && !i.bytes ? [i.file] : []))) : 1;
         const pool = analysisThread && fileThreads > 1 ? states.fileReader(analysisThread, fileThreads, abort.signal) : undefined;
         try {
           const r = await analyzeIncrementally(analyzeInputs, {

@@ -4,7 +4,8 @@
 import { parentPort } from 'node:worker_threads';
 import { availableParallelism, totalmem } from 'node:os';
 import { readerThreadBeside } from '../core/analysis/offThread';
-import { analysisThreadBeside, defaultJobs } from '../core/analysis/parallel';
+import { stat } from 'node:fs/promises';
+import { analysisThreadBeside, defaultJobs, MIN_RANGE_BYTES } from '../core/analysis/parallel';
 import { pairThreadBeside } from '../core/numeric/pairThreads';
 import type { HostToWorkerMessage, WorkerToHostMessage } from './protocol';
 
@@ -22,14 +23,19 @@ export function hostPort(): HostPort {
   };
 }
 
-/** Threads the analysis may use: the cores of the machine. */
-export function cores(): number {
-  return availableParallelism();
-}
-
 /** Threads that read a large file at once, unless the settings say (parallel.ts `defaultJobs`). */
 export function defaultThreads(): number {
   return defaultJobs(availableParallelism(), totalmem());
+}
+
+/**
+ * Threads that read the files of a set at once: `requested` (the settings), else one per core,
+ * and at most one for every MIN_RANGE_BYTES of the files, as `--jobs` (a thread costs its start
+ * and a heap, which many small files are not worth).
+ */
+export async function setThreads(requested: number | undefined, files: readonly string[]): Promise<number> {
+  const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size, () => 0)));
+  return Math.max(1, Math.min(requested ?? availableParallelism(), Math.floor(sizes.reduce((a, b) => a + b, 0) / MIN_RANGE_BYTES)));
 }
 
 /** The analysis threads' script (dist/analysis-thread.js, beside this bundle), if it was built. */

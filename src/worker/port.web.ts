@@ -28,13 +28,13 @@ export function pairThreadScript(): string | undefined {
   return undefined;
 }
 
-export function cores(): number {
-  return 1;
-}
-
 export function defaultThreads(): number {
   return 1;
 }
 
+export function setThreads(_requested: number | undefined, _files: readonly string[]): Promise<number> {
+  return Promise.resolve(1);
+}
+
 // tsc checks the importers against port.ts only; this holds the two files' exports together.
-({ hostPort, readerThreadScript, analysisThreadScript, pairThreadScript, cores, defaultThreads }) satisfies typeof import('./port');
+({ hostPort, readerThreadScript, analysisThreadScript, pairThreadScript, defaultThreads, setThreads }) satisfies typeof import('./port');

@@ -71,6 +71,33 @@ describe('reading on several threads', () => {
     assert.ok(records.some((n) => n > 0), 'progress counts records while the threads read');
   });
 
+  it('the files of a set that changed are read on analysis threads, a thread per 8 MB at most', async function () {
+    this.timeout(120_000);
+    const ext = vscode.extensions.getExtension('collapse-lens.collapse-lens')!;
+    const script = vscode.Uri.joinPath(ext.extensionUri, 'dist', 'worker.js').fsPath;
+    // The large file's generations as three files of about 7 MB, without the field.
+    const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    const set = [0, 1, 2].map((g) => {
+      const f = path.join(dir, `set-${g}.jsonl`);
+      fs.writeFileSync(f, lines.filter((l) => l.includes(`"generation":${g},`)).map((l) => l.replace(/"generation":\d+,/u, '')).join('\n') + '\n');
+      return { file: f, display: `set-${g}.jsonl` };
+    });
+    const states = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-threads-states-'));
+    try {
+      const pool = new AnalysisWorkerPool(() => spawnAnalysisWorker(script));
+      const [one] = await pool.run([{ inputs: set, options: { jobs: 1 } }], {}, { stateFolder: path.join(states, 'one') }).done;
+      const [auto] = await pool.run([{ inputs: set, options: {} }], {}, { stateFolder: path.join(states, 'auto') }).done;
+      const [many] = await pool.run([{ inputs: set, options: { jobs: 8 } }], {}, { stateFolder: path.join(states, 'many') }).done;
+      assert.equal(result(one).reading.threads, 1);
+      assert.equal(result(auto).reading.threads, Math.min(os.availableParallelism(), 2), 'one per core, at most one per 8 MB');
+      assert.equal(result(many).reading.threads, 2, 'at most one per 8 MB of the files');
+      assert.deepEqual(result(auto).result.report, result(one).result.report);
+      assert.deepEqual(result(many).result.report, result(one).result.report);
+    } finally {
+      fs.rmSync(states, { recursive: true, force: true });
+    }
+  });
+
   it('collapseLens.analysisThreads reaches the worker', async function () {
     this.timeout(60_000);
     const small = fixture('healthy.jsonl');
