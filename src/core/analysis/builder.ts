@@ -55,6 +55,10 @@ export class BaselineMoved extends Error {
 /** Feeds projected records to the accumulators of their generations. */
 export class PartialBuilder {
   private readonly byKey = new Map<string, GroupState>();
+  /** The group of the last record taken, its generation value and file (consume). */
+  private last: GroupState | undefined;
+  private lastGroup: string | undefined;
+  private lastFile: string | undefined;
   /** Per generation not yet reduced and not current, the number of records taken when it took its last one. */
   private readonly lastTaken = new Map<GroupState, number>();
   /** The generation of the last record taken (while reducing). */
@@ -122,8 +126,11 @@ export class PartialBuilder {
         continue;
       }
       const group = this.multipleFiles ? undefined : rec.group;
-      const key = groupKey(file.display, group);
-      const existing = this.byKey.get(key);
+      // Records come in runs of one generation: the last one's state is found without making
+      // and hashing its key again (groups are only ever added to byKey).
+      let existing: GroupState | undefined;
+      if (this.last !== undefined && group === this.lastGroup && file.display === this.lastFile) existing = this.last;
+      else existing = this.byKey.get(groupKey(file.display, group));
       if (rec.vectors && fields.roles.vector) {
         // Checked before anything of the record is counted: a record is taken whole or skipped.
         const bad = vectorProblem(rec.vectors, existing?.roles.vectors?.dimension);
@@ -133,7 +140,10 @@ export class PartialBuilder {
           continue;
         }
       }
-      const g = existing ?? this.newGroup(key, file.display, group, rec.line);
+      const g = existing ?? this.newGroup(groupKey(file.display, group), file.display, group, rec.line);
+      this.last = g;
+      this.lastGroup = group;
+      this.lastFile = file.display;
       if (this.reducing && g !== this.current) {
         // Bookkeeping on a change of generation only: the current one is never idle.
         if (this.reduced.has(g)) throw new GenerationReturned(group, rec.line);
