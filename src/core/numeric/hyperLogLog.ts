@@ -52,6 +52,13 @@ export class HyperLogLog {
     for (let i = 0; i < r.length; i++) if (o[i]! > r[i]!) r[i] = o[i]!;
   }
 
+  /** The sketch of the union of two sketches' keys (each register the larger of the two). */
+  static union(a: HyperLogLog, b: HyperLogLog): HyperLogLog {
+    const h = a.clone();
+    h.merge(b);
+    return h;
+  }
+
   estimate(): number {
     const m = this.registers.length;
     const q = HyperLogLog.Q;
@@ -99,15 +106,18 @@ export interface DistinctCounterState {
 
 /**
  * Counts distinct 53-bit keys, exactly in a `HashSet53` until it holds `cap` keys, then in
- * two HyperLogLogs (all keys, flagged keys) so memory stays at 32 KiB however many keys
- * follow. `exact` says which regime the counts come from. The sets grow monotonically, so
- * a counter passes its cap exactly when the union of everything it was given does: counters
- * of parts of the input merge (`merge`) into the counter of the whole, whatever the split
- * (a HyperLogLog is the same function of its keys however they arrived).
+ * two HyperLogLogs so memory stays at 32 KiB however many keys follow: one of the keys added
+ * with the flag, one of those added without it. The sketch of all keys is their union (each
+ * register the larger of the two), the same registers as adding every key to one sketch, so
+ * a key is sketched once, not twice. `exact` says which regime the counts come from. The sets
+ * grow monotonically, so a counter passes its cap exactly when the union of everything it was
+ * given does: counters of parts of the input merge (`merge`) into the counter of the whole,
+ * whatever the split (a HyperLogLog is the same function of its keys however they arrived).
  */
 export class DistinctCounter {
   private set: HashSet53 | undefined;
-  private all: HyperLogLog | undefined;
+  /** Keys added without the flag (some may also have been added with it). */
+  private unflagged: HyperLogLog | undefined;
   private flagged: HyperLogLog | undefined;
 
   constructor(private readonly cap: number, initialCapacity = 1024) {
@@ -127,8 +137,8 @@ export class DistinctCounter {
       if (set.mark(hi, lo, flag)) return;
       this.spill(set);
     }
-    this.all!.add(hi, lo);
     if (flag) this.flagged!.add(hi, lo);
+    else this.unflagged!.add(hi, lo);
   }
 
   /** Adds a key made by `join53`. */
@@ -143,8 +153,13 @@ export class DistinctCounter {
       return;
     }
     if (this.set !== undefined) this.spill(this.set);
-    this.all!.merge(other.all!);
+    this.unflagged!.merge(other.unflagged!);
     this.flagged!.merge(other.flagged!);
+  }
+
+  /** The sketch of every key (once past the cap). */
+  private all(): HyperLogLog {
+    return HyperLogLog.union(this.unflagged!, this.flagged!);
   }
 
   get exact(): boolean {
@@ -158,7 +173,7 @@ export class DistinctCounter {
 
   /** Distinct keys. */
   get size(): number {
-    return this.set !== undefined ? this.set.size : this.all!.estimate();
+    return this.set !== undefined ? this.set.size : this.all().estimate();
   }
 
   /** Distinct keys added at least once with the flag. */
@@ -186,14 +201,14 @@ export class DistinctCounter {
       for (const k of fresh) all.addKey(k);
       return { size: all.estimate(), flaggedSize: flagged.estimate(), exact: false };
     }
-    const all = this.all!.clone();
+    const all = this.all();
     for (let i = 0; i < extra.length; i++) all.addKey(extra[i]!);
     return { size: all.estimate(), flaggedSize: this.flagged!.estimate(), exact: false };
   }
 
   toState(): DistinctCounterState {
     if (this.set !== undefined) return { keys: this.set.signedKeys() };
-    return { all: Uint8Array.from(this.all!.registers), flagged: Uint8Array.from(this.flagged!.registers) };
+    return { all: Uint8Array.from(this.all().registers), flagged: Uint8Array.from(this.flagged!.registers) };
   }
 
   static fromState(state: DistinctCounterState, cap: number): DistinctCounter {
@@ -205,23 +220,19 @@ export class DistinctCounter {
       }
     } else {
       if (!state.all || !state.flagged) throw new Error('a distinct-count state needs its keys or both sketches');
+      // Every key as unflagged: the union with the flagged sketch is still every key.
       c.set = undefined;
-      c.all = HyperLogLog.fromRegisters(state.all);
+      c.unflagged = HyperLogLog.fromRegisters(state.all);
       c.flagged = HyperLogLog.fromRegisters(state.flagged);
     }
     return c;
   }
 
   private spill(set: HashSet53): void {
-    const all = new HyperLogLog();
+    const unflagged = new HyperLogLog();
     const flagged = new HyperLogLog();
-    set.forEach((key, f) => {
-      const hi = highBits(key);
-      const lo = lowBits(key);
-      all.add(hi, lo);
-      if (f) flagged.add(hi, lo);
-    });
-    this.all = all;
+    set.forEach((key, f) => (f ? flagged : unflagged).add(highBits(key), lowBits(key)));
+    this.unflagged = unflagged;
     this.flagged = flagged;
     this.set = undefined;
   }

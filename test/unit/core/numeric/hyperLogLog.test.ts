@@ -50,4 +50,39 @@ describe('HyperLogLog', () => {
     });
     assert.deepEqual(d.toState(), { all: all.registers, flagged: flagged.registers });
   });
+
+  test('DistinctCounter past its cap: split, merged and stored, its sketches are those of every key and of the flagged ones', () => {
+    const keys = Array.from({ length: 3000 }, (_, i) => hashString53(`m${i % 2200}`));
+    const flag = (i: number) => i % 3 !== 0;
+    const all = new HyperLogLog();
+    const flagged = new HyperLogLog();
+    keys.forEach((k, i) => {
+      all.addKey(k);
+      if (flag(i)) flagged.addKey(k);
+    });
+    const want = { all: all.registers, flagged: flagged.registers };
+    const whole = new DistinctCounter(500);
+    keys.forEach((k, i) => whole.addKey(k, flag(i)));
+    assert.deepEqual(whole.toState(), want);
+    // In three parts, one still exact, merged in another order, and through its stored form.
+    const parts = [keys.slice(0, 300), keys.slice(300, 2000), keys.slice(2000)].map((ks, p) => {
+      const d = new DistinctCounter(500);
+      const at = [0, 300, 2000][p]!;
+      ks.forEach((k, j) => d.addKey(k, flag(at + j)));
+      return d;
+    });
+    assert.ok(parts[0]!.exact && !parts[1]!.exact);
+    const merged = DistinctCounter.fromState(parts[2]!.toState(), 500);
+    merged.merge(parts[0]!);
+    merged.merge(DistinctCounter.fromState(parts[1]!.toState(), 500));
+    assert.deepEqual(merged.toState(), want);
+    assert.equal(merged.size, all.estimate());
+    assert.equal(merged.flaggedSize, flagged.estimate());
+    // Counting more keys without adding them.
+    const extra = Float64Array.from({ length: 50 }, (_, i) => hashString53(`extra${i}`));
+    const more = all.clone();
+    extra.forEach((k) => more.addKey(k));
+    assert.deepEqual(merged.countsWith(extra), { size: more.estimate(), flaggedSize: flagged.estimate(), exact: false });
+    assert.deepEqual(merged.toState(), want, 'countsWith changes nothing');
+  });
 });
