@@ -458,8 +458,9 @@ export class TextAccumulator {
     if (diff.length > 0) throw new Error(`TextAccumulator.merge: the accumulators were made with different options (${diff.join(', ')})`);
     if (!this.o.mergeable) throw new Error('TextAccumulator.merge: the accumulators were not made with the option mergeable: true (what merging needs was not kept)');
     const map = new Int32Array(other.vocab.size);
+    const texts = other.vocab.tokens();
     for (let id = 0; id < map.length; id++) {
-      const mine = this.vocab.internString(other.vocab.token(id));
+      const mine = this.vocab.internString(texts[id]!);
       map[id] = mine;
       if (mine >= this.typeCounts.length) this.typeCounts = growF64(this.typeCounts as Float64Array, mine + 1);
       this.typeCounts[mine] += other.typeCounts[id]!;
@@ -506,7 +507,7 @@ export class TextAccumulator {
   /** The types in id order and their counts, as both kinds of state hold them. */
   private vocabularyState(): { vocabulary: string[]; typeCounts: string } {
     const vocabulary: string[] = [];
-    for (let id = 0; id < this.vocab.size; id++) vocabulary.push(this.vocab.token(id));
+    for (const t of this.vocab.tokens()) vocabulary.push(t);
     const counts = this.typeCounts.subarray(0, this.vocab.size);
     return { vocabulary, typeCounts: encodeBase64(counts instanceof Float64Array ? counts : Float64Array.from(counts)) };
   }

@@ -58,6 +58,7 @@ export function rareTypes(acc: TextAccumulator): Map<string, number> {
     list.push(id);
   }
   const rare = new Map<string, number>();
+  let texts: string[] | undefined;
   const limit = total / RARE_MASS_DENOMINATOR;
   let cumulative = 0;
   for (const count of [...byCount.keys()].sort((a, b) => a - b)) {
@@ -66,7 +67,7 @@ export function rareTypes(acc: TextAccumulator): Map<string, number> {
     // A whole class fits under the 10% line; the class the line falls in counts by the
     // fraction of it that fits, the same for each of its types.
     const weight = cumulative + mass <= limit ? 1 : (limit - cumulative) / mass;
-    if (weight > 0) for (const t of members.map((id) => acc.vocab.token(id)).sort()) rare.set(t, weight);
+    if (weight > 0) for (const t of members.map((id) => (texts ??= acc.vocab.tokens())[id]!).sort()) rare.set(t, weight);
     cumulative += mass;
     if (cumulative >= limit) break;
   }
@@ -195,8 +196,9 @@ export function finishTextMetrics(acc: TextAccumulator, baseline: TextBaseline):
   if (tokens > 0 && baseline.tokens > 0) {
     // Token counts are integers, so their sums per weight are exact whatever the order.
     const byWeight = new Map<number, number>();
+    const texts = acc.vocab.tokens();
     for (let id = 0; id < vocabulary; id++) {
-      const w = baseline.rareTypes.get(acc.vocab.token(id));
+      const w = baseline.rareTypes.get(texts[id]!);
       if (w !== undefined) byWeight.set(w, (byWeight.get(w) ?? 0) + acc.typeCounts[id]!);
     }
     let rare = 0;

@@ -175,6 +175,17 @@ export class TokenTable {
     return textOf(this.chars, this.starts[id]!, this.starts[id + 1]!);
   }
 
+  /**
+   * Every type's text, by id: the characters decoded at once and cut, several times faster
+   * than `token` of each (a string made per type from its characters) when all are wanted.
+   */
+  tokens(): string[] {
+    const all = textOf(this.chars, 0, this.starts[this.count]!);
+    const out = new Array<string>(this.count);
+    for (let id = 0; id < this.count; id++) out[id] = all.substring(this.starts[id]!, this.starts[id + 1]!);
+    return out;
+  }
+
   private matches(id: number, s: string, start: number, end: number): boolean {
     const a = this.starts[id]!;
     if (this.starts[id + 1]! - a !== end - start) return false;

@@ -36,7 +36,23 @@ describe('TokenTable', () => {
       t.trim();
       assert.equal(t.size, words.length);
       words.forEach((w, i) => assert.equal(t.token(i), w));
+      assert.deepEqual(t.tokens(), words, 'all at once');
       assert.throws(() => t.internString('new'), /trimmed/);
     }
+  });
+
+  test('tokens() gives every type as token() does; another table interns them from its type list', () => {
+    const words = ['the', 'café', '\ud83d\ude00', '', 'y'.repeat(9000), 'x'.repeat(20001), '日本', 'ÿ'];
+    const t = new TokenTable(2);
+    for (const w of words) t.internString(w);
+    assert.deepEqual(t.tokens(), words.map((_, i) => t.token(i)));
+    assert.deepEqual(t.tokens(), words);
+    assert.deepEqual(new TokenTable(2).tokens(), []);
+    // The types from id 2 on, as the reading thread sends them, interned into another table.
+    const other = new TokenTable(2);
+    const list = t.typesFrom(2);
+    const ids = words.slice(2).map((_, k) => other.internFrom(list, k));
+    assert.deepEqual(ids, words.slice(2).map((_, k) => k));
+    assert.deepEqual(other.tokens(), words.slice(2));
   });
 });
