@@ -53,7 +53,7 @@ export { isWhitespaceCode } from './tokenize';
 
 /** The id Self-BLEU tells a record apart by: 32 bits of its Self-BLEU sampling key (a hash of its position). */
 export function recordId(bleuKey: number): number {
-  return bleuKey % 4294967296 | 0;
+  return bleuKey | 0; // ToInt32: the key modulo 2^32, as a signed 32-bit number
 }
 
 /** A record of the Self-BLEU pool or the near-duplicate sample: its data's place in the arena, its text's hash and its position. */

@@ -60,9 +60,13 @@ export function hashString53(s: string): number {
   return join53(fmix32(a ^ n), fmix32(b ^ n));
 }
 
-/** Low 32 bits of a key made by `join53` (its table slot); exact because keys are < 2^53. */
+/**
+ * Low 32 bits of a key made by `join53` (its table slot). `>>> 0` takes an integer modulo 2^32
+ * (ToUint32), the same as `key % 2^32` for keys below 2^53, without a floating-point remainder
+ * (about ten times faster).
+ */
 export function lowBits(key: number): number {
-  return (key % TWO_32) >>> 0;
+  return key >>> 0;
 }
 
 /** High 21 bits of a key made by `join53`. */

@@ -25,7 +25,7 @@ export function slotsFor(entries: number): number {
 /**
  * The slot of `key` in a table of keys stored as ±key (0 marks an empty slot), slot `i` at
  * `keys[i * stride]`: where it is, or the empty slot where it would go. `start` is the key's
- * low 32 bits when the caller has them (a float `%` less in the hot loops).
+ * low 32 bits when the caller has them.
  */
 export function findSlot(keys: Float64Array, mask: number, key: number, start = lowBits(key), stride = 1): number {
   let i = start & mask;
