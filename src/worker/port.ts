@@ -3,8 +3,8 @@
 // reading thread's bundle is beside it. port.web.ts is the web build's counterpart.
 import { parentPort } from 'node:worker_threads';
 import { availableParallelism, totalmem } from 'node:os';
-import { readerThreadBeside } from '../core/analysis/offThread';
 import { stat } from 'node:fs/promises';
+import { readerThreadBeside } from '../core/analysis/offThread';
 import { analysisThreadBeside, defaultJobs, MIN_RANGE_BYTES } from '../core/analysis/parallel';
 import { pairThreadBeside } from '../core/numeric/pairThreads';
 import type { HostToWorkerMessage, WorkerToHostMessage } from './protocol';
