@@ -13,6 +13,8 @@ import type { PackedTags } from '../metrics/packedTagged';
 import type { PackedShingles } from '../metrics/nearDuplicates';
 import type { OffThreadWork } from '../metrics/offThreadWork';
 import { ReaderVocabulary } from '../metrics/tokenize';
+import { decodeProjected } from './projectedColumns';
+import type { ProjectedColumns } from './projectedColumns';
 import type { ReaderBatch, TokenizedTexts } from '../metrics/tokenize';
 
 export interface ProjectJob {
@@ -43,7 +45,7 @@ export interface ProjectedBatch {
 
 /** Messages from the reading thread. */
 export type ProjectMessage =
-  | ({ kind: 'batch' } & ProjectedBatch)
+  | ({ kind: 'batch'; columns: ProjectedColumns } & Omit<ProjectedBatch, 'records'>)
   | { kind: 'sample'; records: SourceRecord[]; issues: RecordIssue[]; eof: boolean }
   | { kind: 'done' }
   | { kind: 'error'; name: string; message: string; line?: number; column?: number }
@@ -201,7 +203,7 @@ export async function* projectOffThread(script: string, job: ProjectJob, signal?
   for await (const m of messages(script, job, signal, loan)) {
     if (m.kind !== 'batch') continue;
     if (m.tokens) vocabulary.receive(m.tokens);
-    yield { records: m.records, issues: m.issues, bytes: m.bytes, ...(m.tokens ? { tokens: { vocabulary, texts: m.tokens } } : {}) };
+    yield { records: decodeProjected(m.columns), issues: m.issues, bytes: m.bytes, ...(m.tokens ? { tokens: { vocabulary, texts: m.tokens } } : {}) };
   }
 }
 

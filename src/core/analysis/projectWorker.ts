@@ -12,6 +12,7 @@ import { packedTagsBuffers, packTags } from '../metrics/packedTagged';
 import { prepareTagger, tagTexts } from '../metrics/posTagger';
 import { packedNearDuplicateFlags } from '../metrics/nearDuplicates';
 import { BatchTokenizer, tokenizedBuffers } from '../metrics/tokenize';
+import { columnBuffers, encodeProjected } from './projectedColumns';
 
 const job = workerData as ProjectJob;
 const port = parentPort!;
@@ -109,12 +110,12 @@ async function main(): Promise<void> {
         await new Promise<void>((r) => (resume = r));
       }
       inFlight++;
-      // Vectors and tokens move to the analysis thread without a copy.
-      const transfer: ArrayBuffer[] = [];
-      for (const r of records) for (const v of r.vectors ?? []) if (v instanceof Float64Array) transfer.push(v.buffer as ArrayBuffer);
       const tokens = tokenizer?.tokenize(records);
+      // As columns (projectedColumns.ts); they, the vectors and the tokens move to the analysis thread without a copy.
+      const columns = encodeProjected(records);
+      const transfer = columnBuffers(columns);
       if (tokens) transfer.push(...tokenizedBuffers(tokens));
-      port.postMessage({ kind: 'batch', records, issues: batch.issues, bytes: batch.bytes, ...(tokens ? { tokens } : {}) } satisfies ProjectMessage, transfer);
+      port.postMessage({ kind: 'batch', columns, issues: batch.issues, bytes: batch.bytes, ...(tokens ? { tokens } : {}) } satisfies ProjectMessage, transfer);
     }
     post({ kind: 'done' });
   } catch (e) {
