@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { availableParallelism, totalmem } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { readerThreadBeside } from '../core/analysis/offThread';
-import { analysisThreadBeside, defaultJobs, MIN_RANGE_BYTES } from '../core/analysis/parallel';
+import { analysisThreadBeside, defaultJobs, threadsFor } from '../core/analysis/parallel';
 import { pairThreadBeside } from '../core/numeric/pairThreads';
 import type { HostToWorkerMessage, WorkerToHostMessage } from './protocol';
 
@@ -28,14 +28,10 @@ export function defaultThreads(): number {
   return defaultJobs(availableParallelism(), totalmem());
 }
 
-/**
- * Threads that read the files of a set at once: `requested` (the settings), else one per core,
- * and at most one for every MIN_RANGE_BYTES of the files, as `--jobs` (a thread costs its start
- * and a heap, which many small files are not worth).
- */
+/** Threads that read the files of a set at once: `requested` (the settings), else one per core, bounded by their size as `--jobs` is (`threadsFor`). */
 export async function setThreads(requested: number | undefined, files: readonly string[]): Promise<number> {
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size, () => 0)));
-  return Math.max(1, Math.min(requested ?? availableParallelism(), Math.floor(sizes.reduce((a, b) => a + b, 0) / MIN_RANGE_BYTES)));
+  return Math.max(1, threadsFor(requested ?? availableParallelism(), sizes.reduce((a, b) => a + b, 0)));
 }
 
 /** The analysis threads' script (dist/analysis-thread.js, beside this bundle), if it was built. */

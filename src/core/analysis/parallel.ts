@@ -43,6 +43,15 @@ export function defaultJobs(cores: number, memoryBytes: number): number {
 /** Smallest byte range a thread reads of a JSON Lines file. */
 export const MIN_RANGE_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Threads worth starting for `totalBytes` of input: at most `jobs`, and one for every
+ * `minRange` bytes (a thread costs its start and a heap, which many small files are not worth).
+ * Below 2, the inputs are read on the calling thread.
+ */
+export function threadsFor(jobs: number, totalBytes: number, minRange = MIN_RANGE_BYTES): number {
+  return Math.min(jobs, Math.floor(totalBytes / minRange));
+}
+
 export type Task = { kind: 'count'; file: string; range: { start: number; end: number } } | { kind: 'partial'; input: AnalyzeInput; options: ReadInputsOptions };
 
 export type TaskMessage = Task & { id: number };
@@ -102,9 +111,8 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   const minRange = options.minRangeBytes ?? MIN_RANGE_BYTES;
   const plan = (i: number) => rangePlan(options, kinds[i], sizes[i]!, multipleFiles);
   if (!multipleFiles && !plan(0)) return readInputs(inputs, options);
-  // A thread for every `minRange` bytes at most: many small files are not worth a thread each
-  // (a thread costs its start and a heap), and inputs smaller than two ranges are read here.
-  const jobs = Math.min(options.jobs, Math.floor(sizes.reduce((a, b) => a + b, 0) / minRange));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const jobs = threadsFor(options.jobs, total, minRange);
   if (jobs < 2) return readInputs(inputs, options);
 
   const first = ordered[0]!;
@@ -156,7 +164,6 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
       });
     });
 
-    const total = sizes.reduce((a, b) => a + b, 0);
     let done = 0;
     let records = 0;
     // Progress names the file a thread last read from, and counts the records of every thread.

@@ -106,7 +106,7 @@ export function nearDuplicateFlags(sets: readonly Float64Array[], threshold: num
   for (let id = 0; id < distinct; id++) byRank[id] = df[id]! * 4294967296 + id;
   byRank.sort();
   const rankOf = new Int32Array(distinct);
-  for (let r = 0; r < distinct; r++) rankOf[byRank[r]! >>> 0] = r; // the id: the low 32 bits
+  for (let r = 0; r < distinct; r++) rankOf[lowBits(byRank[r]!)] = r; // the id: the low 32 bits
   const ranked = idsOf.map((ids) => {
     for (let k = 0; k < ids.length; k++) ids[k] = rankOf[ids[k]!]!;
     return ids.sort();

@@ -28,7 +28,7 @@ import type { DistinctState, OwnTextMetrics, PromptsState, RecordPoolState, Redu
 
 export type { TextTableSizes } from './textState';
 import { DistinctCounter } from '../numeric/hyperLogLog';
-import { fmix32, join53, LANE_HI, LANE_LO, mixWord, rotl } from '../numeric/hash53';
+import { fmix32, join53, LANE_HI, LANE_LO, lowBits, mixWord, rotl } from '../numeric/hash53';
 import { TokenTable } from './tokenTable';
 import type { TypeList } from './tokenTable';
 import { scanTokens } from './tokenize';
@@ -53,7 +53,7 @@ export { isWhitespaceCode } from './tokenize';
 
 /** The id Self-BLEU tells a record apart by: 32 bits of its Self-BLEU sampling key (a hash of its position). */
 export function recordId(bleuKey: number): number {
-  return bleuKey | 0; // ToInt32: the key modulo 2^32, as a signed 32-bit number
+  return lowBits(bleuKey) | 0;
 }
 
 /** A record of the Self-BLEU pool or the near-duplicate sample: its data's place in the arena, its text's hash and its position. */
