@@ -17,12 +17,15 @@
 //   BENCH_JOBS=N: read on N analysis threads, as `--jobs N` (default 1; BENCH_THREADS=1 also keeps
 //   the reading on the analysis thread)
 //   BENCH_CASES=scaling: the text case with --jobs 1, 2, 4, … up to the cores (BENCH_SCALING_ROUNDS
-//   rounds, interleaved; scaling-files: its 12 files, after text-gens-12,text-files-12), with the
+//   rounds, interleaved; scaling-files: its 12 files, after text-gens-12,text-files-12;
+//   scaling-gz: the text-gens-12 file gzipped, read in spans), with the
 //   speed-up against one thread and a check that every count gives the same metrics
 //   BENCH_CASES=batch,batch-flat: an OpenAI Batch API output file of ~BENCH_BATCH_MB (200) MB and
 //   the same texts as flat JSONL ({"output": …}), to compare what the nested layout costs
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import esbuild from 'esbuild';
@@ -305,11 +308,16 @@ for (const c of cases) {
     console.log(JSON.stringify({ case: c, ms: line.ms, peakRssMb: line.peakRssMb }));
     continue;
   }
-  const scaling = /^scaling(?:-(files))?$/.exec(c);
+  const scaling = /^scaling(?:-(files|gz))?$/.exec(c);
   if (scaling) {
-    // The text case (or its 12 files, `scaling-files`) with 1, 2, 4, … threads up to the cores,
-    // interleaved over BENCH_SCALING_ROUNDS rounds: time, CPU, peak RSS and speed-up against one.
-    const file = scaling[1] ? filesFolder(12) : textFile;
+    // The text case (or its 12 files, `scaling-files`, or its 12 generations gzipped, `scaling-gz`)
+    // with 1, 2, 4, … threads up to the cores, interleaved over BENCH_SCALING_ROUNDS rounds: time,
+    // CPU, peak RSS and speed-up against one.
+    const file = scaling[1] === 'files' ? filesFolder(12) : scaling[1] === 'gz' ? generationFile(12) + '.gz' : textFile;
+    if (scaling[1] === 'gz' && !fs.existsSync(file) && fs.existsSync(generationFile(12))) {
+      await pipeline(fs.createReadStream(generationFile(12)), zlib.createGzip({ level: 6 }), fs.createWriteStream(file + '.tmp'));
+      fs.renameSync(file + '.tmp', file);
+    }
     if (!fs.existsSync(file)) { console.error(`${c}: ${path.basename(file)} is missing (run BENCH_CASES=text-gens-12,text-files-12 first)`); continue; }
     warm(file);
     const counts = [1];

@@ -3,7 +3,7 @@
 // up to one thread per core, each thread sending back the stored form of the file's partial
 // analysis, which is both merged and kept. A file that cannot be read fails its task only:
 // the caller says which file of the set comes first.
-import { AnalysisPool } from '../core/analysis/parallel';
+import { AnalysisPool } from '../core/analysis/analysisPool';
 import type { PartialState } from '../core/analysis/partial';
 import type { AnalyzeInput, ReadInputsOptions } from '../core/analysis/read';
 

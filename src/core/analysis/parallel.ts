@@ -7,19 +7,18 @@
 // number of threads.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions } from '../options';
-import { formatFromPath, InputError, openInputRecords } from '../readers/index';
-import { abortError } from '../readers/types';
+import { formatFromPath, openInputRecords } from '../readers/index';
 import type { SourceRecord } from '../readers/types';
 import { naturalCompare } from '../generations';
-import { chooseFields, noRecords, partialSettings, projectionSpec, readInputs, statInputs } from './read';
+import { chooseFields, noRecords, partialSettings, readInputs, statInputs } from './read';
 import type { AnalyzeInput, ReadInputsOptions } from './read';
 import { sampleOffThread } from './offThread';
-import { makeProjector } from './project';
 import { GENERATION_RETURNED } from './builder';
-import { generationRanges, lineRanges } from './ranges';
+import { generationOfLine, generationRanges, lineRanges } from './ranges';
 import { groupKey, mergePartials, partialFromState } from './partial';
+import { AnalysisPool } from './analysisPool';
+import { estimateInflatedSize, spanWindows } from './gzipSpans';
 import type { FieldsUsed, PartialAnalysis, PartialState } from './partial';
 
 /** The analysis-thread script built next to a bundle (`dist/analysis-thread.js`), when it is there. */
@@ -52,15 +51,8 @@ export function threadsFor(jobs: number, totalBytes: number, minRange = MIN_RANG
   return Math.min(jobs, Math.floor(totalBytes / minRange));
 }
 
-export type Task = { kind: 'count'; file: string; range: { start: number; end: number } } | { kind: 'partial'; input: AnalyzeInput; options: ReadInputsOptions };
-
-export type TaskMessage = Task & { id: number };
-
-export type TaskResult =
-  | { kind: 'count'; id: number; lines: number }
-  | { kind: 'partial'; id: number; state: PartialState; bytes: number }
-  | { kind: 'progress'; id: number; bytes: number; records: number }
-  | { kind: 'error'; id: number; name: string; message: string; line?: number; column?: number; file?: string };
+export { AnalysisPool };
+export type { Task, TaskMessage, TaskResult } from './analysisPool';
 
 /** What the parallel read needs beyond the analysis options. */
 export interface ParallelOptions extends AnalyzeOptions {
@@ -87,9 +79,13 @@ function cuttable(options: Pick<ParallelOptions, 'minRangeBytes'>, kind: ReturnT
  * reading does and memory stays bounded; in even byte ranges each thread would keep its
  * generations' whole mergeable state to the end (the 200 MB text benchmark in two ranges
  * peaked at 1.8 GB against 260 MB, and took 16.3 s against 9.5 s). Any other file, or a file
- * of a set (one generation), is read whole.
+ * of a set (one generation), is read whole. A gzip file, which cannot be entered in its middle,
+ * is read in spans of its text cut where the generation changes (gzipSpans.ts), in a plain
+ * analysis of that file alone.
  */
-export function rangePlan(options: Pick<ParallelOptions, 'mergeable' | 'minRangeBytes'>, kind: ReturnType<typeof formatFromPath>, size: number, multipleFiles: boolean): 'bytes' | 'generations' | undefined {
+export function rangePlan(options: Pick<ParallelOptions, 'mergeable' | 'minRangeBytes'>, kind: ReturnType<typeof formatFromPath>, size: number, multipleFiles: boolean): 'bytes' | 'generations' | 'spans' | undefined {
+  // A gzip file: spans of its text, cut where generations change, in a plain analysis of it alone.
+  if (kind?.format === 'jsonl' && kind.compressed) return options.mergeable !== true && !multipleFiles ? 'spans' : undefined;
   if (!cuttable(options, kind, size)) return undefined;
   if (options.mergeable === true) return 'bytes';
   return multipleFiles ? undefined : 'generations';
@@ -111,6 +107,7 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   const minRange = options.minRangeBytes ?? MIN_RANGE_BYTES;
   const plan = (i: number) => rangePlan(options, kinds[i], sizes[i]!, multipleFiles);
   if (!multipleFiles && !plan(0)) return readInputs(inputs, options);
+  if (!multipleFiles && plan(0) === 'spans') return readSpans(ordered[0]!, kinds[0], sizes[0]!, options);
   const total = sizes.reduce((a, b) => a + b, 0);
   const jobs = threadsFor(options.jobs, total, minRange);
   if (jobs < 2) return readInputs(inputs, options);
@@ -220,20 +217,61 @@ function wholeGenerations(states: readonly PartialState[]): boolean {
   return true;
 }
 
-/** The generation of one line of a JSON Lines file, as the projection of its record gives it (undefined for a line without one). */
-function generationOfLine(fields: FieldsUsed, display: string): (line: string) => string | undefined {
-  const project = makeProjector(projectionSpec(fields, display));
-  return (line) => {
-    let value: unknown;
+/**
+ * A gzip JSON Lines file read in spans of its text (gzipSpans.ts): each thread inflates the
+ * file from its start and reads its span, cut where the generation changes, reducing whole
+ * generations as one reading does. Read on one thread as readInParallel says, and when a
+ * thread fails: one reading then reports what is wrong with the file as it always does.
+ */
+async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFromPath>, size: number, options: ParallelOptions): Promise<PartialAnalysis> {
+  const inflated = await estimateInflatedSize(input.file, size);
+  const jobs = threadsFor(options.jobs, inflated, options.minRangeBytes ?? MIN_RANGE_BYTES);
+  if (jobs < 2) return readInputs([input], options);
+  const fields = await detectFirst(input, kind, options, false);
+  if (!fields?.roles.group) return readInputs([input], options);
+  const settings = partialSettings(options);
+  const readOptions: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: false, reduceAll: true };
+  if (options.maxFileBytes) readOptions.maxFileBytes = options.maxFileBytes;
+  const windows = spanWindows(inflated, jobs);
+  // Progress in the file's bytes: a thread counts the text it reads.
+  const scale = size / Math.max(1, inflated);
+  let done = 0;
+  let records = 0;
+  const pool = new AnalysisPool(options.analysisThread, jobs, options.signal);
+  try {
+    let states: (PartialState | undefined)[];
     try {
-      value = JSON.parse(line);
-    } catch {
-      return undefined;
+      states = await Promise.all(Array.from({ length: jobs }, async (_, index) => {
+        let reported = 0;
+        const r = await pool.run({ kind: 'partial', input: { file: input.file, display: input.display }, options: readOptions, span: { windows, index } }, (bytes, read) => {
+          done += bytes * scale;
+          records += read;
+          reported += read;
+          options.onProgress?.({ file: input.display, fileIndex: 0, files: 1, bytes: Math.min(size, Math.round(done)), totalBytes: size, records });
+        });
+        if (r.kind !== 'partial') return undefined;
+        records += r.state.files.reduce((a, f) => a + f.summary.records, 0) - reported;
+        return r.state;
+      }));
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      states = [];
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    const p = project({ line: 0, value: value as Record<string, unknown> });
-    return p && !p.malformed ? p.group : undefined;
-  };
+    const parts = states.filter((s): s is PartialState => s !== undefined);
+    if (parts.length === 0 || !wholeGenerations(parts)) {
+      // A generation that returns after others, or a file one reading reports on.
+      await pool.close();
+      return readInputs([input], options);
+    }
+    const merged = mergePartials(parts.map((s) => partialFromState(s)));
+    const file = merged.files[0]!;
+    if (file.summary.records === 0) return readInputs([input], options);
+    // The spans counted their text; the file's size is its bytes on disk, as one reading reports it.
+    file.summary.bytes = size;
+    return merged;
+  } finally {
+    await pool.close();
+  }
 }
 
 /** The fields, detected on the first records of the first file; undefined when it has none to detect on. */
@@ -259,89 +297,3 @@ async function detectFirst(input: AnalyzeInput, kind: ReturnType<typeof formatFr
   if (records.length === 0) return undefined;
   return chooseFields(records, input.display, options, multipleFiles).fields;
 }
-
-/** `progress`: the bytes and records a task read since its last report. */
-type Pending = { resolve: (r: TaskResult) => void; reject: (e: Error) => void; progress?: ((bytes: number, records: number) => void) | undefined };
-
-/**
- * Up to `size` analysis threads, started as tasks need them, each running one task at a time.
- * A task that fails stops the others (`failFast`, for one analysis), or only itself (for files
- * read one by one, where the caller decides which failure to report).
- */
-export class AnalysisPool {
-  private readonly idle: Worker[] = [];
-  private readonly all: Worker[] = [];
-  private readonly queue: { task: TaskMessage; pending: Pending }[] = [];
-  private readonly running = new Map<number, Pending>();
-  private nextId = 1;
-  private failure: Error | undefined;
-
-  constructor(private readonly script: string, private readonly size: number, private readonly signal: AbortSignal | undefined, private readonly failFast = true) {
-    signal?.addEventListener('abort', this.onAbort);
-  }
-
-  run(task: Task, progress?: (bytes: number, records: number) => void): Promise<TaskResult> {
-    if (this.signal?.aborted) return Promise.reject(abortError(this.signal));
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise<TaskResult>((resolve, reject) => {
-      this.queue.push({ task: { ...task, id: this.nextId++ }, pending: { resolve, reject, progress } });
-      this.dispatch();
-    });
-  }
-
-  async close(): Promise<void> {
-    this.signal?.removeEventListener('abort', this.onAbort);
-    await Promise.all(this.all.map((w) => w.terminate()));
-  }
-
-  private readonly onAbort = () => this.fail(abortError(this.signal!));
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const p of this.running.values()) p.reject(error);
-    this.running.clear();
-    for (const q of this.queue.splice(0)) q.pending.reject(error);
-    for (const w of this.all) void w.terminate();
-  }
-
-  private dispatch(): void {
-    while (this.queue.length > 0) {
-      let worker = this.idle.pop();
-      if (!worker && this.all.length < this.size) worker = this.start();
-      if (!worker) return;
-      const { task, pending } = this.queue.shift()!;
-      this.running.set(task.id, pending);
-      worker.postMessage(task);
-    }
-  }
-
-  private start(): Worker {
-    const worker = new Worker(this.script);
-    this.all.push(worker);
-    worker.on('message', (r: TaskResult) => {
-      const pending = this.running.get(r.id);
-      if (!pending) return;
-      if (r.kind === 'progress') {
-        pending.progress?.(r.bytes, r.records);
-        return;
-      }
-      this.running.delete(r.id);
-      this.idle.push(worker);
-      if (r.kind === 'error') {
-        const e = r.name === 'InputError' ? new InputError(r.message, r.line, r.column, r.file) : Object.assign(new Error(r.message), { name: r.name });
-        if (this.failFast) this.fail(e);
-        pending.reject(e);
-        this.dispatch();
-        return;
-      }
-      pending.resolve(r);
-      this.dispatch();
-    });
-    worker.on('error', (e) => this.fail(e));
-    worker.on('exit', (code) => {
-      if (code !== 0 && !this.failure) this.fail(new Error(`an analysis thread stopped (exit code ${code})`));
-    });
-    return worker;
-  }
-}
-

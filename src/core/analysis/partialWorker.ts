@@ -5,8 +5,10 @@
 import { parentPort } from 'node:worker_threads';
 import { readInputs } from './read';
 import { partialToState } from './partial';
-import { countLineBreaks } from './ranges';
-import type { TaskMessage, TaskResult } from './parallel';
+import { countLineBreaks, generationOfLine } from './ranges';
+import { inflatedFile, openSpan } from './gzipSpans';
+import type { ReadInputsOptions } from './read';
+import type { TaskMessage, TaskResult } from './analysisPool';
 import { VERSION } from '../version';
 
 const port = parentPort!;
@@ -18,10 +20,18 @@ port.on('message', (task: TaskMessage) => {
 async function run(task: TaskMessage): Promise<TaskResult> {
   try {
     if (task.kind === 'count') return { kind: 'count', id: task.id, lines: await countLineBreaks(task.file, task.range) };
+    let options: ReadInputsOptions = task.options;
+    if (task.span) {
+      // A span of a gzip file: found in its text, then read as a range that starts there.
+      const max = options.maxFileBytes && options.maxFileBytes > 0 ? options.maxFileBytes : undefined;
+      const span = await openSpan(inflatedFile(task.input.file, max), task.span, generationOfLine(options.fieldsFrom!, task.input.display));
+      if (!span) return { kind: 'empty', id: task.id };
+      options = { ...options, range: { start: span.start, end: span.start, firstLine: span.firstLine, open: () => span.bytes } };
+    }
     let last = 0;
     let lastRecords = 0;
     const partial = await readInputs([task.input], {
-      ...task.options,
+      ...options,
       onProgress: (p) => {
         port.postMessage({ kind: 'progress', id: task.id, bytes: p.bytes - last, records: p.records - lastRecords } satisfies TaskResult);
         last = p.bytes;

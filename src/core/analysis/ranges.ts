@@ -4,6 +4,9 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { openFileStream } from '../localDisk';
+import { makeProjector } from './project';
+import { projectionSpec } from './read';
+import type { FieldsUsed } from './partial';
 
 /** Bytes looked at from a cut point for the next line break, per read. */
 const PROBE = 64 * 1024;
@@ -135,4 +138,20 @@ async function nextGenerationChange(file: string, at: number, groupOf: (line: st
     if (pos < buf.length) pieces.push(buf.subarray(pos));
   }
   return undefined;
+}
+
+/** The generation of one line of a JSON Lines file, as the projection of its record gives it (undefined for a line without one). */
+export function generationOfLine(fields: FieldsUsed, display: string): (line: string) => string | undefined {
+  const project = makeProjector(projectionSpec(fields, display));
+  return (line) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const p = project({ line: 0, value: value as Record<string, unknown> });
+    return p && !p.malformed ? p.group : undefined;
+  };
 }

@@ -264,6 +264,11 @@ export interface ByteRange {
   start: number;
   end: number;
   firstLine: number;
+  /**
+   * The part's text when it does not come from the file's bytes at [start, end): a span of a
+   * gzip file's decompressed text (gzipSpans.ts), whose end is known once it is read.
+   */
+  open?: () => AsyncIterable<Uint8Array>;
 }
 
 /** What the projection of records needs to know of the fields. */

@@ -59,7 +59,12 @@ export interface InputSource {
  */
 export async function* openInputRecords(input: InputSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
   if (options.range) {
-    if (input.open || options.format !== 'jsonl' || options.compressed) throw new Error('openInputRecords: a byte range of a local uncompressed JSON Lines file only');
+    if (input.open || options.format !== 'jsonl') throw new Error('openInputRecords: a byte range of a local JSON Lines file only');
+    if (options.range.open) {
+      yield* readRecords(options.range.open(), { ...options, compressed: false });
+      return;
+    }
+    if (options.compressed) throw new Error('openInputRecords: a byte range of an uncompressed file only');
     yield* readRecords(openFileStream(input.file, options.range), options);
     return;
   }

@@ -88,7 +88,7 @@ async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array> | und
  * The decompressed chunks, stopping with an InputError as soon as their total passes `max`:
  * the limit on file size holds for what the file expands to, not only for its bytes on disk.
  */
-async function* limitDecompressed(chunks: AsyncIterable<Uint8Array>, max: number | undefined): AsyncGenerator<Uint8Array> {
+export async function* limitDecompressed(chunks: AsyncIterable<Uint8Array>, max: number | undefined): AsyncGenerator<Uint8Array> {
   if (max === undefined) {
     yield* chunks;
     return;

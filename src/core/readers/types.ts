@@ -54,9 +54,11 @@ export interface ReadOptions {
   maxDecompressedBytes?: number;
   /**
    * Only bytes [start, end) of a local uncompressed JSON Lines file, `start` being the first
-   * byte of line `firstLine` (a shard of the file: analysis/ranges.ts cuts them).
+   * byte of line `firstLine` (a shard of the file: analysis/ranges.ts cuts them); or, with
+   * `open`, the text it gives, beginning at line `firstLine` (a span of a gzip file's text,
+   * analysis/gzipSpans.ts).
    */
-  range?: { start: number; end: number; firstLine: number };
+  range?: { start: number; end: number; firstLine: number; open?: () => AsyncIterable<Uint8Array> };
 }
 
 /**

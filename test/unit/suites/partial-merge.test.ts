@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import Ajv2020 from 'ajv/dist/2020';
 import { runCli } from '../cliRunner';
 import { repoRoot } from '../support';
@@ -166,6 +167,45 @@ test('how a large file is cut: in even byte ranges when its whole state is kept,
   assert.equal(rangePlan({ minRangeBytes: 2048 }, jsonl, 4096, false), 'generations');
   assert.equal(rangePlan({ mergeable: true }, { format: 'jsonl', compressed: true }, big, false), undefined, 'gzip is read from its start');
   assert.equal(rangePlan({ mergeable: true }, { format: 'csv', compressed: false }, big, false), undefined);
+});
+
+test('--jobs: a gzip file read in spans by 2 and 4 threads gives the same JSON as one reading (every role; malformed lines; several gzip members; interleaved generations)', { skip: !fs.existsSync(threadScript) && 'dist/analysis-thread.js is not built (npm run build)' }, async () => {
+  const gz = (name: string, text: string, members = 1) => {
+    const file = path.join(tmp, name);
+    const lines = text.split(/(?<=\n)/);
+    const per = Math.ceil(lines.length / members);
+    fs.writeFileSync(file, Buffer.concat(Array.from({ length: members }, (_, m) => zlib.gzipSync(lines.slice(m * per, (m + 1) * per).join('')))));
+    return file;
+  };
+  const same = async (file: string, what: string) => {
+    const inputs = inputsOf([file]);
+    const want = formatJson((await analyzeFiles(inputs)).report);
+    for (const jobs of [2, 4]) assert.equal(json(await readInParallel(inputs, { jobs, analysisThread: threadScript, minRangeBytes: 2048 })), want, `${what}, ${jobs} threads`);
+    return want;
+  };
+  for (const s of SCENARIOS) await same(gz(`${s.name}-all.jsonl.gz`, fs.readFileSync(oneFile(s.name), 'utf8')), s.name);
+  // A cancel while the spans are read stops every thread.
+  const abort = new AbortController();
+  const textGz = path.join(tmp, 'ngram-self-training-all.jsonl.gz');
+  await assert.rejects(readInParallel(inputsOf([textGz]), { jobs: 2, analysisThread: threadScript, minRangeBytes: 2048, signal: abort.signal, onProgress: () => abort.abort() }), { name: 'AbortError' });
+  const text = fs.readFileSync(oneFile('ngram-self-training'), 'utf8').split('\n');
+  // Malformed and blank lines in every span, reported at their lines; the file in three members.
+  const broken = text.map((l, i) => (i % 97 === 5 ? '{"generation": "g1", "output": ' : i % 89 === 3 ? '' : l)).join('\n');
+  const report = JSON.parse(await same(gz('broken.jsonl.gz', broken, 3), 'malformed lines')) as { inputs: { malformed: number }[] };
+  assert.ok(report.inputs[0]!.malformed > 3);
+  // Generations that return after others: read again on one thread.
+  const lines = text.filter(Boolean);
+  const gen = (l: string) => (JSON.parse(l) as { generation: string }).generation;
+  const gens = [...new Set(lines.map(gen))];
+  const halves = gens.map((g) => lines.filter((l) => gen(l) === g)).map((ls) => [ls.slice(0, ls.length >> 1), ls.slice(ls.length >> 1)]);
+  await same(gz('interleaved.jsonl.gz', [...halves.map((h) => h[0]!), ...halves.map((h) => h[1]!)].flat().join('\n') + '\n'), 'interleaved');
+});
+
+test('--jobs: a gzip file is cut in spans only in a plain analysis of it alone', () => {
+  const gz = { format: 'jsonl' as const, compressed: true };
+  assert.equal(rangePlan({ minRangeBytes: 2048 }, gz, 10, false), 'spans');
+  assert.equal(rangePlan({ minRangeBytes: 2048, mergeable: true }, gz, 1 << 30, false), undefined);
+  assert.equal(rangePlan({ minRangeBytes: 2048 }, gz, 1 << 30, true), undefined);
 });
 
 describe('ranges cut where the generation changes', () => {
