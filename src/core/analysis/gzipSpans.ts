@@ -10,6 +10,7 @@
 import { gunzip } from '../bytes';
 import { limitDecompressed } from '../readers/source';
 import { openFileStream } from '../localDisk';
+import { DEFAULT_MAX_RECORD_LENGTH, InputError } from '../readers/types';
 
 /** Span `index` of a file whose windows 1, 2, … start at the decompressed offsets `windows` (window 0 starts at 0). */
 export interface GzipSpan {
@@ -169,6 +170,8 @@ class LineWalker {
   /** While emitting: bytes of buf from here up to the current line are still to hand out. */
   private emitFrom = 0;
   private readonly out: Uint8Array[] = [];
+  /** Bytes of `head`. */
+  private headBytes = 0;
   start = 0;
   end = 0;
   line = 0;
@@ -178,6 +181,7 @@ class LineWalker {
   /** Completes the next line: true, false at the end of the text; a promise when it needs the next chunk. */
   next(): boolean | Promise<boolean> {
     this.head = [];
+    this.headBytes = 0;
     this.line++;
     this.start = this.base + this.pos;
     const nl = this.buf.indexOf(10, this.pos);
@@ -192,7 +196,12 @@ class LineWalker {
   private async across(): Promise<boolean> {
     for (;;) {
       // What the line holds of this chunk is its head; the lines before it are handed out.
-      if (this.pos < this.buf.length) this.head.push(this.buf.subarray(this.pos));
+      if (this.pos < this.buf.length) {
+        this.head.push(this.buf.subarray(this.pos));
+        this.headBytes += this.buf.length - this.pos;
+        // Held whole until it ends: a line this long is no record (one reading says why).
+        if (this.headBytes > DEFAULT_MAX_RECORD_LENGTH) throw new InputError(`has a line longer than ${DEFAULT_MAX_RECORD_LENGTH} bytes at line ${this.line}`);
+      }
       if (this.emitting && this.emitFrom < this.pos) this.out.push(this.buf.subarray(this.emitFrom, this.pos));
       if (!(await this.fill())) {
         if (this.head.length === 0) return false;
@@ -247,6 +256,7 @@ class LineWalker {
   keepCurrent(): void {
     for (const h of this.head) this.out.push(h);
     this.head = [];
+    this.headBytes = 0;
   }
 
   /** Pieces ready to hand out. */

@@ -96,3 +96,8 @@ test('one generation: every span but the first is empty; generations in order: e
   for (let k = 1; k < sizes.length; k++) assert.ok(sizes[k]! < sizes[k - 1]!, `span ${k} is shorter than span ${k - 1}`);
   assert.deepEqual(spanWindows(1000, 2, 1e9), [500]);
 });
+
+test('a line longer than any record is not held whole: the span stops with why (one reading then reports it)', async () => {
+  const long = Buffer.alloc(65 * 1024 * 1024, 0x61);
+  await assert.rejects(openSpan(chunked(long, () => 1 << 20), { windows: [10], index: 1 }, groupOf), { name: 'InputError', message: /longer than .* at line 1/ });
+});
