@@ -7,7 +7,8 @@ import type { PartialState } from './partial';
 import type { GzipSpan } from './gzipSpans';
 
 /** `span`: read span `span.index` of the gzip file `input` (gzipSpans.ts). */
-export type Task = { kind: 'count'; file: string; range: { start: number; end: number } } | { kind: 'partial'; input: AnalyzeInput; options: ReadInputsOptions; span?: GzipSpan };
+/** `carriageReturns`: count a lone CR as a line break too (CSV, TSV). */
+export type Task = { kind: 'count'; file: string; range: { start: number; end: number }; carriageReturns?: boolean } | { kind: 'partial'; input: AnalyzeInput; options: ReadInputsOptions; span?: GzipSpan };
 
 export type TaskMessage = Task & { id: number };
 

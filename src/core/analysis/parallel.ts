@@ -1,14 +1,18 @@
 // Reading inputs on every core: the fields are detected once on the first records of the
-// first file, then each file — and each range of a large JSON Lines file, cut at line breaks
-// where its generation changes, or evenly for `partial` (ranges.ts, `rangePlan`) — is read
-// into a partial analysis on a pool of analysis threads (partialWorker.ts), and the partial
-// analyses are merged (partial.ts). Every accumulator merges to what one pass gives, and a
-// generation cut in two is read again on one thread, so the report does not depend on the
-// number of threads.
+// first file, then each file — and each range of a large JSON Lines, CSV or TSV file, cut at
+// line breaks where its generation changes, or evenly for `partial` (ranges.ts, `rangePlan`),
+// and each span of a gzip JSON Lines file (gzipSpans.ts) — is read into a partial analysis on
+// a pool of analysis threads (partialWorker.ts), and the partial analyses are merged
+// (partial.ts). Every accumulator merges to what one pass gives; a generation cut in two, and
+// a CSV file cut inside a quoted field, are read again on one thread, so the report does not
+// depend on the number of threads.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalyzeOptions } from '../options';
 import { formatFromPath, openInputRecords } from '../readers/index';
+import { delimitedHeader, delimitedLineReader, RECORD_ACROSS_RANGES } from '../readers/csv';
+import { ReadContext } from '../readers/types';
+import { openFileStream } from '../localDisk';
 import type { SourceRecord } from '../readers/types';
 import { naturalCompare } from '../generations';
 import { chooseFields, noRecords, partialSettings, readInputs, statInputs } from './read';
@@ -66,9 +70,23 @@ export interface ParallelOptions extends AnalyzeOptions {
   mergeable?: boolean;
 }
 
-/** A local uncompressed JSON Lines file of at least two ranges: what can be cut at line breaks. */
+/**
+ * A local uncompressed JSON Lines, CSV or TSV file of at least two ranges: what can be cut at
+ * line breaks. A CSV line break may lie inside a quoted field: a range that ends inside one says
+ * so (csv.ts, RECORD_ACROSS_RANGES) and the file is read in one piece.
+ */
 function cuttable(options: Pick<ParallelOptions, 'minRangeBytes'>, kind: ReturnType<typeof formatFromPath>, size: number): boolean {
-  return kind?.format === 'jsonl' && !kind.compressed && size >= 2 * (options.minRangeBytes ?? MIN_RANGE_BYTES);
+  return (kind?.format === 'jsonl' || delimited(kind)) && !kind!.compressed && size >= 2 * (options.minRangeBytes ?? MIN_RANGE_BYTES);
+}
+
+/** CSV or TSV. */
+function delimited(kind: ReturnType<typeof formatFromPath>): kind is { format: 'csv' | 'tsv'; compressed: boolean } {
+  return kind?.format === 'csv' || kind?.format === 'tsv';
+}
+
+/** The header row of a local CSV or TSV file. */
+async function headerOf(file: string, format: 'csv' | 'tsv'): Promise<string[] | undefined> {
+  return delimitedHeader(openFileStream(file), new ReadContext({ format, compressed: false }), format === 'csv' ? ',' : '\t');
 }
 
 /**
@@ -137,15 +155,25 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   const pool = new AnalysisPool(options.analysisThread, jobs, options.signal);
   try {
     // The ranges of the large JSON Lines files (even, or cut where generations change), and the line each starts on.
+    // A CSV or TSV file's ranges after the first are read with its header row.
+    const headers = await Promise.all(ordered.map((input, i) => {
+      const kind = kinds[i];
+      return plan(i) && delimited(kind) ? headerOf(input.file, kind.format) : undefined;
+    }));
     const plans = await Promise.all(ordered.map(async (input, i) => {
       if (!plan(i)) return undefined;
+      const kind = kinds[i];
+      if (delimited(kind) && !headers[i]) return undefined;
       const parts = Math.max(1, Math.min(jobs, Math.floor(sizes[i]! / minRange)));
       const even = await lineRanges(input.file, sizes[i]!, parts);
-      return byGeneration ? generationRanges(input.file, even, generationOfLine(fields, input.display)) : even;
+      if (!byGeneration) return even;
+      const record = delimited(kind) ? delimitedLineReader(headers[i]!, kind.format === 'csv' ? ',' : '\t') : undefined;
+      return generationRanges(input.file, even, generationOfLine(fields, input.display, record));
     }));
-    if (byGeneration && plans[0]!.length < 2) return readInputs(inputs, options);
+    if (byGeneration && (plans[0]?.length ?? 0) < 2) return readInputs(inputs, options);
+    // Line numbers as the reader counts them: CSV and TSV count a lone CR as a line break too.
     const counts = await Promise.all(plans.map((ranges, i) =>
-      ranges ? Promise.all(ranges.slice(0, -1).map((range) => pool.run({ kind: 'count', file: ordered[i]!.file, range }).then((r) => (r as { lines: number }).lines))) : undefined,
+      ranges ? Promise.all(ranges.slice(0, -1).map((range) => pool.run({ kind: 'count', file: ordered[i]!.file, range, ...(delimited(kinds[i]) ? { carriageReturns: true } : {}) }).then((r) => (r as { lines: number }).lines))) : undefined,
     ));
     const tasks: { input: AnalyzeInput; options: ReadInputsOptions; bytes: number }[] = [];
     ordered.forEach((input, i) => {
@@ -156,7 +184,8 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
       }
       let line = 1;
       ranges.forEach((range, k) => {
-        tasks.push({ input: { file: input.file, display: input.display }, options: readOptions({ ...range, firstLine: line }), bytes: range.end - range.start });
+        const csv = delimited(kinds[i]) ? { last: k === ranges.length - 1, ...(k > 0 ? { header: headers[i]! } : {}) } : {};
+        tasks.push({ input: { file: input.file, display: input.display }, options: readOptions({ ...range, firstLine: line, ...csv }), bytes: range.end - range.start });
         line += counts[i]![k] ?? 0;
       });
     });
@@ -186,6 +215,11 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
         states[i] = state;
       }));
     } catch (e) {
+      if ((e as Error).name === RECORD_ACROSS_RANGES) {
+        // A CSV or TSV file cut inside a quoted field that holds a line break: read as one reading does.
+        await pool.close();
+        return readInputs(inputs, options);
+      }
       if (!byGeneration || (e as Error).name !== GENERATION_RETURNED) throw e;
       states.length = 0;
     }

@@ -19,7 +19,7 @@ port.on('message', (task: TaskMessage) => {
 
 async function run(task: TaskMessage): Promise<TaskResult> {
   try {
-    if (task.kind === 'count') return { kind: 'count', id: task.id, lines: await countLineBreaks(task.file, task.range) };
+    if (task.kind === 'count') return { kind: 'count', id: task.id, lines: await countLineBreaks(task.file, task.range, task.carriageReturns) };
     let options: ReadInputsOptions = task.options;
     if (task.span) {
       // A span of a gzip file: found in its text, then read as a range that starts there.

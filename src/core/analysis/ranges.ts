@@ -44,13 +44,22 @@ export async function lineRanges(file: string, size: number, parts: number): Pro
   return cuts.map((start, i) => ({ start, end: i + 1 < cuts.length ? cuts[i + 1]! : size }));
 }
 
-/** Line breaks (0x0A bytes) in bytes [start, end) of the file. */
-export async function countLineBreaks(file: string, range: { start: number; end: number }): Promise<number> {
+/**
+ * Line breaks (0x0A bytes) in bytes [start, end) of the file; with `carriageReturns`, a CR
+ * not followed by LF counts too, as the CSV reader counts lines (a range ends after an LF).
+ */
+export async function countLineBreaks(file: string, range: { start: number; end: number }, carriageReturns = false): Promise<number> {
   let count = 0;
+  let crAtEnd = false;
   for await (const chunk of openFileStream(file, range)) {
     const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) count++;
+    if (!carriageReturns || buf.length === 0) continue;
+    if (crAtEnd && buf[0] !== 10) count++;
+    for (let i = buf.indexOf(13); i !== -1 && i + 1 < buf.length; i = buf.indexOf(13, i + 1)) if (buf[i + 1] !== 10) count++;
+    crAtEnd = buf[buf.length - 1] === 13;
   }
+  if (crAtEnd) count++;
   return count;
 }
 
@@ -140,18 +149,26 @@ async function nextGenerationChange(file: string, at: number, groupOf: (line: st
   return undefined;
 }
 
-/** The generation of one line of a JSON Lines file, as the projection of its record gives it (undefined for a line without one). */
-export function generationOfLine(fields: FieldsUsed, display: string): (line: string) => string | undefined {
+/**
+ * The generation of one line of a JSON Lines file (or of a CSV or TSV file, read by `record`),
+ * as the projection of its record gives it (undefined for a line without one).
+ */
+export function generationOfLine(fields: FieldsUsed, display: string, record: (line: string) => Record<string, unknown> | undefined = jsonRecord): (line: string) => string | undefined {
   const project = makeProjector(projectionSpec(fields, display));
   return (line) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      return undefined;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    const p = project({ line: 0, value: value as Record<string, unknown> });
+    const value = record(line);
+    if (value === undefined) return undefined;
+    const p = project({ line: 0, value });
     return p && !p.malformed ? p.group : undefined;
   };
+}
+
+function jsonRecord(line: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

@@ -269,6 +269,10 @@ export interface ByteRange {
    * gzip file's decompressed text (gzipSpans.ts), whose end is known once it is read.
    */
   open?: () => AsyncIterable<Uint8Array>;
+  /** A CSV or TSV range after the first: the file's header row. */
+  header?: string[];
+  /** Whether the range ends where the file does (a CSV or TSV range that does not must end between records). */
+  last?: boolean;
 }
 
 /** What the projection of records needs to know of the fields. */

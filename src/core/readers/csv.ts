@@ -4,14 +4,14 @@
 // reader used (relax_quotes, skip_empty_lines, skip_records_with_error, max_record_size),
 // down to its quirks, so that files read the same as before.
 import { decodeInput } from './source';
-import { InputError, type ReadContext, type RecordBatch } from './types';
+import { DEFAULT_MAX_RECORD_LENGTH, InputError, type ReadContext, type RecordBatch } from './types';
 
 export async function* readDelimited(
   chunks: AsyncIterable<Uint8Array>,
   ctx: ReadContext,
   delimiter: ',' | '\t',
 ): AsyncGenerator<RecordBatch> {
-  const parser = new DelimitedParser(new RowBuilder(ctx), ctx, delimiter.charCodeAt(0));
+  const parser = new DelimitedParser(new RowBuilder(ctx, ctx.header), ctx, delimiter.charCodeAt(0));
   for await (const { text } of decodeInput(chunks, ctx, () => parser.line - 1)) {
     parser.push(text);
     yield* ctx.drain();
@@ -19,6 +19,9 @@ export async function* readDelimited(
   parser.end();
   yield* ctx.finish();
 }
+
+/** Error name: a CSV range ended inside a record (analysis/parallel.ts reads the file in one piece then). */
+export const RECORD_ACROSS_RANGES = 'RecordAcrossRanges';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -30,8 +33,8 @@ const LF = 0x0a;
  */
 class DelimitedParser {
   /** Line of the next character; `line - 1` line breaks have been read. */
-  line = 1;
-  private recordLine = 1;
+  line: number;
+  private recordLine: number;
   /** Characters before the current chunk, and the offset at which the current line starts. */
   private offset = 0;
   private lineStart = 0;
@@ -52,9 +55,11 @@ class DelimitedParser {
 
   constructor(
     private readonly rows: RowBuilder,
-    private readonly ctx: ReadContext,
+    private readonly ctx: Pick<ReadContext, 'addIssue' | 'maxRecordLength' | 'firstLine' | 'endsAtCut'>,
     private readonly delimiter: number,
-  ) {}
+  ) {
+    this.line = this.recordLine = ctx.firstLine;
+  }
 
   push(chunk: string): void {
     const s = this.normalize(chunk);
@@ -138,6 +143,10 @@ class DelimitedParser {
     if (this.quoteAtEnd) {
       this.quoteAtEnd = false;
       this.closeQuote(-1);
+    }
+    if (this.quoting && this.ctx.endsAtCut) {
+      // The range was cut inside a quoted field: its lines are not all records of their own.
+      throw Object.assign(new Error(`a quoted field opened at line ${this.quoteLine} goes on past the end of the range`), { name: RECORD_ACROSS_RANGES });
     }
     if (this.quoting) {
       this.ctx.addIssue(this.quoteLine, this.quoteColumn, 'a quoted field is never closed; everything after this quote was read as one field');
@@ -225,6 +234,53 @@ function utf8Length(s: string, from: number, to: number): number {
   return bytes;
 }
 
+/**
+ * Reads single lines of a CSV or TSV file with its header row, as the reader reads them: the
+ * record of a line that holds one whole record, else undefined (analysis/ranges.ts reads the
+ * generation of the lines near a cut this way).
+ */
+export function delimitedLineReader(header: string[], delimiter: ',' | '\t'): (line: string) => Record<string, unknown> | undefined {
+  let record: Record<string, unknown> | undefined;
+  let broken = false;
+  const sink = {
+    addRecord: (_line: number, value: Record<string, unknown>) => void (record = value),
+    addIssue: () => void (broken = true),
+    maxRecordLength: DEFAULT_MAX_RECORD_LENGTH,
+    firstLine: 1,
+    endsAtCut: false,
+  };
+  const rows = new RowBuilder(sink, header);
+  return (line) => {
+    record = undefined;
+    broken = false;
+    const parser = new DelimitedParser(rows, sink, delimiter.charCodeAt(0));
+    try {
+      parser.push(line + '\n');
+      parser.end();
+    } catch {
+      return undefined;
+    }
+    return broken ? undefined : record;
+  };
+}
+
+/**
+ * The header row of a CSV or TSV text as the reader reads it (before unique names are made),
+ * or undefined when it has none.
+ */
+export async function delimitedHeader(chunks: AsyncIterable<Uint8Array>, ctx: ReadContext, delimiter: ',' | '\t'): Promise<string[] | undefined> {
+  let header: string[] | undefined;
+  // Rows go nowhere but the first, kept as read.
+  const rows = { add: (row: string[]) => ((header ??= row.slice()), true) } as unknown as RowBuilder;
+  const parser = new DelimitedParser(rows, { addIssue: () => undefined, maxRecordLength: ctx.maxRecordLength, firstLine: 1, endsAtCut: false }, delimiter.charCodeAt(0));
+  for await (const { text } of decodeInput(chunks, ctx, () => parser.line - 1)) {
+    parser.push(text);
+    if (header) return header;
+  }
+  parser.end();
+  return header;
+}
+
 /** Turns rows into records keyed by the header, the first row. */
 class RowBuilder {
   width = 0;
@@ -236,7 +292,10 @@ class RowBuilder {
   private template: Record<string, unknown> = {};
   private hasProtoKey = false;
 
-  constructor(private readonly ctx: ReadContext) {}
+  /** `header`: the header row, when the rows given are all data (a range of the file). */
+  constructor(private readonly ctx: Pick<ReadContext, 'addRecord'>, header?: string[]) {
+    if (header) this.add(header, 0);
+  }
 
   /** False if the row has not as many fields as the header. */
   add(row: string[], line: number): boolean {

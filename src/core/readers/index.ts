@@ -59,7 +59,7 @@ export interface InputSource {
  */
 export async function* openInputRecords(input: InputSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
   if (options.range) {
-    if (input.open || options.format !== 'jsonl') throw new Error('openInputRecords: a byte range of a local JSON Lines file only');
+    if (input.open || (options.format !== 'jsonl' && options.format !== 'csv' && options.format !== 'tsv')) throw new Error('openInputRecords: a byte range of a local JSON Lines, CSV or TSV file only');
     if (options.range.open) {
       yield* readRecords(options.range.open(), { ...options, compressed: false });
       return;

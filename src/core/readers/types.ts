@@ -56,9 +56,10 @@ export interface ReadOptions {
    * Only bytes [start, end) of a local uncompressed JSON Lines file, `start` being the first
    * byte of line `firstLine` (a shard of the file: analysis/ranges.ts cuts them); or, with
    * `open`, the text it gives, beginning at line `firstLine` (a span of a gzip file's text,
-   * analysis/gzipSpans.ts).
+   * analysis/gzipSpans.ts). CSV and TSV ranges after the first carry the file's `header`
+   * row; a range that is not the file's `last` must end between records.
    */
-  range?: { start: number; end: number; firstLine: number; open?: () => AsyncIterable<Uint8Array> };
+  range?: { start: number; end: number; firstLine: number; open?: () => AsyncIterable<Uint8Array>; header?: string[]; last?: boolean };
 }
 
 /**
@@ -103,6 +104,10 @@ export class ReadContext {
   bytes = 0;
   /** The line the input starts on (1, or a range's first line). */
   readonly firstLine: number;
+  /** A CSV or TSV range's header row, read at the file's start. */
+  readonly header: string[] | undefined;
+  /** The input is a range that ends where another begins (ReadOptions.range, `last` false). */
+  readonly endsAtCut: boolean;
   recordsKey: string | undefined;
   private records: SourceRecord[] = [];
   private issues: RecordIssue[] = [];
@@ -114,6 +119,8 @@ export class ReadContext {
     this.maxRecordLength = Math.max(1, Math.floor(options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH));
     this.signal = options.signal;
     this.firstLine = options.range?.firstLine ?? 1;
+    this.header = options.range?.header;
+    this.endsAtCut = options.range !== undefined && options.range.last === false;
     const max = options.maxDecompressedBytes;
     this.maxDecompressedBytes = max !== undefined && max > 0 ? Math.max(1, Math.ceil(max)) : undefined;
   }

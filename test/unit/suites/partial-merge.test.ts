@@ -166,7 +166,8 @@ test('how a large file is cut: in even byte ranges when its whole state is kept,
   assert.equal(rangePlan({ mergeable: true }, jsonl, 8 * 1024 * 1024, false), undefined, 'under two ranges of 8 MB');
   assert.equal(rangePlan({ minRangeBytes: 2048 }, jsonl, 4096, false), 'generations');
   assert.equal(rangePlan({ mergeable: true }, { format: 'jsonl', compressed: true }, big, false), undefined, 'gzip is read from its start');
-  assert.equal(rangePlan({ mergeable: true }, { format: 'csv', compressed: false }, big, false), undefined);
+  assert.equal(rangePlan({ mergeable: true }, { format: 'json', compressed: false }, big, false), undefined, 'one JSON document');
+  assert.equal(rangePlan({ mergeable: true }, { format: 'parquet', compressed: false }, big, false), undefined);
 });
 
 test('--jobs: a gzip file read in spans by 2 and 4 threads gives the same JSON as one reading (every role; malformed lines; several gzip members; interleaved generations)', { skip: !fs.existsSync(threadScript) && 'dist/analysis-thread.js is not built (npm run build)' }, async () => {
@@ -201,11 +202,60 @@ test('--jobs: a gzip file read in spans by 2 and 4 threads gives the same JSON a
   await same(gz('interleaved.jsonl.gz', [...halves.map((h) => h[0]!), ...halves.map((h) => h[1]!)].flat().join('\n') + '\n'), 'interleaved');
 });
 
-test('--jobs: a gzip file is cut in spans only in a plain analysis of it alone', () => {
+test('--jobs: CSV and TSV files cut at line breaks give the same JSON as one reading (every role; quoted line breaks; lone CRs; rows of the wrong width)', { skip: !fs.existsSync(threadScript) && 'dist/analysis-thread.js is not built (npm run build)' }, async () => {
+  const cell = (v: unknown, sep: string) => {
+    const t = typeof v === 'string' ? v : JSON.stringify(v);
+    return /["\n\r]/.test(t) || t.includes(sep) ? `"${t.replace(/"/g, '""')}"` : t;
+  };
+  /** The scenario's single file as CSV or TSV; `odd(i)` may rewrite row i (a text with a line break, a lone CR, a short row). */
+  const delimitedFile = (name: string, sep: ',' | '\t', odd: (row: string, i: number) => string = (r) => r) => {
+    const records = fs.readFileSync(oneFile(name), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const keys = [...new Set(records.flatMap((r) => Object.keys(r)))];
+    const rows = records.map((r, i) => odd(keys.map((k) => cell(r[k] ?? '', sep)).join(sep), i));
+    const file = path.join(tmp, `${name}-${Math.random().toString(36).slice(2)}.${sep === ',' ? 'csv' : 'tsv'}`);
+    fs.writeFileSync(file, [keys.join(sep), ...rows].join('\r\n') + '\r\n');
+    return file;
+  };
+  const same = async (file: string, what: string) => {
+    const inputs = inputsOf([file]);
+    const want = formatJson((await analyzeFiles(inputs)).report);
+    for (const jobs of [2, 4]) {
+      // Ranges of at least a tenth of the file, so the small ones are cut too.
+      const minRangeBytes = Math.min(2048, Math.floor(fs.statSync(file).size / 10));
+      for (const mergeable of [false, true]) assert.equal(json(await readInParallel(inputs, { jobs, analysisThread: threadScript, minRangeBytes, mergeable })), want, `${what}, ${jobs} threads${mergeable ? ', mergeable' : ''}`);
+    }
+    return want;
+  };
+  for (const s of SCENARIOS) await same(delimitedFile(s.name, ','), `${s.name} as CSV`);
+  await same(delimitedFile('biased-decisions', '\t'), 'TSV');
+  // Texts holding line breaks in quotes (a cut may fall inside one: the file is then read in one piece),
+  // rows ending in a lone CR, and short rows reported at their lines.
+  const odd = (row: string, i: number) => (i % 53 === 7 ? row.replace(/^[^,]*/, (c) => `"${c.replace(/"/g, '""')}\nsecond line of the cell"`) : i % 61 === 5 ? row + '\rw1,w2' : i % 67 === 3 ? 'only one field' : row);
+  const report = JSON.parse(await same(delimitedFile('ngram-self-training', ',', odd), 'odd rows')) as { inputs: { malformed: number; malformedLines?: number[] }[] };
+  assert.ok(report.inputs[0]!.malformed > 3, 'the short rows are counted');
+  // Every text quoted across lines: most cuts fall inside a record.
+  await same(delimitedFile('ngram-self-training', ',', (row, i) => (i % 2 === 0 ? row.replace(/^[^,]*/, (c) => `"${c}\n${c}"`) : row)), 'quoted line breaks everywhere');
+});
+
+test('--jobs: how a file is cut by its format: a gzip file in spans only in a plain analysis of it alone, CSV and TSV as JSON Lines', () => {
   const gz = { format: 'jsonl' as const, compressed: true };
   assert.equal(rangePlan({ minRangeBytes: 2048 }, gz, 10, false), 'spans');
   assert.equal(rangePlan({ minRangeBytes: 2048, mergeable: true }, gz, 1 << 30, false), undefined);
   assert.equal(rangePlan({ minRangeBytes: 2048 }, gz, 1 << 30, true), undefined);
+  // CSV and TSV as JSON Lines; compressed ones are read whole.
+  for (const format of ['csv', 'tsv'] as const) {
+    assert.equal(rangePlan({ minRangeBytes: 2048 }, { format, compressed: false }, 4096, false), 'generations');
+    assert.equal(rangePlan({ minRangeBytes: 2048, mergeable: true }, { format, compressed: false }, 4096, false), 'bytes');
+    assert.equal(rangePlan({ minRangeBytes: 2048 }, { format, compressed: true }, 1 << 30, false), undefined);
+  }
+});
+
+test('line breaks of a range as the CSV reader counts them: a lone CR too, also at the end of a chunk', async () => {
+  const file = path.join(tmp, 'carriage-returns.csv');
+  fs.writeFileSync(file, 'x'.repeat(1024 * 1024 - 1) + '\ry\nz\r\r\nw');
+  const range = { start: 0, end: fs.statSync(file).size };
+  assert.equal(await countLineBreaks(file, range), 2);
+  assert.equal(await countLineBreaks(file, range, true), 4);
 });
 
 describe('ranges cut where the generation changes', () => {
