@@ -260,7 +260,8 @@ function wholeGenerations(states: readonly PartialState[]): boolean {
 async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFromPath>, size: number, options: ParallelOptions): Promise<PartialAnalysis> {
   const inflated = await estimateInflatedSize(input.file, size);
   const jobs = threadsFor(options.jobs, inflated, options.minRangeBytes ?? MIN_RANGE_BYTES);
-  if (jobs < 2) return readInputs([input], options);
+  // A file that likely inflates past the size limit: one reading stops at the limit and says so.
+  if (jobs < 2 || (options.maxFileBytes && options.maxFileBytes > 0 && inflated > options.maxFileBytes)) return readInputs([input], options);
   const fields = await detectFirst(input, kind, options, false);
   if (!fields?.roles.group) return readInputs([input], options);
   const settings = partialSettings(options);

@@ -189,6 +189,8 @@ test('--jobs: a gzip file read in spans by 2 and 4 threads gives the same JSON a
   const abort = new AbortController();
   const textGz = path.join(tmp, 'ngram-self-training-all.jsonl.gz');
   await assert.rejects(readInParallel(inputsOf([textGz]), { jobs: 2, analysisThread: threadScript, minRangeBytes: 2048, signal: abort.signal, onProgress: () => abort.abort() }), { name: 'AbortError' });
+  // Past the size limit once inflated: the message of one reading.
+  await assert.rejects(readInParallel(inputsOf([textGz]), { jobs: 2, analysisThread: threadScript, minRangeBytes: 2048, maxFileBytes: 100_000 }), { name: 'InputError', message: /decompresses to more than/ });
   const text = fs.readFileSync(oneFile('ngram-self-training'), 'utf8').split('\n');
   // Malformed and blank lines in every span, reported at their lines; the file in three members.
   const broken = text.map((l, i) => (i % 97 === 5 ? '{"generation": "g1", "output": ' : i % 89 === 3 ? '' : l)).join('\n');
