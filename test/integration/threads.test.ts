@@ -1,11 +1,13 @@
 // Reading on several threads in the extension host: the analysis worker cuts a large JSON
-// Lines file with a generation field where its generation changes and reads the parts on the
+// Lines file (gzip too) or CSV file with a generation field where its generation changes and reads the parts on the
 // analysis threads beside it (dist/analysis-thread.js), with the report of one reading; the
 // collapseLens.analysisThreads setting reaches the worker.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/host/analyzer';
 import { spawnAnalysisWorker } from '../../src/host/platform';
@@ -69,6 +71,27 @@ describe('reading on several threads', () => {
     assert.deepEqual(result(two).result.report, result(one).result.report);
     assert.equal(result(two).result.report.groups.length, 3);
     assert.ok(records.some((n) => n > 0), 'progress counts records while the threads read');
+  });
+
+  it('the same file gzipped, and as CSV, in parts on two threads: the report of one reading', async function () {
+    this.timeout(180_000);
+    const ext = vscode.extensions.getExtension('collapse-lens.collapse-lens')!;
+    const script = vscode.Uri.joinPath(ext.extensionUri, 'dist', 'worker.js').fsPath;
+    const gz = path.join(dir, 'generations.jsonl.gz');
+    await pipeline(fs.createReadStream(file), zlib.createGzip(), fs.createWriteStream(gz));
+    const csv = path.join(dir, 'generations.csv');
+    const rows = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => {
+      const r = JSON.parse(l) as { id: number; generation: number; output: string };
+      // Longer outputs than the JSON Lines', so the file is over two parts' 16 MB too.
+      return `${r.id},${r.generation},${r.output} ${r.output.slice(0, 40)}`;
+    });
+    fs.writeFileSync(csv, ['id,generation,output', ...rows].join('\n') + '\n');
+    const pool = new AnalysisWorkerPool(() => spawnAnalysisWorker(script));
+    for (const input of [{ file: gz, display: 'generations.jsonl.gz' }, { file: csv, display: 'generations.csv' }]) {
+      const [one, two] = await pool.run([{ inputs: [input], options: { jobs: 1 } }, { inputs: [input], options: { jobs: 2 } }]).done;
+      assert.deepEqual(result(two).result.report, result(one).result.report, input.display);
+      assert.equal(result(two).result.report.groups.length, 3, input.display);
+    }
   });
 
   it('the files of a set that changed are read on analysis threads, a thread per 8 MB at most', async function () {
