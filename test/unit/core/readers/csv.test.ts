@@ -1,7 +1,7 @@
 // CSV and TSV (src/core/readers/csv.ts).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { castCell, uniqueNames } from '../../../../src/core/readers/csv';
+import { uniqueNames } from '../../../../src/core/readers/csv';
 import { inputError } from '../../support';
 import { lines, readAll, readFixture, values } from './support';
 
@@ -68,27 +68,6 @@ describe('CSV and TSV', () => {
     assert.equal(Object.getPrototypeOf(r.records[0].value), Object.prototype);
   });
 
-  test('cell casting', () => {
-    assert.equal(castCell(''), null);
-    assert.equal(castCell('0'), 0);
-    assert.equal(castCell('-12.5'), -12.5);
-    assert.equal(castCell('3e-2'), 0.03);
-    assert.equal(castCell('.5'), 0.5);
-    assert.equal(castCell('1.'), 1);
-    assert.equal(castCell(' 7 '), 7);
-    assert.equal(castCell('007'), '007');
-    assert.equal(castCell('+1'), '+1');
-    assert.equal(castCell('1e999'), '1e999');
-    assert.equal(castCell('0x10'), '0x10');
-    assert.equal(castCell('1,5'), '1,5');
-    assert.equal(castCell('Infinity'), 'Infinity');
-    assert.equal(castCell('true'), 'true');
-    assert.deepEqual(castCell('[1, 2.5, -3e1]'), [1, 2.5, -30]);
-    assert.deepEqual(castCell('[]'), []);
-    assert.equal(castCell('[1, "a"]'), '[1, "a"]');
-    assert.equal(castCell('[1, 2'), '[1, 2');
-    assert.equal(castCell('[[1]]'), '[[1]]');
-  });
 
   test('a quote left open in a large file stops at the record limit instead of reading the rest into memory', async () => {
     await inputError(readAll(`a,b\n1,x\n2,"${'x'.repeat(500)}\n`.repeat(3), 'csv', { maxRecordLength: 100, chunk: 64 }), /has a record longer than 100 characters starting at line 3; is a quote left open\?/);
