@@ -18,7 +18,8 @@
 //   the reading on the analysis thread)
 //   BENCH_CASES=scaling: the text case with --jobs 1, 2, 4, … up to the cores (BENCH_SCALING_ROUNDS
 //   rounds, interleaved; scaling-files: its 12 files, after text-gens-12,text-files-12;
-//   scaling-gz: the text-gens-12 file gzipped, read in spans; scaling-csv: the labels case's CSV), with the
+//   scaling-gz: the text-gens-12 file gzipped, read in spans; scaling-csv: the labels case's CSV; scaling-parquet: the
+//   parquet case's file, after BENCH_CASES=parquet), with the
 //   speed-up against one thread and a check that every count gives the same metrics
 //   BENCH_CASES=batch,batch-flat: an OpenAI Batch API output file of ~BENCH_BATCH_MB (200) MB and
 //   the same texts as flat JSONL ({"output": …}), to compare what the nested layout costs
@@ -308,13 +309,13 @@ for (const c of cases) {
     console.log(JSON.stringify({ case: c, ms: line.ms, peakRssMb: line.peakRssMb }));
     continue;
   }
-  const scaling = /^scaling(?:-(files|gz|csv))?$/.exec(c);
+  const scaling = /^scaling(?:-(files|gz|csv|parquet))?$/.exec(c);
   if (scaling) {
     // The text case (or its 12 files, `scaling-files`, or its 12 generations gzipped, `scaling-gz`)
     // with 1, 2, 4, … threads up to the cores, interleaved over BENCH_SCALING_ROUNDS rounds: time,
     // CPU, peak RSS and speed-up against one.
-    const file = scaling[1] === 'files' ? filesFolder(12) : scaling[1] === 'gz' ? generationFile(12) + '.gz' : scaling[1] === 'csv' ? files.labels : textFile;
-    const measured = scaling[1] === 'csv' ? 'labels' : 'text';
+    const file = scaling[1] === 'files' ? filesFolder(12) : scaling[1] === 'gz' ? generationFile(12) + '.gz' : scaling[1] === 'csv' ? files.labels : scaling[1] === 'parquet' ? parquetFile : textFile;
+    const measured = scaling[1] === 'csv' ? 'labels' : scaling[1] === 'parquet' ? 'parquet-analyze' : 'text';
     if (scaling[1] === 'gz' && !fs.existsSync(file) && fs.existsSync(generationFile(12))) {
       await pipeline(fs.createReadStream(generationFile(12)), zlib.createGzip({ level: 6 }), fs.createWriteStream(file + '.tmp'));
       fs.renameSync(file + '.tmp', file);

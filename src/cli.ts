@@ -69,11 +69,11 @@ Analyze options:
   --max-file-size MB              refuse files larger than MB megabytes, on disk or once
                                   decompressed (default: no limit)
   -j, --jobs N                    threads that read the inputs: several files, and parts of a
-                                  large JSON Lines (gzip too), CSV or TSV file (cut where its
-                                  generation changes), at once, each thread alone (default: the
-                                  cores, at most one per GiB of memory; 1 on two cores, where one
-                                  reading parses on a second thread); the report is the same for
-                                  any N
+                                  large JSON Lines (gzip too), CSV, TSV or Parquet file (cut
+                                  where its generation changes), at once, each thread alone
+                                  (default: the cores, at most one per GiB of memory; 1 on two
+                                  cores, where one reading parses on a second thread); the
+                                  report is the same for any N
 
 Partial results (one shard per machine or process, merged at the end):
   partial takes the options above that say what to read (fields, --config, --lowercase,

@@ -92,7 +92,7 @@ async function runJobs(request: StartAnalysisRequest): Promise<void> {
       const analysisThread = analysisThreadScript();
       const analyzeInputs = inputs.map(toAnalyzeInput);
       // collapseLens.analysisThreads, or every core past two (parallel.ts `defaultJobs`): a
-      // large JSON Lines, CSV or TSV file read whole is cut where its generation changes, and the files of
+      // large JSON Lines, CSV, TSV or Parquet file read whole is cut where its generation changes, and the files of
       // a set that changed are read several at once, each thread alone.
       const threads = options.jobs ?? defaultThreads();
       const analyzeOptions = {

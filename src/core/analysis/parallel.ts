@@ -10,16 +10,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AnalyzeOptions } from '../options';
 import { formatFromPath, openInputRecords } from '../readers/index';
-import { delimitedHeader, delimitedLineReader, RECORD_ACROSS_RANGES } from '../readers/csv';
-import { ReadContext } from '../readers/types';
+import { delimitedHeader, delimitedLineReader } from '../readers/csv';
+import { READ_WHOLE, ReadContext } from '../readers/types';
 import { openFileStream } from '../localDisk';
 import type { SourceRecord } from '../readers/types';
 import { naturalCompare } from '../generations';
-import { chooseFields, noRecords, partialSettings, readInputs, statInputs } from './read';
+import { chooseFields, noRecords, partialSettings, projectionSpec, readInputs, statInputs } from './read';
+import { makeProjector } from './project';
+import { compileFieldPath } from '../fieldPath';
 import type { AnalyzeInput, ReadInputsOptions } from './read';
 import { sampleOffThread } from './offThread';
 import { GENERATION_RETURNED } from './builder';
-import { generationOfLine, generationRanges, lineRanges } from './ranges';
+import { generationOfLine, generationRanges, lineRanges, parquetRowRanges } from './ranges';
 import { groupKey, mergePartials, partialFromState } from './partial';
 import { AnalysisPool } from './analysisPool';
 import { estimateInflatedSize, spanWindows } from './gzipSpans';
@@ -73,10 +75,11 @@ export interface ParallelOptions extends AnalyzeOptions {
 /**
  * A local uncompressed JSON Lines, CSV or TSV file of at least two ranges: what can be cut at
  * line breaks. A CSV line break may lie inside a quoted field: a range that ends inside one says
- * so (csv.ts, RECORD_ACROSS_RANGES) and the file is read in one piece.
+ * so (READ_WHOLE) and the file is read in one piece. A Parquet file is cut into ranges of
+ * rows, near even shares of its row groups' bytes.
  */
 function cuttable(options: Pick<ParallelOptions, 'minRangeBytes'>, kind: ReturnType<typeof formatFromPath>, size: number): boolean {
-  return (kind?.format === 'jsonl' || delimited(kind)) && !kind!.compressed && size >= 2 * (options.minRangeBytes ?? MIN_RANGE_BYTES);
+  return (kind?.format === 'jsonl' || kind?.format === 'parquet' || delimited(kind)) && !kind!.compressed && size >= 2 * (options.minRangeBytes ?? MIN_RANGE_BYTES);
 }
 
 /** CSV or TSV. */
@@ -165,6 +168,7 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
       const kind = kinds[i];
       if (delimited(kind) && !headers[i]) return undefined;
       const parts = Math.max(1, Math.min(jobs, Math.floor(sizes[i]! / minRange)));
+      if (kind?.format === 'parquet') return parquetRowRanges(input.file, parts, byGeneration ? recordGeneration(fields, input.display) : undefined);
       const even = await lineRanges(input.file, sizes[i]!, parts);
       if (!byGeneration) return even;
       const record = delimited(kind) ? delimitedLineReader(headers[i]!, kind.format === 'csv' ? ',' : '\t') : undefined;
@@ -173,7 +177,7 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
     if (byGeneration && (plans[0]?.length ?? 0) < 2) return readInputs(inputs, options);
     // Line numbers as the reader counts them: CSV and TSV count a lone CR as a line break too.
     const counts = await Promise.all(plans.map((ranges, i) =>
-      ranges ? Promise.all(ranges.slice(0, -1).map((range) => pool.run({ kind: 'count', file: ordered[i]!.file, range, ...(delimited(kinds[i]) ? { carriageReturns: true } : {}) }).then((r) => (r as { lines: number }).lines))) : undefined,
+      ranges && kinds[i]?.format !== 'parquet' ? Promise.all(ranges.slice(0, -1).map((range) => pool.run({ kind: 'count', file: ordered[i]!.file, range, ...(delimited(kinds[i]) ? { carriageReturns: true } : {}) }).then((r) => (r as { lines: number }).lines))) : undefined,
     ));
     const tasks: { input: AnalyzeInput; options: ReadInputsOptions; bytes: number }[] = [];
     ordered.forEach((input, i) => {
@@ -185,8 +189,11 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
       let line = 1;
       ranges.forEach((range, k) => {
         const csv = delimited(kinds[i]) ? { last: k === ranges.length - 1, ...(k > 0 ? { header: headers[i]! } : {}) } : {};
-        tasks.push({ input: { file: input.file, display: input.display }, options: readOptions({ ...range, firstLine: line, ...csv }), bytes: range.end - range.start });
-        line += counts[i]![k] ?? 0;
+        // A Parquet range is rows; its records' lines are their row numbers in the file.
+        const parquet = kinds[i]?.format === 'parquet';
+        const bytes = parquet ? Math.round((sizes[i]! * (range.end - range.start)) / ranges[ranges.length - 1]!.end) : range.end - range.start;
+        tasks.push({ input: { file: input.file, display: input.display }, options: readOptions({ ...range, firstLine: parquet ? range.start + 1 : line, ...csv }), bytes });
+        line += counts[i]?.[k] ?? 0;
       });
     });
 
@@ -215,8 +222,9 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
         states[i] = state;
       }));
     } catch (e) {
-      if ((e as Error).name === RECORD_ACROSS_RANGES) {
-        // A CSV or TSV file cut inside a quoted field that holds a line break: read as one reading does.
+      if ((e as Error).name === READ_WHOLE) {
+        // A CSV or TSV file cut inside a quoted field that holds a line break, a Parquet row group
+        // that fails to decode: read as one reading does, which says what it skips.
         await pool.close();
         return readInputs(inputs, options);
       }
@@ -230,6 +238,11 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
       return readInputs(inputs, options);
     }
     const merged = mergePartials(states.map((s) => partialFromState(s)));
+    // A Parquet file's ranges counted rows; the file is its bytes on disk, as one reading reports it.
+    ordered.forEach((input, i) => {
+      const f = kinds[i]?.format === 'parquet' && plans[i] && plans[i]!.length > 1 ? merged.files.find((m) => m.summary.file === input.display) : undefined;
+      if (f) f.summary.bytes = sizes[i]!;
+    });
     for (const f of merged.files) if (f.summary.records === 0) throw noRecords(f.summary.file, f.summary.format, f.summary.malformed, f.issues[0]);
     merged.files.sort((a, b) => naturalCompare(a.summary.file, b.summary.file));
     return merged;
@@ -307,6 +320,22 @@ async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFrom
   } finally {
     await pool.close();
   }
+}
+
+/** What a Parquet file's cuts read of its rows: the top-level columns of the generation path (and of the variant's), and the generation of a record. */
+function recordGeneration(fields: FieldsUsed, display: string): { columns: string[]; groupOf: (record: Record<string, unknown>) => string | undefined } {
+  const top = (p: string | undefined) => {
+    const first = p ? compileFieldPath(p).segments[0] : undefined;
+    return first?.kind === 'member' ? [first.name] : [];
+  };
+  const project = makeProjector(projectionSpec(fields, display));
+  return {
+    columns: [...top(fields.paths.group), ...top(fields.variant?.path)],
+    groupOf: (value) => {
+      const p = project({ line: 0, value });
+      return p && !p.malformed ? p.group : undefined;
+    },
+  };
 }
 
 /** The fields, detected on the first records of the first file; undefined when it has none to detect on. */

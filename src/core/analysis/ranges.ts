@@ -3,7 +3,9 @@
 // range's records carry their line numbers in the whole file.
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { openFileStream } from '../localDisk';
+import { openFileSource, openFileStream } from '../localDisk';
+import { parquetRowGroups, parquetRows } from '../readers/parquet';
+import type { RandomAccessSource } from '../readers/types';
 import { makeProjector } from './project';
 import { projectionSpec } from './read';
 import type { FieldsUsed } from './partial';
@@ -171,4 +173,76 @@ function jsonRecord(line: string): Record<string, unknown> | undefined {
     return undefined;
   }
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Most rows looked at from a cut of a Parquet file for the next change of generation before the cut is dropped. */
+export const GENERATION_SCAN_ROWS = 1 << 20;
+
+/**
+ * Rows [start, end) of a Parquet file for `parts` threads: cut near an even share of the
+ * bytes of its row groups, and with `groupOf` (the generation of a record holding the
+ * columns `columns`) moved forward to the first row whose generation differs from the one
+ * before (rows without one passed over), within GENERATION_SCAN_ROWS, as generationRanges
+ * does for lines. Rows are read only around the cuts, and only those columns.
+ */
+export async function parquetRowRanges(
+  file: string,
+  parts: number,
+  generation?: { columns: string[]; groupOf: (record: Record<string, unknown>) => string | undefined },
+  maxScan = GENERATION_SCAN_ROWS,
+): Promise<{ start: number; end: number }[]> {
+  const source = await openFileSource(file);
+  try {
+    const groups = await parquetRowGroups(source);
+    const totalRows = groups.reduce((a, g) => a + g.rows, 0);
+    const totalBytes = groups.reduce((a, g) => a + g.bytes, 0);
+    const groupEnds: number[] = [];
+    for (const g of groups) groupEnds.push((groupEnds[groupEnds.length - 1] ?? 0) + g.rows);
+    const cuts: number[] = [0];
+    for (let k = 1; k < parts; k++) {
+      // The row at an even share of the bytes, within its row group in proportion.
+      const target = (totalBytes * k) / parts;
+      let bytes = 0;
+      let row = totalRows;
+      for (let g = 0, first = 0; g < groups.length; first += groups[g]!.rows, g++) {
+        const b = groups[g]!.bytes;
+        if (bytes + b >= target) {
+          row = first + Math.round((groups[g]!.rows * (target - bytes)) / Math.max(1, b));
+          break;
+        }
+        bytes += b;
+      }
+      let cut: number | undefined = Math.max(row, cuts[cuts.length - 1]!);
+      if (generation && cut > 0 && cut < totalRows) cut = await nextRowChange(source, cut, groupEnds, generation, maxScan);
+      if (cut !== undefined && cut > cuts[cuts.length - 1]! && cut < totalRows) cuts.push(cut);
+    }
+    return cuts.map((start, i) => ({ start, end: i + 1 < cuts.length ? cuts[i + 1]! : totalRows }));
+  } finally {
+    await source.close();
+  }
+}
+
+/** The first row at or after `at` whose generation differs from the one before it, read a row group at a time. */
+async function nextRowChange(
+  source: RandomAccessSource,
+  at: number,
+  groupEnds: readonly number[],
+  generation: { columns: string[]; groupOf: (record: Record<string, unknown>) => string | undefined },
+  maxScan: number,
+): Promise<number | undefined> {
+  let previous = generation.groupOf((await parquetRows(source, generation.columns, at - 1, at))[0] ?? {});
+  for (let from = at; from < at + maxScan;) {
+    const end = groupEnds.find((e) => e > from);
+    if (end === undefined) return undefined;
+    const to = Math.min(end, at + maxScan);
+    const records = await parquetRows(source, generation.columns, from, to);
+    for (let i = 0; i < records.length; i++) {
+      const group = generation.groupOf(records[i]!);
+      if (group === undefined) continue;
+      if (previous !== undefined && group !== previous) return from + i;
+      previous = group;
+    }
+    from = to;
+  }
+  return undefined;
 }

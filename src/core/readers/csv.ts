@@ -5,7 +5,7 @@
 // down to its quirks, so that files read the same as before.
 import { castCell } from './cells';
 import { decodeInput } from './source';
-import { DEFAULT_MAX_RECORD_LENGTH, InputError, type ReadContext, type RecordBatch } from './types';
+import { DEFAULT_MAX_RECORD_LENGTH, InputError, READ_WHOLE, type ReadContext, type RecordBatch } from './types';
 
 export async function* readDelimited(
   chunks: AsyncIterable<Uint8Array>,
@@ -20,9 +20,6 @@ export async function* readDelimited(
   parser.end();
   yield* ctx.finish();
 }
-
-/** Error name: a CSV range ended inside a record (analysis/parallel.ts reads the file in one piece then). */
-export const RECORD_ACROSS_RANGES = 'RecordAcrossRanges';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -147,7 +144,7 @@ class DelimitedParser {
     }
     if (this.quoting && this.ctx.endsAtCut) {
       // The range was cut inside a quoted field: its lines are not all records of their own.
-      throw Object.assign(new Error(`a quoted field opened at line ${this.quoteLine} goes on past the end of the range`), { name: RECORD_ACROSS_RANGES });
+      throw Object.assign(new Error(`a quoted field opened at line ${this.quoteLine} goes on past the end of the range`), { name: READ_WHOLE });
     }
     if (this.quoting) {
       this.ctx.addIssue(this.quoteLine, this.quoteColumn, 'a quoted field is never closed; everything after this quote was read as one field');

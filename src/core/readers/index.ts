@@ -58,6 +58,17 @@ export interface InputSource {
  * ranges; a file from another source is collected into memory first (the caller bounds its size).
  */
 export async function* openInputRecords(input: InputSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
+  if (options.range && options.format === 'parquet') {
+    // Rows, not bytes: a part of a local Parquet file.
+    if (input.open) throw new Error('openInputRecords: rows of a local Parquet file only');
+    const source = await openFileSource(input.file);
+    try {
+      yield* readParquet(source, new ReadContext(options), {}, options.range);
+    } finally {
+      await source.close();
+    }
+    return;
+  }
   if (options.range) {
     if (input.open || (options.format !== 'jsonl' && options.format !== 'csv' && options.format !== 'tsv')) throw new Error('openInputRecords: a byte range of a local JSON Lines, CSV or TSV file only');
     if (options.range.open) {

@@ -14,7 +14,7 @@
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema, readOffsetIndex } from 'hyparquet';
 import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup, SchemaTree } from 'hyparquet';
 import { compressors as decompressors } from 'hyparquet-compressors';
-import { InputError, type RandomAccessSource, type ReadContext, type RecordBatch } from './types';
+import { InputError, READ_WHOLE, type RandomAccessSource, type ReadContext, type RecordBatch } from './types';
 
 export type { RandomAccessSource };
 
@@ -74,7 +74,11 @@ export interface ParquetSlicing {
   sliceRows?: number;
 }
 
-export async function* readParquet(source: RandomAccessSource, ctx: ReadContext, slicing: ParquetSlicing = {}): AsyncGenerator<RecordBatch> {
+/**
+ * The records of a Parquet file, or of its rows [range.start, range.end) (a part of the file
+ * read by one thread: analysis/parallel.ts); a record's line is its row number in the file.
+ */
+export async function* readParquet(source: RandomAccessSource, ctx: ReadContext, slicing: ParquetSlicing = {}, range?: { start: number; end: number }): AsyncGenerator<RecordBatch> {
   const sliceAbove = slicing.sliceAbove ?? SLICE_ABOVE;
   const sliceRows = Math.max(1, Math.floor(slicing.sliceRows ?? SLICE_ROWS));
   ctx.checkAborted();
@@ -91,18 +95,29 @@ export async function* readParquet(source: RandomAccessSource, ctx: ReadContext,
   const groups = metadata.row_groups;
 
   let groupStart = 0;
+  // Progress of a range counts from its first row group.
+  let firstByte: number | undefined;
   for (let g = 0; g < groups.length; g++) {
     ctx.checkAborted();
     const group = groups[g]!;
     const rows = Number(group.num_rows);
     const span = byteSpan(group.columns);
     if (rows <= 0) continue;
+    if (range && (groupStart + rows <= range.start || groupStart >= range.end)) {
+      groupStart += rows;
+      continue;
+    }
+    firstByte ??= range ? span.start : 0;
     const damage = span.end > size
       ? `its data ends at byte ${span.end}, past the end of the file (${size} bytes); the file is probably truncated`
       : unknownColumn(tree, group, columns);
     const pages = !damage && sliceAbove > 0 && rows > sliceAbove ? await pageLayout(file, group, columns) : undefined;
-    const ends = pages ? sliceEnds(rows, sliceRows, pages) : [rows];
-    for (let s = 0, start = 0; s < ends.length; start = ends[s++]!) {
+    let ends = pages ? sliceEnds(rows, sliceRows, pages) : [rows];
+    // The rows of the range in this group: [from, to), the slices cut to them.
+    const from = range ? Math.max(0, range.start - groupStart) : 0;
+    const to = range ? Math.min(rows, range.end - groupStart) : rows;
+    if (range) ends = [...ends.filter((e) => e > from && e < to), to];
+    for (let s = 0, start = from; s < ends.length; start = ends[s++]!) {
       const end = ends[s]!;
       let objects: Record<string, unknown>[];
       try {
@@ -121,6 +136,8 @@ export async function* readParquet(source: RandomAccessSource, ctx: ReadContext,
         if (objects.length !== end - start) throw new Error(`expected ${end - start} rows, decoded ${objects.length}`);
       } catch (error) {
         if (error instanceof InputError) throw error;
+        // One reading says which rows of the group it skips; a part of the file cannot.
+        if (range) throw Object.assign(new Error(`row group ${g + 1} could not be read: ${describeReadError(error)}`), { name: READ_WHOLE });
         const first = groupStart + start + 1;
         const skipped = first === groupStart + rows ? `row ${first} is` : `rows ${first}–${groupStart + rows} are`;
         ctx.addIssue(first, 1, `row group ${g + 1} could not be read: ${describeReadError(error)}; ${skipped} skipped`);
@@ -130,17 +147,40 @@ export async function* readParquet(source: RandomAccessSource, ctx: ReadContext,
       for (let i = 0; i < objects.length; i++) {
         ctx.addRecord(groupStart + start + i + 1, toRecord(objects[i]!));
         if (ctx.hasReady) {
-          ctx.bytes = Math.max(ctx.bytes, Math.min(size, Math.round(span.start + ((span.end - span.start) * (start + i + 1)) / rows)));
+          ctx.bytes = Math.max(ctx.bytes, Math.min(size, Math.round(span.start + ((span.end - span.start) * (start + i + 1)) / rows)) - firstByte);
           yield* ctx.drain();
         }
       }
     }
-    ctx.bytes = Math.max(ctx.bytes, Math.min(size, span.end));
+    ctx.bytes = Math.max(ctx.bytes, Math.min(size, span.end) - firstByte);
     groupStart += rows;
     yield* ctx.drain();
   }
-  ctx.bytes = size;
+  ctx.bytes = range ? ctx.bytes : size;
   yield* ctx.finish();
+}
+
+/** The row groups of a Parquet file: their rows, and the bytes of their column chunks (to cut the file into ranges of rows). */
+export async function parquetRowGroups(source: RandomAccessSource): Promise<{ rows: number; bytes: number }[]> {
+  const size = source.byteLength;
+  const file: AsyncBuffer = { byteLength: size, slice: (start, end = size) => source.read(Math.max(0, start), Math.min(end, size)) };
+  const metadata = await readFooter(source, file);
+  return metadata.row_groups.map((g) => {
+    const span = byteSpan(g.columns);
+    return { rows: Number(g.num_rows), bytes: Math.max(0, span.end - span.start) };
+  });
+}
+
+/** Rows [start, end) of a Parquet file with only the top-level `columns`, as records the way readParquet makes them. */
+export async function parquetRows(source: RandomAccessSource, columns: string[], start: number, end: number): Promise<Record<string, unknown>[]> {
+  const size = source.byteLength;
+  const file: AsyncBuffer = { byteLength: size, slice: (from, to = size) => source.read(Math.max(0, from), Math.min(to, size)) };
+  const metadata = await readFooter(source, file);
+  const known = new Set(selectColumns(metadata));
+  const wanted = columns.filter((c) => known.has(c));
+  if (wanted.length === 0) return Array.from({ length: Math.max(0, end - start) }, () => ({}));
+  const objects = await parquetReadObjects({ file, metadata, columns: wanted, rowStart: start, rowEnd: end, compressors, parsers, utf8: false });
+  return objects.map(toRecord);
 }
 
 // ---------------------------------------------------------------------------------------

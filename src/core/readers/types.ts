@@ -57,7 +57,8 @@ export interface ReadOptions {
    * byte of line `firstLine` (a shard of the file: analysis/ranges.ts cuts them); or, with
    * `open`, the text it gives, beginning at line `firstLine` (a span of a gzip file's text,
    * analysis/gzipSpans.ts). CSV and TSV ranges after the first carry the file's `header`
-   * row; a range that is not the file's `last` must end between records.
+   * row; a range that is not the file's `last` must end between records. For Parquet, rows
+   * [start, end) (0-based) of a local file.
    */
   range?: { start: number; end: number; firstLine: number; open?: () => AsyncIterable<Uint8Array>; header?: string[]; last?: boolean };
 }
@@ -86,6 +87,13 @@ export class InputError extends Error {
 
 export const DEFAULT_BATCH_SIZE = 2048;
 export const DEFAULT_MAX_RECORD_LENGTH = 64 * 1024 * 1024;
+
+/**
+ * Error name: a part of a file (ReadOptions.range) that cannot be read on its own as one
+ * reading would read it — a CSV range that ends inside a quoted field, a Parquet row group
+ * that fails to decode — so analysis/parallel.ts reads the file in one piece instead.
+ */
+export const READ_WHOLE = 'ReadWhole';
 
 export function abortError(signal: AbortSignal): Error {
   const error = new Error('The read was aborted', { cause: signal.reason });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import Ajv2020 from 'ajv/dist/2020';
 import { runCli } from '../cliRunner';
 import { repoRoot } from '../support';
@@ -167,7 +168,7 @@ test('how a large file is cut: in even byte ranges when its whole state is kept,
   assert.equal(rangePlan({ minRangeBytes: 2048 }, jsonl, 4096, false), 'generations');
   assert.equal(rangePlan({ mergeable: true }, { format: 'jsonl', compressed: true }, big, false), undefined, 'gzip is read from its start');
   assert.equal(rangePlan({ mergeable: true }, { format: 'json', compressed: false }, big, false), undefined, 'one JSON document');
-  assert.equal(rangePlan({ mergeable: true }, { format: 'parquet', compressed: false }, big, false), undefined);
+  assert.equal(rangePlan({ mergeable: true }, { format: 'parquet', compressed: false }, big, false), 'bytes', 'rows of a Parquet file');
 });
 
 test('--jobs: a gzip file read in spans by 2 and 4 threads gives the same JSON as one reading (every role; malformed lines; several gzip members; interleaved generations)', { skip: !fs.existsSync(threadScript) && 'dist/analysis-thread.js is not built (npm run build)' }, async () => {
@@ -237,6 +238,42 @@ test('--jobs: CSV and TSV files cut at line breaks give the same JSON as one rea
   assert.ok(report.inputs[0]!.malformed > 3, 'the short rows are counted');
   // Every text quoted across lines: most cuts fall inside a record.
   await same(delimitedFile('ngram-self-training', ',', (row, i) => (i % 2 === 0 ? row.replace(/^[^,]*/, (c) => `"${c}\n${c}"`) : row)), 'quoted line breaks everywhere');
+});
+
+test('--jobs: a Parquet file cut into ranges of rows gives the same JSON as one reading (generations across and inside row groups, interleaved, a damaged row group)', { skip: !fs.existsSync(threadScript) && 'dist/analysis-thread.js is not built (npm run build)' }, async () => {
+  const text = fs.readFileSync(oneFile('ngram-self-training'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { generation: unknown; output: string });
+  const write = (name: string, rowGroupSize: number, records = text) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, new Uint8Array(parquetWriteBuffer({
+      columnData: [
+        { name: 'generation', data: records.map((r) => String(r.generation)) },
+        { name: 'output', data: records.map((r) => r.output) },
+        { name: 'score', data: records.map((_, i) => (i * 37) % 101 / 100), type: 'DOUBLE' },
+      ],
+      rowGroupSize,
+    } as Parameters<typeof parquetWriteBuffer>[0])));
+    return file;
+  };
+  const same = async (file: string, what: string) => {
+    const inputs = inputsOf([file]);
+    const want = formatJson((await analyzeFiles(inputs)).report);
+    const minRangeBytes = Math.floor(fs.statSync(file).size / 8);
+    for (const jobs of [2, 4]) {
+      for (const mergeable of [false, true]) assert.equal(json(await readInParallel(inputs, { jobs, analysisThread: threadScript, minRangeBytes, mergeable })), want, `${what}, ${jobs} threads${mergeable ? ', mergeable' : ''}`);
+    }
+  };
+  // Row groups smaller than a generation, and larger (a generation changes inside a group).
+  await same(write('rows-small-groups.parquet', 97), 'small row groups');
+  await same(write('rows-large-groups.parquet', 700), 'large row groups');
+  // Generations that return after others: read again on one thread.
+  const gens = [...new Set(text.map((r) => String(r.generation)))];
+  const halves = gens.map((g) => text.filter((r) => String(r.generation) === g)).map((rs) => [rs.slice(0, rs.length >> 1), rs.slice(rs.length >> 1)]);
+  await same(write('rows-interleaved.parquet', 128, [...halves.map((h) => h[0]!), ...halves.map((h) => h[1]!)].flat()), 'interleaved');
+  // A row group that does not decode: one reading says which rows it skips.
+  const damaged = path.join(tmp, 'damaged.parquet');
+  fs.copyFileSync(path.join(root, 'test', 'fixtures', 'bad', 'parquet-corrupt-row-group.parquet'), damaged);
+  const want = formatJson((await analyzeFiles(inputsOf([damaged]))).report);
+  assert.equal(json(await readInParallel(inputsOf([damaged]), { jobs: 3, analysisThread: threadScript, minRangeBytes: 64, mergeable: true })), want, 'damaged row group');
 });
 
 test('--jobs: how a file is cut by its format: a gzip file in spans only in a plain analysis of it alone, CSV and TSV as JSON Lines', () => {

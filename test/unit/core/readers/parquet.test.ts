@@ -285,6 +285,22 @@ describe('Parquet reader: row groups and batches', () => {
     assert.equal(fromFile.batches.at(-1)!.bytes, fs.statSync(file).size);
   });
 
+  test('rows [start, end) of the file, across row groups and their slices, are what reading it whole gives there, with their row numbers', async () => {
+    const n = 150;
+    const bytes = write({ columnData: [{ name: 'text', data: Array.from({ length: n }, (_, i) => `t${i}`) }, { name: 'k', data: range(n), type: 'INT32' }], rowGroupSize: 40, pageSize: 64 });
+    const slicing = { sliceAbove: 10, sliceRows: 7 };
+    const all = async (rows?: { start: number; end: number }) => {
+      const out: { line: number; value: Record<string, unknown> }[] = [];
+      for await (const batch of readParquet(bytesSource(bytes), new ReadContext({ format: 'parquet', compressed: false }), slicing, rows)) out.push(...batch.records.map((r) => ({ line: r.line, value: r.value })));
+      return out;
+    };
+    const whole = await all();
+    assert.equal(whole.length, n);
+    for (const [start, end] of [[0, 150], [0, 1], [13, 97], [40, 80], [39, 41], [149, 150], [60, 60]] as const) {
+      assert.deepEqual(await all({ start, end }), whole.slice(start, end), `rows ${start}–${end}`);
+    }
+  });
+
   test(`a row group of more than ${SLICE_ABOVE} rows with an offset index is read in slices of about ${SLICE_ROWS}, without reading its bytes again`, async () => {
     const n = SLICE_ABOVE + 50_001; // three slices
     const big = write({ columnData: [{ name: 'text', data: Array.from({ length: n }, (_, i) => `t${i}`) }], rowGroupSize: n, pageSize: 64 * 1024 });
