@@ -69,7 +69,7 @@ Analyze options:
   --max-file-size MB              refuse files larger than MB megabytes, on disk or once
                                   decompressed (default: no limit)
   -j, --jobs N                    threads that read the inputs: several files, and parts of a
-                                  large JSON Lines (gzip too), CSV, TSV or Parquet file (cut
+                                  large JSON Lines, CSV or TSV (gzip too) or Parquet file (cut
                                   where its generation changes), at once, each thread alone
                                   (default: the cores, at most one per GiB of memory; 1 on two
                                   cores, where one reading parses on a second thread); the

@@ -1,4 +1,4 @@
-// Reading one gzip-compressed JSON Lines file on several threads. A gzip stream cannot be
+// Reading one gzip-compressed JSON Lines, CSV or TSV file on several threads. A gzip stream cannot be
 // entered in its middle, so the byte ranges of ranges.ts do not apply: each analysis thread
 // inflates the file from its start (inflating runs about twenty times faster than reading
 // the records), passes over the text before its span counting lines, and reads its span.
@@ -16,6 +16,8 @@ import { DEFAULT_MAX_RECORD_LENGTH, InputError } from '../readers/types';
 export interface GzipSpan {
   windows: number[];
   index: number;
+  /** A CSV or TSV file's header row and delimiter (its lines' generations are read with them). */
+  csv?: { header: string[]; delimiter: ',' | '\t' };
 }
 
 /**

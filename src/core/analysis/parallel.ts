@@ -1,7 +1,7 @@
 // Reading inputs on every core: the fields are detected once on the first records of the
 // first file, then each file — and each range of a large JSON Lines, CSV or TSV file, cut at
 // line breaks where its generation changes, or evenly for `partial` (ranges.ts, `rangePlan`),
-// and each span of a gzip JSON Lines file (gzipSpans.ts) — is read into a partial analysis on
+// and each span of a gzip JSON Lines, CSV or TSV file (gzipSpans.ts) — is read into a partial analysis on
 // a pool of analysis threads (partialWorker.ts), and the partial analyses are merged
 // (partial.ts). Every accumulator merges to what one pass gives; a generation cut in two, and
 // a CSV file cut inside a quoted field, are read again on one thread, so the report does not
@@ -24,7 +24,7 @@ import { GENERATION_RETURNED } from './builder';
 import { generationOfLine, generationRanges, lineRanges, parquetRowRanges } from './ranges';
 import { groupKey, mergePartials, partialFromState } from './partial';
 import { AnalysisPool } from './analysisPool';
-import { estimateInflatedSize, spanWindows } from './gzipSpans';
+import { estimateInflatedSize, inflatedFile, spanWindows } from './gzipSpans';
 import type { FieldsUsed, PartialAnalysis, PartialState } from './partial';
 
 /** The analysis-thread script built next to a bundle (`dist/analysis-thread.js`), when it is there. */
@@ -106,7 +106,7 @@ async function headerOf(file: string, format: 'csv' | 'tsv'): Promise<string[] |
  */
 export function rangePlan(options: Pick<ParallelOptions, 'mergeable' | 'minRangeBytes'>, kind: ReturnType<typeof formatFromPath>, size: number, multipleFiles: boolean): 'bytes' | 'generations' | 'spans' | undefined {
   // A gzip file: spans of its text, cut where generations change, in a plain analysis of it alone.
-  if (kind?.format === 'jsonl' && kind.compressed) return options.mergeable !== true && !multipleFiles ? 'spans' : undefined;
+  if ((kind?.format === 'jsonl' || delimited(kind)) && kind.compressed) return options.mergeable !== true && !multipleFiles ? 'spans' : undefined;
   if (!cuttable(options, kind, size)) return undefined;
   if (options.mergeable === true) return 'bytes';
   return multipleFiles ? undefined : 'generations';
@@ -265,7 +265,7 @@ function wholeGenerations(states: readonly PartialState[]): boolean {
 }
 
 /**
- * A gzip JSON Lines file read in spans of its text (gzipSpans.ts): each thread inflates the
+ * A gzip JSON Lines, CSV or TSV file read in spans of its text (gzipSpans.ts): each thread inflates the
  * file from its start and reads its span, cut where the generation changes, reducing whole
  * generations as one reading does. Read on one thread as readInParallel says, and when a
  * thread fails: one reading then reports what is wrong with the file as it always does.
@@ -277,6 +277,14 @@ async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFrom
   if (jobs < 2 || (options.maxFileBytes && options.maxFileBytes > 0 && inflated > options.maxFileBytes)) return readInputs([input], options);
   const fields = await detectFirst(input, kind, options, false);
   if (!fields?.roles.group) return readInputs([input], options);
+  // A CSV or TSV file's spans after the first are read with its header row.
+  let csv: { header: string[]; delimiter: ',' | '\t' } | undefined;
+  if (delimited(kind)) {
+    const delimiter = kind.format === 'csv' ? ',' : '\t';
+    const header = await delimitedHeader(inflatedFile(input.file), new ReadContext({ format: kind.format, compressed: false }), delimiter).catch(() => undefined);
+    if (!header) return readInputs([input], options);
+    csv = { header, delimiter };
+  }
   const settings = partialSettings(options);
   const readOptions: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: false, reduceAll: true };
   if (options.maxFileBytes) readOptions.maxFileBytes = options.maxFileBytes;
@@ -291,7 +299,7 @@ async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFrom
     try {
       states = await Promise.all(Array.from({ length: jobs }, async (_, index) => {
         let reported = 0;
-        const r = await pool.run({ kind: 'partial', input: { file: input.file, display: input.display }, options: readOptions, span: { windows, index } }, (bytes, read) => {
+        const r = await pool.run({ kind: 'partial', input: { file: input.file, display: input.display }, options: readOptions, span: { windows, index, ...(csv ? { csv } : {}) } }, (bytes, read) => {
           done += bytes * scale;
           records += read;
           reported += read;

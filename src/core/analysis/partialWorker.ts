@@ -7,6 +7,7 @@ import { readInputs } from './read';
 import { partialToState } from './partial';
 import { countLineBreaks, generationOfLine } from './ranges';
 import { inflatedFile, openSpan } from './gzipSpans';
+import { delimitedLineReader } from '../readers/csv';
 import type { ReadInputsOptions } from './read';
 import type { TaskMessage, TaskResult } from './analysisPool';
 import { VERSION } from '../version';
@@ -24,9 +25,14 @@ async function run(task: TaskMessage): Promise<TaskResult> {
     if (task.span) {
       // A span of a gzip file: found in its text, then read as a range that starts there.
       const max = options.maxFileBytes && options.maxFileBytes > 0 ? options.maxFileBytes : undefined;
-      const span = await openSpan(inflatedFile(task.input.file, max), task.span, generationOfLine(options.fieldsFrom!, task.input.display));
+      const csv = task.span.csv;
+      const record = csv ? delimitedLineReader(csv.header, csv.delimiter) : undefined;
+      const span = await openSpan(inflatedFile(task.input.file, max), task.span, generationOfLine(options.fieldsFrom!, task.input.display, record));
       if (!span) return { kind: 'empty', id: task.id };
-      options = { ...options, range: { start: span.start, end: span.start, firstLine: span.firstLine, open: () => span.bytes } };
+      // A CSV span after the first is read with the header; whether it ends at a cut is known only
+      // at its end, so any span whose text ends inside a quoted field has the file read in one piece.
+      const rows = csv ? { last: false, ...(task.span.index > 0 ? { header: csv.header } : {}) } : {};
+      options = { ...options, range: { start: span.start, end: span.start, firstLine: span.firstLine, open: () => span.bytes, ...rows } };
     }
     let last = 0;
     let lastRecords = 0;

@@ -276,6 +276,25 @@ test('--jobs: a Parquet file cut into ranges of rows gives the same JSON as one 
   assert.equal(json(await readInParallel(inputsOf([damaged]), { jobs: 3, analysisThread: threadScript, minRangeBytes: 64, mergeable: true })), want, 'damaged row group');
 });
 
+test('--jobs: a gzip CSV or TSV file read in spans gives the same JSON as one reading (quoted line breaks too)', { skip: !fs.existsSync(threadScript) && 'dist/analysis-thread.js is not built (npm run build)' }, async () => {
+  const records = fs.readFileSync(oneFile('ngram-self-training'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const keys = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  const cell = (v: unknown, sep: string) => {
+    const t = typeof v === 'string' ? v : JSON.stringify(v ?? '');
+    return /["\n\r]/.test(t) || t.includes(sep) ? `"${t.replace(/"/g, '""')}"` : t;
+  };
+  for (const [sep, ext] of [[',', 'csv'], ['\t', 'tsv']] as const) {
+    for (const broken of [false, true]) {
+      const rows = records.map((r, i) => keys.map((k) => cell(broken && k === 'output' && i % 3 === 0 ? `${String(r[k])}\n${String(r[k])}` : r[k], sep)).join(sep));
+      const file = path.join(tmp, `spans-${broken ? 'quoted' : 'plain'}.${ext}.gz`);
+      fs.writeFileSync(file, zlib.gzipSync([keys.join(sep), ...rows].join('\n') + '\n'));
+      const inputs = inputsOf([file]);
+      const want = formatJson((await analyzeFiles(inputs)).report);
+      for (const jobs of [2, 4]) assert.equal(json(await readInParallel(inputs, { jobs, analysisThread: threadScript, minRangeBytes: 2048 })), want, `${ext}${broken ? ' with quoted line breaks' : ''}, ${jobs} threads`);
+    }
+  }
+});
+
 test('--jobs: how a file is cut by its format: a gzip file in spans only in a plain analysis of it alone, CSV and TSV as JSON Lines', () => {
   const gz = { format: 'jsonl' as const, compressed: true };
   assert.equal(rangePlan({ minRangeBytes: 2048 }, gz, 10, false), 'spans');
@@ -285,7 +304,8 @@ test('--jobs: how a file is cut by its format: a gzip file in spans only in a pl
   for (const format of ['csv', 'tsv'] as const) {
     assert.equal(rangePlan({ minRangeBytes: 2048 }, { format, compressed: false }, 4096, false), 'generations');
     assert.equal(rangePlan({ minRangeBytes: 2048, mergeable: true }, { format, compressed: false }, 4096, false), 'bytes');
-    assert.equal(rangePlan({ minRangeBytes: 2048 }, { format, compressed: true }, 1 << 30, false), undefined);
+    assert.equal(rangePlan({ minRangeBytes: 2048 }, { format, compressed: true }, 1 << 30, false), 'spans');
+    assert.equal(rangePlan({ minRangeBytes: 2048, mergeable: true }, { format, compressed: true }, 1 << 30, false), undefined);
   }
 });
 
