@@ -51,6 +51,7 @@ export const SHARES: Record<string, number> = {
   'fieldpath/canonical-evaluates-alike': 0.08,
   'cli/analyze': 0.2,
   'ranges/generation cuts': 0.03,
+  'ranges/gzip spans': 0.03,
 };
 
 export interface FuzzConfig {

@@ -1,5 +1,6 @@
 // Property-based fuzz of the cuts `--jobs` makes in a JSON Lines file where its generation
-// changes (src/core/analysis/ranges.ts `generationRanges`), seeded and reproducible; see
+// changes (src/core/analysis/ranges.ts `generationRanges`, and the spans of a gzip file's text,
+// gzipSpans.ts `openSpan`), seeded and reproducible; see
 // test/fuzz/runner.ts. Any sequence of lines (records of a few generations in runs, blank and
 // malformed lines, long lines), cut for 1 to 7 threads, with or without a short scan:
 //   the ranges cover the file, in order, none empty, each cut at the start of a line;
@@ -12,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { generationRanges, lineRanges } from '../../../src/core/analysis/ranges';
+import { openSpan } from '../../../src/core/analysis/gzipSpans';
 import { fuzzProperty } from '../../fuzz/runner';
 
 type Line = { kind: 'record'; group: string; pad: number } | { kind: 'blank' } | { kind: 'malformed' };
@@ -91,6 +93,61 @@ fuzzProperty({
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  },
+  timeoutMs: 5000,
+});
+
+const spanCase = fc.record({
+  lines,
+  crlf: fc.boolean(),
+  finalBreak: fc.boolean(),
+  windows: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+  chunks: fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 8 }),
+});
+
+async function* chunked(bytes: Buffer, sizes: readonly number[]): AsyncGenerator<Uint8Array> {
+  for (let at = 0, k = 0; at < bytes.length; k++) {
+    const n = sizes[k % sizes.length]!;
+    yield bytes.subarray(at, at + n);
+    at += n;
+  }
+}
+
+fuzzProperty({
+  target: 'ranges',
+  name: 'gzip spans',
+  title: 'the spans of a text cover it in order, each from a change of generation, with its first line, whatever the chunks',
+  arbitrary: spanCase,
+  check: async (c) => {
+    let body = c.lines.map((l) => text(l, c.crlf)).join('');
+    if (!c.finalBreak) body = body.replace(/\r?\n$/, '');
+    const bytes = Buffer.from(body, 'utf8');
+    const windows = [...new Set(c.windows.map((w) => Math.floor(w * bytes.length)))].filter((w) => w > 0).sort((a, b) => a - b);
+    const read = async (sizes: readonly number[]) => {
+      const out: { start: number; firstLine: number; text: Buffer }[] = [];
+      for (let index = 0; index <= windows.length; index++) {
+        const span = await openSpan(chunked(bytes, sizes), { windows, index }, groupOf);
+        if (!span) continue;
+        const parts: Uint8Array[] = [];
+        for await (const p of span.bytes) parts.push(p);
+        out.push({ start: span.start, firstLine: span.firstLine, text: Buffer.concat(parts) });
+      }
+      return out;
+    };
+    const spans = await read(c.chunks);
+    assert.ok(Buffer.concat(spans.map((s) => s.text)).equals(bytes), 'the spans put together are the text');
+    let at = 0;
+    for (const [k, s] of spans.entries()) {
+      assert.equal(s.start, at, `span ${k} starts where the one before ends`);
+      assert.equal(s.firstLine, bytes.subarray(0, s.start).toString('latin1').split('\n').length, `span ${k}'s first line`);
+      if (k > 0) {
+        const before = bytes.subarray(0, s.start).toString('utf8').split('\n').map(groupOf).filter((g) => g !== undefined).pop();
+        assert.ok(before !== undefined && groupOf(s.text.toString('utf8').split('\n')[0]!) !== before, `span ${k} starts at a change of generation`);
+      }
+      at += s.text.length;
+    }
+    const again = await read([bytes.length + 1]);
+    assert.deepEqual(again.map((s) => [s.start, s.firstLine]), spans.map((s) => [s.start, s.firstLine]), 'the same spans in one chunk');
   },
   timeoutMs: 5000,
 });
