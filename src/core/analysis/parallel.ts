@@ -18,7 +18,7 @@ import { naturalCompare } from '../generations';
 import { chooseFields, noRecords, partialSettings, projectionSpec, readInputs, statInputs } from './read';
 import { makeProjector } from './project';
 import { compileFieldPath } from '../fieldPath';
-import type { AnalyzeInput, ReadInputsOptions } from './read';
+import type { AnalyzeInput, ByteRange, ReadInputsOptions } from './read';
 import { sampleOffThread } from './offThread';
 import { GENERATION_RETURNED } from './builder';
 import { generationOfLine, generationRanges, lineRanges, parquetRowRanges } from './ranges';
@@ -146,7 +146,7 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   // needs, unless the caller keeps states to merge later (`partial`, the extension's stored
   // states). Even byte ranges hold parts of generations, sent whole to be merged.
   const reduceFiles = multipleFiles && !options.mergeable;
-  const readOptions = (range?: { start: number; end: number; firstLine: number }): ReadInputsOptions => {
+  const readOptions = (range?: ByteRange): ReadInputsOptions => {
     const whole = (range === undefined && reduceFiles) || byGeneration;
     const o: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: !whole, ...(whole ? { reduceAll: true } : {}) };
     if (options.maxFileBytes) o.maxFileBytes = options.maxFileBytes;
@@ -157,44 +157,16 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
 
   const pool = new AnalysisPool(options.analysisThread, jobs, options.signal);
   try {
-    // The ranges of the large JSON Lines files (even, or cut where generations change), and the line each starts on.
-    // A CSV or TSV file's ranges after the first are read with its header row.
-    const headers = await Promise.all(ordered.map((input, i) => {
-      const kind = kinds[i];
-      return plan(i) && delimited(kind) ? headerOf(input.file, kind.format) : undefined;
-    }));
-    const plans = await Promise.all(ordered.map(async (input, i) => {
-      if (!plan(i)) return undefined;
-      const kind = kinds[i];
-      if (delimited(kind) && !headers[i]) return undefined;
-      const parts = Math.max(1, Math.min(jobs, Math.floor(sizes[i]! / minRange)));
-      if (kind?.format === 'parquet') return parquetRowRanges(input.file, parts, byGeneration ? recordGeneration(fields, input.display) : undefined);
-      const even = await lineRanges(input.file, sizes[i]!, parts);
-      if (!byGeneration) return even;
-      const record = delimited(kind) ? delimitedLineReader(headers[i]!, kind.format === 'csv' ? ',' : '\t') : undefined;
-      return generationRanges(input.file, even, generationOfLine(fields, input.display, record));
-    }));
-    if (byGeneration && (plans[0]?.length ?? 0) < 2) return readInputs(inputs, options);
-    // Line numbers as the reader counts them: CSV and TSV count a lone CR as a line break too.
-    const counts = await Promise.all(plans.map((ranges, i) =>
-      ranges && kinds[i]?.format !== 'parquet' ? Promise.all(ranges.slice(0, -1).map((range) => pool.run({ kind: 'count', file: ordered[i]!.file, range, ...(delimited(kinds[i]) ? { carriageReturns: true } : {}) }).then((r) => (r as { lines: number }).lines))) : undefined,
+    // The parts of each file cut for the threads (none: read whole, a file of a set).
+    const parts = await Promise.all(ordered.map((input, i) =>
+      plan(i) ? partsOf(input, kinds[i]!, sizes[i]!, Math.max(1, Math.min(jobs, Math.floor(sizes[i]! / minRange))), byGeneration ? fields : undefined, pool) : undefined,
     ));
+    if (byGeneration && (parts[0]?.length ?? 0) < 2) return readInputs(inputs, options);
     const tasks: { input: AnalyzeInput; options: ReadInputsOptions; bytes: number }[] = [];
     ordered.forEach((input, i) => {
-      const ranges = plans[i];
-      if (!ranges || ranges.length < 2) {
-        tasks.push({ input, options: readOptions(), bytes: sizes[i]! });
-        return;
-      }
-      let line = 1;
-      ranges.forEach((range, k) => {
-        const csv = delimited(kinds[i]) ? { last: k === ranges.length - 1, ...(k > 0 ? { header: headers[i]! } : {}) } : {};
-        // A Parquet range is rows; its records' lines are their row numbers in the file.
-        const parquet = kinds[i]?.format === 'parquet';
-        const bytes = parquet ? Math.round((sizes[i]! * (range.end - range.start)) / ranges[ranges.length - 1]!.end) : range.end - range.start;
-        tasks.push({ input: { file: input.file, display: input.display }, options: readOptions({ ...range, firstLine: parquet ? range.start + 1 : line, ...csv }), bytes });
-        line += counts[i]?.[k] ?? 0;
-      });
+      const fileParts = parts[i];
+      if (!fileParts || fileParts.length < 2) tasks.push({ input, options: readOptions(), bytes: sizes[i]! });
+      else for (const part of fileParts) tasks.push({ input: { file: input.file, display: input.display }, options: readOptions(part.range), bytes: part.bytes });
     });
 
     let done = 0;
@@ -240,7 +212,7 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
     const merged = mergePartials(states.map((s) => partialFromState(s)));
     // A Parquet file's ranges counted rows; the file is its bytes on disk, as one reading reports it.
     ordered.forEach((input, i) => {
-      const f = kinds[i]?.format === 'parquet' && plans[i] && plans[i]!.length > 1 ? merged.files.find((m) => m.summary.file === input.display) : undefined;
+      const f = kinds[i]?.format === 'parquet' && (parts[i]?.length ?? 0) > 1 ? merged.files.find((m) => m.summary.file === input.display) : undefined;
       if (f) f.summary.bytes = sizes[i]!;
     });
     for (const f of merged.files) if (f.summary.records === 0) throw noRecords(f.summary.file, f.summary.format, f.summary.malformed, f.issues[0]);
@@ -328,6 +300,41 @@ async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFrom
   } finally {
     await pool.close();
   }
+}
+
+/** A part of a file for one thread: what its reading is told (ReadInputsOptions.range), and about how many of the file's bytes it holds. */
+interface FilePart {
+  range: ByteRange;
+  bytes: number;
+}
+
+/**
+ * The parts of one file for `count` threads: ranges of lines of a JSON Lines, CSV or TSV file
+ * (each with the line it starts on; a CSV range after the first with the header row), ranges
+ * of rows of a Parquet file; where the generation changes when `fields` are given, else
+ * evenly. Undefined when the file cannot be cut (a CSV file without a header row).
+ */
+async function partsOf(input: AnalyzeInput, kind: NonNullable<ReturnType<typeof formatFromPath>>, size: number, count: number, fields: FieldsUsed | undefined, pool: AnalysisPool): Promise<FilePart[] | undefined> {
+  if (kind.format === 'parquet') {
+    const rows = await parquetRowRanges(input.file, count, fields ? recordGeneration(fields, input.display) : undefined);
+    const total = rows[rows.length - 1]!.end;
+    // A record's line is its row number in the file.
+    return rows.map((r) => ({ range: { ...r, firstLine: r.start + 1 }, bytes: Math.round((size * (r.end - r.start)) / Math.max(1, total)) }));
+  }
+  const csv = delimited(kind);
+  const header = csv ? await headerOf(input.file, kind.format) : undefined;
+  if (csv && !header) return undefined;
+  const even = await lineRanges(input.file, size, count);
+  const record = header ? delimitedLineReader(header, kind.format === 'csv' ? ',' : '\t') : undefined;
+  const ranges = fields ? await generationRanges(input.file, even, generationOfLine(fields, input.display, record)) : even;
+  // Line numbers as the reader counts them: CSV and TSV count a lone CR as a line break too.
+  const counts = await Promise.all(ranges.slice(0, -1).map((range) => pool.run({ kind: 'count', file: input.file, range, ...(csv ? { carriageReturns: true } : {}) }).then((r) => (r as { lines: number }).lines)));
+  let line = 1;
+  return ranges.map((r, k) => {
+    const part = { range: { ...r, firstLine: line, ...(csv ? { last: k === ranges.length - 1, ...(k > 0 ? { header: header! } : {}) } : {}) }, bytes: r.end - r.start };
+    line += counts[k] ?? 0;
+    return part;
+  });
 }
 
 /** What a Parquet file's cuts read of its rows: the top-level columns of the generation path (and of the variant's), and the generation of a record. */
