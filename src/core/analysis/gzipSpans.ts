@@ -18,6 +18,8 @@ export interface GzipSpan {
   index: number;
   /** A CSV or TSV file's header row and delimiter (its lines' generations are read with them). */
   csv?: { header: string[]; delimiter: ',' | '\t' };
+  /** Cut at the first line of each window, whatever its generation (a reading whose parts merge, `partial`). */
+  anyLine?: boolean;
 }
 
 /**
@@ -81,8 +83,11 @@ type GroupOf = (line: string) => string | undefined;
  * undefined when it is empty (its window holds no change of generation). Resolves once the
  * span's start is found; its bytes then stream up to the next cut or the end.
  */
-export async function openSpan(chunks: AsyncIterable<Uint8Array>, span: GzipSpan, groupOf: GroupOf): Promise<OpenedSpan | undefined> {
+export async function openSpan(chunks: AsyncIterable<Uint8Array>, span: GzipSpan, generationOf: GroupOf): Promise<OpenedSpan | undefined> {
   const lines = new LineWalker(chunks[Symbol.asyncIterator]());
+  // Every line its own "generation": each window's first line is a cut.
+  let n = 0;
+  const groupOf: GroupOf = span.anyLine ? () => String(n++) : generationOf;
   const j = span.index;
   if (j > 0) {
     const own = new WindowScan(span.windows[j - 1]!, windowEnd(span, j), groupOf);

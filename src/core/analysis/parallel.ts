@@ -101,12 +101,12 @@ async function headerOf(file: string, format: 'csv' | 'tsv'): Promise<string[] |
  * generations' whole mergeable state to the end (the 200 MB text benchmark in two ranges
  * peaked at 1.8 GB against 260 MB, and took 16.3 s against 9.5 s). Any other file, or a file
  * of a set (one generation), is read whole. A gzip file, which cannot be entered in its middle,
- * is read in spans of its text cut where the generation changes (gzipSpans.ts), in a plain
- * analysis of that file alone.
+ * is read in spans of its text cut where the generation changes (gzipSpans.ts), or for a
+ * reading that keeps its whole state at the first line of each window, when it is read alone.
  */
 export function rangePlan(options: Pick<ParallelOptions, 'mergeable' | 'minRangeBytes'>, kind: ReturnType<typeof formatFromPath>, size: number, multipleFiles: boolean): 'bytes' | 'generations' | 'spans' | undefined {
   // A gzip file: spans of its text, cut where generations change, in a plain analysis of it alone.
-  if ((kind?.format === 'jsonl' || delimited(kind)) && kind.compressed) return options.mergeable !== true && !multipleFiles ? 'spans' : undefined;
+  if ((kind?.format === 'jsonl' || delimited(kind)) && kind.compressed) return multipleFiles ? undefined : 'spans';
   if (!cuttable(options, kind, size)) return undefined;
   if (options.mergeable === true) return 'bytes';
   return multipleFiles ? undefined : 'generations';
@@ -237,10 +237,11 @@ function wholeGenerations(states: readonly PartialState[]): boolean {
 }
 
 /**
- * A gzip JSON Lines, CSV or TSV file read in spans of its text (gzipSpans.ts): each thread inflates the
- * file from its start and reads its span, cut where the generation changes, reducing whole
- * generations as one reading does. Read on one thread as readInParallel says, and when a
- * thread fails: one reading then reports what is wrong with the file as it always does.
+ * A gzip JSON Lines, CSV or TSV file read in spans of its text (gzipSpans.ts): each thread
+ * inflates the file from its start and reads its span, cut where the generation changes,
+ * reducing whole generations as one reading does (or, keeping its whole state to be merged,
+ * cut at the first line of each window). Read on one thread as readInParallel says, and when
+ * a thread fails: one reading then reports what is wrong with the file as it always does.
  */
 async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFromPath>, size: number, options: ParallelOptions): Promise<PartialAnalysis> {
   const inflated = await estimateInflatedSize(input.file, size);
@@ -248,7 +249,10 @@ async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFrom
   // A file that likely inflates past the size limit: one reading stops at the limit and says so.
   if (jobs < 2 || (options.maxFileBytes && options.maxFileBytes > 0 && inflated > options.maxFileBytes)) return readInputs([input], options);
   const fields = await detectFirst(input, kind, options, false);
-  if (!fields?.roles.group) return readInputs([input], options);
+  // A plain analysis cuts where generations change (none without a generation field); parts that
+  // are merged anyway (`partial`) are cut at the first line of each window.
+  const keepState = options.mergeable === true;
+  if (!fields || (!keepState && !fields.roles.group)) return readInputs([input], options);
   // A CSV or TSV file's spans after the first are read with its header row.
   let csv: { header: string[]; delimiter: ',' | '\t' } | undefined;
   if (delimited(kind)) {
@@ -258,7 +262,7 @@ async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFrom
     csv = { header, delimiter };
   }
   const settings = partialSettings(options);
-  const readOptions: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: false, reduceAll: true };
+  const readOptions: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: keepState, ...(keepState ? {} : { reduceAll: true }) };
   if (options.maxFileBytes) readOptions.maxFileBytes = options.maxFileBytes;
   const windows = spanWindows(inflated, jobs);
   // Progress in the file's bytes: a thread counts the text it reads.
@@ -271,7 +275,7 @@ async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFrom
     try {
       states = await Promise.all(Array.from({ length: jobs }, async (_, index) => {
         let reported = 0;
-        const r = await pool.run({ kind: 'partial', input: { file: input.file, display: input.display }, options: readOptions, span: { windows, index, ...(csv ? { csv } : {}) } }, (bytes, read) => {
+        const r = await pool.run({ kind: 'partial', input: { file: input.file, display: input.display }, options: readOptions, span: { windows, index, ...(csv ? { csv } : {}), ...(keepState ? { anyLine: true } : {}) } }, (bytes, read) => {
           done += bytes * scale;
           records += read;
           reported += read;
@@ -286,7 +290,7 @@ async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFrom
       states = [];
     }
     const parts = states.filter((s): s is PartialState => s !== undefined);
-    if (parts.length === 0 || !wholeGenerations(parts)) {
+    if (parts.length === 0 || (!keepState && !wholeGenerations(parts))) {
       // A generation that returns after others, or a file one reading reports on.
       await pool.close();
       return readInputs([input], options);

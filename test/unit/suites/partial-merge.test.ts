@@ -166,7 +166,7 @@ test('how a large file is cut: in even byte ranges when its whole state is kept,
   assert.equal(rangePlan({}, jsonl, big, true), undefined, 'a file of a set is one generation');
   assert.equal(rangePlan({ mergeable: true }, jsonl, 8 * 1024 * 1024, false), undefined, 'under two ranges of 8 MB');
   assert.equal(rangePlan({ minRangeBytes: 2048 }, jsonl, 4096, false), 'generations');
-  assert.equal(rangePlan({ mergeable: true }, { format: 'jsonl', compressed: true }, big, false), undefined, 'gzip is read from its start');
+  assert.equal(rangePlan({ mergeable: true }, { format: 'jsonl', compressed: true }, big, false), 'spans', 'gzip: spans of its text, each thread inflating it');
   assert.equal(rangePlan({ mergeable: true }, { format: 'json', compressed: false }, big, false), undefined, 'one JSON document');
   assert.equal(rangePlan({ mergeable: true }, { format: 'parquet', compressed: false }, big, false), 'bytes', 'rows of a Parquet file');
 });
@@ -182,10 +182,15 @@ test('--jobs: a gzip file read in spans by 2 and 4 threads gives the same JSON a
   const same = async (file: string, what: string) => {
     const inputs = inputsOf([file]);
     const want = formatJson((await analyzeFiles(inputs)).report);
-    for (const jobs of [2, 4]) assert.equal(json(await readInParallel(inputs, { jobs, analysisThread: threadScript, minRangeBytes: 2048 })), want, `${what}, ${jobs} threads`);
+    // A plain analysis cuts where generations change; a mergeable one (`partial`) at any line.
+    for (const jobs of [2, 4]) {
+      for (const mergeable of [false, true]) assert.equal(json(await readInParallel(inputs, { jobs, analysisThread: threadScript, minRangeBytes: 2048, mergeable })), want, `${what}, ${jobs} threads${mergeable ? ', mergeable' : ''}`);
+    }
     return want;
   };
   for (const s of SCENARIOS) await same(gz(`${s.name}-all.jsonl.gz`, fs.readFileSync(oneFile(s.name), 'utf8')), s.name);
+  // No generation field: one stream, cut only when its parts are merged.
+  await same(gz('one-stream.jsonl.gz', fs.readFileSync(oneFile('ngram-self-training'), 'utf8').replace(/"generation":"?[^,"]*"?,/g, '')), 'no generation field');
   // A cancel while the spans are read stops every thread.
   const abort = new AbortController();
   const textGz = path.join(tmp, 'ngram-self-training-all.jsonl.gz');
@@ -295,17 +300,17 @@ test('--jobs: a gzip CSV or TSV file read in spans gives the same JSON as one re
   }
 });
 
-test('--jobs: how a file is cut by its format: a gzip file in spans only in a plain analysis of it alone, CSV and TSV as JSON Lines', () => {
+test('--jobs: how a file is cut by its format: a gzip file in spans when read alone, CSV and TSV as JSON Lines', () => {
   const gz = { format: 'jsonl' as const, compressed: true };
   assert.equal(rangePlan({ minRangeBytes: 2048 }, gz, 10, false), 'spans');
-  assert.equal(rangePlan({ minRangeBytes: 2048, mergeable: true }, gz, 1 << 30, false), undefined);
+  assert.equal(rangePlan({ minRangeBytes: 2048, mergeable: true }, gz, 1 << 30, false), 'spans');
   assert.equal(rangePlan({ minRangeBytes: 2048 }, gz, 1 << 30, true), undefined);
   // CSV and TSV as JSON Lines; compressed ones are read whole.
   for (const format of ['csv', 'tsv'] as const) {
     assert.equal(rangePlan({ minRangeBytes: 2048 }, { format, compressed: false }, 4096, false), 'generations');
     assert.equal(rangePlan({ minRangeBytes: 2048, mergeable: true }, { format, compressed: false }, 4096, false), 'bytes');
     assert.equal(rangePlan({ minRangeBytes: 2048 }, { format, compressed: true }, 1 << 30, false), 'spans');
-    assert.equal(rangePlan({ minRangeBytes: 2048, mergeable: true }, { format, compressed: true }, 1 << 30, false), undefined);
+    assert.equal(rangePlan({ minRangeBytes: 2048, mergeable: true }, { format, compressed: true }, 1 << 30, false), 'spans');
   }
 });
 
