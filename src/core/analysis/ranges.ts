@@ -7,7 +7,7 @@ import { openFileSource, openFileStream } from '../localDisk';
 import { parquetRowGroups, parquetRows } from '../readers/parquet';
 import type { RandomAccessSource } from '../readers/types';
 import { makeProjector } from './project';
-import { projectionSpec } from './read';
+import { projectionSpec } from './fields';
 import type { FieldsUsed } from './partial';
 
 /** Bytes looked at from a cut point for the next line break, per read. */
