@@ -16,13 +16,12 @@ import { openFileStream } from '../localDisk';
 import type { SourceRecord } from '../readers/types';
 import { naturalCompare } from '../generations';
 import { noRecords, partialSettings, readInputs, statInputs } from './read';
-import { chooseFields, projectionSpec } from './fields';
-import { makeProjector } from './project';
+import { chooseFields } from './fields';
 import { compileFieldPath } from '../fieldPath';
 import type { AnalyzeInput, ByteRange, ReadInputsOptions } from './read';
 import { sampleOffThread } from './offThread';
 import { GENERATION_RETURNED } from './builder';
-import { generationOfLine, generationRanges, lineRanges, parquetRowRanges } from './ranges';
+import { generationOfLine, generationOfRecord, generationRanges, lineRanges, parquetRowRanges } from './ranges';
 import { groupKey, mergePartials, partialFromState } from './partial';
 import { AnalysisPool } from './analysisPool';
 import { estimateInflatedSize, inflatedFile, spanWindows } from './gzipSpans';
@@ -88,9 +87,13 @@ function delimited(kind: ReturnType<typeof formatFromPath>): kind is { format: '
   return kind?.format === 'csv' || kind?.format === 'tsv';
 }
 
-/** The header row of a local CSV or TSV file. */
-async function headerOf(file: string, format: 'csv' | 'tsv'): Promise<string[] | undefined> {
-  return delimitedHeader(openFileStream(file), new ReadContext({ format, compressed: false }), format === 'csv' ? ',' : '\t');
+function delimiterOf(format: 'csv' | 'tsv'): ',' | '\t' {
+  return format === 'csv' ? ',' : '\t';
+}
+
+/** The header row of a CSV or TSV text (a local file's bytes, or a gzip file's inflated), undefined when it has none or cannot be read. */
+async function headerOf(text: AsyncIterable<Uint8Array>, format: 'csv' | 'tsv'): Promise<string[] | undefined> {
+  return delimitedHeader(text, new ReadContext({ format, compressed: false }), delimiterOf(format)).catch(() => undefined);
 }
 
 /**
@@ -141,20 +144,12 @@ export async function readInParallel(inputs: readonly AnalyzeInput[], options: P
   const byGeneration = plan(0) === 'generations';
   if (byGeneration && !fields.roles.group) return readInputs(inputs, options);
 
-  const settings = partialSettings(options);
   // A whole file of a set is a whole generation, and so are the generations of a range cut
   // where they change: its thread reduces them (builder.ts) and sends only what finishing
   // needs, unless the caller keeps states to merge later (`partial`, the extension's stored
   // states). Even byte ranges hold parts of generations, sent whole to be merged.
   const reduceFiles = multipleFiles && !options.mergeable;
-  const readOptions = (range?: ByteRange): ReadInputsOptions => {
-    const whole = (range === undefined && reduceFiles) || byGeneration;
-    const o: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: !whole, ...(whole ? { reduceAll: true } : {}) };
-    if (options.maxFileBytes) o.maxFileBytes = options.maxFileBytes;
-    if (options.rollingWindow) o.rollingWindow = options.rollingWindow;
-    if (range) o.range = range;
-    return o;
-  };
+  const readOptions = (range?: ByteRange) => partOptions(options, fields, (range === undefined && reduceFiles) || byGeneration, range);
 
   const pool = new AnalysisPool(options.analysisThread, jobs, options.signal);
   try {
@@ -257,14 +252,11 @@ async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFrom
   // A CSV or TSV file's spans after the first are read with its header row.
   let csv: { header: string[]; delimiter: ',' | '\t' } | undefined;
   if (delimited(kind)) {
-    const delimiter = kind.format === 'csv' ? ',' : '\t';
-    const header = await delimitedHeader(inflatedFile(input.file), new ReadContext({ format: kind.format, compressed: false }), delimiter).catch(() => undefined);
+    const header = await headerOf(inflatedFile(input.file), kind.format);
     if (!header) return readInputs([input], options);
-    csv = { header, delimiter };
+    csv = { header, delimiter: delimiterOf(kind.format) };
   }
-  const settings = partialSettings(options);
-  const readOptions: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: keepState, ...(keepState ? {} : { reduceAll: true }) };
-  if (options.maxFileBytes) readOptions.maxFileBytes = options.maxFileBytes;
+  const readOptions = partOptions(options, fields, !keepState);
   const windows = spanWindows(inflated, jobs);
   // Progress in the file's bytes: a thread counts the text it reads.
   const scale = size / Math.max(1, inflated);
@@ -307,6 +299,19 @@ async function readSpans(input: AnalyzeInput, kind: ReturnType<typeof formatFrom
   }
 }
 
+/**
+ * What a thread is told to read with: the caller's settings, the fields detected here, and
+ * whether it reduces whole generations (`whole`) or keeps its state to be merged.
+ */
+function partOptions(options: ParallelOptions, fields: FieldsUsed, whole: boolean, range?: ByteRange): ReadInputsOptions {
+  const settings = partialSettings(options);
+  const o: ReadInputsOptions = { seed: settings.seed, lowercase: settings.lowercase, sampling: settings.sampling, fieldsFrom: fields, mergeable: !whole, ...(whole ? { reduceAll: true } : {}) };
+  if (options.maxFileBytes) o.maxFileBytes = options.maxFileBytes;
+  if (options.rollingWindow) o.rollingWindow = options.rollingWindow;
+  if (range) o.range = range;
+  return o;
+}
+
 /** A part of a file for one thread: what its reading is told (ReadInputsOptions.range), and about how many of the file's bytes it holds. */
 interface FilePart {
   range: ByteRange;
@@ -326,11 +331,11 @@ async function partsOf(input: AnalyzeInput, kind: NonNullable<ReturnType<typeof 
     // A record's line is its row number in the file.
     return rows.map((r) => ({ range: { ...r, firstLine: r.start + 1 }, bytes: Math.round((size * (r.end - r.start)) / Math.max(1, total)) }));
   }
-  const csv = delimited(kind);
-  const header = csv ? await headerOf(input.file, kind.format) : undefined;
+  const csv = delimited(kind) ? kind.format : undefined;
+  const header = csv ? await headerOf(openFileStream(input.file), csv) : undefined;
   if (csv && !header) return undefined;
   const even = await lineRanges(input.file, size, count);
-  const record = header ? delimitedLineReader(header, kind.format === 'csv' ? ',' : '\t') : undefined;
+  const record = csv ? delimitedLineReader(header!, delimiterOf(csv)) : undefined;
   const ranges = fields ? await generationRanges(input.file, even, generationOfLine(fields, input.display, record)) : even;
   // Line numbers as the reader counts them: CSV and TSV count a lone CR as a line break too.
   const counts = await Promise.all(ranges.slice(0, -1).map((range) => pool.run({ kind: 'count', file: input.file, range, ...(csv ? { carriageReturns: true } : {}) }).then((r) => (r as { lines: number }).lines)));
@@ -348,14 +353,7 @@ function recordGeneration(fields: FieldsUsed, display: string): { columns: strin
     const first = p ? compileFieldPath(p).segments[0] : undefined;
     return first?.kind === 'member' ? [first.name] : [];
   };
-  const project = makeProjector(projectionSpec(fields, display));
-  return {
-    columns: [...top(fields.paths.group), ...top(fields.variant?.path)],
-    groupOf: (value) => {
-      const p = project({ line: 0, value });
-      return p && !p.malformed ? p.group : undefined;
-    },
-  };
+  return { columns: [...top(fields.paths.group), ...top(fields.variant?.path)], groupOf: generationOfRecord(fields, display) };
 }
 
 /** The fields, detected on the first records of the first file; undefined when it has none to detect on. */

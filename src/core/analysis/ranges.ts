@@ -4,8 +4,8 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { openFileSource, openFileStream } from '../localDisk';
-import { parquetRowGroups, parquetRows } from '../readers/parquet';
-import type { RandomAccessSource } from '../readers/types';
+import { parquetRowAccess } from '../readers/parquet';
+import type { ParquetRowAccess } from '../readers/parquet';
 import { makeProjector } from './project';
 import { projectionSpec } from './fields';
 import type { FieldsUsed } from './partial';
@@ -156,10 +156,17 @@ async function nextGenerationChange(file: string, at: number, groupOf: (line: st
  * as the projection of its record gives it (undefined for a line without one).
  */
 export function generationOfLine(fields: FieldsUsed, display: string, record: (line: string) => Record<string, unknown> | undefined = jsonRecord): (line: string) => string | undefined {
-  const project = makeProjector(projectionSpec(fields, display));
+  const generation = generationOfRecord(fields, display);
   return (line) => {
     const value = record(line);
-    if (value === undefined) return undefined;
+    return value === undefined ? undefined : generation(value);
+  };
+}
+
+/** The generation of a record, as its projection gives it (undefined for a record without one). */
+export function generationOfRecord(fields: FieldsUsed, display: string): (record: Record<string, unknown>) => string | undefined {
+  const project = makeProjector(projectionSpec(fields, display));
+  return (value) => {
     const p = project({ line: 0, value });
     return p && !p.malformed ? p.group : undefined;
   };
@@ -193,7 +200,8 @@ export async function parquetRowRanges(
 ): Promise<{ start: number; end: number }[]> {
   const source = await openFileSource(file);
   try {
-    const groups = await parquetRowGroups(source);
+    const access = await parquetRowAccess(source);
+    const groups = access.groups;
     const totalRows = groups.reduce((a, g) => a + g.rows, 0);
     const totalBytes = groups.reduce((a, g) => a + g.bytes, 0);
     const groupEnds: number[] = [];
@@ -213,7 +221,7 @@ export async function parquetRowRanges(
         bytes += b;
       }
       let cut: number | undefined = Math.max(row, cuts[cuts.length - 1]!);
-      if (generation && cut > 0 && cut < totalRows) cut = await nextRowChange(source, cut, groupEnds, generation, maxScan);
+      if (generation && cut > 0 && cut < totalRows) cut = await nextRowChange(access, cut, groupEnds, generation, maxScan);
       if (cut !== undefined && cut > cuts[cuts.length - 1]! && cut < totalRows) cuts.push(cut);
     }
     return cuts.map((start, i) => ({ start, end: i + 1 < cuts.length ? cuts[i + 1]! : totalRows }));
@@ -224,18 +232,18 @@ export async function parquetRowRanges(
 
 /** The first row at or after `at` whose generation differs from the one before it, read a row group at a time. */
 async function nextRowChange(
-  source: RandomAccessSource,
+  access: ParquetRowAccess,
   at: number,
   groupEnds: readonly number[],
   generation: { columns: string[]; groupOf: (record: Record<string, unknown>) => string | undefined },
   maxScan: number,
 ): Promise<number | undefined> {
-  let previous = generation.groupOf((await parquetRows(source, generation.columns, at - 1, at))[0] ?? {});
+  let previous = generation.groupOf((await access.rows(generation.columns, at - 1, at))[0] ?? {});
   for (let from = at; from < at + maxScan;) {
     const end = groupEnds.find((e) => e > from);
     if (end === undefined) return undefined;
     const to = Math.min(end, at + maxScan);
-    const records = await parquetRows(source, generation.columns, from, to);
+    const records = await access.rows(generation.columns, from, to);
     for (let i = 0; i < records.length; i++) {
       const group = generation.groupOf(records[i]!);
       if (group === undefined) continue;

@@ -52,7 +52,7 @@ class DelimitedParser {
   private quoteColumn = 0;
 
   constructor(
-    private readonly rows: RowBuilder,
+    private readonly rows: Pick<RowBuilder, 'add' | 'width'>,
     private readonly ctx: Pick<ReadContext, 'addIssue' | 'maxRecordLength' | 'firstLine' | 'endsAtCut'>,
     private readonly delimiter: number,
   ) {
@@ -269,7 +269,7 @@ export function delimitedLineReader(header: string[], delimiter: ',' | '\t'): (l
 export async function delimitedHeader(chunks: AsyncIterable<Uint8Array>, ctx: ReadContext, delimiter: ',' | '\t'): Promise<string[] | undefined> {
   let header: string[] | undefined;
   // Rows go nowhere but the first, kept as read.
-  const rows = { add: (row: string[]) => ((header ??= row.slice()), true) } as unknown as RowBuilder;
+  const rows = { width: 0, add: (row: string[]) => ((header ??= row.slice()), true) };
   const parser = new DelimitedParser(rows, { addIssue: () => undefined, maxRecordLength: ctx.maxRecordLength, firstLine: 1, endsAtCut: false }, delimiter.charCodeAt(0));
   for await (const { text } of decodeInput(chunks, ctx, () => parser.line - 1)) {
     parser.push(text);

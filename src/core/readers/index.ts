@@ -58,10 +58,10 @@ export interface InputSource {
  * ranges; a file from another source is collected into memory first (the caller bounds its size).
  */
 export async function* openInputRecords(input: InputSource, options: ReadOptions): AsyncGenerator<RecordBatch> {
-  if (options.range && options.format === 'parquet') {
-    // Rows, not bytes: a part of a local Parquet file.
-    if (input.open) throw new Error('openInputRecords: rows of a local Parquet file only');
-    const source = await openFileSource(input.file);
+  if (options.format === 'parquet') {
+    // A range of a Parquet file is rows, not bytes, of a local file.
+    if (options.range && input.open) throw new Error('openInputRecords: rows of a local Parquet file only');
+    const source = input.open ? bytesSource(await collect(input.open())) : await openFileSource(input.file);
     try {
       yield* readParquet(source, new ReadContext(options), {}, options.range);
     } finally {
@@ -70,7 +70,7 @@ export async function* openInputRecords(input: InputSource, options: ReadOptions
     return;
   }
   if (options.range) {
-    if (input.open || (options.format !== 'jsonl' && options.format !== 'csv' && options.format !== 'tsv')) throw new Error('openInputRecords: a byte range of a local JSON Lines, CSV or TSV file only');
+    if (input.open || options.format === 'json') throw new Error('openInputRecords: a byte range of a local JSON Lines, CSV or TSV file only');
     if (options.range.open) {
       yield* readRecords(options.range.open(), { ...options, compressed: false });
       return;
@@ -79,16 +79,7 @@ export async function* openInputRecords(input: InputSource, options: ReadOptions
     yield* readRecords(openFileStream(input.file, options.range), options);
     return;
   }
-  if (options.format !== 'parquet') {
-    yield* readRecords(input.open ? input.open() : openFileStream(input.file), options);
-    return;
-  }
-  const source = input.open ? bytesSource(await collect(input.open())) : await openFileSource(input.file);
-  try {
-    yield* readParquet(source, new ReadContext(options));
-  } finally {
-    await source.close();
-  }
+  yield* readRecords(input.open ? input.open() : openFileStream(input.file), options);
 }
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {

@@ -83,11 +83,7 @@ export async function* readParquet(source: RandomAccessSource, ctx: ReadContext,
   const sliceRows = Math.max(1, Math.floor(slicing.sliceRows ?? SLICE_ROWS));
   ctx.checkAborted();
   const size = source.byteLength;
-  // Offsets and lengths from the footer are checked against the file before any read.
-  const file: AsyncBuffer = {
-    byteLength: size,
-    slice: (start, end = size) => source.read(Math.max(0, start), Math.min(end, size)),
-  };
+  const file = asyncBuffer(source);
   const metadata = await readFooter(source, file);
   ctx.checkAborted();
   const columns = selectColumns(metadata);
@@ -160,27 +156,37 @@ export async function* readParquet(source: RandomAccessSource, ctx: ReadContext,
   yield* ctx.finish();
 }
 
-/** The row groups of a Parquet file: their rows, and the bytes of their column chunks (to cut the file into ranges of rows). */
-export async function parquetRowGroups(source: RandomAccessSource): Promise<{ rows: number; bytes: number }[]> {
+/** The file as hyparquet reads it; offsets and lengths from the footer are checked against the file before any read. */
+function asyncBuffer(source: RandomAccessSource): AsyncBuffer {
   const size = source.byteLength;
-  const file: AsyncBuffer = { byteLength: size, slice: (start, end = size) => source.read(Math.max(0, start), Math.min(end, size)) };
-  const metadata = await readFooter(source, file);
-  return metadata.row_groups.map((g) => {
-    const span = byteSpan(g.columns);
-    return { rows: Number(g.num_rows), bytes: Math.max(0, span.end - span.start) };
-  });
+  return { byteLength: size, slice: (start, end = size) => source.read(Math.max(0, start), Math.min(end, size)) };
 }
 
-/** Rows [start, end) of a Parquet file with only the top-level `columns`, as records the way readParquet makes them. */
-export async function parquetRows(source: RandomAccessSource, columns: string[], start: number, end: number): Promise<Record<string, unknown>[]> {
-  const size = source.byteLength;
-  const file: AsyncBuffer = { byteLength: size, slice: (from, to = size) => source.read(Math.max(0, from), Math.min(to, size)) };
+/** What cutting a Parquet file into ranges of rows reads of it: see parquetRowAccess. */
+export interface ParquetRowAccess {
+  /** Each row group's rows and the bytes of its column chunks. */
+  groups: { rows: number; bytes: number }[];
+  /** Rows [start, end) with only the top-level `columns`, as records the way readParquet makes them. */
+  rows(columns: string[], start: number, end: number): Promise<Record<string, unknown>[]>;
+}
+
+/** The row groups of a Parquet file and a reader of some of its columns, the footer read once. */
+export async function parquetRowAccess(source: RandomAccessSource): Promise<ParquetRowAccess> {
+  const file = asyncBuffer(source);
   const metadata = await readFooter(source, file);
   const known = new Set(selectColumns(metadata));
-  const wanted = columns.filter((c) => known.has(c));
-  if (wanted.length === 0) return Array.from({ length: Math.max(0, end - start) }, () => ({}));
-  const objects = await parquetReadObjects({ file, metadata, columns: wanted, rowStart: start, rowEnd: end, compressors, parsers, utf8: false });
-  return objects.map(toRecord);
+  return {
+    groups: metadata.row_groups.map((g) => {
+      const span = byteSpan(g.columns);
+      return { rows: Number(g.num_rows), bytes: Math.max(0, span.end - span.start) };
+    }),
+    rows: async (columns, start, end) => {
+      const wanted = columns.filter((c) => known.has(c));
+      if (wanted.length === 0) return Array.from({ length: Math.max(0, end - start) }, () => ({}));
+      const objects = await parquetReadObjects({ file, metadata, columns: wanted, rowStart: start, rowEnd: end, compressors, parsers, utf8: false });
+      return objects.map(toRecord);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
